@@ -1,0 +1,232 @@
+/**
+ * Child processes of the dev stack (anvil, relays) for `npm start`, the tests and the benchmarks.
+ *
+ * Every child is started in its own process group and registered, so `stopAll()` (and the exit hooks
+ * installed by `killChildrenOnExit()`) leave nothing behind, even when a test fails halfway.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BIN = join(ROOT, 'node_modules', '.bin')
+
+const children = new Set<ChildProcess>()
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, host, () => {
+      const address = server.address()
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port)
+        else reject(new Error('could not read the port of a probe socket'))
+      })
+    })
+  })
+}
+
+export interface ManagedProcess {
+  readonly child: ChildProcess
+  readonly name: string
+  /** Output so far (stdout + stderr, last 64 KiB), for error messages. */
+  output(): string
+  /** Sends a signal and resolves when the process has exited. SIGKILL after `graceMs`. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>
+  readonly exited: Promise<number | null>
+}
+
+export interface SpawnReadyOptions<T> {
+  name: string
+  command: string
+  args: string[]
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  /** Returns a value once a stdout line shows the process is ready, otherwise undefined. */
+  ready: (line: string) => T | undefined
+  timeout?: number
+  /** Echo the child's output to this process's stderr, prefixed with its name. */
+  echo?: boolean
+}
+
+/** Spawns a process and resolves once `ready` accepts one of its stdout lines. */
+export async function spawnReady<T>(opts: SpawnReadyOptions<T>): Promise<{ proc: ManagedProcess; value: T }> {
+  const child = spawn(opts.command, opts.args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  children.add(child)
+  let log = ''
+  const append = (chunk: string): void => {
+    log = (log + chunk).slice(-65_536)
+    if (opts.echo) for (const l of chunk.split('\n')) if (l) process.stderr.write(`[${opts.name}] ${l}\n`)
+  }
+  child.stderr!.setEncoding('utf8').on('data', append)
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      children.delete(child)
+      resolve(code)
+    })
+  })
+  const proc: ManagedProcess = {
+    child,
+    name: opts.name,
+    output: () => log,
+    exited,
+    async stop(signal = 'SIGTERM', graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      signalGroup(child, signal)
+      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+  const value = await new Promise<T>((resolve, reject) => {
+    const timeout = opts.timeout ?? 30_000
+    const timer = setTimeout(() => {
+      void proc.stop('SIGKILL')
+      reject(new Error(`${opts.name} did not report ready within ${timeout} ms. Output:\n${log}`))
+    }, timeout)
+    const lines = createInterface({ input: child.stdout! })
+    let done = false
+    lines.on('line', (line) => {
+      append(line + '\n')
+      if (done) return
+      const v = opts.ready(line)
+      if (v !== undefined) {
+        done = true
+        clearTimeout(timer)
+        resolve(v)
+      }
+    })
+    void exited.then((code) => {
+      if (done) return
+      clearTimeout(timer)
+      reject(new Error(`${opts.name} exited (code ${code}) before it was ready. Output:\n${log}`))
+    })
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(new Error(`${opts.name} could not be started: ${err.message}`))
+    })
+  })
+  return { proc, value }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal)
+  } catch {
+    try {
+      child.kill(signal)
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Stops every child started through this module. */
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve()
+          child.once('exit', () => resolve())
+          signalGroup(child, 'SIGTERM')
+          setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000).unref()
+        }),
+    ),
+  )
+}
+
+let hooked = false
+/** Makes sure children die with this process (normal exit, Ctrl-C, SIGTERM, uncaught error). */
+export function killChildrenOnExit(): void {
+  if (hooked) return
+  hooked = true
+  process.on('exit', () => {
+    for (const child of children) signalGroup(child, 'SIGKILL')
+  })
+}
+
+// ---------------------------------------------------------------- anvil
+
+export interface Anvil {
+  rpcUrl: string
+  port: number
+  chainId: number
+  proc: ManagedProcess
+}
+
+/** Starts anvil (from @foundry-rs/anvil) on a free port, or the one given, and waits until it answers RPC. */
+export async function startAnvil({ port, host = '127.0.0.1', echo = false }: { port?: number; host?: string; echo?: boolean } = {}): Promise<Anvil> {
+  const p = port ?? (await freePort(host))
+  const { proc } = await spawnReady({
+    name: 'anvil',
+    command: join(BIN, 'anvil'),
+    args: ['--host', host, '--port', String(p), '--chain-id', '31337'],
+    ready: (line) => (line.includes('Listening on') ? true : undefined),
+    echo,
+  })
+  return { rpcUrl: `http://${host}:${p}`, port: p, chainId: 31337, proc }
+}
+
+// ---------------------------------------------------------------- relay
+
+export interface RelayReady {
+  event: 'ready'
+  peerId: string
+  multiaddrs: string[]
+  http: string
+}
+
+export interface Relay extends RelayReady {
+  proc: ManagedProcess
+  /** The loopback WebSocket multiaddr browsers dial. */
+  wsAddr: string
+}
+
+export interface StartRelayOptions {
+  dataDir: string
+  port?: number
+  httpPort?: number
+  bootstrap?: string[]
+  extraArgs?: string[]
+  env?: NodeJS.ProcessEnv
+  echo?: boolean
+  name?: string
+}
+
+/** Starts `src/relay/main.ts` as a child process and waits for its ready line. */
+export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
+  const args = [join(ROOT, 'src', 'relay', 'main.ts'), '--data-dir', opts.dataDir, '--host', '127.0.0.1']
+  args.push('--port', String(opts.port ?? 0), '--http-port', String(opts.httpPort ?? 0))
+  for (const b of opts.bootstrap ?? []) args.push('--bootstrap', b)
+  args.push(...(opts.extraArgs ?? []))
+  const { proc, value } = await spawnReady<RelayReady>({
+    name: opts.name ?? 'relay',
+    command: process.execPath,
+    args,
+    env: opts.env,
+    echo: opts.echo,
+    ready: (line) => {
+      if (!line.startsWith('{')) return undefined
+      try {
+        const parsed = JSON.parse(line) as RelayReady
+        return parsed.event === 'ready' ? parsed : undefined
+      } catch {
+        return undefined
+      }
+    },
+  })
+  const wsAddr = value.multiaddrs.find((a) => a.includes('/ws') && a.includes('127.0.0.1')) ?? value.multiaddrs[0]
+  if (wsAddr === undefined) throw new Error('relay reported no listen addresses')
+  return { ...value, proc, wsAddr }
+}

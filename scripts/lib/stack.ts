@@ -1,0 +1,119 @@
+/**
+ * The whole dev stack on one machine: anvil with the contracts deployed and N relay peers that know each
+ * other. Used by `npm start`, the browser and e2e tests, and the benchmarks.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { SoukConfig } from '../../src/core/config.ts'
+import { killChildrenOnExit, startAnvil, startRelay, type Anvil, type Relay, type StartRelayOptions } from './processes.ts'
+
+export interface StackOptions {
+  /** Number of relay peers (default 1). */
+  relays?: number
+  /** Where relays keep their data; a temporary directory (removed on stop) when omitted. */
+  dataDir?: string
+  /** Fixed ports for `npm start`; free ports otherwise. */
+  anvilPort?: number
+  relayPorts?: { port: number; httpPort: number }[]
+  /** Skip deploying contracts (P2P-only tests). */
+  contracts?: boolean
+  echo?: boolean
+}
+
+export interface Deployment {
+  chainId: number
+  market: `0x${string}`
+  token: `0x${string}`
+  deployBlock: number
+}
+
+export interface Stack {
+  anvil: Anvil
+  deployment: Deployment | undefined
+  relays: (Relay | undefined)[]
+  config: SoukConfig
+  dataDir: string
+  /** Kills relay i abruptly (SIGKILL), as a crash or a pulled cable would. */
+  killRelay(i: number): Promise<void>
+  /** Starts relay i again with the same data directory and ports, so it keeps its peer id. */
+  restartRelay(i: number): Promise<Relay>
+  stop(): Promise<void>
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  killChildrenOnExit()
+  const ownDir = opts.dataDir === undefined
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'souk-stack-')))
+  const count = opts.relays ?? 1
+  const relays: (Relay | undefined)[] = []
+  const relayOptions: StartRelayOptions[] = []
+  let anvil: Anvil | undefined
+  const stop = async (): Promise<void> => {
+    await Promise.all(relays.map((r) => r?.proc.stop()))
+    await anvil?.proc.stop()
+    if (ownDir) await rm(dataDir, { recursive: true, force: true })
+  }
+  try {
+    anvil = await startAnvil({ port: opts.anvilPort, echo: opts.echo })
+    let deployment: Deployment | undefined
+    if (opts.contracts !== false) {
+      const { deployContracts } = (await import('../deploy.ts')) as {
+        deployContracts: (o: { rpcUrl: string }) => Promise<Deployment>
+      }
+      deployment = await deployContracts({ rpcUrl: anvil.rpcUrl })
+    }
+    for (let i = 0; i < count; i++) {
+      const ports = opts.relayPorts?.[i]
+      const o: StartRelayOptions = {
+        name: `relay${i}`,
+        dataDir: join(dataDir, `relay${i}`),
+        echo: opts.echo,
+        // every relay after the first bootstraps from the ones before it, so they form one network
+        bootstrap: relays.map((r) => r!.wsAddr),
+        ...(ports ? { port: ports.port, httpPort: ports.httpPort } : {}),
+      }
+      const relay = await startRelay(o)
+      // keep the ports so a restart comes back on the same address
+      o.port = Number(/\/tcp\/(\d+)/.exec(relay.wsAddr)?.[1])
+      o.httpPort = Number(new URL(relay.http).port)
+      relayOptions.push(o)
+      relays.push(relay)
+    }
+    const config: SoukConfig = {
+      chain: { id: anvil.chainId, name: 'Anvil (local)', rpcUrls: [anvil.rpcUrl] },
+      contracts: {
+        market: deployment?.market ?? '0x0000000000000000000000000000000000000000',
+        ...(deployment ? { token: deployment.token, deployBlock: deployment.deployBlock } : {}),
+      },
+      relays: relays.map((r) => r!.wsAddr),
+      devWallet: true,
+    }
+    const a = anvil
+    return {
+      anvil: a,
+      deployment,
+      relays,
+      config,
+      dataDir,
+      async killRelay(i) {
+        const r = relays[i]
+        if (!r) return
+        relays[i] = undefined
+        await r.proc.stop('SIGKILL')
+      },
+      async restartRelay(i) {
+        const o = relayOptions[i]
+        if (!o) throw new Error(`no relay ${i} in this stack`)
+        await relays[i]?.proc.stop()
+        const relay = await startRelay({ ...o, bootstrap: relays.filter((r) => r !== undefined).map((r) => r.wsAddr) })
+        relays[i] = relay
+        return relay
+      },
+      stop,
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Shapes of the live status the UI shows. Services (p2p, chain) implement these; components only read them,
+ * so views can be tested with a real service on a test network.
+ */
+
+export interface RelayStatus {
+  peerId: string
+  addr: string
+  connected: boolean
+  reservation: boolean
+}
+
+export interface NetworkSnapshot {
+  peerId: string
+  status: 'starting' | 'online' | 'degraded' | 'offline'
+  relays: RelayStatus[]
+  directPeers: number
+  peersSeen: number
+  bytesStored: number
+}
+
+export interface ChainSnapshot {
+  status: 'connecting' | 'ok' | 'error'
+  chainId?: number
+  blockNumber?: bigint
+  error?: string
+}
+
+/** Something that holds a snapshot and fires `change` when it moves. */
+export interface StatusSource<T> extends EventTarget {
+  readonly snapshot: T
+}

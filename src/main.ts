@@ -1,0 +1,34 @@
+/**
+ * Entry point of the PWA. Renders the frame at once, then loads `config.json` and starts the services
+ * (chain status, the peer-to-peer node) lazily, so the first paint does not wait for libp2p.
+ */
+import './components/souk-app.ts'
+import { preferredLocale, useLocale } from './i18n.ts'
+import { parseConfig, type SoukConfig } from './core/config.ts'
+
+async function loadConfig(): Promise<SoukConfig> {
+  const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-cache' })
+  if (!response.ok) throw new Error(`config.json answered HTTP ${response.status}`)
+  return parseConfig(await response.json())
+}
+
+async function boot(): Promise<void> {
+  const app = document.querySelector('souk-app')
+  if (!app) return
+  const locale = preferredLocale()
+  if (locale !== 'en') void useLocale(locale)
+  let config: SoukConfig
+  try {
+    config = await loadConfig()
+  } catch (err) {
+    app.error = err instanceof Error ? err.message : String(err)
+    return
+  }
+  app.config = config
+  const { startServices } = await import('./services.ts')
+  const services = await startServices(config)
+  app.chainStatus = services.chainStatus
+  app.network = services.network
+}
+
+void boot()

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vite'
+import { VitePWA } from 'vite-plugin-pwa'
+
+// The PWA is a static build: `dist/` can be served from any host or IPFS gateway, next to a config.json.
+export default defineConfig({
+  build: {
+    target: 'es2023',
+    sourcemap: true,
+    // libp2p + helia are loaded lazily after first paint; keep the warning for anything else that grows
+    chunkSizeWarningLimit: 1200,
+  },
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      injectRegister: 'script-defer',
+      // public/manifest.webmanifest is ours; the plugin only links it
+      manifest: false,
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globIgnores: ['**/config.json'],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+})

@@ -1,0 +1,68 @@
+// web-test-runner: components and in-browser P2P in real headless Chromium (found by scripts/with-chrome.ts).
+// The server starts one real stack (anvil + contracts + two relays) for the whole run; tests read it with
+// getStack() from test/browser/stack.ts and may kill or restart relays through the server commands below.
+import { esbuildPlugin } from '@web/dev-server-esbuild'
+import { chromeLauncher } from '@web/test-runner-chrome'
+
+const CHROME_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+]
+
+/** @returns {import('@web/test-runner').TestRunnerPlugin} */
+function soukStack() {
+  /** @type {import('./scripts/lib/stack.ts').Stack | undefined} */
+  let stack
+  /** @type {Promise<import('./scripts/lib/stack.ts').Stack> | undefined} */
+  let starting
+  const ensure = () => {
+    starting ??= import('./scripts/lib/stack.ts').then(async ({ startStack }) => {
+      stack = await startStack({ relays: 2 })
+      return stack
+    })
+    return starting
+  }
+  const describe = (s) => ({
+    config: s.config,
+    deployment: s.deployment,
+    relays: s.relays.map((r) => (r ? { peerId: r.peerId, wsAddr: r.wsAddr, http: r.http } : null)),
+  })
+  return {
+    name: 'souk-stack',
+    async serverStop() {
+      await stack?.stop()
+    },
+    async executeCommand({ command, payload }) {
+      if (command === 'souk:stack') return describe(await ensure())
+      if (command === 'souk:relay-kill') {
+        await (await ensure()).killRelay(payload.index)
+        return describe(stack)
+      }
+      if (command === 'souk:relay-restart') {
+        await (await ensure()).restartRelay(payload.index)
+        return describe(stack)
+      }
+      return undefined
+    },
+  }
+}
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'production'] },
+  concurrency: 1,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 60_000 } },
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }), soukStack()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: process.env.CHROME_PATH, headless: true, args: CHROME_ARGS },
+    }),
+  ],
+}
