@@ -7,7 +7,16 @@ import globals from 'globals'
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dev-dist/', 'contracts/out/', 'contracts/cache/', 'src/chain/abi/', '.souk/', 'coverage/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dev-dist/',
+      'contracts/out/',
+      'contracts/cache/',
+      'src/chain/abi/',
+      '.souk/',
+      'coverage/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -39,7 +39,7 @@ function icon(size: number, { rounded, safe }: { rounded: boolean; safe: boolean
       const u = ((x + 0.5) / size) * 64
       const v = ((y + 0.5) / size) * 64
       const r = 14
-      const inCorner = rounded && ((u < r || u > 64 - r) && (v < r || v > 64 - r))
+      const inCorner = rounded && (u < r || u > 64 - r) && (v < r || v > 64 - r)
       const cx = u < r ? r : 64 - r
       const cy = v < r ? r : 64 - r
       const outside = inCorner && Math.hypot(u - cx, v - cy) > r

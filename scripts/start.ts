@@ -53,7 +53,9 @@ async function main(): Promise<void> {
     ['the relay HTTP endpoint', ports.relay + 1],
   ] as const) {
     if (!(await portFree(port))) {
-      console.error(`Port ${port} (for ${what}) is taken by another program. Free it or pick another port, e.g. SOUK_WEB_PORT / SOUK_CHAIN_PORT / SOUK_RELAY_PORT.`)
+      console.error(
+        `Port ${port} (for ${what}) is taken by another program. Free it or pick another port, e.g. SOUK_WEB_PORT / SOUK_CHAIN_PORT / SOUK_RELAY_PORT.`,
+      )
       process.exit(1)
     }
   }
@@ -82,10 +84,17 @@ async function main(): Promise<void> {
     console.log('Building the PWA…')
     await build({ root: ROOT, logLevel: 'warn' })
     writeFileSync(join(ROOT, 'dist', 'config.json'), JSON.stringify(stack.config, null, 2))
-    const server = await preview({ root: ROOT, preview: { port: ports.web, strictPort: true, host: '127.0.0.1' }, logLevel: 'warn' })
+    const server = await preview({
+      root: ROOT,
+      preview: { port: ports.web, strictPort: true, host: '127.0.0.1' },
+      logLevel: 'warn',
+    })
     const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${ports.web}/`
 
-    const accounts = Array.from({ length: 10 }, (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address)
+    const accounts = Array.from(
+      { length: 10 },
+      (_, i) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address,
+    )
     console.log(`
 Souk is running.
 

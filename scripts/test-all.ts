@@ -67,7 +67,9 @@ if (import.meta.main) {
   console.log('\n=== summary ===')
   for (const r of results) {
     const verdict = r.code === 0 && r.passed > 0 ? 'ok' : r.passed === 0 && r.code === 0 ? 'NO TESTS' : 'FAILED'
-    console.log(`${r.name.padEnd(10)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1).padStart(6)} s  ${verdict}`)
+    console.log(
+      `${r.name.padEnd(10)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1).padStart(6)} s  ${verdict}`,
+    )
   }
   const passed = results.reduce((n, r) => n + r.passed, 0)
   const failed = results.reduce((n, r) => n + r.failed, 0)

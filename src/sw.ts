@@ -16,6 +16,7 @@ cleanupOutdatedCaches()
 precacheAndRoute(self.__WB_MANIFEST)
 
 registerRoute(
-  ({ url, request }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.endsWith('/config.json'),
+  ({ url, request }) =>
+    request.method === 'GET' && url.origin === self.location.origin && url.pathname.endsWith('/config.json'),
   new NetworkFirst({ cacheName: 'souk-config', networkTimeoutSeconds: 3 }),
 )

@@ -6,7 +6,12 @@
 import { existsSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 
-const SYSTEM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
+const SYSTEM_PATHS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+]
 
 /** Flags every launch needs here: root needs --no-sandbox, and the closed network wants no background traffic. */
 export const CHROME_ARGS = [

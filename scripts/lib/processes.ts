@@ -166,7 +166,11 @@ export interface Anvil {
 }
 
 /** Starts anvil (from @foundry-rs/anvil) on a free port, or the one given, and waits until it answers RPC. */
-export async function startAnvil({ port, host = '127.0.0.1', echo = false }: { port?: number; host?: string; echo?: boolean } = {}): Promise<Anvil> {
+export async function startAnvil({
+  port,
+  host = '127.0.0.1',
+  echo = false,
+}: { port?: number; host?: string; echo?: boolean } = {}): Promise<Anvil> {
   const p = port ?? (await freePort(host))
   const { proc } = await spawnReady({
     name: 'anvil',

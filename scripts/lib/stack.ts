@@ -6,7 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SoukConfig } from '../../src/core/config.ts'
-import { killChildrenOnExit, startAnvil, startRelay, type Anvil, type Relay, type StartRelayOptions } from './processes.ts'
+import {
+  killChildrenOnExit,
+  startAnvil,
+  startRelay,
+  type Anvil,
+  type Relay,
+  type StartRelayOptions,
+} from './processes.ts'
 
 export interface StackOptions {
   /** Number of relay peers (default 1). */

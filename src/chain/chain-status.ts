@@ -39,7 +39,11 @@ export class ChainStatus extends EventTarget implements StatusSource<ChainSnapsh
     try {
       const chainId = await this.client.getChainId()
       if (chainId !== this.#expectedChainId) {
-        this.#set({ status: 'error', chainId, error: `RPC is on chain ${chainId}, config expects ${this.#expectedChainId}` })
+        this.#set({
+          status: 'error',
+          chainId,
+          error: `RPC is on chain ${chainId}, config expects ${this.#expectedChainId}`,
+        })
         return
       }
       const blockNumber = await this.client.getBlockNumber()
@@ -58,7 +62,8 @@ export class ChainStatus extends EventTarget implements StatusSource<ChainSnapsh
   #fail(err: unknown): void {
     this.#unwatch?.()
     this.#unwatch = undefined
-    const message = err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err)
+    const message =
+      err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err)
     this.#set({ ...this.#snapshot, status: 'error', error: message })
     if (this.#stopped) return
     const delay = Math.min(30_000, 1_000 * 2 ** this.#attempt++)

@@ -138,9 +138,13 @@ export class SoukApp extends LitElement {
       </header>
       <div class="body">
         <main id="main" tabindex="-1">
-          ${this.error
-            ? html`<p class="error" role="alert">${msg('Could not load the configuration', { id: 'app.config.error' })}: ${this.error}</p>`
-            : nothing}
+          ${
+            this.error
+              ? html`<p class="error" role="alert">
+                  ${msg('Could not load the configuration', { id: 'app.config.error' })}: ${this.error}
+                </p>`
+              : nothing
+          }
           <slot>
             <h2>${msg('Welcome to Souk', { id: 'app.welcome.title' })}</h2>
             <p>

@@ -98,15 +98,20 @@ export class SoukNetworkStatus extends LitElement {
     const status = net?.status ?? 'starting'
     return html`
       <section aria-labelledby="net-title">
-        <h2 id="net-title" class=${status}><span class="dot" aria-hidden="true"></span>${msg('Network', { id: 'net.title' })}: ${this.#networkLabel(status)}</h2>
+        <h2 id="net-title" class=${status}>
+          <span class="dot" aria-hidden="true"></span>${msg('Network', { id: 'net.title' })}:
+          ${this.#networkLabel(status)}
+        </h2>
         <dl>
           <dt>${msg('Relays', { id: 'net.relays' })}</dt>
           <dd data-testid="relays">
-            ${net === undefined
-              ? '…'
-              : connected > 0
-                ? `${connected} / ${net.relays.length} ${msg('connected', { id: 'net.relays.connected' })}`
-                : msg('No relay connected', { id: 'net.relays.none' })}
+            ${
+              net === undefined
+                ? '…'
+                : connected > 0
+                  ? `${connected} / ${net.relays.length} ${msg('connected', { id: 'net.relays.connected' })}`
+                  : msg('No relay connected', { id: 'net.relays.none' })
+            }
           </dd>
           <dt>${msg('Peers seen', { id: 'net.peers' })}</dt>
           <dd data-testid="peers">${net?.peersSeen ?? '…'}</dd>

@@ -7,7 +7,8 @@ export const templates: Record<string, string> = {
   'app.nav.sell': '出售',
   'app.nav.messages': '消息',
   'app.welcome.title': '欢迎来到 Souk',
-  'app.welcome.body': '在这里,每个浏览器都是一个节点:商品目录在你的设备上同步与搜索,出价以密封方式提交到链上,付款由三方托管合约保管。',
+  'app.welcome.body':
+    '在这里,每个浏览器都是一个节点:商品目录在你的设备上同步与搜索,出价以密封方式提交到链上,付款由三方托管合约保管。',
   'app.config.error': '无法加载配置',
   'net.title': '网络状态',
   'net.relays': '中继',

@@ -29,16 +29,22 @@ describe('parseConfig', () => {
     ['devWallet', 'yes', 'devWallet must be true or false'],
   ] as const) {
     it(`rejects a bad ${field} with a message naming it`, () => {
-      assert.throws(() => parseConfig({ ...structuredClone(good), [field]: value }), (err: unknown) => {
-        assert.ok(err instanceof ConfigError)
-        assert.match(err.message, new RegExp(message.replace(/\./g, '\\.')))
-        return true
-      })
+      assert.throws(
+        () => parseConfig({ ...structuredClone(good), [field]: value }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError)
+          assert.match(err.message, new RegExp(message.replace(/\./g, '\\.')))
+          return true
+        },
+      )
     })
   }
 
   it('rejects a chain id that is not a positive integer', () => {
-    assert.throws(() => parseConfig({ ...structuredClone(good), chain: { ...good.chain, id: -1 } }), /chain\.id must be a positive integer/)
+    assert.throws(
+      () => parseConfig({ ...structuredClone(good), chain: { ...good.chain, id: -1 } }),
+      /chain\.id must be a positive integer/,
+    )
   })
 
   it('rejects a document that is not an object', () => {

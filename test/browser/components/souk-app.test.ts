@@ -41,7 +41,9 @@ describe('<souk-app>', () => {
   })
 
   it('shows a readable error when the configuration is bad', async () => {
-    const app = await fixture<SoukApp>(html`<souk-app .error=${'config.json: chain.id must be a positive integer'}></souk-app>`)
+    const app = await fixture<SoukApp>(
+      html`<souk-app .error=${'config.json: chain.id must be a positive integer'}></souk-app>`,
+    )
     const alert = app.shadowRoot!.querySelector('[role=alert]')
     expect(alert?.textContent).to.contain('chain.id must be a positive integer')
   })
@@ -53,7 +55,9 @@ describe('<souk-app>', () => {
       const app = await fixture<SoukApp>(html`<souk-app .config=${config} .chainStatus=${chainStatus}></souk-app>`)
       await chainStatus.start()
       const status = statusOf(app)
-      await waitFor('the network status to show chain id 31337', () => status.dataset.chainId === '31337', { timeout: 15_000 })
+      await waitFor('the network status to show chain id 31337', () => status.dataset.chainId === '31337', {
+        timeout: 15_000,
+      })
       expect(status.shadowRoot!.querySelector('[data-testid=chain]')!.textContent).to.contain('31337')
     } finally {
       chainStatus.stop()
