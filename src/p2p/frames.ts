@@ -1,0 +1,88 @@
+/**
+ * Length-prefixed JSON frames for Souk's small request/response protocols.
+ *
+ * Every read has a size cap and a timeout. A peer that sends more than the cap, bytes that are not a frame,
+ * or nothing at all gets a `FrameError` whose `reason` the caller counts before resetting the stream.
+ */
+import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
+import type { Stream } from '@libp2p/interface'
+
+export type FrameErrorReason = 'oversized' | 'malformed' | 'timeout' | 'closed'
+
+export class FrameError extends Error {
+  override name = 'FrameError'
+  readonly reason: FrameErrorReason
+  constructor(reason: FrameErrorReason, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.reason = reason
+  }
+}
+
+export interface FrameStreamOptions {
+  /** Largest frame accepted, in bytes. */
+  maxBytes: number
+}
+
+export interface FrameStream {
+  read(options: { timeoutMs: number; signal?: AbortSignal }): Promise<unknown>
+  write(value: unknown, options?: { signal?: AbortSignal }): Promise<void>
+  readonly stream: Stream
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** Wraps a libp2p stream so it reads and writes one JSON value per length-prefixed frame. */
+export function frameStream(stream: Stream, { maxBytes }: FrameStreamOptions): FrameStream {
+  // maxBufferSize bounds what a flood can make us hold before the frame length is even checked
+  const lp: LengthPrefixedStream<Stream> = lpStream(stream, { maxDataLength: maxBytes, maxBufferSize: maxBytes + 16 })
+  return {
+    stream,
+    async read({ timeoutMs, signal }) {
+      const timeout = AbortSignal.timeout(timeoutMs)
+      const combined = signal ? AbortSignal.any([timeout, signal]) : timeout
+      let bytes: Uint8Array
+      try {
+        bytes = (await lp.read({ signal: combined })).subarray()
+      } catch (err) {
+        throw toFrameError(err, timeout.aborted)
+      }
+      let text: string
+      try {
+        text = decoder.decode(bytes)
+        return JSON.parse(text) as unknown
+      } catch (err) {
+        throw new FrameError('malformed', 'frame is not UTF-8 JSON', { cause: err })
+      }
+    },
+    async write(value, options) {
+      const bytes = encoder.encode(JSON.stringify(value))
+      if (bytes.byteLength > maxBytes)
+        throw new FrameError('oversized', `frame of ${bytes.byteLength} bytes exceeds ${maxBytes}`)
+      await lp.write(bytes, options)
+    },
+  }
+}
+
+function toFrameError(err: unknown, timedOut: boolean): FrameError {
+  if (err instanceof FrameError) return err
+  const name = err instanceof Error ? err.name : ''
+  const message = err instanceof Error ? err.message : String(err)
+  if (timedOut || name === 'AbortError' || name === 'TimeoutError')
+    return new FrameError('timeout', 'no frame arrived in time', { cause: err })
+  if (name === 'InvalidDataLengthError' || name === 'StreamBufferError')
+    return new FrameError('oversized', message, { cause: err })
+  if (name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError')
+    return new FrameError('malformed', message, { cause: err })
+  if (name === 'UnexpectedEOFError') return new FrameError('closed', message, { cause: err })
+  return new FrameError('closed', message, { cause: err })
+}
+
+/** Reads a stream's single request frame; resets the stream and rethrows on any error. */
+export function abortQuietly(stream: Stream, err: Error): void {
+  try {
+    stream.abort(err)
+  } catch {
+    /* already closed */
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Network status for the UI: which relays are connected and hold a reservation for us, how many browsers
+ * we talk to directly, how many we have seen, and how many bytes of blocks we keep.
+ *
+ * `snapshot` is always current; a `'change'` event fires whenever it changes (coalesced per microtask).
+ */
+import type { Libp2p } from '@libp2p/interface'
+import type { RelayPool } from './relay-pool.ts'
+import type { NodeStores } from './storage.ts'
+import type { NetworkSnapshot as CoreNetworkSnapshot, RelayStatus } from '../core/status.ts'
+
+export type NetworkState = CoreNetworkSnapshot['status']
+export type { RelayStatus }
+
+/**
+ * The shape `<souk-app>` displays (`NetworkSnapshot` in src/core/status.ts) plus details for diagnostics.
+ * `status` is `online` when connected to enough relays (two, or all we know if fewer) with a reservation on
+ * one, `degraded` when connected to fewer or without any reservation yet, `offline` with no relay connected
+ * (reconnecting with backoff). `directPeers` counts browsers with an open direct (e.g. WebRTC) connection,
+ * `peersSeen` distinct non-relay peers connected at any time since start.
+ */
+export interface NetworkSnapshot extends CoreNetworkSnapshot {
+  /** Relays holding a reservation for us. */
+  reservations: number
+  /** Our own addresses (the relayed `/p2p-circuit` and `/webrtc` ones other browsers dial). */
+  multiaddrs: string[]
+}
+
+export interface NetworkStatusInit {
+  libp2p: Libp2p
+  pool: RelayPool
+  stores: Pick<NodeStores, 'bytesStored' | 'events'>
+}
+
+export class NetworkStatus extends EventTarget {
+  readonly #libp2p: Libp2p
+  readonly #pool: RelayPool
+  readonly #stores: NetworkStatusInit['stores']
+  readonly #seen = new Set<string>()
+  #started = false
+  #scheduled = false
+  #snapshot: NetworkSnapshot
+  #json = ''
+
+  constructor({ libp2p, pool, stores }: NetworkStatusInit) {
+    super()
+    this.#libp2p = libp2p
+    this.#pool = pool
+    this.#stores = stores
+    this.#snapshot = {
+      peerId: libp2p.peerId.toString(),
+      status: 'starting',
+      relays: [],
+      directPeers: 0,
+      peersSeen: 0,
+      bytesStored: 0,
+      reservations: 0,
+      multiaddrs: [],
+    }
+  }
+
+  get snapshot(): NetworkSnapshot {
+    return this.#snapshot
+  }
+
+  start(): void {
+    if (this.#started) return
+    this.#started = true
+    for (const type of [
+      'peer:connect',
+      'peer:disconnect',
+      'connection:open',
+      'connection:close',
+      'self:peer:update',
+    ] as const)
+      this.#libp2p.addEventListener(type, this.#schedule)
+    this.#pool.addEventListener('change', this.#schedule)
+    this.#stores.events.addEventListener('change', this.#schedule)
+    this.#update()
+  }
+
+  stop(): void {
+    if (!this.#started) return
+    this.#started = false
+    for (const type of [
+      'peer:connect',
+      'peer:disconnect',
+      'connection:open',
+      'connection:close',
+      'self:peer:update',
+    ] as const)
+      this.#libp2p.removeEventListener(type, this.#schedule)
+    this.#pool.removeEventListener('change', this.#schedule)
+    this.#stores.events.removeEventListener('change', this.#schedule)
+    this.#snapshot = { ...this.#snapshot, status: 'offline' }
+  }
+
+  readonly #schedule = (): void => {
+    if (this.#scheduled || !this.#started) return
+    this.#scheduled = true
+    queueMicrotask(() => {
+      this.#scheduled = false
+      if (this.#started) this.#update()
+    })
+  }
+
+  #update(): void {
+    const multiaddrs = this.#libp2p.getMultiaddrs().map((m) => m.toString())
+    const reserved = new Set<string>()
+    for (const a of multiaddrs) {
+      const m = /\/p2p\/([^/]+)\/p2p-circuit/.exec(a)
+      if (m?.[1]) reserved.add(m[1])
+    }
+    const relays: RelayStatus[] = this.#pool.relays.map((r) => ({
+      peerId: r.peerId,
+      addr: r.addrs[0] ?? '',
+      connected: r.connected,
+      reservation: reserved.has(r.peerId),
+    }))
+    let directPeers = 0
+    const direct = new Set<string>()
+    for (const c of this.#libp2p.getConnections()) {
+      const id = c.remotePeer.toString()
+      if (this.#pool.isRelay(id)) continue
+      this.#seen.add(id)
+      if (c.status === 'open' && c.limits === undefined && !direct.has(id)) {
+        direct.add(id)
+        directPeers++
+      }
+    }
+    const connected = relays.filter((r) => r.connected).length
+    const reservations = relays.filter((r) => r.reservation).length
+    const wanted = Math.min(2, relays.length)
+    const status: NetworkState =
+      connected === 0 ? 'offline' : connected >= wanted && reservations > 0 ? 'online' : 'degraded'
+    const next: NetworkSnapshot = {
+      peerId: this.#libp2p.peerId.toString(),
+      status,
+      relays,
+      directPeers,
+      peersSeen: this.#seen.size,
+      bytesStored: this.#stores.bytesStored(),
+      reservations,
+      multiaddrs,
+    }
+    const json = JSON.stringify(next)
+    if (json === this.#json) return
+    this.#json = json
+    this.#snapshot = next
+    this.dispatchEvent(new Event('change'))
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The browser's P2P node: Helia (IPFS blocks) on libp2p, built by one function from a plain options object.
+ *
+ * Transports: WebSockets to relays (the backbone), circuit relay v2 (a `/p2p-circuit` listen address per
+ * wanted reservation, so other browsers can reach this one), and WebRTC between browsers (signalled over
+ * the relayed connection, then direct). Noise + yamux, identify, ping, gossipsub. Blocks and the identity
+ * (Helia keeps the private key in its datastore) live in IndexedDB, so the peer id and media survive
+ * reloads; `storage: 'memory'` is for tests and Node clients.
+ */
+import { createHelia, type Helia } from 'helia'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import { multiaddr } from '@multiformats/multiaddr'
+import { Key } from 'interface-datastore'
+import type { Connection, Libp2p, PrivateKey } from '@libp2p/interface'
+import { NetworkStatus } from './network-status.ts'
+import { RelayPool, type BackoffOptions } from './relay-pool.ts'
+import type { RelayRecord } from './relay-list.ts'
+import { openStores, type NodeStores } from './storage.ts'
+
+export interface SoukNodeOptions {
+  /** Relay multiaddrs from config.json, each ending in `/p2p/<peer id>`. More are learnt from peers. */
+  relays: string[]
+  /** `indexeddb` (default) keeps identity and blocks across reloads; `memory` forgets them on stop. */
+  storage?: 'indexeddb' | 'memory'
+  /** IndexedDB name prefix (default `souk`); two nodes in one origin need different names. */
+  storageName?: string
+  /** Relays kept connected at once (default 3). */
+  maxRelays?: number
+  /** Circuit relay reservations held at once, i.e. relays through which others can reach us (default 2). */
+  reservations?: number
+  /** Enable the WebRTC transport (default true; Node test clients without WebRTC turn it off). */
+  webrtc?: boolean
+  /** ICE servers for WebRTC (default none: host candidates only, enough on one network). */
+  iceServers?: RTCIceServer[]
+  /** Reconnect backoff towards relays. */
+  backoff?: BackoffOptions
+  /** Use this identity instead of the stored one. */
+  privateKey?: PrivateKey
+}
+
+export interface SoukServices extends Record<string, unknown> {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+}
+
+export type SoukHelia = Helia & { libp2p: Libp2p<SoukServices> }
+
+export interface SoukNode {
+  readonly helia: SoukHelia
+  readonly libp2p: Libp2p<SoukServices>
+  readonly peerId: string
+  readonly relays: RelayPool
+  readonly status: NetworkStatus
+  /**
+   * Opens a connection to another browser: through a connected relay, upgraded to direct WebRTC when
+   * WebRTC is enabled. Resolves with the direct connection (or the relayed one without WebRTC).
+   */
+  dialPeer(peerId: string, options?: { signal?: AbortSignal }): Promise<Connection>
+  stop(): Promise<void>
+}
+
+const RELAYS_KEY = new Key('/souk/relays')
+
+export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode> {
+  const stores: NodeStores = await openStores(options.storage ?? 'indexeddb', options.storageName ?? 'souk')
+  const useWebRTC = options.webrtc ?? true
+  const reservations = Math.max(0, options.reservations ?? 2)
+  const listen = [...Array.from({ length: reservations }, () => '/p2p-circuit'), ...(useWebRTC ? ['/webrtc'] : [])]
+  let helia: SoukHelia
+  try {
+    helia = (await createHelia({
+      blockstore: stores.blockstore,
+      datastore: stores.datastore,
+      // no public gateways or delegated routers: blocks come from relays and peers over bitswap
+      http: { delegatedRouters: [], recursiveGateways: [] },
+      libp2p: {
+        ...(options.privateKey ? { privateKey: options.privateKey } : {}),
+        addresses: { listen },
+        transports: [
+          webSockets(),
+          circuitRelayTransport({ reservationCompletionTimeout: 10_000 }),
+          ...(useWebRTC ? [webRTC({ rtcConfiguration: { iceServers: options.iceServers ?? [] } })] : []),
+        ],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+        // relays are plain ws:// on loopback in development; the browser's default gater refuses those
+        // (a https page can't open ws:// anyway: mixed content is blocked by the browser itself)
+        connectionGater: { denyDialMultiaddr: () => false },
+        connectionManager: { maxConnections: 64 },
+        peerDiscovery: [],
+        services: {
+          identify: identify(),
+          ping: ping(),
+          pubsub: gossipsub({
+            allowPublishToZeroTopicPeers: true,
+            // relayed browser↔browser connections are limited (small data/time budget): gossip travels over
+            // the relays' direct WebSocket connections and over direct WebRTC connections instead
+            runOnLimitedConnection: false,
+            maxInboundDataLength: 1024 * 1024,
+          }),
+        },
+      },
+    } as Parameters<typeof createHelia>[0])) as unknown as SoukHelia
+    await helia.start()
+  } catch (err) {
+    await stores.close()
+    throw err
+  }
+  const libp2p = helia.libp2p
+  const pool = new RelayPool(libp2p, {
+    relays: options.relays,
+    maxConnected: options.maxRelays ?? 3,
+    backoff: options.backoff,
+    pubsub: libp2p.services.pubsub,
+    store: {
+      async load() {
+        try {
+          return JSON.parse(new TextDecoder().decode(await stores.datastore.get(RELAYS_KEY))) as RelayRecord[]
+        } catch {
+          return []
+        }
+      },
+      async save(records) {
+        await stores.datastore.put(RELAYS_KEY, new TextEncoder().encode(JSON.stringify(records)))
+      },
+    },
+  })
+  const status = new NetworkStatus({ libp2p, pool, stores })
+  await pool.start()
+  status.start()
+
+  return {
+    helia,
+    libp2p,
+    peerId: libp2p.peerId.toString(),
+    relays: pool,
+    status,
+    async dialPeer(peerId, { signal } = {}) {
+      const existing = libp2p
+        .getConnections()
+        .find((c) => c.remotePeer.toString() === peerId && c.status === 'open' && c.limits === undefined)
+      if (existing) return existing
+      const via = pool.relays.filter((r) => r.connected).flatMap((r) => r.addrs.slice(0, 1))
+      if (via.length === 0) throw new Error('no relay connected: cannot reach other browsers')
+      const suffix = useWebRTC ? `/p2p-circuit/webrtc/p2p/${peerId}` : `/p2p-circuit/p2p/${peerId}`
+      return await libp2p.dial(
+        via.map((a) => multiaddr(a + suffix)),
+        { signal: signal ?? AbortSignal.timeout(20_000) },
+      )
+    },
+    async stop() {
+      status.stop()
+      pool.stop()
+      await helia.stop()
+      await stores.close()
+    },
+  }
+}

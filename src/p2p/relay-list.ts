@@ -1,0 +1,133 @@
+/**
+ * Relay records: how relays tell browsers and each other which relays exist.
+ *
+ * A relay answers `RELAY_LIST_PROTOCOL` with the relays it knows (itself first) and announces itself on
+ * `RELAYS_TOPIC`. Records from the network are untrusted: they are validated, capped and only ever used
+ * as dial candidates (a "relay" that doesn't speak the circuit relay hop protocol simply gets no reservation).
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { abortQuietly, frameStream, FrameError } from './frames.ts'
+import {
+  MAX_RELAY_ADDRS,
+  MAX_RELAY_LIST_FRAME_BYTES,
+  MAX_RELAYS_LISTED,
+  RELAY_LIST_PROTOCOL,
+  REQUEST_TIMEOUT_MS,
+} from './protocols.ts'
+
+export interface RelayRecord {
+  peerId: string
+  /** Dialable multiaddrs, each ending in `/p2p/<peerId>`. */
+  addrs: string[]
+}
+
+/** True for addresses a browser can dial: WebSockets (ws or wss, also via dns/tls forms). */
+export function isBrowserDialable(ma: Multiaddr): boolean {
+  const names = ma.getComponents().map((c) => c.name)
+  return names.includes('ws') || names.includes('wss') || (names.includes('tls') && names.includes('ws'))
+}
+
+/** Validates one record; returns undefined if it is unusable. Addresses get `/p2p/<id>` appended if missing. */
+export function parseRelayRecord(value: unknown): RelayRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const v = value as Record<string, unknown>
+  if (typeof v.peerId !== 'string' || !Array.isArray(v.addrs)) return undefined
+  let id: PeerId
+  try {
+    id = peerIdFromString(v.peerId)
+  } catch {
+    return undefined
+  }
+  const addrs: string[] = []
+  for (const a of v.addrs.slice(0, MAX_RELAY_ADDRS)) {
+    if (typeof a !== 'string' || a.length > 512) continue
+    try {
+      let ma = multiaddr(a)
+      const p2p = ma.getComponents().filter((c) => c.name === 'p2p')
+      if (p2p.length === 0) ma = ma.encapsulate(`/p2p/${id.toString()}`)
+      else if (p2p.length > 1 || p2p[0]?.value !== id.toString()) continue
+      if (ma.getComponents().some((c) => c.name === 'p2p-circuit')) continue
+      addrs.push(ma.toString())
+    } catch {
+      continue
+    }
+  }
+  if (addrs.length === 0) return undefined
+  return { peerId: id.toString(), addrs }
+}
+
+export function parseRelayList(value: unknown): RelayRecord[] {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { relays?: unknown }).relays))
+    throw new FrameError('malformed', 'relay list must be { relays: [...] }')
+  const out: RelayRecord[] = []
+  for (const r of (value as { relays: unknown[] }).relays.slice(0, MAX_RELAYS_LISTED)) {
+    const rec = parseRelayRecord(r)
+    if (rec) out.push(rec)
+  }
+  return out
+}
+
+/** Asks a connected relay which relays it knows. */
+export async function fetchRelayList(
+  libp2p: Libp2p,
+  peer: PeerId,
+  options: { signal?: AbortSignal } = {},
+): Promise<RelayRecord[]> {
+  const stream = await libp2p.dialProtocol(peer, RELAY_LIST_PROTOCOL, {
+    signal: options.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  })
+  const frames = frameStream(stream, { maxBytes: MAX_RELAY_LIST_FRAME_BYTES })
+  try {
+    await frames.write({ want: 'relays' })
+    const reply = await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS, signal: options.signal })
+    await stream.close().catch(() => {})
+    return parseRelayList(reply)
+  } catch (err) {
+    abortQuietly(stream, err as Error)
+    throw err
+  }
+}
+
+/** Answers one relay-list request with `relays()`; `onDropped` is told why a bad request was dropped. */
+export async function serveRelayList(
+  stream: Stream,
+  relays: () => RelayRecord[],
+  onDropped: (reason: string) => void,
+): Promise<void> {
+  const frames = frameStream(stream, { maxBytes: MAX_RELAY_LIST_FRAME_BYTES })
+  try {
+    await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS })
+    const list: RelayRecord[] = []
+    let size = 16
+    for (const r of relays().slice(0, MAX_RELAYS_LISTED)) {
+      size += JSON.stringify(r).length + 1
+      if (size > MAX_RELAY_LIST_FRAME_BYTES) break
+      list.push(r)
+    }
+    await frames.write({ relays: list })
+    await stream.close()
+  } catch (err) {
+    if (err instanceof FrameError) onDropped(err.reason)
+    abortQuietly(stream, err as Error)
+  }
+}
+
+const textEncoder = new TextEncoder()
+const textDecoder = new TextDecoder()
+
+/** Gossip payload announcing a relay. The gossip message is signed, so its `from` must equal `peerId`. */
+export function encodeRelayAnnouncement(record: RelayRecord): Uint8Array {
+  return textEncoder.encode(JSON.stringify(record))
+}
+
+export function decodeRelayAnnouncement(data: Uint8Array, from: PeerId | undefined): RelayRecord | undefined {
+  if (data.byteLength > MAX_RELAY_LIST_FRAME_BYTES || from === undefined) return undefined
+  try {
+    const rec = parseRelayRecord(JSON.parse(textDecoder.decode(data)))
+    return rec !== undefined && rec.peerId === from.toString() ? rec : undefined
+  } catch {
+    return undefined
+  }
+}

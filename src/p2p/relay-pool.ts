@@ -1,0 +1,303 @@
+/**
+ * Keeps a node connected to relays: the ones from config, plus every relay it learns about from peers.
+ *
+ * Learning: a connected relay is asked for its relay list (`RELAY_LIST_PROTOCOL`), relays announce
+ * themselves on `RELAYS_TOPIC`, and any peer whose identify shows it serves the relay list is a relay too.
+ * Connecting: up to `maxConnected` relays are kept connected; a relay that goes away is redialled with
+ * capped exponential backoff and jitter, for ever, while others fill in. Used by browsers (a few relays)
+ * and by relays themselves (all relays, so several relays form one network).
+ */
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { IdentifyResult, Libp2p, PeerId } from '@libp2p/interface'
+import type { Message } from '@libp2p/gossipsub'
+import {
+  decodeRelayAnnouncement,
+  fetchRelayList,
+  isBrowserDialable,
+  parseRelayRecord,
+  type RelayRecord,
+} from './relay-list.ts'
+import { MAX_RELAYS_LISTED, RELAY_LIST_PROTOCOL, RELAYS_TOPIC } from './protocols.ts'
+
+export interface BackoffOptions {
+  /** First retry delay in ms (default 500). */
+  minMs?: number
+  /** Longest delay in ms (default 30 000). */
+  maxMs?: number
+  factor?: number
+}
+
+/** The gossipsub service as far as the pool needs it. */
+export interface PubSubLike {
+  subscribe(topic: string): void
+  unsubscribe(topic: string): void
+  addEventListener(type: 'message', listener: (evt: CustomEvent<Message>) => void): void
+  removeEventListener(type: 'message', listener: (evt: CustomEvent<Message>) => void): void
+}
+
+export interface RelayPoolOptions {
+  /** Multiaddrs (ending in /p2p/<id>) known up front, e.g. from config.json or --bootstrap. */
+  relays: string[]
+  /** Keep at most this many relays connected (default 3; relays use Infinity). */
+  maxConnected?: number
+  backoff?: BackoffOptions
+  /** Dial timeout per attempt (default 10 s). */
+  dialTimeoutMs?: number
+  pubsub?: PubSubLike
+  /** Only learn relays whose addresses a browser can dial (default true). */
+  browserDialableOnly?: boolean
+  /** Remembers learnt relays across restarts. */
+  store?: { load(): Promise<RelayRecord[]>; save(records: RelayRecord[]): Promise<void> }
+}
+
+export interface RelayState {
+  peerId: string
+  addrs: string[]
+  source: 'config' | 'learnt'
+  connected: boolean
+  /** Has been connected at least once (only such relays are passed on to others). */
+  verified: boolean
+  failures: number
+}
+
+interface Entry extends RelayState {
+  timer?: ReturnType<typeof setTimeout>
+  dialing: boolean
+}
+
+export class RelayPool extends EventTarget {
+  readonly #libp2p: Libp2p
+  readonly #opts: Required<Pick<RelayPoolOptions, 'maxConnected' | 'dialTimeoutMs' | 'browserDialableOnly'>> &
+    RelayPoolOptions
+  readonly #entries = new Map<string, Entry>()
+  readonly #controller = new AbortController()
+  #started = false
+
+  constructor(libp2p: Libp2p, options: RelayPoolOptions) {
+    super()
+    this.#libp2p = libp2p
+    this.#opts = { maxConnected: 3, dialTimeoutMs: 10_000, browserDialableOnly: true, ...options }
+  }
+
+  /** Every relay the pool knows, connected or not. */
+  get relays(): RelayState[] {
+    return [...this.#entries.values()].map(({ timer: _t, dialing: _d, ...state }) => ({
+      ...state,
+      addrs: [...state.addrs],
+    }))
+  }
+
+  /** Records of relays that have been reached at least once, to share with others. */
+  verifiedRecords(): RelayRecord[] {
+    return [...this.#entries.values()].filter((e) => e.verified).map((e) => ({ peerId: e.peerId, addrs: [...e.addrs] }))
+  }
+
+  isRelay(peerId: string): boolean {
+    return this.#entries.has(peerId)
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) return
+    this.#started = true
+    for (const addr of this.#opts.relays) {
+      try {
+        const ma = multiaddr(addr)
+        const id = ma.getComponents().findLast((c) => c.name === 'p2p')?.value
+        if (id === undefined) continue
+        this.#learn({ peerId: id, addrs: [ma.toString()] }, 'config', false)
+      } catch {
+        /* a bad configured address is skipped; config validation reports it */
+      }
+    }
+    for (const rec of (await this.#opts.store?.load().catch(() => [])) ?? []) {
+      const parsed = parseRelayRecord(rec)
+      if (parsed) this.#learn(parsed, 'learnt', false)
+    }
+    this.#libp2p.addEventListener('peer:connect', this.#onConnect)
+    this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
+    this.#libp2p.addEventListener('peer:identify', this.#onIdentify)
+    if (this.#opts.pubsub) {
+      this.#opts.pubsub.subscribe(RELAYS_TOPIC)
+      this.#opts.pubsub.addEventListener('message', this.#onMessage)
+    }
+    // relays connected before start (e.g. by bootstrap) count too
+    for (const e of this.#entries.values()) e.connected = this.#isConnected(e.peerId)
+    this.#fill()
+  }
+
+  stop(): void {
+    if (!this.#started) return
+    this.#started = false
+    this.#controller.abort()
+    for (const e of this.#entries.values()) {
+      clearTimeout(e.timer)
+      e.timer = undefined
+    }
+    this.#libp2p.removeEventListener('peer:connect', this.#onConnect)
+    this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
+    this.#libp2p.removeEventListener('peer:identify', this.#onIdentify)
+    this.#opts.pubsub?.removeEventListener('message', this.#onMessage)
+  }
+
+  /** Adds relays (e.g. from a new config) and dials them if there is room. */
+  add(records: RelayRecord[]): void {
+    for (const r of records) this.#learn(r, 'learnt', false)
+    this.#fill()
+  }
+
+  #learn(record: RelayRecord, source: 'config' | 'learnt', verified: boolean): boolean {
+    if (record.peerId === this.#libp2p.peerId.toString()) return false
+    const addrs = this.#opts.browserDialableOnly
+      ? record.addrs.filter((a) => isBrowserDialable(multiaddr(a)))
+      : record.addrs
+    if (addrs.length === 0) return false
+    const existing = this.#entries.get(record.peerId)
+    if (existing) {
+      const merged = [...new Set([...existing.addrs, ...addrs])].slice(0, 8)
+      const changed = merged.length !== existing.addrs.length || (verified && !existing.verified)
+      existing.addrs = merged
+      if (verified) existing.verified = true
+      if (changed) this.#changed(true)
+      return false
+    }
+    if (this.#entries.size >= MAX_RELAYS_LISTED) return false
+    this.#entries.set(record.peerId, {
+      peerId: record.peerId,
+      addrs,
+      source,
+      connected: false,
+      verified,
+      failures: 0,
+      dialing: false,
+    })
+    this.#changed(verified)
+    return true
+  }
+
+  #isConnected(peerId: string): boolean {
+    return this.#libp2p
+      .getConnections(peerIdFromString(peerId))
+      .some((c) => c.status === 'open' && c.limits === undefined)
+  }
+
+  #connectedCount(): number {
+    let n = 0
+    for (const e of this.#entries.values()) if (e.connected || e.dialing) n++
+    return n
+  }
+
+  /** Dials known relays until `maxConnected` are connected or being dialled; the rest wait. */
+  #fill(): void {
+    if (!this.#started) return
+    const candidates = [...this.#entries.values()]
+      .filter((e) => !e.connected && !e.dialing && e.timer === undefined)
+      .sort((a, b) => a.failures - b.failures || Number(b.source === 'config') - Number(a.source === 'config'))
+    for (const e of candidates) {
+      if (this.#connectedCount() >= this.#opts.maxConnected) break
+      void this.#dial(e)
+    }
+  }
+
+  async #dial(e: Entry): Promise<void> {
+    e.dialing = true
+    try {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.#opts.dialTimeoutMs), this.#controller.signal])
+      await this.#libp2p.dial(
+        e.addrs.map((a) => multiaddr(a)),
+        { signal },
+      )
+      e.dialing = false
+      e.connected = this.#isConnected(e.peerId)
+      if (e.connected) this.#connected(e)
+    } catch {
+      e.dialing = false
+      if (!this.#started) return
+      e.failures++
+      this.#schedule(e)
+      this.#fill()
+    }
+  }
+
+  #schedule(e: Entry): void {
+    if (!this.#started || e.timer !== undefined) return
+    const { minMs = 500, maxMs = 30_000, factor = 2 } = this.#opts.backoff ?? {}
+    const base = Math.min(maxMs, minMs * factor ** Math.max(0, e.failures - 1))
+    const delay = base / 2 + Math.random() * (base / 2)
+    e.timer = setTimeout(() => {
+      e.timer = undefined
+      if (!this.#started || e.connected || e.dialing) return
+      // a relay that failed waits for room like any other, unless it is the only way out
+      if (this.#connectedCount() < this.#opts.maxConnected) void this.#dial(e)
+    }, delay)
+    this.#changed(false)
+  }
+
+  #connected(e: Entry): void {
+    const firstTime = !e.verified
+    e.failures = 0
+    e.verified = true
+    clearTimeout(e.timer)
+    e.timer = undefined
+    // keep relays when the connection manager prunes
+    void this.#libp2p.peerStore
+      .merge(peerIdFromString(e.peerId), { tags: { 'souk-relay': { value: 100 } } })
+      .catch(() => {})
+    this.#changed(firstTime)
+    void this.#askForRelays(e.peerId)
+  }
+
+  async #askForRelays(peerId: string): Promise<void> {
+    try {
+      const records = await fetchRelayList(this.#libp2p, peerIdFromString(peerId), { signal: this.#controller.signal })
+      let added = false
+      for (const r of records) added = this.#learn(r, 'learnt', false) || added
+      if (added) this.#fill()
+    } catch {
+      /* an old relay without the list protocol, or it went away: nothing to learn */
+    }
+  }
+
+  readonly #onConnect = (evt: CustomEvent<PeerId>): void => {
+    const e = this.#entries.get(evt.detail.toString())
+    if (!e || e.connected) return
+    e.connected = this.#isConnected(e.peerId)
+    if (e.connected) this.#connected(e)
+  }
+
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const e = this.#entries.get(evt.detail.toString())
+    if (!e) return
+    e.connected = false
+    e.failures++
+    this.#changed(false)
+    this.#schedule(e)
+    this.#fill()
+  }
+
+  readonly #onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    const { peerId, protocols, listenAddrs, connection } = evt.detail
+    if (!protocols.includes(RELAY_LIST_PROTOCOL) || connection.limits !== undefined) return
+    const rec = parseRelayRecord({ peerId: peerId.toString(), addrs: listenAddrs.map((a) => a.toString()) })
+    if (!rec) return
+    const added = this.#learn(rec, 'learnt', true)
+    const e = this.#entries.get(rec.peerId)
+    if (e && !e.connected && this.#isConnected(e.peerId)) {
+      e.connected = true
+      this.#connected(e)
+    }
+    if (added) this.#fill()
+  }
+
+  readonly #onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== RELAYS_TOPIC) return
+    const rec = decodeRelayAnnouncement(msg.data, msg.type === 'signed' ? msg.from : undefined)
+    if (rec && this.#learn(rec, 'learnt', false)) this.#fill()
+  }
+
+  #changed(persist: boolean): void {
+    this.dispatchEvent(new Event('change'))
+    if (persist && this.#opts.store) void this.#opts.store.save(this.verifiedRecords()).catch(() => {})
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Relay configuration from flags and `SOUK_RELAY_*` environment variables (flags win).
+ * Every limit has a default sized for a small community server serving browsers.
+ */
+import { parseArgs } from 'node:util'
+import { resolve } from 'node:path'
+
+export interface RelayConfig {
+  host: string
+  /** WebSocket listen port (0 = any free port). */
+  port: number
+  httpPort: number
+  dataDir: string
+  /** Public multiaddrs to announce instead of the listen addresses (e.g. /dns4/relay.example/tcp/443/wss). */
+  announce: string[]
+  /** Other relays to connect to at start; more are learnt from them. */
+  bootstrap: string[]
+  /** Circuit relay v2 reservations held at once (libp2p's default of 15 is far too low for browsers). */
+  maxReservations: number
+  maxConnections: number
+  /** Inbound connections accepted per second from one IP address. */
+  inboundRate: number
+  /** Largest media file pinned, bytes (whole DAG). */
+  maxFileBytes: number
+  /** Bytes pinned per requesting peer (a seller's browser identity). */
+  peerQuotaBytes: number
+  /** Pin requests per peer per minute. */
+  pinRatePerMinute: number
+  /** Data and time limits of one relayed (limited) connection: WebRTC signalling needs a few KiB. */
+  relayedDataLimit: number
+  relayedDurationMs: number
+}
+
+const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
+  --host H                 listen address (default 0.0.0.0)                 SOUK_RELAY_HOST
+  --port N                 WebSocket port, 0 = any free port (default 4003) SOUK_RELAY_PORT
+  --http-port N            /health and /metrics port (default 4080)          SOUK_RELAY_HTTP_PORT
+  --data-dir DIR           identity, blocks, pins (default .souk/relay)      SOUK_RELAY_DATA_DIR
+  --announce MA            public multiaddr to announce (repeatable)         SOUK_RELAY_ANNOUNCE (comma separated)
+  --bootstrap MA           another relay to join (repeatable)                SOUK_RELAY_BOOTSTRAP (comma separated)
+  --max-reservations N     circuit relay reservations (default 2048)         SOUK_RELAY_MAX_RESERVATIONS
+  --max-connections N      connections (default 4096)                        SOUK_RELAY_MAX_CONNECTIONS
+  --inbound-rate N         new connections per second per IP (default 50)    SOUK_RELAY_INBOUND_RATE
+  --max-file-bytes N       largest pinned file (default 8388608)             SOUK_RELAY_MAX_FILE_BYTES
+  --peer-quota-bytes N     pinned bytes per peer (default 268435456)         SOUK_RELAY_PEER_QUOTA_BYTES
+  --pin-rate N             pin requests per peer per minute (default 60)     SOUK_RELAY_PIN_RATE
+  --relayed-data-limit N   bytes per relayed connection (default 1048576)    SOUK_RELAY_RELAYED_DATA_LIMIT
+  --relayed-duration-ms N  lifetime of a relayed connection (default 300000) SOUK_RELAY_RELAYED_DURATION_MS
+  --help`
+
+export class RelayConfigError extends Error {
+  override name = 'RelayConfigError'
+}
+
+export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): RelayConfig | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'http-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      announce: { type: 'string', multiple: true },
+      bootstrap: { type: 'string', multiple: true },
+      'max-reservations': { type: 'string' },
+      'max-connections': { type: 'string' },
+      'inbound-rate': { type: 'string' },
+      'max-file-bytes': { type: 'string' },
+      'peer-quota-bytes': { type: 'string' },
+      'pin-rate': { type: 'string' },
+      'relayed-data-limit': { type: 'string' },
+      'relayed-duration-ms': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  })
+  if (values.help) return 'help'
+  const str = (flag: keyof typeof values, fallback: string): string => {
+    const v = values[flag]
+    if (typeof v === 'string') return v
+    return env[`SOUK_RELAY_${flag.toUpperCase().replaceAll('-', '_')}`] ?? fallback
+  }
+  const int = (flag: keyof typeof values, fallback: number, min = 0): number => {
+    const raw = str(flag, String(fallback))
+    const n = Number(raw)
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new RelayConfigError(`--${flag} must be an integer >= ${min}, got "${raw}"`)
+    return n
+  }
+  const list = (flag: 'announce' | 'bootstrap'): string[] => {
+    const v = values[flag]
+    if (v && v.length > 0) return v
+    return (env[`SOUK_RELAY_${flag.toUpperCase()}`] ?? '').split(/[\s,]+/).filter(Boolean)
+  }
+  return {
+    host: str('host', '0.0.0.0'),
+    port: int('port', 4003),
+    httpPort: int('http-port', 4080),
+    dataDir: resolve(str('data-dir', '.souk/relay')),
+    announce: list('announce'),
+    bootstrap: list('bootstrap'),
+    maxReservations: int('max-reservations', 2048, 1),
+    maxConnections: int('max-connections', 4096, 1),
+    inboundRate: int('inbound-rate', 50, 1),
+    maxFileBytes: int('max-file-bytes', 8 * 1024 * 1024, 1),
+    peerQuotaBytes: int('peer-quota-bytes', 256 * 1024 * 1024, 0),
+    pinRatePerMinute: int('pin-rate', 60, 1),
+    relayedDataLimit: int('relayed-data-limit', 1024 * 1024, 1024),
+    relayedDurationMs: int('relayed-duration-ms', 5 * 60_000, 1000),
+  }
+}
+
+export { HELP as RELAY_HELP }
