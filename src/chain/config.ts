@@ -1,0 +1,74 @@
+/**
+ * The wagmi config of a Souk deployment, built at runtime from `config.json` (`SoukConfig`), so the same static
+ * build works on any chain named there.
+ *
+ * Connectors: every injected wallet announced through EIP-6963 (wagmi's `multiInjectedProviderDiscovery`), the
+ * legacy `window.ethereum` as a fallback, and — on chain 31337 with `devWallet: true` only — the dev wallet.
+ */
+import { createConfig, createStorage, injected, type Config, type CreateConnectorFn, type Storage } from '@wagmi/core'
+import { defineChain, fallback, http, type Address, type Chain } from 'viem'
+import type { SoukConfig } from '../core/config.ts'
+import { DEV_CHAIN_ID, devWallet } from './dev-wallet.ts'
+
+export type SoukWagmiConfig = Config<readonly [Chain], Record<number, ReturnType<typeof fallback>>>
+
+export interface CreateSoukWagmiConfigOptions {
+  /** Where wagmi remembers the last wallet; `null` keeps nothing (tests, private windows). */
+  storage?: Storage | null
+  /** Listen for EIP-6963 wallet announcements (default true). */
+  multiInjectedProviderDiscovery?: boolean
+  /** Initial dev account (0..9) of the dev wallet. */
+  devAccountIndex?: number
+  /** A Multicall3 deployment on this chain; reads are batched through it when set. */
+  multicall3?: Address
+  pollingInterval?: number
+  /** More connectors (e.g. WalletConnect) appended after the built-in ones. */
+  connectors?: CreateConnectorFn[]
+}
+
+/** The chain object viem needs, from the config (no chain list compiled in). */
+export function soukChain(config: SoukConfig, { multicall3 }: { multicall3?: Address } = {}): Chain {
+  return defineChain({
+    id: config.chain.id,
+    name: config.chain.name,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: config.chain.rpcUrls } },
+    ...(config.chain.explorer ? { blockExplorers: { default: { name: 'Explorer', url: config.chain.explorer } } } : {}),
+    ...(multicall3 ? { contracts: { multicall3: { address: multicall3 } } } : {}),
+    testnet: config.chain.id === DEV_CHAIN_ID,
+  })
+}
+
+/** True when this config may offer anvil's dev accounts. */
+export function devWalletAllowed(config: SoukConfig): boolean {
+  return config.devWallet === true && config.chain.id === DEV_CHAIN_ID
+}
+
+export function createSoukWagmiConfig(config: SoukConfig, options: CreateSoukWagmiConfigOptions = {}): SoukWagmiConfig {
+  const chain = soukChain(config, options.multicall3 ? { multicall3: options.multicall3 } : {})
+  const connectors: CreateConnectorFn[] = [injected()]
+  if (devWalletAllowed(config))
+    connectors.push(
+      devWallet({ rpcUrl: config.chain.rpcUrls[0]!, accountIndex: options.devAccountIndex ?? 0 }) as CreateConnectorFn,
+    )
+  connectors.push(...(options.connectors ?? []))
+  // Without Multicall3 the reads still go out as one HTTP request per tick through JSON-RPC batching.
+  const transport = fallback(config.chain.rpcUrls.map((url) => http(url, { batch: { wait: 16 }, retryCount: 2 })))
+  return createConfig({
+    chains: [chain],
+    connectors,
+    transports: { [chain.id]: transport },
+    batch: { multicall: options.multicall3 ? { wait: 16 } : false },
+    multiInjectedProviderDiscovery: options.multiInjectedProviderDiscovery ?? true,
+    pollingInterval: options.pollingInterval ?? 1_000,
+    storage:
+      options.storage === undefined
+        ? createStorage({ key: `souk.wagmi.${config.chain.id}`, storage: globalThis.localStorage })
+        : options.storage,
+  }) as unknown as SoukWagmiConfig
+}
+
+/** The configured chain of a wagmi config (there is exactly one). */
+export function configuredChain(wagmi: SoukWagmiConfig): Chain {
+  return wagmi.chains[0]
+}

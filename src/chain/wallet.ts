@@ -1,0 +1,157 @@
+/**
+ * Wallet connection on top of @wagmi/core: list the wallets (EIP-6963 announcements arrive over time), connect,
+ * disconnect, follow account and chain changes live, and switch the wallet to the configured chain.
+ */
+import {
+  connect,
+  disconnect,
+  getConnection,
+  getConnectors,
+  reconnect,
+  switchChain,
+  watchConnection,
+  watchConnectors,
+  type Connector,
+} from '@wagmi/core'
+import type { Address } from 'viem'
+import { configuredChain, type SoukWagmiConfig } from './config.ts'
+import { DEV_WALLET_ID } from './dev-wallet.ts'
+import { DevWalletUnavailableError, toSoukChainError, WalletNotConnectedError, WrongNetworkError } from './errors.ts'
+
+export interface WalletInfo {
+  id: string
+  uid: string
+  name: string
+  /** Data URI of the wallet's icon, when the wallet announced one (EIP-6963). */
+  icon: string | undefined
+  /** Reverse-DNS id from EIP-6963, e.g. io.metamask. */
+  rdns: string | undefined
+  isDevWallet: boolean
+}
+
+export interface WalletState {
+  status: 'disconnected' | 'connecting' | 'reconnecting' | 'connected'
+  address: Address | undefined
+  addresses: readonly Address[]
+  chainId: number | undefined
+  /** True when connected and the wallet is on the chain this deployment lives on. */
+  onConfiguredChain: boolean
+  connector: WalletInfo | undefined
+}
+
+function info(c: Connector): WalletInfo {
+  return {
+    id: c.id,
+    uid: c.uid,
+    name: c.name,
+    icon: c.icon,
+    rdns: typeof c.rdns === 'string' ? c.rdns : c.rdns?.[0],
+    isDevWallet: c.id === DEV_WALLET_ID,
+  }
+}
+
+/**
+ * The wallets a person can pick: EIP-6963 wallets first, then the dev wallet (on 31337), then the generic
+ * `window.ethereum` only when no announced wallet covers it.
+ */
+export function listWallets(wagmi: SoukWagmiConfig): WalletInfo[] {
+  const all = getConnectors(wagmi)
+  const announced = all.filter((c) => c.id !== 'injected' && c.id !== DEV_WALLET_ID && c.type === 'injected')
+  const legacy = all.filter((c) => c.id === 'injected')
+  const dev = all.filter((c) => c.id === DEV_WALLET_ID)
+  const others = all.filter((c) => !announced.includes(c) && !legacy.includes(c) && !dev.includes(c))
+  const hasLegacyProvider = typeof window !== 'undefined' && (window as { ethereum?: unknown }).ethereum !== undefined
+  return [...announced, ...dev, ...others, ...(announced.length === 0 && hasLegacyProvider ? legacy : [])].map(info)
+}
+
+/** Calls `onChange` whenever the list of wallets changes (a wallet extension announced itself late). */
+export function watchWallets(wagmi: SoukWagmiConfig, onChange: (wallets: WalletInfo[]) => void): () => void {
+  return watchConnectors(wagmi, { onChange: () => onChange(listWallets(wagmi)) })
+}
+
+export function getWalletState(wagmi: SoukWagmiConfig): WalletState {
+  const c = getConnection(wagmi)
+  const chain = configuredChain(wagmi)
+  return {
+    status: c.status,
+    address: c.address,
+    addresses: c.addresses ?? [],
+    chainId: c.chainId,
+    onConfiguredChain: c.status === 'connected' && c.chainId === chain.id,
+    connector: c.connector ? info(c.connector) : undefined,
+  }
+}
+
+/** Follows the wallet live: connect, disconnect, account switch and chain switch in the wallet. */
+export function watchWallet(wagmi: SoukWagmiConfig, onChange: (state: WalletState) => void): () => void {
+  return watchConnection(wagmi, { onChange: () => onChange(getWalletState(wagmi)) })
+}
+
+export interface ConnectWalletParameters {
+  /** `id` or `uid` from `listWallets`; the first wallet listed when omitted. */
+  wallet?: string
+}
+
+/** Connects a wallet (asking it for permission) on the configured chain when it can. */
+export async function connectWallet(
+  wagmi: SoukWagmiConfig,
+  { wallet }: ConnectWalletParameters = {},
+): Promise<WalletState> {
+  const connectors = getConnectors(wagmi)
+  const connector = wallet
+    ? connectors.find((c) => c.uid === wallet || c.id === wallet)
+    : connectors.find((c) => c.uid === listWallets(wagmi)[0]?.uid)
+  if (!connector) throw wallet === DEV_WALLET_ID ? new DevWalletUnavailableError() : new WalletNotConnectedError()
+  try {
+    await connect(wagmi, { connector })
+  } catch (err) {
+    throw toSoukChainError(err, { chain: configuredChain(wagmi) })
+  }
+  return getWalletState(wagmi)
+}
+
+/** Reconnects the wallet used last time, if it still allows it (call once at start-up). */
+export async function reconnectWallet(wagmi: SoukWagmiConfig): Promise<WalletState> {
+  await reconnect(wagmi).catch(() => undefined)
+  return getWalletState(wagmi)
+}
+
+export async function disconnectWallet(wagmi: SoukWagmiConfig): Promise<void> {
+  await disconnect(wagmi)
+}
+
+/**
+ * Asks the wallet to switch to the configured chain (adding it to the wallet first if the wallet does not
+ * know it). Resolves when the wallet is there; throws a readable error if the person refuses.
+ */
+export async function switchToConfiguredChain(wagmi: SoukWagmiConfig): Promise<WalletState> {
+  const chain = configuredChain(wagmi)
+  const state = getWalletState(wagmi)
+  if (state.status !== 'connected') throw new WalletNotConnectedError()
+  if (state.onConfiguredChain) return state
+  try {
+    await switchChain(wagmi, { chainId: chain.id })
+  } catch (err) {
+    const mapped = toSoukChainError(err, { chain })
+    if (mapped.name === 'UnknownChainError') throw new WrongNetworkError(chain, state.chainId, { cause: err })
+    throw mapped
+  }
+  return getWalletState(wagmi)
+}
+
+/** Throws WrongNetworkError / WalletNotConnectedError unless a wallet is connected on the configured chain. */
+export function assertWalletReady(wagmi: SoukWagmiConfig): { address: Address; chainId: number } {
+  const state = getWalletState(wagmi)
+  if (state.status !== 'connected' || !state.address) throw new WalletNotConnectedError()
+  const chain = configuredChain(wagmi)
+  if (state.chainId !== chain.id) throw new WrongNetworkError(chain, state.chainId)
+  return { address: state.address, chainId: chain.id }
+}
+
+/** Dev wallet only: makes dev account `index` (0..9) the active account. */
+export async function selectDevAccount(wagmi: SoukWagmiConfig, index: number): Promise<Address> {
+  const connector = getConnectors(wagmi).find((c) => c.id === DEV_WALLET_ID) as
+    (Connector & { selectAccount(i: number): Promise<Address> }) | undefined
+  if (!connector) throw new DevWalletUnavailableError()
+  return await connector.selectAccount(index)
+}
