@@ -9,7 +9,7 @@
  * Works in any page or worker with IndexedDB; other tabs hear about writes through a BroadcastChannel.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import { getAddress, isAddress, isHex, sha256, stringToBytes, type Address, type Hex } from 'viem'
+import { getAddress, isAddress, sha256, stringToBytes, type Address, type Hex } from 'viem'
 import { computeCommitment } from './commitment.ts'
 import { VaultError } from './errors.ts'
 
