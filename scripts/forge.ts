@@ -1,0 +1,60 @@
+// Runs Foundry's forge (from the @foundry-rs/forge npm package) on the contracts/ project.
+//   node scripts/forge.ts test [-vvv] ...   (npm run test:contracts)
+//   node scripts/forge.ts build
+// forge runs with cwd = contracts/ because foundry.toml's `solc = "./solc"` (the solc-js wrapper) is
+// resolved against the working directory. Output goes straight through; the exit code is forge's.
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const contractsDir = join(repoRoot, 'contracts')
+export const contractsOutDir = join(contractsDir, 'out')
+
+export function forgeBinary(): string {
+  const local = join(repoRoot, 'node_modules', '.bin', 'forge')
+  return existsSync(local) ? local : 'forge'
+}
+
+/** Runs forge with `args` in contracts/; resolves with its exit code. */
+export function runForge(args: readonly string[], options: { quiet?: boolean } = {}): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(forgeBinary(), [...args], {
+      cwd: contractsDir,
+      stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    })
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      if (options.quiet && code !== 0) process.stderr.write(output)
+      resolvePromise(code ?? (signal ? 1 : 0))
+    })
+  })
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  if (!existsSync(dir)) return newest
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds the contracts unless contracts/out/ is newer than every source file. */
+export async function ensureContractsBuilt(): Promise<void> {
+  const artifact = join(contractsOutDir, 'SoukMarket.sol', 'SoukMarket.json')
+  const sources = Math.max(newestMtime(join(contractsDir, 'src')), statSync(join(contractsDir, 'foundry.toml')).mtimeMs)
+  if (existsSync(artifact) && statSync(artifact).mtimeMs >= sources) return
+  const code = await runForge(['build'], { quiet: true })
+  if (code !== 0) throw new Error(`forge build failed with exit code ${code}`)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const code = await runForge(process.argv.slice(2))
+  process.exit(code)
+}
