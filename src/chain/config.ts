@@ -34,7 +34,15 @@ export function soukChain(config: SoukConfig, { multicall3 }: { multicall3?: Add
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: config.chain.rpcUrls } },
     ...(config.chain.explorer ? { blockExplorers: { default: { name: 'Explorer', url: config.chain.explorer } } } : {}),
-    ...(multicall3 ? { contracts: { multicall3: { address: multicall3 } } } : {}),
+    // the deployment travels with the chain object, so every action needs only the wagmi config
+    contracts: {
+      soukMarket: {
+        address: config.contracts.market,
+        ...(config.contracts.deployBlock === undefined ? {} : { blockCreated: config.contracts.deployBlock }),
+      },
+      ...(config.contracts.token ? { soukToken: { address: config.contracts.token } } : {}),
+      ...(multicall3 ? { multicall3: { address: multicall3 } } : {}),
+    },
     testnet: config.chain.id === DEV_CHAIN_ID,
   })
 }

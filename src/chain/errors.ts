@@ -345,3 +345,13 @@ export async function withRetry<T>(fn: () => Promise<T>, options: WithRetryOptio
     }
   }
 }
+
+/** What any market transaction can fail with. */
+export type MarketTxErrorType =
+  | UserRejectedError
+  | InsufficientFundsError
+  | WrongNetworkError
+  | WalletNotConnectedError
+  | ContractRevertError
+  | RpcUnreachableError
+  | UnknownChainError

@@ -1,0 +1,50 @@
+/**
+ * `withdrawBid(listingId, commitment, to)`: takes a bid's deposit back once it can no longer win (outbid, or
+ * after finalize; the winner gets deposit - price, an unrevealed bid loses a 1% penalty). Marks the vault
+ * entry `withdrawn` when a vault is given.
+ */
+import { parseEventLogs, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem'
+import type { SoukWagmiConfig } from '../config.ts'
+import type { MarketTxErrorType } from '../errors.ts'
+import { marketOf, sendMarketTx, signerOf } from '../market.ts'
+import type { BidVault } from '../vault.ts'
+
+export interface WithdrawBidParameters {
+  listingId: bigint
+  commitment: Hex
+  /** Recipient of the refund; the bidder by default. */
+  to?: Address
+  vault?: BidVault
+  account?: Address
+}
+
+export interface WithdrawBidReturnType {
+  hash: Hash
+  receipt: TransactionReceipt
+  refund: bigint
+  penalty: bigint
+}
+
+export type WithdrawBidErrorType = MarketTxErrorType
+
+export async function withdrawBid(
+  wagmi: SoukWagmiConfig,
+  { listingId, commitment, to, vault, account }: WithdrawBidParameters,
+): Promise<WithdrawBidReturnType> {
+  let recipient = to
+  if (!recipient) {
+    try {
+      recipient = signerOf(wagmi, account)
+    } catch {
+      // sendMarketTx reports the wallet problem with the right error
+    }
+  }
+  const { hash, receipt } = await sendMarketTx(wagmi, {
+    functionName: 'withdrawBid',
+    args: [listingId, commitment, recipient ?? '0x0000000000000000000000000000000000000000'],
+    ...(account ? { account } : {}),
+  })
+  const [event] = parseEventLogs({ abi: marketOf(wagmi).abi, logs: receipt.logs, eventName: 'BidWithdrawn' })
+  if (vault && (await vault.get(commitment))) await vault.update(commitment, { status: 'withdrawn' })
+  return { hash, receipt, refund: event?.args.refund ?? 0n, penalty: event?.args.penalty ?? 0n }
+}

@@ -1,0 +1,162 @@
+/**
+ * What every action and read shares: the market contract of the configured chain, the chain's clock, and the
+ * one path every market transaction takes (wallet check → simulate → send → receipt), so errors are mapped
+ * the same way everywhere.
+ */
+import {
+  getBlock,
+  getConnection,
+  multicall,
+  readContract,
+  simulateContract,
+  waitForTransactionReceipt,
+  writeContract,
+} from '@wagmi/core'
+import type { Address, ContractFunctionArgs, ContractFunctionName, Hash, TransactionReceipt } from 'viem'
+import { soukMarketAbi } from './abi/soukMarket.ts'
+import { configuredChain, type SoukWagmiConfig } from './config.ts'
+import { toSoukChainError, WalletNotConnectedError, WrongNetworkError, type ErrorContext } from './errors.ts'
+
+export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000' as const
+
+export interface MarketContract {
+  address: Address
+  abi: typeof soukMarketAbi
+  chainId: number
+  /** First block worth scanning for logs. */
+  deployBlock: bigint
+}
+
+export function marketOf(wagmi: SoukWagmiConfig): MarketContract {
+  const chain = configuredChain(wagmi)
+  const market = chain.contracts?.soukMarket as { address: Address; blockCreated?: number } | undefined
+  if (!market) throw new Error('The wagmi config was not built by createSoukWagmiConfig (no soukMarket contract).')
+  return {
+    address: market.address,
+    abi: soukMarketAbi,
+    chainId: chain.id,
+    deployBlock: BigInt(market.blockCreated ?? 0),
+  }
+}
+
+/** The dev stablecoin of this deployment, if there is one. */
+export function tokenOf(wagmi: SoukWagmiConfig): Address | undefined {
+  return (configuredChain(wagmi).contracts?.soukToken as { address: Address } | undefined)?.address
+}
+
+/** The chain's time (latest block timestamp, unix seconds): what the contract compares deadlines with. */
+export async function getChainTime(wagmi: SoukWagmiConfig): Promise<number> {
+  const block = await getBlock(wagmi, { chainId: configuredChain(wagmi).id, blockTag: 'latest' })
+  return Number(block.timestamp)
+}
+
+/**
+ * The account that will sign: `account` if given (must be one the wallet exposes), else the wallet's active
+ * account. Throws unless a wallet is connected on the configured chain.
+ */
+export function signerOf(wagmi: SoukWagmiConfig, account?: Address): Address {
+  const c = getConnection(wagmi)
+  if (c.status !== 'connected' || !c.address) throw new WalletNotConnectedError()
+  const chain = configuredChain(wagmi)
+  if (c.chainId !== chain.id) throw new WrongNetworkError(chain, c.chainId)
+  if (account && !c.addresses?.some((a) => a.toLowerCase() === account.toLowerCase()))
+    throw new WalletNotConnectedError({ details: `the wallet does not expose ${account}` })
+  return account ?? c.address
+}
+
+type WriteName = ContractFunctionName<typeof soukMarketAbi, 'nonpayable' | 'payable'>
+
+export interface MarketWrite<name extends WriteName> {
+  functionName: name
+  args: ContractFunctionArgs<typeof soukMarketAbi, 'nonpayable' | 'payable', name>
+  value?: bigint
+  account?: Address
+}
+
+export interface MarketTxResult {
+  hash: Hash
+  receipt: TransactionReceipt
+}
+
+export interface SendMarketTxHooks {
+  /** Called as soon as the wallet returned the transaction hash (before the receipt). */
+  onHash?: (hash: Hash) => void | Promise<void>
+  errorContext?: ErrorContext
+}
+
+/**
+ * Simulates the call (so a revert comes back decoded, whatever the wallet does with errors), sends it through
+ * the wallet and waits for the receipt. Every failure is a SoukChainError.
+ */
+export async function sendMarketTx<name extends WriteName>(
+  wagmi: SoukWagmiConfig,
+  write: MarketWrite<name>,
+  hooks: SendMarketTxHooks = {},
+): Promise<MarketTxResult> {
+  const chain = configuredChain(wagmi)
+  const market = marketOf(wagmi)
+  const context: ErrorContext = { chain, abi: market.abi, ...hooks.errorContext }
+  try {
+    const account = signerOf(wagmi, write.account)
+    const { request } = await simulateContract(wagmi, {
+      abi: market.abi,
+      address: market.address,
+      functionName: write.functionName,
+      args: write.args,
+      account,
+      chainId: chain.id,
+      ...(write.value === undefined ? {} : { value: write.value }),
+    } as never)
+    const hash = await writeContract(wagmi, { ...(request as object), account, chainId: chain.id } as never)
+    await hooks.onHash?.(hash)
+    const receipt = await waitForTransactionReceipt(wagmi, { hash, chainId: chain.id })
+    if (receipt.status !== 'success') throw new Error(`Transaction ${hash} reverted in block ${receipt.blockNumber}`)
+    return { hash, receipt }
+  } catch (err) {
+    throw toSoukChainError(err, context)
+  }
+}
+
+type ReadName = ContractFunctionName<typeof soukMarketAbi, 'view' | 'pure'>
+
+export interface MarketRead<name extends ReadName = ReadName> {
+  functionName: name
+  args: ContractFunctionArgs<typeof soukMarketAbi, 'view' | 'pure', name>
+}
+
+/**
+ * Several market reads at once: one Multicall3 call when the chain has Multicall3 configured, otherwise
+ * parallel `eth_call`s that the batching HTTP transport sends as one JSON-RPC batch request. Throws the first
+ * failure (mapped).
+ */
+export async function readMarket<const reads extends readonly MarketRead[]>(
+  wagmi: SoukWagmiConfig,
+  reads: reads,
+  { blockNumber }: { blockNumber?: bigint } = {},
+): Promise<{ [i in keyof reads]: unknown }> {
+  const market = marketOf(wagmi)
+  const chain = configuredChain(wagmi)
+  const contracts = reads.map((r) => ({
+    abi: market.abi,
+    address: market.address,
+    functionName: r.functionName,
+    args: r.args,
+    chainId: chain.id,
+  }))
+  try {
+    if (chain.contracts?.multicall3)
+      return (await multicall(wagmi, {
+        contracts: contracts as never,
+        allowFailure: false,
+        chainId: chain.id,
+        ...(blockNumber === undefined ? {} : { blockNumber }),
+      })) as never
+    return (await Promise.all(
+      contracts.map((c) =>
+        readContract(wagmi, { ...c, ...(blockNumber === undefined ? {} : { blockNumber }) } as never),
+      ),
+    )) as never
+  } catch (err) {
+    throw toSoukChainError(err, { chain, abi: market.abi })
+  }
+}

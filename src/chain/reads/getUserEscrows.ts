@@ -1,0 +1,69 @@
+/**
+ * Every escrow a person is part of, with their role: as buyer (Finalized / Purchased logs, buyer indexed),
+ * as seller (their sold listings) or as arbiter (named in ListingCreated terms, which is not indexed, so
+ * those logs are scanned).
+ */
+import { getContractEvents } from '@wagmi/core'
+import type { Address } from 'viem'
+import { configuredChain, type SoukWagmiConfig } from '../config.ts'
+import { toSoukChainError, type RpcUnreachableError, type UnknownChainError } from '../errors.ts'
+import { marketOf } from '../market.ts'
+import type { GetAuctionReturnType } from './getAuction.ts'
+import { getAuctions } from './getAuctions.ts'
+
+export type EscrowRole = 'buyer' | 'seller' | 'arbiter'
+
+export interface UserEscrow {
+  listingId: bigint
+  role: EscrowRole
+  auction: GetAuctionReturnType & { escrow: NonNullable<GetAuctionReturnType['escrow']> }
+}
+
+export interface GetUserEscrowsParameters {
+  account: Address
+}
+
+export type GetUserEscrowsReturnType = UserEscrow[]
+
+export type GetUserEscrowsErrorType = RpcUnreachableError | UnknownChainError
+
+export async function getUserEscrows(
+  wagmi: SoukWagmiConfig,
+  { account }: GetUserEscrowsParameters,
+): Promise<GetUserEscrowsReturnType> {
+  const chain = configuredChain(wagmi)
+  const market = marketOf(wagmi)
+  const base = {
+    abi: market.abi,
+    address: market.address,
+    fromBlock: market.deployBlock,
+    toBlock: 'latest',
+    chainId: chain.id,
+  } as const
+  let finalized, purchased, listed
+  try {
+    ;[finalized, purchased, listed] = await Promise.all([
+      getContractEvents(wagmi, { ...base, eventName: 'Finalized', args: { buyer: account } }),
+      getContractEvents(wagmi, { ...base, eventName: 'Purchased', args: { buyer: account } }),
+      getContractEvents(wagmi, { ...base, eventName: 'ListingCreated' }),
+    ])
+  } catch (err) {
+    throw toSoukChainError(err, { chain })
+  }
+  const me = account.toLowerCase()
+  const roles = new Map<bigint, EscrowRole>()
+  for (const l of [...finalized, ...purchased]) if (l.args.listingId !== undefined) roles.set(l.args.listingId, 'buyer')
+  for (const l of listed) {
+    const { listingId, seller, terms } = l.args
+    if (listingId === undefined || roles.has(listingId)) continue
+    if (seller?.toLowerCase() === me) roles.set(listingId, 'seller')
+    else if (terms?.arbiter.toLowerCase() === me) roles.set(listingId, 'arbiter')
+  }
+  const auctions = await getAuctions(wagmi, { listingIds: [...roles.keys()] })
+  const out: UserEscrow[] = []
+  for (const [listingId, role] of roles) {
+    const auction = auctions.get(listingId)
+    if (auction?.escrow) out.push({ listingId, role, auction: auction as UserEscrow['auction'] })
+  }
+  return out.sort((a, b) => (a.listingId < b.listingId ? -1 : 1))
+}
