@@ -3,6 +3,23 @@
 // getStack() from test/browser/stack.ts and may kill or restart relays through the server commands below.
 import { esbuildPlugin } from '@web/dev-server-esbuild'
 import { chromeLauncher } from '@web/test-runner-chrome'
+import { transform } from 'esbuild'
+
+/**
+ * CommonJS-only dependencies (eventemitter3, imported by @wagmi/core through an ESM wrapper that default-imports
+ * its CJS index.js) rewritten to ESM with esbuild, as Vite's pre-bundling does for the app.
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+function commonjsToEsm(patterns = [/\/node_modules\/eventemitter3\/index\.js$/]) {
+  return {
+    name: 'commonjs-to-esm',
+    async transform(context) {
+      if (!patterns.some((p) => p.test(context.path))) return undefined
+      const { code } = await transform(context.body, { format: 'esm', loader: 'js' })
+      return { body: code }
+    },
+  }
+}
 
 const CHROME_ARGS = [
   '--no-sandbox',
@@ -59,7 +76,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 60_000 } },
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }), soukStack()],
+  plugins: [commonjsToEsm(), esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }), soukStack()],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: process.env.CHROME_PATH, headless: true, args: CHROME_ARGS },
