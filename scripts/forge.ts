@@ -4,7 +4,7 @@
 // forge runs with cwd = contracts/ because foundry.toml's `solc = "./solc"` (the solc-js wrapper) is
 // resolved against the working directory. Output goes straight through; the exit code is forge's.
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -45,13 +45,47 @@ function newestMtime(dir: string): number {
   return newest
 }
 
+/**
+ * Runs `fn` while holding a lock shared by every process of this checkout, so that parallel test files
+ * never run two forge builds into the same out/ and cache/ directories.
+ */
+export async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(contractsDir, '.build-lock')
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      // A lock older than three minutes belongs to a build that died.
+      const held = statSync(lock, { throwIfNoEntry: false })
+      if (held && Date.now() - held.mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true })
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`, { cause: error })
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+/** Runs `forge build` for the contracts (not the tests); throws with forge's output when it fails. */
+export async function buildContracts(): Promise<void> {
+  await withBuildLock(async () => {
+    const code = await runForge(['build', '--skip', 'test', '--skip', 'script'], { quiet: true })
+    if (code !== 0) throw new Error(`forge build failed with exit code ${code}`)
+  })
+}
+
 /** Builds the contracts unless contracts/out/ is newer than every source file. */
 export async function ensureContractsBuilt(): Promise<void> {
   const artifact = join(contractsOutDir, 'SoukMarket.sol', 'SoukMarket.json')
   const sources = Math.max(newestMtime(join(contractsDir, 'src')), statSync(join(contractsDir, 'foundry.toml')).mtimeMs)
   if (existsSync(artifact) && statSync(artifact).mtimeMs >= sources) return
-  const code = await runForge(['build'], { quiet: true })
-  if (code !== 0) throw new Error(`forge build failed with exit code ${code}`)
+  await buildContracts()
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
