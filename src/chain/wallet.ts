@@ -39,13 +39,18 @@ export interface WalletState {
   connector: WalletInfo | undefined
 }
 
+function isAnnounced(c: Connector): boolean {
+  return c.type === 'injected' && c.id !== 'injected' && c.id !== DEV_WALLET_ID
+}
+
 function info(c: Connector): WalletInfo {
   return {
     id: c.id,
     uid: c.uid,
     name: c.name,
     icon: c.icon,
-    rdns: typeof c.rdns === 'string' ? c.rdns : c.rdns?.[0],
+    // wagmi names an EIP-6963 wallet's connector by its rdns
+    rdns: (typeof c.rdns === 'string' ? c.rdns : c.rdns?.[0]) ?? (isAnnounced(c) ? c.id : undefined),
     isDevWallet: c.id === DEV_WALLET_ID,
   }
 }
@@ -56,7 +61,7 @@ function info(c: Connector): WalletInfo {
  */
 export function listWallets(wagmi: SoukWagmiConfig): WalletInfo[] {
   const all = getConnectors(wagmi)
-  const announced = all.filter((c) => c.id !== 'injected' && c.id !== DEV_WALLET_ID && c.type === 'injected')
+  const announced = all.filter(isAnnounced)
   const legacy = all.filter((c) => c.id === 'injected')
   const dev = all.filter((c) => c.id === DEV_WALLET_ID)
   const others = all.filter((c) => !announced.includes(c) && !legacy.includes(c) && !dev.includes(c))
