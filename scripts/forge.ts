@@ -12,15 +12,29 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const contractsDir = join(repoRoot, 'contracts')
 export const contractsOutDir = join(contractsDir, 'out')
 
-export function forgeBinary(): string {
-  const local = join(repoRoot, 'node_modules', '.bin', 'forge')
-  return existsSync(local) ? local : 'forge'
+const PLATFORM: Record<string, string> = { linux: 'linux', darwin: 'darwin', win32: 'win32' }
+const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64' }
+
+/**
+ * Path of a Foundry tool's native binary from its npm package (`@foundry-rs/<tool>-<os>-<arch>`).
+ * The packages' `node_modules/.bin/<tool>` shims always exit 0, whatever the tool returned, and do not
+ * survive a SIGKILL cleanly, so everything here runs the binary itself.
+ */
+export function foundryBinary(tool: 'forge' | 'anvil'): string {
+  const exe = process.platform === 'win32' ? `${tool}.exe` : tool
+  const os = PLATFORM[process.platform]
+  const arch = ARCH[process.arch]
+  if (os && arch) {
+    const native = join(repoRoot, 'node_modules', '@foundry-rs', `${tool}-${os}-${arch}`, 'bin', exe)
+    if (existsSync(native)) return native
+  }
+  return exe // a Foundry installed on PATH
 }
 
 /** Runs forge with `args` in contracts/; resolves with its exit code. */
 export function runForge(args: readonly string[], options: { quiet?: boolean } = {}): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(forgeBinary(), [...args], {
+    const child = spawn(foundryBinary('forge'), [...args], {
       cwd: contractsDir,
       stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
     })

@@ -40,22 +40,40 @@ abstract contract SoukEscrow is SoukStorage {
     /// @param listingId The sold listing.
     /// @param release true to release to the seller, false to refund the buyer.
     function vote(uint256 listingId, bool release) external {
-        Escrow memory e = _escrows[listingId];
-        if (e.status == EscrowStatus.None || e.status > EscrowStatus.Disputed) revert EscrowNotOpen();
-        if (e.status == EscrowStatus.Disputed && block.timestamp >= e.deadline) revert DisputeExpired();
-        uint256 role = _roleOf(listingId, e.buyer);
-        uint256 votes = (e.votes & ~((1 | 8) << role)) | ((release ? uint256(1) : 8) << role);
+        // Hot path (one cold slot plus the role lookup), read and written as the packed Escrow word.
+        Escrow storage stored = _escrows[listingId];
+        uint256 packed;
+        assembly ("memory-safe") {
+            packed := sload(stored.slot)
+        }
+        uint256 status = uint8(packed >> ESCROW_STATUS_SHIFT);
+        unchecked {
+            // Funded (1), Shipped (2) or Disputed (3); None (0) wraps around.
+            if (status - 1 > 2) revert EscrowNotOpen();
+        }
+        if (status == uint256(EscrowStatus.Disputed) && block.timestamp >= uint32(packed >> ESCROW_DEADLINE_SHIFT)) {
+            revert DisputeExpired();
+        }
+        address buyer = address(uint160(packed));
+        uint256 role = _roleOf(listingId, buyer);
+        uint256 votes = (uint8(packed >> ESCROW_VOTES_SHIFT) & ~((1 | 8) << role)) | ((release ? uint256(1) : 8) << role);
         emit Voted(listingId, msg.sender, release);
         uint256 side = release ? votes & 7 : votes >> 3;
         if (side & (side - 1) == 0) {
             // No majority yet (at most one bit set on the caller's side).
-            _escrows[listingId].votes = uint8(votes);
+            assembly ("memory-safe") {
+                sstore(stored.slot, or(and(packed, not(shl(ESCROW_VOTES_SHIFT, 0xff))), shl(ESCROW_VOTES_SHIFT, votes)))
+            }
             return;
         }
-        uint256 fee = side & (1 << ROLE_ARBITER) != 0 ? _arbiterFee(listingId) : 0;
-        uint256 price = _auctions[listingId].second;
-        if (release) _close(listingId, e.buyer, EscrowStatus.Released, 0, fee);
-        else _close(listingId, e.buyer, EscrowStatus.Refunded, price - fee, fee);
+        _closeByMajority(listingId, buyer, release, side & (1 << ROLE_ARBITER) != 0);
+    }
+
+    /// @dev Two matching votes: release or refund, minus the arbiter's fee if its vote was one of them.
+    function _closeByMajority(uint256 listingId, address buyer, bool release, bool arbiterDecided) private {
+        uint256 fee = arbiterDecided ? _arbiterFee(listingId) : 0;
+        if (release) _close(listingId, buyer, EscrowStatus.Released, 0, fee);
+        else _close(listingId, buyer, EscrowStatus.Refunded, _auctions[listingId].second - fee, fee);
     }
 
     /// @notice Buyer: open a dispute, before shipping or within the confirm window. The arbiter then has

@@ -34,6 +34,11 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     uint256 internal constant AUCTION_BIDDING_END_SHIFT = 176;
     uint256 internal constant AUCTION_FLAGS_SHIFT = 240;
 
+    // Bit offsets inside the packed Escrow slot
+    uint256 internal constant ESCROW_STATUS_SHIFT = 160;
+    uint256 internal constant ESCROW_VOTES_SHIFT = 168;
+    uint256 internal constant ESCROW_DEADLINE_SHIFT = 176;
+
     // Bid.state
     uint8 internal constant B_REVEALED = 1;
     uint8 internal constant B_LEADING = 2; // took the lead when revealed

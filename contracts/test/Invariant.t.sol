@@ -83,7 +83,7 @@ contract MarketHandler is TestBase {
         uint256 id = _listing(listingSeed);
         if (id == 0) return;
         for (uint256 i; i < listingCount && listingSeed % 7 != 0; i++) {
-            uint256 candidate = listingCount - (listingSeed + i) % listingCount;
+            uint256 candidate = listingCount - (listingSeed % listingCount + i) % listingCount;
             ISoukMarket.ListingView memory open = market.getListing(candidate);
             if (!open.buyNow && !open.cancelled && block.timestamp < open.biddingEnd) {
                 id = candidate;
@@ -115,7 +115,7 @@ contract MarketHandler is TestBase {
         BidRecord memory b = _bids[bidSeed % _bids.length];
         // Prefer a bid that can be revealed now (most of the time, not always: bad reveals matter too).
         for (uint256 i; i < _bids.length && bidSeed % 5 != 0; i++) {
-            BidRecord memory c = _bids[(bidSeed + i) % _bids.length];
+            BidRecord memory c = _bids[(bidSeed % _bids.length + i) % _bids.length];
             ISoukMarket.ListingView memory l = market.getListing(c.listingId);
             if (block.timestamp < l.biddingEnd || block.timestamp >= l.revealEnd) continue;
             if (market.getBid(c.listingId, c.bidder, c.commitment).revealed) continue;
@@ -136,7 +136,7 @@ contract MarketHandler is TestBase {
         uint256 id = _listing(listingSeed);
         if (id == 0) return;
         for (uint256 i; i < listingCount; i++) {
-            uint256 candidate = 1 + (listingSeed + i) % listingCount;
+            uint256 candidate = 1 + (listingSeed % listingCount + i) % listingCount;
             ISoukMarket.ListingView memory l = market.getListing(candidate);
             if (!l.buyNow && !l.finalized && !l.cancelled && block.timestamp >= l.revealEnd) {
                 id = candidate;
@@ -153,7 +153,7 @@ contract MarketHandler is TestBase {
         if (_bids.length == 0) return;
         BidRecord memory b = _bids[bidSeed % _bids.length];
         for (uint256 i; i < _bids.length && bidSeed % 5 != 0; i++) {
-            BidRecord memory c = _bids[(bidSeed + i) % _bids.length];
+            BidRecord memory c = _bids[(bidSeed % _bids.length + i) % _bids.length];
             ISoukMarket.BidView memory v = market.getBid(c.listingId, c.bidder, c.commitment);
             if (v.deposit != 0 && (v.revealed || market.getListing(c.listingId).finalized)) {
                 b = c;
@@ -170,7 +170,7 @@ contract MarketHandler is TestBase {
         uint256 id = _listing(listingSeed);
         if (id == 0) return;
         for (uint256 i; i < listingCount; i++) {
-            uint256 candidate = 1 + (listingSeed + i) % listingCount;
+            uint256 candidate = 1 + (listingSeed % listingCount + i) % listingCount;
             ISoukMarket.ListingView memory forSale = market.getListing(candidate);
             if (forSale.buyNow && !forSale.finalized && !forSale.cancelled && block.timestamp < forSale.biddingEnd) {
                 id = candidate;
@@ -197,7 +197,7 @@ contract MarketHandler is TestBase {
         uint256 id = _listing(listingSeed);
         if (id == 0) return;
         for (uint256 i; i < listingCount; i++) {
-            uint256 candidate = 1 + (listingSeed + i) % listingCount;
+            uint256 candidate = 1 + (listingSeed % listingCount + i) % listingCount;
             ISoukMarket.EscrowStatus st = market.getEscrow(candidate).status;
             if (st >= ISoukMarket.EscrowStatus.Funded && st <= ISoukMarket.EscrowStatus.Disputed) {
                 id = candidate;

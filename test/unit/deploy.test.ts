@@ -2,7 +2,6 @@ import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { join } from 'node:path'
 import { createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from 'viem'
 import { foundry } from 'viem/chains'
 import { mnemonicToAccount } from 'viem/accounts'
@@ -13,7 +12,7 @@ import {
   deployContracts,
   type Deployment,
 } from '../../scripts/deploy.ts'
-import { repoRoot } from '../../scripts/forge.ts'
+import { foundryBinary } from '../../scripts/forge.ts'
 import { soukMarketAbi } from '../../src/chain/abi/soukMarket.ts'
 import { testUsdAbi } from '../../src/chain/abi/testUsd.ts'
 
@@ -57,7 +56,7 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
   before(async () => {
     const port = await freePort()
     rpcUrl = `http://127.0.0.1:${port}`
-    anvil = spawn(join(repoRoot, 'node_modules', '.bin', 'anvil'), ['--port', String(port), '--silent'], {
+    anvil = spawn(foundryBinary('anvil'), ['--port', String(port), '--silent'], {
       stdio: 'ignore',
     })
     await waitForRpc(rpcUrl, anvil)
