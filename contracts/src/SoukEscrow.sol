@@ -16,7 +16,8 @@ import {SoukStorage} from "./SoukStorage.sol";
 ///         when it decides: through `resolve`, or when its vote completes the majority.
 abstract contract SoukEscrow is SoukStorage {
     /// @notice Seller: the item is on its way. Starts the buyer's confirm window and counts as the seller's
-    ///         vote to release (if the buyer already voted to release, the escrow releases now).
+    ///         vote to release (if the buyer or the arbiter already voted to release, the escrow releases
+    ///         now).
     /// @param listingId The sold listing.
     function markShipped(uint256 listingId) external {
         Escrow memory e = _escrows[listingId];
@@ -26,8 +27,10 @@ abstract contract SoukEscrow is SoukStorage {
         uint256 deadline = block.timestamp + l.confirmWindow;
         uint256 votes = (e.votes & ~uint256(8 << ROLE_SELLER)) | (1 << ROLE_SELLER);
         emit Shipped(listingId, deadline);
-        if (votes & (1 << ROLE_BUYER) != 0) {
-            _close(listingId, e.buyer, EscrowStatus.Released, 0, 0);
+        uint256 release = votes & 7;
+        if (release & (release - 1) != 0) {
+            // The buyer (or the arbiter) had already voted to release: that is now a majority.
+            _closeByMajority(listingId, e.buyer, true, release & (1 << ROLE_ARBITER) != 0);
         } else {
             _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Shipped, uint8(votes), uint32(deadline));
         }

@@ -127,6 +127,22 @@ contract EscrowTest is SoukFixture {
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
     }
 
+    function test_markShipped_afterTheArbitersReleaseVoteReleasesWithFee() public {
+        _vote(arbiter, true);
+        _ship();
+        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
+        assertEq(_eth(seller), 1.9 ether, "minus fee");
+        assertEq(_eth(arbiter), 0.1 ether, "arbiter's vote decided");
+    }
+
+    function test_markShipped_keepsTheBuyersRefundVote() public {
+        _vote(bob, false);
+        _ship();
+        ISoukMarket.EscrowView memory e = market.getEscrow(id);
+        assertEq(uint256(e.status), uint256(ISoukMarket.EscrowStatus.Shipped), "still open");
+        assertEq(e.votes, uint8(2 | 8), "seller release + buyer refund");
+    }
+
     function test_markShipped_revertsForOthersAndTwice() public {
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.NotSeller.selector);
