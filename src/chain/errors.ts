@@ -145,6 +145,8 @@ const CONTRACT_MESSAGES: Record<string, string> = {
   NothingToWithdraw: 'Nothing to withdraw.',
   TokenAmountMismatch: 'The token amount does not match.',
   TooManyCurrencies: 'Too many currencies.',
+  InvalidRecipient: 'The recipient address is invalid.',
+  ReentrancyGuardReentrantCall: 'The contract refused a nested call.',
 }
 
 /** A contract custom error, decoded by name with its arguments. */
