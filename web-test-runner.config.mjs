@@ -1,5 +1,5 @@
 // web-test-runner: components and in-browser P2P in real headless Chromium (found by scripts/with-chrome.ts).
-// The server starts one real stack (anvil + contracts + two relays) for the whole run; tests read it with
+// The server starts one real stack (anvil + contracts + two relays) before the tests, once per run; tests read it with
 // getStack() from test/browser/stack.ts and may kill or restart relays through the server commands below.
 import { esbuildPlugin } from '@web/dev-server-esbuild'
 import { chromeLauncher } from '@web/test-runner-chrome'
@@ -52,6 +52,10 @@ function soukStack() {
   })
   return {
     name: 'souk-stack',
+    // started before the browsers, so no test waits on it (server commands time out after 20 s)
+    async serverStart() {
+      await ensure()
+    },
     async serverStop() {
       await stack?.stop()
     },

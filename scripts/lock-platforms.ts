@@ -44,7 +44,11 @@ export function platformOf(name: string): Pick<LockEntry, 'os' | 'cpu' | 'libc'>
   const os = tokens.find((t) => OS.includes(t))
   const cpu = tokens.map((t) => CPU[t]).find((c) => c !== undefined)
   if (!os || !cpu) return undefined
-  const libc = tokens.some((t) => t.startsWith('musl')) ? ['musl'] : tokens.some((t) => t === 'gnu' || t.startsWith('gnueabi')) ? ['glibc'] : undefined
+  const libc = tokens.some((t) => t.startsWith('musl'))
+    ? ['musl']
+    : tokens.some((t) => t === 'gnu' || t.startsWith('gnueabi'))
+      ? ['glibc']
+      : undefined
   return { os: [os], cpu: [cpu], ...(libc && os === 'linux' ? { libc } : {}) }
 }
 
@@ -66,7 +70,9 @@ export function completeLock(lock: { packages: Record<string, LockEntry> }): str
       added.push(`${dep}@${spec}`)
     }
   }
-  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))))
+  lock.packages = Object.fromEntries(
+    Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+  )
   return added
 }
 

@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { foundryBinary } from '../forge.ts'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BIN = join(ROOT, 'node_modules', '.bin')
@@ -174,7 +175,8 @@ export async function startAnvil({
   const p = port ?? (await freePort(host))
   const { proc } = await spawnReady({
     name: 'anvil',
-    command: join(BIN, 'anvil'),
+    // the native binary: the npm wrapper in .bin always exits 0 and does not pass SIGKILL on
+    command: foundryBinary('anvil'),
     args: ['--host', host, '--port', String(p), '--chain-id', '31337'],
     ready: (line) => (line.includes('Listening on') ? true : undefined),
     echo,

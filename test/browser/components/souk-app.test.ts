@@ -20,7 +20,7 @@ describe('<souk-app>', () => {
   it('renders the frame with a main landmark, a heading and an accessible language switch', async () => {
     const app = await fixture<SoukApp>(html`<souk-app></souk-app>`)
     const root = app.shadowRoot!
-    expect(root.querySelector('main#main')).to.exist
+    expect(root.querySelector('main#main')).to.not.equal(null)
     expect(root.querySelector('h1')!.textContent).to.equal('Souk')
     const select = root.querySelector('select')!
     expect(select.getAttribute('aria-label')).to.equal('Language')
