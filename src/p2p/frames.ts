@@ -36,6 +36,12 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 export function frameStream(stream: Stream, { maxBytes }: FrameStreamOptions): FrameStream {
   // maxBufferSize bounds what a flood can make us hold before the frame length is even checked
   const lp: LengthPrefixedStream<Stream> = lpStream(stream, { maxDataLength: maxBytes, maxBufferSize: maxBytes + 16 })
+  // count what arrives ourselves: when a flood overflows the read buffer while the peer closes its end, the
+  // buffer's own error can surface as a plain end-of-stream
+  let received = 0
+  stream.addEventListener('message', (evt) => {
+    received += evt.data.byteLength
+  })
   return {
     stream,
     async read({ timeoutMs, signal }) {
@@ -45,7 +51,10 @@ export function frameStream(stream: Stream, { maxBytes }: FrameStreamOptions): F
       try {
         bytes = (await lp.read({ signal: combined })).subarray()
       } catch (err) {
-        throw toFrameError(err, timeout.aborted)
+        const e = toFrameError(err, timeout.aborted)
+        throw e.reason === 'closed' && received > maxBytes + 16
+          ? new FrameError('oversized', `peer sent ${received} bytes, more than a frame may hold`, { cause: err })
+          : e
       }
       let text: string
       try {
@@ -70,15 +79,14 @@ function toFrameError(err: unknown, timedOut: boolean): FrameError {
   const message = err instanceof Error ? err.message : String(err)
   if (timedOut || name === 'AbortError' || name === 'TimeoutError')
     return new FrameError('timeout', 'no frame arrived in time', { cause: err })
-  if (name === 'InvalidDataLengthError' || name === 'StreamBufferError')
+  // a length prefix with more varint bytes than the cap needs announces an oversized frame too
+  if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError' || name === 'StreamBufferError')
     return new FrameError('oversized', message, { cause: err })
-  if (name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError')
-    return new FrameError('malformed', message, { cause: err })
-  if (name === 'UnexpectedEOFError') return new FrameError('closed', message, { cause: err })
+  if (name === 'InvalidMessageLengthError') return new FrameError('malformed', message, { cause: err })
   return new FrameError('closed', message, { cause: err })
 }
 
-/** Reads a stream's single request frame; resets the stream and rethrows on any error. */
+/** Resets a stream after a protocol error, ignoring a stream that is already gone. */
 export function abortQuietly(stream: Stream, err: Error): void {
   try {
     stream.abort(err)

@@ -117,16 +117,39 @@ export async function serveRelayList(
 const textEncoder = new TextEncoder()
 const textDecoder = new TextDecoder()
 
-/** Gossip payload announcing a relay. The gossip message is signed, so its `from` must equal `peerId`. */
-export function encodeRelayAnnouncement(record: RelayRecord): Uint8Array {
-  return textEncoder.encode(JSON.stringify(record))
+/**
+ * Gossip payload announcing a relay, with the other relays it is connected to. The gossip message is signed,
+ * so the announcing record must be the sender's own (`peerId` equals `from`); the others are only candidates.
+ */
+export interface RelayAnnouncement {
+  self: RelayRecord
+  others: RelayRecord[]
 }
 
-export function decodeRelayAnnouncement(data: Uint8Array, from: PeerId | undefined): RelayRecord | undefined {
+const MAX_ANNOUNCED_OTHERS = 16
+
+export function encodeRelayAnnouncement(self: RelayRecord, others: RelayRecord[] = []): Uint8Array {
+  let out = textEncoder.encode(JSON.stringify({ ...self, relays: [] }))
+  for (let n = Math.min(others.length, MAX_ANNOUNCED_OTHERS); n >= 0; n--) {
+    out = textEncoder.encode(JSON.stringify({ ...self, relays: others.slice(0, n) }))
+    if (out.byteLength <= MAX_RELAY_LIST_FRAME_BYTES) break
+  }
+  return out
+}
+
+export function decodeRelayAnnouncement(data: Uint8Array, from: PeerId | undefined): RelayAnnouncement | undefined {
   if (data.byteLength > MAX_RELAY_LIST_FRAME_BYTES || from === undefined) return undefined
   try {
-    const rec = parseRelayRecord(JSON.parse(textDecoder.decode(data)))
-    return rec !== undefined && rec.peerId === from.toString() ? rec : undefined
+    const value = JSON.parse(textDecoder.decode(data)) as { relays?: unknown }
+    const self = parseRelayRecord(value)
+    if (self === undefined || self.peerId !== from.toString()) return undefined
+    const others = Array.isArray(value.relays)
+      ? value.relays
+          .slice(0, MAX_ANNOUNCED_OTHERS)
+          .map((r) => parseRelayRecord(r))
+          .filter((r): r is RelayRecord => r !== undefined)
+      : []
+    return { self, others }
   } catch {
     return undefined
   }

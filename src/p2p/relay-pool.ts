@@ -292,8 +292,11 @@ export class RelayPool extends EventTarget {
   readonly #onMessage = (evt: CustomEvent<Message>): void => {
     const msg = evt.detail
     if (msg.topic !== RELAYS_TOPIC) return
-    const rec = decodeRelayAnnouncement(msg.data, msg.type === 'signed' ? msg.from : undefined)
-    if (rec && this.#learn(rec, 'learnt', false)) this.#fill()
+    const announced = decodeRelayAnnouncement(msg.data, msg.type === 'signed' ? msg.from : undefined)
+    if (!announced) return
+    let added = false
+    for (const rec of [announced.self, ...announced.others]) added = this.#learn(rec, 'learnt', false) || added
+    if (added) this.#fill()
   }
 
   #changed(persist: boolean): void {

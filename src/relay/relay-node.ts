@@ -155,10 +155,10 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
   await pool.start()
 
   const announce = (): void => {
-    pubsub.publish(RELAYS_TOPIC, encodeRelayAnnouncement(record())).catch(() => {})
+    pubsub.publish(RELAYS_TOPIC, encodeRelayAnnouncement(record(), pool.verifiedRecords())).catch(() => {})
   }
   const announceTimer = setInterval(announce, RELAY_ANNOUNCE_INTERVAL_MS)
-  // announce again whenever another relay joins, so browsers already connected learn it quickly
+  // announce again whenever another relay joins, so relays and browsers already connected learn it at once
   pool.addEventListener('change', announce)
 
   const cpuStart = process.cpuUsage()

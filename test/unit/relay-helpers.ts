@@ -1,0 +1,50 @@
+/**
+ * Shared by the relay tests: a Node client built with the browser's own factory (no WebRTC, memory stores),
+ * and a reader for the relay's Prometheus metrics.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSoukNode, type SoukNode } from '../../src/p2p/node.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+export async function tempDir(prefix = 'souk-relay-test-'): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix))
+  return { path, remove: () => rm(path, { recursive: true, force: true }) }
+}
+
+/** A client node like a browser's, connected to `relays`, waiting until it holds a reservation on one. */
+export async function client(relays: string[], opts: { reservation?: boolean } = {}): Promise<SoukNode> {
+  const node = await createSoukNode({ relays, storage: 'memory', webrtc: false, backoff: { minMs: 200, maxMs: 2_000 } })
+  if (opts.reservation !== false) {
+    await waitFor('the client to hold a relay reservation', () => node.status.snapshot.reservations > 0, {
+      timeout: 15_000,
+    })
+  }
+  return node
+}
+
+/** Sum of a metric's samples whose labels include all of `labels`. */
+export async function metric(http: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${http}/metrics`)).text()
+  let sum = 0
+  let found = false
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue
+    const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line)
+    if (!m || m[1] !== name) continue
+    const l = m[2] ?? ''
+    if (Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`))) {
+      sum += Number(m[3])
+      found = true
+    }
+  }
+  if (!found && Object.keys(labels).length === 0) throw new Error(`metric ${name} missing from /metrics`)
+  return sum
+}
+
+export async function health(http: string): Promise<Record<string, unknown> & { ok: boolean; peerId: string }> {
+  const res = await fetch(`${http}/health`)
+  if (res.status !== 200) throw new Error(`/health answered ${res.status}`)
+  return (await res.json()) as Record<string, unknown> & { ok: boolean; peerId: string }
+}
