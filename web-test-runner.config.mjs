@@ -3,6 +3,7 @@
 // getStack() from test/browser/stack.ts and may kill or restart relays through the server commands below.
 import { esbuildPlugin } from '@web/dev-server-esbuild'
 import { chromeLauncher } from '@web/test-runner-chrome'
+import { CHROME_ARGS } from './scripts/lib/chrome.ts'
 import { transform } from 'esbuild'
 
 /**
@@ -20,17 +21,6 @@ function commonjsToEsm(patterns = [/\/node_modules\/eventemitter3\/index\.js$/])
     },
   }
 }
-
-const CHROME_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-]
 
 /** @returns {import('@web/test-runner').TestRunnerPlugin} */
 function soukStack() {

@@ -4,13 +4,10 @@
 // one escrow vote (buyer) → release (seller's vote). Gas is what each receipt reports.
 // Prints a table, then as its last line:
 // {"bench":"gas","list":N,"bid":N,"reveal":N,"revealOutbid":N,"finalize":N,"escrowVote":N}
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import {
   createPublicClient,
   createTestClient,
   createWalletClient,
-  encodeAbiParameters,
   http,
   keccak256,
   parseEther,
@@ -21,7 +18,8 @@ import {
 import { mnemonicToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { ANVIL_MNEMONIC, deployContracts } from '../../scripts/deploy.ts'
-import { foundryBinary } from '../../scripts/forge.ts'
+import { killChildrenOnExit, startAnvil } from '../../scripts/lib/processes.ts'
+import { computeCommitment } from '../../src/chain/commitment.ts'
 import { soukMarketAbi } from '../../src/chain/abi/soukMarket.ts'
 
 type Step = 'list' | 'bid' | 'reveal' | 'revealOutbid' | 'finalize' | 'escrowVote'
@@ -43,46 +41,6 @@ const GOAL: Record<Step, number> = {
   revealOutbid: 38_000,
   finalize: 191_000,
   escrowVote: 34_000,
-}
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
-
-async function startAnvil(): Promise<{ rpcUrl: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(foundryBinary('anvil'), ['--port', String(port), '--silent'], {
-    stdio: 'ignore',
-  })
-  const rpcUrl = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}`)
-    try {
-      const res = await fetch(rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      })
-      if (res.ok) return { rpcUrl, child }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`anvil did not answer on ${rpcUrl} within 20 s`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 async function run(rpcUrl: string): Promise<Record<Step, number> & Record<string, number>> {
@@ -126,21 +84,9 @@ async function run(rpcUrl: string): Promise<Record<Step, number> & Record<string
   )
   const listingId = 1n
 
-  const chainId = BigInt(await publicClient.getChainId())
+  const chainId = await publicClient.getChainId()
   const sealed = (bidder: `0x${string}`, amount: bigint, salt: Hex): Hex =>
-    keccak256(
-      encodeAbiParameters(
-        [
-          { type: 'uint256' },
-          { type: 'address' },
-          { type: 'uint256' },
-          { type: 'address' },
-          { type: 'uint256' },
-          { type: 'bytes32' },
-        ],
-        [chainId, market, listingId, bidder, amount, salt],
-      ),
-    )
+    computeCommitment({ chainId, market, listingId, bidder, amount, salt })
   const aliceBid = { amount: parseEther('1'), salt: keccak256(toHex('alice salt')) }
   const bobBid = { amount: parseEther('2'), salt: keccak256(toHex('bob salt')) }
   const aliceCommitment = sealed(alice.address, aliceBid.amount, aliceBid.salt)
@@ -315,9 +261,8 @@ function printTable(gas: Record<Step, number> & Record<string, number>): boolean
   return allOk
 }
 
+killChildrenOnExit()
 const anvil = await startAnvil()
-const stopAnvil = () => anvil.child.exitCode === null && anvil.child.kill('SIGTERM')
-process.on('exit', stopAnvil)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130))
 try {
   const gas = await run(anvil.rpcUrl)
@@ -330,5 +275,5 @@ try {
   console.error(error)
   process.exitCode = 1
 } finally {
-  stopAnvil()
+  await anvil.proc.stop()
 }

@@ -1,7 +1,5 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from 'viem'
 import { foundry } from 'viem/chains'
 import { mnemonicToAccount } from 'viem/accounts'
@@ -12,59 +10,23 @@ import {
   deployContracts,
   type Deployment,
 } from '../../scripts/deploy.ts'
-import { foundryBinary } from '../../scripts/forge.ts'
+import { startAnvil, type Anvil } from '../../scripts/lib/processes.ts'
 import { soukMarketAbi } from '../../src/chain/abi/soukMarket.ts'
 import { testUsdAbi } from '../../src/chain/abi/testUsd.ts'
 
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
-
-async function waitForRpc(rpcUrl: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}`)
-    try {
-      const res = await fetch(rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      })
-      if (res.ok) return
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`anvil never answered on ${rpcUrl}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
-  let anvil: ChildProcess
+  let anvil: Anvil
   let rpcUrl: string
   let deployment: Deployment
 
   before(async () => {
-    const port = await freePort()
-    rpcUrl = `http://127.0.0.1:${port}`
-    anvil = spawn(foundryBinary('anvil'), ['--port', String(port), '--silent'], {
-      stdio: 'ignore',
-    })
-    await waitForRpc(rpcUrl, anvil)
+    anvil = await startAnvil()
+    rpcUrl = anvil.rpcUrl
     deployment = await deployContracts({ rpcUrl })
   })
 
-  after(() => {
-    anvil?.kill('SIGTERM')
+  after(async () => {
+    await anvil?.proc.stop()
   })
 
   const client = () =>
