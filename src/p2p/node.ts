@@ -61,7 +61,8 @@ export interface SoukNode {
   readonly status: NetworkStatus
   /**
    * Opens a connection to another browser: through a connected relay, upgraded to direct WebRTC when
-   * WebRTC is enabled. Resolves with the direct connection (or the relayed one without WebRTC).
+   * WebRTC is enabled. Resolves with the direct connection (or the relayed one without WebRTC). Tries each
+   * connected relay in turn.
    */
   dialPeer(peerId: string, options?: { signal?: AbortSignal }): Promise<Connection>
   stop(): Promise<void>
@@ -74,6 +75,8 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
   const useWebRTC = options.webrtc ?? true
   const reservations = Math.max(0, options.reservations ?? 2)
   const listen = [...Array.from({ length: reservations }, () => '/p2p-circuit'), ...(useWebRTC ? ['/webrtc'] : [])]
+  // the pool needs libp2p, and libp2p's gater asks the pool: see RelayPool.isBackingOff
+  const late: { pool?: RelayPool } = {}
   let helia: SoukHelia
   try {
     helia = (await createHelia({
@@ -93,7 +96,10 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
         streamMuxers: [yamux()],
         // relays are plain ws:// on loopback in development; the browser's default gater refuses those
         // (a https page can't open ws:// anyway: mixed content is blocked by the browser itself)
-        connectionGater: { denyDialMultiaddr: () => false },
+        connectionGater: {
+          denyDialMultiaddr: () => false,
+          denyDialPeer: (peerId) => late.pool?.isBackingOff(peerId.toString()) ?? false,
+        },
         connectionManager: { maxConnections: 64 },
         peerDiscovery: [],
         services: {
@@ -115,7 +121,7 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
     throw err
   }
   const libp2p = helia.libp2p
-  const pool = new RelayPool(libp2p, {
+  const relays = new RelayPool(libp2p, {
     relays: options.relays,
     maxConnected: options.maxRelays ?? 3,
     backoff: options.backoff,
@@ -133,32 +139,49 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       },
     },
   })
-  const status = new NetworkStatus({ libp2p, pool, stores })
-  await pool.start()
+  late.pool = relays
+  const status = new NetworkStatus({ libp2p, pool: relays, stores })
+  await relays.start()
   status.start()
 
   return {
     helia,
     libp2p,
     peerId: libp2p.peerId.toString(),
-    relays: pool,
+    relays,
     status,
     async dialPeer(peerId, { signal } = {}) {
       const existing = libp2p
         .getConnections()
         .find((c) => c.remotePeer.toString() === peerId && c.status === 'open' && c.limits === undefined)
       if (existing) return existing
-      const via = pool.relays.filter((r) => r.connected).flatMap((r) => r.addrs.slice(0, 1))
+      const via = relays.relays.filter((r) => r.connected).flatMap((r) => r.addrs.slice(0, 1))
       if (via.length === 0) throw new Error('no relay connected: cannot reach other browsers')
       const suffix = useWebRTC ? `/p2p-circuit/webrtc/p2p/${peerId}` : `/p2p-circuit/p2p/${peerId}`
-      return await libp2p.dial(
-        via.map((a) => multiaddr(a + suffix)),
-        { signal: signal ?? AbortSignal.timeout(20_000) },
-      )
+      // one relay at a time, each with its own deadline: a relay that just died must not eat the whole budget.
+      // Each relay is tried up to three times: with @libp2p/webrtc 6 the initiator now and then never sees its
+      // RTCPeerConnection reach "connected" although the answerer does (about 1 dial in 10 on a loaded 2-core
+      // loopback here); the dial then fails after libp2p's 6 s address timeout and a fresh offer succeeds.
+      const errors: unknown[] = []
+      for (const addr of via) {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const deadline = AbortSignal.timeout(10_000)
+          try {
+            return await libp2p.dial(multiaddr(addr + suffix), {
+              signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+            })
+          } catch (err) {
+            errors.push(err)
+            if (signal?.aborted) break
+          }
+        }
+      }
+      const why = errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join('; ')
+      throw new AggregateError(errors, `could not reach ${peerId} through ${via.length} relay(s): ${why}`)
     },
     async stop() {
       status.stop()
-      pool.stop()
+      relays.stop()
       await helia.stop()
       await stores.close()
     },

@@ -97,6 +97,17 @@ export class RelayPool extends EventTarget {
     return this.#entries.has(peerId)
   }
 
+  /**
+   * True while a relay that went away waits for its next redial. Used by the connection gater so nobody
+   * else (the circuit relay transport's own relay discovery, bitswap, ...) dials it meanwhile: a failed
+   * dial makes the transport blacklist the relay for reservations, and it would then never reserve on the
+   * relay again once it is back.
+   */
+  isBackingOff(peerId: string): boolean {
+    const e = this.#entries.get(peerId)
+    return e !== undefined && e.timer !== undefined && !e.dialing
+  }
+
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true

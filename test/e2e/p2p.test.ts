@@ -1,0 +1,230 @@
+/**
+ * The P2P network end to end: real relay processes and headless Chromium pages running the real browser node
+ * (src/p2p bundled with esbuild into a small test page).
+ */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { startStack, type Stack } from '../helpers/stack.ts'
+import { launchBrowser } from '../helpers/browser.ts'
+import { waitFor, within } from '../helpers/wait.ts'
+import { serveP2PTestPage, type TestPageServer } from './p2p-page/serve.ts'
+import type { SoukPageApi, StartOptions } from './p2p-page/entry.ts'
+import type { NetworkSnapshot } from '../../src/p2p/network-status.ts'
+
+type Souk = SoukPageApi
+interface Peer {
+  page: Page
+  context: BrowserContext
+  peerId: string
+  errors: string[]
+}
+
+describe('p2p network in the browser', { concurrency: 1 }, () => {
+  let stack: Stack
+  let server: TestPageServer
+  let browser: Browser
+  const relayAddr = (i: number): string => stack.relays[i]!.wsAddr
+
+  before(async () => {
+    ;[stack, server, browser] = await Promise.all([
+      startStack({ relays: 2, contracts: false }),
+      serveP2PTestPage(),
+      launchBrowser(),
+    ])
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+    await stack?.stop()
+  })
+
+  /** A fresh browser profile (own IndexedDB) with the node started. */
+  async function openPeer(opts: StartOptions, context?: BrowserContext): Promise<Peer> {
+    const ctx = context ?? (await browser.newContext())
+    const page = await ctx.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(server.url)
+    await page.waitForFunction(() => document.body.dataset.ready === 'true')
+    const peerId = await page.evaluate((o) => (window as unknown as { souk: Souk }).souk.start(o), opts)
+    return { page, context: ctx, peerId, errors }
+  }
+  const souk = <R>(p: Peer, fn: (s: Souk, arg: never) => R | Promise<R>, arg?: unknown): Promise<R> =>
+    p.page.evaluate(
+      ([f, a]) => {
+        return new Function('s', 'a', `return (${f})(s, a)`)((window as unknown as { souk: Souk }).souk, a) as R
+      },
+      [fn.toString(), arg] as const,
+    )
+  const snapshot = (p: Peer): Promise<NetworkSnapshot> => souk(p, (s) => s.snapshot())
+  /** Waits until the page's network snapshot passes `ok`; on timeout the error shows the last snapshot. */
+  const waitSnapshot = async (
+    p: Peer,
+    what: string,
+    ok: (s: NetworkSnapshot) => boolean,
+    timeout = 15_000,
+  ): Promise<NetworkSnapshot> => {
+    let last: NetworkSnapshot | undefined
+    try {
+      return await waitFor(
+        what,
+        async () => {
+          last = await snapshot(p)
+          return ok(last) ? last : undefined
+        },
+        { timeout, interval: 100 },
+      )
+    } catch (err) {
+      const { multiaddrs: _m, ...shown } = last ?? ({} as NetworkSnapshot)
+      throw new Error(`${(err as Error).message}; last snapshot: ${JSON.stringify(shown)}`, { cause: err })
+    }
+  }
+
+  let seller: Peer
+  let photo: Awaited<ReturnType<Souk['addPhoto']>>
+
+  test('two browsers connect through a relay, then directly over WebRTC', async () => {
+    seller = await openPeer({ relays: [relayAddr(0)] })
+    const buyer = await openPeer({ relays: [relayAddr(0)] })
+    await waitSnapshot(seller, 'the seller to hold a reservation', (s) => s.reservations > 0)
+    await waitSnapshot(buyer, 'the buyer to be connected to a relay', (s) => s.relays.some((r) => r.connected))
+    const sellerCircuit = (await snapshot(seller)).multiaddrs.find((a) => a.includes('/p2p-circuit'))
+    assert.ok(sellerCircuit, 'the seller announces a relayed address')
+
+    const conn = await within(
+      'a WebRTC connection from buyer to seller',
+      souk(buyer, (s, id: string) => s.dialPeer(id), seller.peerId),
+      40_000,
+    )
+    assert.equal(conn.peer, seller.peerId)
+    assert.equal(conn.limited, false, 'the connection is direct, not the limited relayed one')
+    assert.match(conn.addr, /\/webrtc/)
+    await waitSnapshot(seller, 'the seller to count a direct peer', (s) => s.directPeers >= 1 && s.peersSeen >= 1)
+
+    // gossip reaches the other browser
+    await souk(buyer, (s) => s.subscribe('/souk/test/1.0.0'))
+    await souk(seller, (s) => s.subscribe('/souk/test/1.0.0'))
+    await waitFor(
+      'a gossip message from seller to buyer',
+      async () => {
+        await souk(seller, (s) => s.publish('/souk/test/1.0.0', 'hello from the seller'))
+        return (await souk(buyer, (s) => s.received('/souk/test/1.0.0'))).includes('hello from the seller')
+      },
+      { timeout: 15_000, interval: 500 },
+    )
+    await buyer.context.close()
+  })
+
+  test('the seller learns the second relay, adds a photo and both relays pin it', async () => {
+    await waitSnapshot(seller, 'the seller, told only about relay 0, to connect to relay 1 too', (s) =>
+      s.relays.some((r) => r.peerId === stack.relays[1]!.peerId && r.connected),
+    )
+    photo = await souk(seller, (s) => s.addPhoto(2400, 1800, 7))
+    assert.equal(photo.width, 1600)
+    assert.equal(photo.height, 1200)
+    assert.equal(photo.thumbWidth, 400)
+    assert.equal(photo.type, 'image/webp')
+    const outcomes = await within(
+      'both relays to pin the photo',
+      souk(seller, (s, cids: string[]) => s.pin(cids, 2), [photo.cid, photo.thumbCid]),
+      40_000,
+    )
+    assert.equal(outcomes.length, 2)
+    for (const o of outcomes)
+      assert.deepEqual(
+        o.results?.map((r) => r.status),
+        ['pinned', 'pinned'],
+        JSON.stringify(o),
+      )
+  })
+
+  test('identity and blocks persist in IndexedDB across a reload', async () => {
+    const before = await snapshot(seller)
+    await seller.page.reload()
+    await seller.page.waitForFunction(() => document.body.dataset.ready === 'true')
+    const again = await souk(seller, (s, r: string[]) => s.start({ relays: r }), [relayAddr(0)])
+    assert.equal(again, seller.peerId)
+    const after = await snapshot(seller)
+    assert.ok(
+      after.bytesStored >= before.bytesStored && after.bytesStored > photo.bytes,
+      `bytesStored ${after.bytesStored}`,
+    )
+  })
+
+  test('a photo added in browser A is fetched in browser B after A closed', async () => {
+    await seller.context.close()
+    const buyer = await openPeer({ relays: [relayAddr(1)] })
+    await waitSnapshot(buyer, 'the buyer to connect to a relay', (s) => s.relays.some((r) => r.connected))
+    const got = await within(
+      'the photo from the relays',
+      souk(buyer, (s, cid: string) => s.fetchMedia(cid), photo.cid),
+      20_000,
+    )
+    assert.equal(got.sha256, photo.sha256)
+    assert.equal(got.width, 1600)
+    assert.ok(
+      got.progress.length >= 2 && got.progress.at(-1)!.loaded === got.bytes && got.progress.at(-1)!.total === got.bytes,
+    )
+    const thumb = await souk(buyer, (s, cid: string) => s.fetchMedia(cid), photo.thumbCid)
+    assert.equal(thumb.sha256, photo.thumbSha256)
+    assert.equal(thumb.width, 400)
+    await buyer.context.close()
+  })
+
+  test('a relay restarted keeps its peer id and browsers reconnect to it', async () => {
+    const peer = await openPeer({ relays: [relayAddr(0), relayAddr(1)] })
+    await waitSnapshot(peer, 'reservations on both relays', (s) => s.reservations === 2)
+    const old = stack.relays[1]!
+    const restarted = await stack.restartRelay(1)
+    assert.equal(restarted.peerId, old.peerId)
+    assert.equal(restarted.wsAddr, old.wsAddr)
+    await waitSnapshot(
+      peer,
+      'the browser to reconnect to the restarted relay and reserve again',
+      (s) => s.relays.filter((r) => r.connected).length === 2 && s.reservations === 2,
+      20_000,
+    )
+    // its pins survived the restart
+    const other = await openPeer({ relays: [relayAddr(1)], storage: 'memory' })
+    const got = await souk(other, (s, cid: string) => s.fetchMedia(cid), photo.thumbCid)
+    assert.equal(got.sha256, photo.thumbSha256)
+    await Promise.all([peer.context.close(), other.context.close()])
+  })
+
+  test('a browser with two relays keeps working when one is killed', async () => {
+    const a = await openPeer({ relays: [relayAddr(0), relayAddr(1)] })
+    const b = await openPeer({ relays: [relayAddr(1)] })
+    await waitSnapshot(a, 'reservations on both relays', (s) => s.reservations === 2 && s.status === 'online')
+    const killed = stack.relays[0]!.peerId
+    const survivor = stack.relays[1]!.peerId
+    await waitSnapshot(b, 'the other browser to connect to relay 1', (s) =>
+      s.relays.some((r) => r.peerId === survivor && r.connected),
+    )
+    await stack.killRelay(0)
+    const gone = (x: NetworkSnapshot): boolean => x.relays.every((r) => r.peerId !== killed || !r.connected)
+    const s = await waitSnapshot(a, 'the browser to notice the relay is gone', gone)
+    await waitSnapshot(b, 'the other browser to notice the relay is gone', gone)
+    assert.notEqual(s.status, 'offline')
+    assert.equal(s.reservations, 1)
+    // still reachable by other browsers through the remaining relay, and media still loads
+    const conn = await within(
+      'a WebRTC dial through the remaining relay',
+      souk(b, (x, id: string) => x.dialPeer(id), a.peerId),
+      40_000,
+    )
+    assert.equal(conn.limited, false)
+    const got = await souk(a, (x, cid: string) => x.fetchMedia(cid), photo.cid)
+    assert.equal(got.sha256, photo.sha256)
+    // the relay comes back: the browser reconnects by itself (backoff) and reserves again
+    await stack.restartRelay(0)
+    await waitSnapshot(
+      a,
+      'the browser to reconnect to the revived relay',
+      (x) => x.relays.every((r) => r.connected) && x.reservations === 2,
+      40_000,
+    )
+    assert.deepEqual([...a.errors, ...b.errors], [])
+    await Promise.all([a.context.close(), b.context.close()])
+  })
+})
