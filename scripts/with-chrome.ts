@@ -17,6 +17,10 @@ try {
   console.error(`souk: ${(err as Error).message}`)
   process.exit(1)
 }
-const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, CHROME_PATH: chrome } })
+// `node` means this very Node (24), whatever an outer PATH says
+const child = spawn(command === 'node' ? process.execPath : command, args, {
+  stdio: 'inherit',
+  env: { ...process.env, CHROME_PATH: chrome },
+})
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
