@@ -20,17 +20,9 @@ export interface ChainTestStack {
   rpcUrl: string
 }
 
-/** The stack; the first call of a run may outlast one server-command timeout while the contracts build. */
+/** The stack the test server started before the tests (see web-test-runner.config.mjs). */
 export async function chainStack(): Promise<ChainTestStack> {
-  let stack
-  for (let attempt = 1; ; attempt++) {
-    try {
-      stack = await getStack()
-      break
-    } catch (err) {
-      if (attempt >= 10 || !/Did not receive a server response/.test(String(err))) throw err
-    }
-  }
+  const stack = await getStack()
   const { config, deployment } = stack
   if (!deployment) throw new Error('the test stack has no contracts deployed')
   return { config, market: deployment.market, token: deployment.token, rpcUrl: config.chain.rpcUrls[0]! }
