@@ -7,9 +7,13 @@ import { spawn } from 'node:child_process'
 interface Suite {
   name: string
   script: string
+  /** A static check (no test runner): counts as one passed or failed check. */
+  check?: boolean
 }
 
 const SUITES: Suite[] = [
+  { name: 'typecheck', script: 'typecheck', check: true },
+  { name: 'lint', script: 'lint', check: true },
   { name: 'unit', script: 'test:unit' },
   { name: 'contracts', script: 'test:contracts' },
   { name: 'browser', script: 'test:browser' },
@@ -55,7 +59,9 @@ async function run(suite: Suite): Promise<Result> {
     process.stderr.write(d)
   })
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)))
-  const counts = countTests(output) ?? { passed: 0, failed: code === 0 ? 0 : 1 }
+  const counts = suite.check
+    ? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }
+    : (countTests(output) ?? { passed: 0, failed: code === 0 ? 0 : 1 })
   // a runner that exits non-zero has failed even when its counts say otherwise (crash after the tests)
   const failed = code !== 0 && counts.failed === 0 ? 1 : counts.failed
   return { name: suite.name, code, passed: counts.passed, failed, seconds: (Date.now() - started) / 1000 }
