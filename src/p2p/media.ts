@@ -5,6 +5,7 @@
 import { unixfs, type UnixFS } from '@helia/unixfs'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
+import { concat } from 'uint8arrays/concat'
 import { requestPin, type PinResult } from './pin-protocol.ts'
 import type { SoukNode } from './node.ts'
 
@@ -241,12 +242,6 @@ export class MediaStore {
       loaded += chunk.byteLength
       options.onProgress?.({ loaded, total })
     }
-    const out = new Uint8Array(loaded)
-    let offset = 0
-    for (const c of chunks) {
-      out.set(c, offset)
-      offset += c.byteLength
-    }
-    return out
+    return concat(chunks, loaded)
   }
 }

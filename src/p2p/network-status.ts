@@ -32,6 +32,15 @@ export interface NetworkStatusInit {
   stores: Pick<NodeStores, 'bytesStored' | 'events'>
 }
 
+/** libp2p events after which the snapshot is recomputed. */
+const LIBP2P_EVENTS = [
+  'peer:connect',
+  'peer:disconnect',
+  'connection:open',
+  'connection:close',
+  'self:peer:update',
+] as const
+
 export class NetworkStatus extends EventTarget {
   readonly #libp2p: Libp2p
   readonly #pool: RelayPool
@@ -66,14 +75,7 @@ export class NetworkStatus extends EventTarget {
   start(): void {
     if (this.#started) return
     this.#started = true
-    for (const type of [
-      'peer:connect',
-      'peer:disconnect',
-      'connection:open',
-      'connection:close',
-      'self:peer:update',
-    ] as const)
-      this.#libp2p.addEventListener(type, this.#schedule)
+    for (const type of LIBP2P_EVENTS) this.#libp2p.addEventListener(type, this.#schedule)
     this.#pool.addEventListener('change', this.#schedule)
     this.#stores.events.addEventListener('change', this.#schedule)
     this.#update()
@@ -82,14 +84,7 @@ export class NetworkStatus extends EventTarget {
   stop(): void {
     if (!this.#started) return
     this.#started = false
-    for (const type of [
-      'peer:connect',
-      'peer:disconnect',
-      'connection:open',
-      'connection:close',
-      'self:peer:update',
-    ] as const)
-      this.#libp2p.removeEventListener(type, this.#schedule)
+    for (const type of LIBP2P_EVENTS) this.#libp2p.removeEventListener(type, this.#schedule)
     this.#pool.removeEventListener('change', this.#schedule)
     this.#stores.events.removeEventListener('change', this.#schedule)
     this.#snapshot = { ...this.#snapshot, status: 'offline' }

@@ -11,6 +11,7 @@ import { MemoryDatastore } from 'datastore-core'
 import type { Blockstore } from 'interface-blockstore'
 import type { Datastore } from 'interface-datastore'
 import type { CID } from 'multiformats/cid'
+import { collectBytes } from './bytes.ts'
 
 export interface NodeStores {
   blockstore: Blockstore
@@ -65,7 +66,7 @@ function countWrites(store: Blockstore, onDelta: (delta: number) => void): void 
   const del = store.delete.bind(store)
   const has = store.has.bind(store)
   store.put = async (cid: CID, block, options) => {
-    const bytes = await toBytes(block)
+    const bytes = await collectBytes(block)
     const existed = await has(cid)
     const result = await put(cid, bytes, options)
     if (!existed) onDelta(bytes.byteLength)
@@ -84,21 +85,4 @@ function countWrites(store: Blockstore, onDelta: (delta: number) => void): void 
       yield cid
     }
   }
-}
-
-async function toBytes(block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  if (block instanceof Uint8Array) return block
-  const chunks: Uint8Array[] = []
-  let length = 0
-  for await (const c of block) {
-    chunks.push(c)
-    length += c.byteLength
-  }
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const c of chunks) {
-    out.set(c, offset)
-    offset += c.byteLength
-  }
-  return out
 }

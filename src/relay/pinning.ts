@@ -14,6 +14,7 @@ import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
 import type { PinResult } from '../p2p/pin-protocol.ts'
 import type { Metrics } from './metrics.ts'
+import { collectBytes } from '../p2p/bytes.ts'
 
 export interface PinLimits {
   maxFileBytes: number
@@ -186,20 +187,7 @@ export class PinService {
   }
 
   async #getBlock(cid: CID, signal: AbortSignal): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = []
-    let length = 0
-    for await (const c of this.#helia.blockstore.get(cid, { signal })) {
-      chunks.push(c)
-      length += c.byteLength
-    }
-    if (chunks.length === 1) return chunks[0]!
-    const out = new Uint8Array(length)
-    let offset = 0
-    for (const c of chunks) {
-      out.set(c, offset)
-      offset += c.byteLength
-    }
-    return out
+    return await collectBytes(this.#helia.blockstore.get(cid, { signal }))
   }
 
   async #discard(cids: CID[]): Promise<void> {
