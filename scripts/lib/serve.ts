@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import type { SoukConfig } from '../../src/core/config.ts'
 
 const TYPES: Record<string, string> = {
@@ -36,6 +37,7 @@ export async function serveDist({
   port?: number
 }): Promise<StaticSite> {
   const configBody = JSON.stringify(config)
+  const compressed = new Map<string, Buffer>()
   const server = createServer((req, res) => {
     void (async () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
@@ -52,11 +54,17 @@ export async function serveDist({
       const info = await stat(file).catch(() => undefined)
       if (!info || info.isDirectory()) file = info ? join(file, 'index.html') : join(dir, 'index.html')
       try {
-        const body = await readFile(file)
+        let body: Buffer = await readFile(file)
         const immutable = path.startsWith('/assets/')
+        const type = TYPES[extname(file)] ?? 'application/octet-stream'
+        // compress text as any static host would (Lighthouse measures transfer sizes)
+        const gzip = /text|json|svg|manifest/.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding']))
+        if (gzip) body = compressed.get(file) ?? compressed.set(file, gzipSync(body)).get(file)!
         res.writeHead(200, {
-          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-type': type,
           'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+          vary: 'accept-encoding',
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
         })
         res.end(body)
       } catch {

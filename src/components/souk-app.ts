@@ -28,16 +28,13 @@ export class SoukApp extends LitElement {
       color: var(--souk-fg, #1d1b16);
       background: var(--souk-bg, #fbfaf7);
     }
-    .skip {
+    .visually-hidden {
       position: absolute;
-      left: -999px;
-    }
-    .skip:focus {
-      left: 0.5rem;
-      top: 0.5rem;
-      background: var(--souk-surface, #fff);
-      padding: 0.5rem;
-      z-index: 10;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
     }
     header {
       display: flex;
@@ -122,7 +119,6 @@ export class SoukApp extends LitElement {
   override render() {
     const locale = getLocale() as Locale
     return html`
-      <a class="skip" href="#main">${msg('Skip to content', { id: 'app.skip' })}</a>
       <header>
         <div>
           <h1>Souk</h1>
@@ -130,7 +126,7 @@ export class SoukApp extends LitElement {
         </div>
         <span class="spacer"></span>
         <label>
-          <span class="skip">${msg('Language', { id: 'app.language' })}</span>
+          <span class="visually-hidden">${msg('Language', { id: 'app.language' })}</span>
           <select @change=${this.#onLocale} aria-label=${msg('Language', { id: 'app.language' })}>
             ${allLocales.map((l) => html`<option value=${l} ?selected=${l === locale} lang=${l}>${LOCALE_NAMES[l]}</option>`)}
           </select>

@@ -1,7 +1,6 @@
 /** Simplified Chinese translations, keyed by message id. */
 export const templates: Record<string, string> = {
   'app.tagline': '没有中间商的拍卖市场',
-  'app.skip': '跳到主要内容',
   'app.language': '语言',
   'app.nav.browse': '浏览',
   'app.nav.sell': '出售',
