@@ -35,6 +35,10 @@ describe('the served PWA against the real stack', () => {
         .locator('souk-network-status:not([data-relays-connected="0"])')
         .waitFor({ timeout: 30_000 })
         .catch(() => assert.fail('the network status never showed a connected relay'))
+      await page
+        .locator('souk-network-status h2.online')
+        .waitFor({ timeout: 30_000 })
+        .catch(() => assert.fail('the network status never reached "Online" (relay connected with a reservation)'))
       const relays = await status.getAttribute('data-relays-connected')
       assert.equal(relays, '1')
       assert.match((await page.locator('[data-testid=relays]').textContent()) ?? '', /1 \/ 1 connected/)
