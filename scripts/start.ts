@@ -83,7 +83,10 @@ async function main(): Promise<void> {
     })
     console.log('Building the PWA…')
     await build({ root: ROOT, logLevel: 'warn' })
-    writeFileSync(join(ROOT, 'dist', 'config.json'), JSON.stringify(stack.config, null, 2))
+    const configJson = JSON.stringify(stack.config, null, 2)
+    writeFileSync(join(ROOT, 'dist', 'config.json'), configJson)
+    // also for `npm run dev` (Vite serves public/) while this stack runs; git ignores it
+    writeFileSync(join(ROOT, 'public', 'config.json'), configJson)
     const server = await preview({
       root: ROOT,
       preview: { port: ports.web, strictPort: true, host: '127.0.0.1' },
