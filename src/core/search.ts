@@ -209,6 +209,8 @@ export function fuzzyDistance(term: string): number {
   return term.length < 7 ? 1 : 2
 }
 
+const splitTerms = (query: string): string[] => query.split(' ')
+
 type IndexedDoc = { id: string; title: string; description: string }
 
 const TEXT_FIELDS = ['title', 'description']
@@ -223,7 +225,8 @@ const MINISEARCH_OPTIONS: Options<IndexedDoc> = {
   searchOptions: {
     boost: { title: 3 },
     combineWith: 'AND',
-    prefix: (_term, i, terms) => i === terms.length - 1,
+    // Prefix on the last term only, and not on a single Latin letter (it would expand to most of the index).
+    prefix: (term, i, terms) => i === terms.length - 1 && (term.length >= 2 || CJK.test(term)),
     fuzzy: (term) => fuzzyDistance(term) || false,
     maxFuzzy: 2,
   },
@@ -394,10 +397,15 @@ function checkIndex(index: unknown, rows: number): void {
     snapshotError('index.averageFieldLength must be two numbers')
   const ids = index.documentIds
   if (!isRecord(ids) || Object.keys(ids).length !== rows) snapshotError(`index.documentIds must hold the ${rows} rows`)
-  for (const k in ids) if (typeof ids[k] !== 'string') snapshotError('index.documentIds values must be ids')
+  const nextId = index.nextId as number
+  // Short ids must stay below nextId, or documents added after loading would reuse them.
+  const shortId = (k: string) => /^(0|[1-9][0-9]{0,15})$/.test(k) && Number(k) < nextId
+  for (const k in ids)
+    if (!shortId(k) || typeof ids[k] !== 'string') snapshotError('index.documentIds must map short ids to ids')
   const lengths = index.fieldLength
   if (!isRecord(lengths)) snapshotError('index.fieldLength must be an object')
   for (const k in lengths) {
+    if (!shortId(k)) snapshotError('index.fieldLength keys must be short ids')
     const l = lengths[k]
     if (!Array.isArray(l) || l.length !== 2 || typeof l[0] !== 'number' || typeof l[1] !== 'number')
       snapshotError('index.fieldLength values must be two numbers')
@@ -587,7 +595,8 @@ export class CatalogSearch {
     const terms = text.length > 500 ? tokenize(text.slice(0, 500)) : tokenize(text)
     if (terms.length > 0) {
       // A query ending in a space has a finished last word: no prefix search then.
-      const options: SearchOptions = /\s$/u.test(text) ? { prefix: false } : {}
+      // The terms are tokenized already: hand them over without segmenting them again.
+      const options: SearchOptions = { tokenize: splitTerms, ...(/\s$/u.test(text) ? { prefix: false } : {}) }
       const q = terms.join(' ')
       let results = this.#ms.search(q, options)
       match = 'all'

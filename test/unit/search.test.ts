@@ -281,6 +281,17 @@ describe('CatalogSearch snapshot', () => {
       ['row count mismatch', { ...good, rows: (good.rows as unknown[]).slice(1) }, /documentCount/],
       ['index missing', { ...good, index: null }, /index must be an object/],
       [
+        'short id beyond nextId',
+        {
+          ...good,
+          index: {
+            ...(good.index as object),
+            documentIds: { ...(good.index as { documentIds: object }).documentIds, 0: undefined, 999: '1' },
+          },
+        },
+        /short ids/,
+      ],
+      [
         'bad postings',
         { ...good, index: { ...(good.index as object), index: [['lantern', { 0: { 1: 'x' } }]] } },
         /postings/,
