@@ -10,7 +10,7 @@ import { LevelDatastore } from 'datastore-level'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
-import { gossipsub, TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, TopicValidatorResult, type GossipSub, type SubscriptionChangeData } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
@@ -160,6 +160,17 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
   const announceTimer = setInterval(announce, RELAY_ANNOUNCE_INTERVAL_MS)
   // announce again whenever another relay joins, so relays and browsers already connected learn it at once
   pool.addEventListener('change', announce)
+  // and whenever a peer starts listening on the topic: an announcement made before it subscribed never
+  // reached it, and it must not wait for the next periodic one (coalesced, many may subscribe at once)
+  let joinTimer: ReturnType<typeof setTimeout> | undefined
+  const onSubscription = (event: CustomEvent<SubscriptionChangeData>): void => {
+    if (!event.detail.subscriptions.some((s) => s.topic === RELAYS_TOPIC && s.subscribe)) return
+    joinTimer ??= setTimeout(() => {
+      joinTimer = undefined
+      announce()
+    }, 200)
+  }
+  pubsub.addEventListener('subscription-change', onSubscription)
 
   const cpuStart = process.cpuUsage()
   metrics.gauge(
@@ -200,6 +211,8 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
       stopped = true
       clearInterval(announceTimer)
       pool.removeEventListener('change', announce)
+      pubsub.removeEventListener('subscription-change', onSubscription)
+      clearTimeout(joinTimer)
       pool.stop()
       await helia.stop()
       await blockstore.close()
