@@ -6,13 +6,23 @@
 import {
   getBlock,
   getConnection,
+  getContractEvents,
   multicall,
   readContract,
   simulateContract,
   waitForTransactionReceipt,
   writeContract,
 } from '@wagmi/core'
-import type { Address, ContractFunctionArgs, ContractFunctionName, Hash, TransactionReceipt } from 'viem'
+import type {
+  Address,
+  ContractEventName,
+  ContractFunctionArgs,
+  ContractFunctionName,
+  GetContractEventsParameters,
+  GetContractEventsReturnType,
+  Hash,
+  TransactionReceipt,
+} from 'viem'
 import { soukMarketAbi } from './abi/soukMarket.ts'
 import { configuredChain, type SoukWagmiConfig } from './config.ts'
 import { toSoukChainError, WalletNotConnectedError, WrongNetworkError, type ErrorContext } from './errors.ts'
@@ -158,5 +168,34 @@ export async function readMarket<const reads extends readonly MarketRead[]>(
     )) as never
   } catch (err) {
     throw toSoukChainError(err, { chain, abi: market.abi })
+  }
+}
+
+type MarketAbi = typeof soukMarketAbi
+
+/**
+ * Logs of one market event from the deployment block on, with the error mapping every read needs. The one
+ * place that asks the RPC for market logs (and so the place to add block-range chunking for RPCs that cap
+ * `eth_getLogs`).
+ */
+export async function getMarketEvents<const name extends ContractEventName<MarketAbi>>(
+  wagmi: SoukWagmiConfig,
+  eventName: name,
+  args?: GetContractEventsParameters<MarketAbi, name>['args'],
+): Promise<GetContractEventsReturnType<MarketAbi, name>> {
+  const chain = configuredChain(wagmi)
+  const market = marketOf(wagmi)
+  try {
+    return (await getContractEvents(wagmi, {
+      abi: market.abi,
+      address: market.address,
+      eventName,
+      ...(args === undefined ? {} : { args }),
+      fromBlock: market.deployBlock,
+      toBlock: 'latest',
+      chainId: chain.id,
+    } as never)) as GetContractEventsReturnType<MarketAbi, name>
+  } catch (err) {
+    throw toSoukChainError(err, { chain })
   }
 }

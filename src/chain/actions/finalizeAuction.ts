@@ -3,11 +3,10 @@
  * winner is found from the BidRevealed logs (replayed in order: a strictly greater amount takes the lead, so
  * ties go to the earlier reveal) and checked again on chain.
  */
-import { getContractEvents } from '@wagmi/core'
 import { parseEventLogs, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem'
-import { configuredChain, type SoukWagmiConfig } from '../config.ts'
-import { toSoukChainError, type MarketTxErrorType } from '../errors.ts'
-import { marketOf, sendMarketTx, ZERO_ADDRESS } from '../market.ts'
+import type { SoukWagmiConfig } from '../config.ts'
+import type { MarketTxErrorType } from '../errors.ts'
+import { getMarketEvents, marketOf, sendMarketTx, ZERO_ADDRESS } from '../market.ts'
 
 export interface FinalizeAuctionParameters {
   listingId: bigint
@@ -32,22 +31,7 @@ export async function findWinningBid(
   wagmi: SoukWagmiConfig,
   listingId: bigint,
 ): Promise<{ bidder: Address; commitment: Hex; amount: bigint } | undefined> {
-  const market = marketOf(wagmi)
-  const chain = configuredChain(wagmi)
-  let logs
-  try {
-    logs = await getContractEvents(wagmi, {
-      abi: market.abi,
-      address: market.address,
-      eventName: 'BidRevealed',
-      args: { listingId },
-      fromBlock: market.deployBlock,
-      toBlock: 'latest',
-      chainId: chain.id,
-    })
-  } catch (err) {
-    throw toSoukChainError(err, { chain })
-  }
+  const logs = await getMarketEvents(wagmi, 'BidRevealed', { listingId })
   let best: { bidder: Address; commitment: Hex; amount: bigint } | undefined
   for (const log of logs) {
     const { bidder, commitment, amount } = log.args

@@ -3,12 +3,11 @@
  * bid's stored state) joined with what the vault knows (the secret, and bids whose transaction never made
  * it, which the chain cannot know about). Each with its auction's phase and timeline.
  */
-import { getContractEvents } from '@wagmi/core'
 import type { Address, ContractFunctionReturnType, Hex } from 'viem'
 import type { soukMarketAbi } from '../abi/soukMarket.ts'
 import { configuredChain, type SoukWagmiConfig } from '../config.ts'
-import { toSoukChainError, type RpcUnreachableError, type UnknownChainError } from '../errors.ts'
-import { marketOf, readMarket, type MarketRead } from '../market.ts'
+import type { RpcUnreachableError, UnknownChainError } from '../errors.ts'
+import { getMarketEvents, marketOf, readMarket, type MarketRead } from '../market.ts'
 import type { BidSecret, BidVault } from '../vault.ts'
 import type { GetAuctionReturnType } from './getAuction.ts'
 import { getAuctions } from './getAuctions.ts'
@@ -45,23 +44,10 @@ export async function getUserBids(
 ): Promise<GetUserBidsReturnType> {
   const chain = configuredChain(wagmi)
   const market = marketOf(wagmi)
-  const base = {
-    abi: market.abi,
-    address: market.address,
-    args: { bidder },
-    fromBlock: market.deployBlock,
-    toBlock: 'latest',
-    chainId: chain.id,
-  } as const
-  let placed, withdrawn
-  try {
-    ;[placed, withdrawn] = await Promise.all([
-      getContractEvents(wagmi, { ...base, eventName: 'BidPlaced' }),
-      getContractEvents(wagmi, { ...base, eventName: 'BidWithdrawn' }),
-    ])
-  } catch (err) {
-    throw toSoukChainError(err, { chain })
-  }
+  const [placed, withdrawn] = await Promise.all([
+    getMarketEvents(wagmi, 'BidPlaced', { bidder }),
+    getMarketEvents(wagmi, 'BidWithdrawn', { bidder }),
+  ])
   const secrets = vault ? await vault.list({ chainId: chain.id, market: market.address, bidder }) : []
   const byCommitment = new Map<string, UserBid>()
   for (const log of placed) {

@@ -3,11 +3,10 @@
  * as seller (their sold listings) or as arbiter (named in ListingCreated terms, which is not indexed, so
  * those logs are scanned).
  */
-import { getContractEvents } from '@wagmi/core'
 import type { Address } from 'viem'
-import { configuredChain, type SoukWagmiConfig } from '../config.ts'
-import { toSoukChainError, type RpcUnreachableError, type UnknownChainError } from '../errors.ts'
-import { marketOf } from '../market.ts'
+import type { SoukWagmiConfig } from '../config.ts'
+import type { RpcUnreachableError, UnknownChainError } from '../errors.ts'
+import { getMarketEvents } from '../market.ts'
 import type { GetAuctionReturnType } from './getAuction.ts'
 import { getAuctions } from './getAuctions.ts'
 
@@ -31,25 +30,11 @@ export async function getUserEscrows(
   wagmi: SoukWagmiConfig,
   { account }: GetUserEscrowsParameters,
 ): Promise<GetUserEscrowsReturnType> {
-  const chain = configuredChain(wagmi)
-  const market = marketOf(wagmi)
-  const base = {
-    abi: market.abi,
-    address: market.address,
-    fromBlock: market.deployBlock,
-    toBlock: 'latest',
-    chainId: chain.id,
-  } as const
-  let finalized, purchased, listed
-  try {
-    ;[finalized, purchased, listed] = await Promise.all([
-      getContractEvents(wagmi, { ...base, eventName: 'Finalized', args: { buyer: account } }),
-      getContractEvents(wagmi, { ...base, eventName: 'Purchased', args: { buyer: account } }),
-      getContractEvents(wagmi, { ...base, eventName: 'ListingCreated' }),
-    ])
-  } catch (err) {
-    throw toSoukChainError(err, { chain })
-  }
+  const [finalized, purchased, listed] = await Promise.all([
+    getMarketEvents(wagmi, 'Finalized', { buyer: account }),
+    getMarketEvents(wagmi, 'Purchased', { buyer: account }),
+    getMarketEvents(wagmi, 'ListingCreated'),
+  ])
   const me = account.toLowerCase()
   const roles = new Map<bigint, EscrowRole>()
   for (const l of [...finalized, ...purchased]) if (l.args.listingId !== undefined) roles.set(l.args.listingId, 'buyer')

@@ -1,9 +1,8 @@
 /** A seller's listings (ListingCreated logs filtered by the indexed seller), each with its state and escrow. */
-import { getContractEvents } from '@wagmi/core'
 import type { Address, Hex } from 'viem'
-import { configuredChain, type SoukWagmiConfig } from '../config.ts'
-import { toSoukChainError, type RpcUnreachableError, type UnknownChainError } from '../errors.ts'
-import { marketOf } from '../market.ts'
+import type { SoukWagmiConfig } from '../config.ts'
+import type { RpcUnreachableError, UnknownChainError } from '../errors.ts'
+import { getMarketEvents } from '../market.ts'
 import type { GetAuctionReturnType } from './getAuction.ts'
 import { getAuctions } from './getAuctions.ts'
 
@@ -27,39 +26,9 @@ export async function getUserSales(
   wagmi: SoukWagmiConfig,
   { seller }: GetUserSalesParameters,
 ): Promise<GetUserSalesReturnType> {
-  const chain = configuredChain(wagmi)
-  const market = marketOf(wagmi)
-  let created
-  try {
-    created = await getContractEvents(wagmi, {
-      abi: market.abi,
-      address: market.address,
-      eventName: 'ListingCreated',
-      args: { seller },
-      fromBlock: market.deployBlock,
-      toBlock: 'latest',
-      chainId: chain.id,
-    })
-  } catch (err) {
-    throw toSoukChainError(err, { chain })
-  }
+  const created = await getMarketEvents(wagmi, 'ListingCreated', { seller })
   const ids = created.flatMap((l) => (l.args.listingId === undefined ? [] : [l.args.listingId]))
-  let updates
-  try {
-    updates = ids.length
-      ? await getContractEvents(wagmi, {
-          abi: market.abi,
-          address: market.address,
-          eventName: 'ContentHashUpdated',
-          args: { listingId: ids },
-          fromBlock: market.deployBlock,
-          toBlock: 'latest',
-          chainId: chain.id,
-        })
-      : []
-  } catch (err) {
-    throw toSoukChainError(err, { chain })
-  }
+  const updates = ids.length ? await getMarketEvents(wagmi, 'ContentHashUpdated', { listingId: ids }) : []
   const latestHash = new Map<bigint, Hex>()
   for (const u of updates)
     if (u.args.listingId !== undefined && u.args.contentHash) latestHash.set(u.args.listingId, u.args.contentHash)
