@@ -7,7 +7,13 @@
  * (Helia keeps the private key in its datastore) live in IndexedDB, so the peer id and media survive
  * reloads; `storage: 'memory'` is for tests and Node clients.
  */
-import { createHelia, type Helia } from 'helia'
+import { createHeliaLight, type Helia } from 'helia'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import * as dagCbor from '@ipld/dag-cbor'
+import * as dagJson from '@ipld/dag-json'
+import * as json from 'multiformats/codecs/json'
+import { sha512 } from 'multiformats/hashes/sha2'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
@@ -79,12 +85,17 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
   const late: { pool?: RelayPool } = {}
   let helia: SoukHelia
   try {
-    helia = (await createHelia({
+    // Helia composed by hand (what createHelia does, minus its defaults): no HTTP gateways or delegated
+    // routers (blocks come from relays and peers over bitswap) and none of libp2p's default services
+    // (DHT, AutoNAT, DCUtR, …), which a browser here doesn't run and shouldn't download and compile
+    const light = createHeliaLight({
       blockstore: stores.blockstore,
       datastore: stores.datastore,
-      // no public gateways or delegated routers: blocks come from relays and peers over bitswap
-      http: { delegatedRouters: [], recursiveGateways: [] },
-      libp2p: {
+      codecs: [dagCbor, dagJson, json],
+      hashers: [sha512],
+    } as Parameters<typeof createHeliaLight>[0])
+    helia = withBitswap(
+      withLibp2pLight(light, {
         ...(options.privateKey ? { privateKey: options.privateKey } : {}),
         addresses: { listen },
         transports: [
@@ -113,8 +124,8 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
             maxInboundDataLength: 1024 * 1024,
           }),
         },
-      },
-    } as Parameters<typeof createHelia>[0])) as unknown as SoukHelia
+      } as Parameters<typeof withLibp2pLight>[1]),
+    ) as unknown as SoukHelia
     await helia.start()
   } catch (err) {
     await stores.close()
