@@ -74,6 +74,19 @@ export function signerOf(wagmi: SoukWagmiConfig, account?: Address): Address {
   return account ?? c.address
 }
 
+/**
+ * Where a payout goes: `to`, else the signing account. Without a usable wallet it answers the zero address
+ * and leaves the readable error to `sendMarketTx`, which checks the wallet before anything is sent.
+ */
+export function recipientOf(wagmi: SoukWagmiConfig, to?: Address, account?: Address): Address {
+  if (to) return to
+  try {
+    return signerOf(wagmi, account)
+  } catch {
+    return ZERO_ADDRESS
+  }
+}
+
 type WriteName = ContractFunctionName<typeof soukMarketAbi, 'nonpayable' | 'payable'>
 
 export interface MarketWrite<name extends WriteName> {

@@ -2,7 +2,7 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
 import type { MarketTxErrorType } from '../errors.ts'
-import { marketOf, sendMarketTx, signerOf, ZERO_ADDRESS } from '../market.ts'
+import { marketOf, recipientOf, sendMarketTx, ZERO_ADDRESS } from '../market.ts'
 
 export interface WithdrawParameters {
   /** The ERC-20; ETH when omitted. */
@@ -24,17 +24,10 @@ export async function withdraw(
   wagmi: SoukWagmiConfig,
   { token, to, account }: WithdrawParameters = {},
 ): Promise<WithdrawReturnType> {
-  let recipient = to
-  if (!recipient) {
-    try {
-      recipient = signerOf(wagmi, account)
-    } catch {
-      // sendMarketTx reports the wallet problem with the right error
-    }
-  }
+  const recipient = recipientOf(wagmi, to, account)
   const { hash, receipt } = await sendMarketTx(wagmi, {
     functionName: 'withdraw',
-    args: [token ?? ZERO_ADDRESS, recipient ?? ZERO_ADDRESS],
+    args: [token ?? ZERO_ADDRESS, recipient],
     ...(account ? { account } : {}),
   })
   const [event] = parseEventLogs({ abi: marketOf(wagmi).abi, logs: receipt.logs, eventName: 'Withdrawn' })

@@ -6,7 +6,7 @@
 import { parseEventLogs, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
 import type { MarketTxErrorType } from '../errors.ts'
-import { marketOf, sendMarketTx, signerOf } from '../market.ts'
+import { marketOf, recipientOf, sendMarketTx } from '../market.ts'
 import type { BidVault } from '../vault.ts'
 
 export interface WithdrawBidParameters {
@@ -31,17 +31,10 @@ export async function withdrawBid(
   wagmi: SoukWagmiConfig,
   { listingId, commitment, to, vault, account }: WithdrawBidParameters,
 ): Promise<WithdrawBidReturnType> {
-  let recipient = to
-  if (!recipient) {
-    try {
-      recipient = signerOf(wagmi, account)
-    } catch {
-      // sendMarketTx reports the wallet problem with the right error
-    }
-  }
+  const recipient = recipientOf(wagmi, to, account)
   const { hash, receipt } = await sendMarketTx(wagmi, {
     functionName: 'withdrawBid',
-    args: [listingId, commitment, recipient ?? '0x0000000000000000000000000000000000000000'],
+    args: [listingId, commitment, recipient],
     ...(account ? { account } : {}),
   })
   const [event] = parseEventLogs({ abi: marketOf(wagmi).abi, logs: receipt.logs, eventName: 'BidWithdrawn' })

@@ -13,7 +13,7 @@ import {
   type RpcUnreachableError,
   type UnknownChainError,
 } from '../errors.ts'
-import { readMarket } from '../market.ts'
+import { readMarket, ZERO_ADDRESS } from '../market.ts'
 
 export type ListingView = ContractFunctionReturnType<typeof soukMarketAbi, 'view', 'getListing'>
 export type EscrowView = ContractFunctionReturnType<typeof soukMarketAbi, 'view', 'getEscrow'>
@@ -54,8 +54,6 @@ export interface GetAuctionReturnType {
 
 export type GetAuctionErrorType = ContractRevertError | RpcUnreachableError | UnknownChainError
 
-const ZERO = '0x0000000000000000000000000000000000000000'
-
 export function phaseOf(listing: ListingView, now: number): AuctionPhase {
   if (listing.cancelled) return 'cancelled'
   if (listing.buyNow) return listing.sold ? 'sold' : now < listing.biddingEnd ? 'on-sale' : 'expired'
@@ -82,17 +80,40 @@ export function timelineOf(listing: ListingView, now: number): AuctionTimeline {
   }
 }
 
+/** The latest block: its number pins every read of one call, its timestamp is the chain's clock. */
+export async function latestBlock(wagmi: SoukWagmiConfig): Promise<{ number: bigint; timestamp: bigint }> {
+  const chain = configuredChain(wagmi)
+  try {
+    return await getBlock(wagmi, { chainId: chain.id, blockTag: 'latest' })
+  } catch (err) {
+    throw toSoukChainError(err, { chain })
+  }
+}
+
+/** A listing's state as the UI reads it, from the raw views read at `block`. */
+export function auctionView(
+  listingId: bigint,
+  listing: ListingView,
+  escrow: EscrowView,
+  block: { number: bigint; timestamp: bigint },
+): GetAuctionReturnType {
+  const now = Number(block.timestamp)
+  return {
+    listingId,
+    listing,
+    phase: phaseOf(listing, now),
+    timeline: timelineOf(listing, now),
+    token: listing.token === ZERO_ADDRESS ? undefined : listing.token,
+    escrow: escrow.status === 0 ? undefined : { ...escrow, statusName: ESCROW_STATUSES[escrow.status] ?? 'none' },
+    blockNumber: block.number,
+  }
+}
+
 export async function getAuction(
   wagmi: SoukWagmiConfig,
   { listingId }: GetAuctionParameters,
 ): Promise<GetAuctionReturnType> {
-  const chain = configuredChain(wagmi)
-  let block
-  try {
-    block = await getBlock(wagmi, { chainId: chain.id, blockTag: 'latest' })
-  } catch (err) {
-    throw toSoukChainError(err, { chain })
-  }
+  const block = await latestBlock(wagmi)
   // read at the same block as the clock, so phase and state agree
   const [listing, escrow] = (await readMarket(
     wagmi,
@@ -102,14 +123,5 @@ export async function getAuction(
     ] as const,
     { blockNumber: block.number },
   )) as [ListingView, EscrowView]
-  const now = Number(block.timestamp)
-  return {
-    listingId,
-    listing,
-    phase: phaseOf(listing, now),
-    timeline: timelineOf(listing, now),
-    token: listing.token === ZERO ? undefined : listing.token,
-    escrow: escrow.status === 0 ? undefined : { ...escrow, statusName: ESCROW_STATUSES[escrow.status] ?? 'none' },
-    blockNumber: block.number,
-  }
+  return auctionView(listingId, listing, escrow, block)
 }
