@@ -27,9 +27,10 @@ interface ISoukMarket {
         uint88 price;
         /// ERC-20 used for payment, or address(0) for ETH.
         address token;
-        /// Third voter of the escrow; must not be the seller (and cannot win the auction).
+        /// Decides the escrow's disputes; must be a registered arbiter (see `registerArbiter`), not the seller.
         address arbiter;
-        /// Arbiter's fee in basis points of the price, paid only when the arbiter decides; <= 1,000 (10%).
+        /// Arbiter's fee in basis points of the price, paid only when the arbiter decides a dispute; at most
+        /// the largest fee the arbiter registered with (and <= 1,000, 10%).
         uint16 arbiterFeeBps;
         /// Seconds the buyer has after `markShipped` to confirm or dispute before the seller may claim.
         uint32 confirmWindow;
@@ -38,6 +39,11 @@ interface ISoukMarket {
     }
 
     /// @notice Escrow lifecycle. Released, Refunded and Split are final: nothing stays locked.
+    ///         Funded: the seller ships or refunds, the buyer confirms, either disputes.
+    ///         Shipped: before the deadline the buyer confirms, the seller refunds, either disputes; from the
+    ///         deadline on only `claimTimeout` (release).
+    ///         Disputed: before the deadline the arbiter resolves, the buyer confirms, the seller refunds; from
+    ///         the deadline on only `claimTimeout` (refund).
     enum EscrowStatus {
         None,
         Funded,
@@ -61,6 +67,9 @@ interface ISoukMarket {
         uint32 biddingEnd;
         uint32 revealEnd;
         bool hasBids;
+        /// Number of `updateContentHash` calls so far (0 = the document of ListingCreated). `bid` and `buy`
+        /// take the version the buyer saw and revert with ContentChanged if it moved.
+        uint8 contentVersion;
         bool cancelled;
         bool finalized;
         bool sold;
@@ -68,6 +77,28 @@ interface ISoukMarket {
         uint88 highestBid;
         /// Second-highest revealed amount before finalize; the sale price once sold.
         uint88 secondBidOrPrice;
+    }
+
+    /// @notice Read model of an arbiter (see `getArbiter`): its terms and its track record, in one call.
+    struct ArbiterView {
+        /// Listings may name it (it opted in and did not unregister).
+        bool registered;
+        /// Largest fee, in basis points, a listing may pay it.
+        uint16 maxFeeBps;
+        /// CID of its public profile document (who it is, how to reach it, its rules).
+        string metadataCid;
+        /// Disputes opened on listings it arbitrates.
+        uint32 disputes;
+        /// Decided by `resolve`: everything (after the fee) to the buyer.
+        uint32 decidedForBuyer;
+        /// Decided by `resolve`: everything (after the fee) to the seller.
+        uint32 decidedForSeller;
+        /// Decided by `resolve`: a split.
+        uint32 decidedSplit;
+        /// Not decided before the dispute window ended (the buyer was refunded, no fee).
+        uint32 timedOut;
+        /// Closed by the parties during the dispute (the buyer confirmed or the seller refunded; no fee).
+        uint32 settledByParties;
     }
 
     /// @notice Read model of a sealed bid (see `getBid`).
@@ -84,11 +115,11 @@ interface ISoukMarket {
     struct EscrowView {
         address buyer;
         EscrowStatus status;
-        /// Bits 0..2: release votes of buyer, seller, arbiter; bits 3..5: refund votes of the same.
-        uint8 votes;
         /// Shipped: end of the buyer's confirm window. Disputed: end of the arbiter's window.
         uint32 deadline;
         uint88 price;
+        /// Disputed: who opened the dispute (the buyer or the seller).
+        address disputedBy;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -106,23 +137,25 @@ interface ISoukMarket {
     /// @notice A bid was opened. Replaying reveals in log order (strictly greater amount takes the lead)
     ///         gives the leader, so ties go to the earlier reveal.
     event BidRevealed(uint256 indexed listingId, address indexed bidder, bytes32 commitment, uint256 amount);
-    /// @notice A bid's deposit left the contract: `refund` to the bidder, `penalty` credited to the seller.
+    /// @notice A bid's deposit left the contract: `refund` to the bidder, `penalty` credited to the treasury.
     event BidWithdrawn(
         uint256 indexed listingId, address indexed bidder, bytes32 commitment, uint256 refund, uint256 penalty
     );
-    /// @notice The auction closed. `buyer == address(0)` means no sale (no bid reached the reserve, or the
-    ///         winner was disqualified); otherwise `price` moved into the listing's escrow.
+    /// @notice The auction closed. `buyer == address(0)` means no sale (no bid reached the reserve);
+    ///         otherwise `price` moved into the listing's escrow and the winner's deposit minus the price was
+    ///         credited to its withdrawable balance.
     event Finalized(uint256 indexed listingId, address indexed buyer, uint256 price);
-    /// @notice The highest bidder was the listing's seller or arbiter: the auction closes without a sale.
-    event WinnerDisqualified(uint256 indexed listingId, address indexed winner);
     /// @notice A fixed-price listing was bought; `price` moved into the listing's escrow.
     event Purchased(uint256 indexed listingId, address indexed buyer, uint256 price);
-    /// @notice The seller shipped (this is also the seller's vote to release); the buyer has until `deadline`.
+    /// @notice The seller shipped; the buyer has until `deadline` to confirm or dispute.
     event Shipped(uint256 indexed listingId, uint256 deadline);
-    /// @notice Buyer, seller or arbiter voted to release (true) or refund (false). A later vote replaces one's own.
-    event Voted(uint256 indexed listingId, address indexed voter, bool release);
-    /// @notice The buyer disputed; the arbiter has until `deadline` to decide, after that the buyer is refunded.
-    event Disputed(uint256 indexed listingId, uint256 deadline);
+    /// @notice The buyer or the seller disputed; the arbiter has until `deadline` to decide, after that the
+    ///         buyer is refunded.
+    event Disputed(uint256 indexed listingId, address indexed by, uint256 deadline);
+    /// @notice An arbiter opted in (or changed its terms): listings may name it, paying at most `maxFeeBps`.
+    event ArbiterRegistered(address indexed arbiter, uint16 maxFeeBps, string metadataCid);
+    /// @notice An arbiter stopped accepting new listings (it still decides the ones that name it).
+    event ArbiterUnregistered(address indexed arbiter);
     /// @notice The escrow closed; amounts were credited to withdrawable balances.
     event EscrowSettled(
         uint256 indexed listingId, EscrowStatus outcome, uint256 toBuyer, uint256 toSeller, uint256 arbiterFee
@@ -137,7 +170,10 @@ interface ISoukMarket {
     error UnknownListing();
     error InvalidTerms();
     error ArbiterIsSeller();
+    error ArbiterNotRegistered();
     error FeeTooHigh();
+    error InvalidMetadata();
+    error TreasuryCannotTrade();
     error NotSeller();
     error HasBids();
     error ListingClosed();
@@ -147,6 +183,10 @@ interface ISoukMarket {
     error InvalidAmount();
     error BiddingClosed();
     error BidExists();
+    error DepositBelowReserve();
+    error ContentChanged();
+    error TooManyUpdates();
+    error SellerOrArbiterCannotBid();
     error UnknownBid();
     error RevealNotOpen();
     error RevealClosed();
@@ -165,6 +205,7 @@ interface ISoukMarket {
     error DisputeExpired();
     error ConfirmWindowClosed();
     error TimeoutNotReached();
+    error DeadlineTooFar();
     error SplitTooLarge();
     error NothingToWithdraw();
     error InvalidRecipient();

@@ -4,96 +4,118 @@ pragma solidity ^0.8.28;
 import {SoukStorage} from "./SoukStorage.sol";
 
 /// @title SoukEscrow
-/// @notice The 2-of-3 escrow half of the Souk market. Every sale (auction or buy now) leaves its price in
-///         an escrow of this singleton. Buyer, seller and the arbiter named at listing vote with
-///         `msg.sender` only; two matching votes release the price to the seller or refund the buyer. The
-///         arbiter may instead decide a split during a dispute. Timeouts make sure every escrow closes:
-///         - after `markShipped`, a buyer who neither confirms nor disputes within the confirm window lets
-///           the seller claim (`claimTimeout`);
-///         - a dispute the arbiter does not decide within the dispute window refunds the buyer
-///           (`claimTimeout`).
-///         Outcomes are credited to `withdrawable` balances (pull payments). The arbiter earns its fee only
-///         when it decides: through `resolve`, or when its vote completes the majority.
+/// @notice The escrow half of the Souk market and its arbiter registry. Every sale (auction or buy now)
+///         leaves its price in an escrow of this singleton. Each state has exactly one set of allowed
+///         actions at any second:
+///         - Funded: the seller ships (`markShipped`) or refunds, the buyer confirms, either disputes;
+///         - Shipped, before the confirm deadline: the buyer confirms, the seller refunds, either disputes;
+///           from the deadline on: only `claimTimeout` (release to the seller);
+///         - Disputed, before the dispute deadline: the arbiter resolves (and earns its fee), the buyer
+///           confirms or the seller refunds (no fee); from the deadline on: only `claimTimeout` (refund).
+///         The arbiter has no say outside a dispute, and is paid only for deciding one. Arbiters opt in with
+///         `registerArbiter`; the contract keeps each arbiter's record (`getArbiter`).
+///         Outcomes are credited to `withdrawable` balances (pull payments).
 abstract contract SoukEscrow is SoukStorage {
-    /// @notice Seller: the item is on its way. Starts the buyer's confirm window and counts as the seller's
-    ///         vote to release (if the buyer or the arbiter already voted to release, the escrow releases
-    ///         now).
+    // ------------------------------------------------------------------------------------------------
+    // Arbiters
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Opt in as an arbiter (or change one's terms): listings may then name the caller, paying at
+    ///         most `maxFeeBps`. Listings keep the fee they were created with. The record is kept across
+    ///         re-registrations.
+    /// @param maxFeeBps The largest fee, in basis points of the price, a listing may pay (<= 1,000).
+    /// @param metadataCid CID of the arbiter's public profile document (1..128 bytes).
+    function registerArbiter(uint16 maxFeeBps, string calldata metadataCid) external {
+        if (msg.sender == TREASURY) revert TreasuryCannotTrade();
+        if (maxFeeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
+        if (bytes(metadataCid).length == 0 || bytes(metadataCid).length > MAX_METADATA_LENGTH) {
+            revert InvalidMetadata();
+        }
+        Arbiter storage a = _arbiters[msg.sender];
+        a.registered = true;
+        a.maxFeeBps = maxFeeBps;
+        _arbiterMetadata[msg.sender] = metadataCid;
+        emit ArbiterRegistered(msg.sender, maxFeeBps, metadataCid);
+    }
+
+    /// @notice Stop accepting new listings. Listings that already name the caller keep it as arbiter.
+    function unregisterArbiter() external {
+        Arbiter storage a = _arbiters[msg.sender];
+        if (!a.registered) revert ArbiterNotRegistered();
+        a.registered = false;
+        emit ArbiterUnregistered(msg.sender);
+    }
+
+    /// @notice An arbiter's terms and track record, in one call (all zero for an unknown address).
+    /// @param arbiter The arbiter.
+    function getArbiter(address arbiter) external view returns (ArbiterView memory) {
+        Arbiter memory a = _arbiters[arbiter];
+        return ArbiterView({
+            registered: a.registered,
+            maxFeeBps: a.maxFeeBps,
+            metadataCid: _arbiterMetadata[arbiter],
+            disputes: a.disputes,
+            decidedForBuyer: a.forBuyer,
+            decidedForSeller: a.forSeller,
+            decidedSplit: a.split,
+            timedOut: a.timedOut,
+            settledByParties: a.settled
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Escrow
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Seller: the item is on its way. Starts the buyer's confirm window; when it ends without a
+    ///         confirmation, refund or dispute, the seller can `claimTimeout`.
     /// @param listingId The sold listing.
     function markShipped(uint256 listingId) external {
         Escrow memory e = _escrows[listingId];
         if (e.status != EscrowStatus.Funded) revert WrongEscrowStatus();
         Listing storage l = _listings[listingId];
         if (msg.sender != l.seller) revert NotSeller();
-        uint256 deadline = block.timestamp + l.confirmWindow;
-        uint256 votes = (e.votes & ~uint256(8 << ROLE_SELLER)) | (1 << ROLE_SELLER);
+        uint32 deadline = _deadline(l.confirmWindow);
+        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Shipped, e.flags, deadline);
         emit Shipped(listingId, deadline);
-        uint256 release = votes & 7;
-        if (release & (release - 1) != 0) {
-            // The buyer (or the arbiter) had already voted to release: that is now a majority.
-            _closeByMajority(listingId, e.buyer, true, release & (1 << ROLE_ARBITER) != 0);
-        } else {
-            _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Shipped, uint8(votes), uint32(deadline));
-        }
     }
 
-    /// @notice Buyer, seller or arbiter votes to release the price to the seller (`release = true`) or to
-    ///         refund the buyer. A later vote replaces the caller's earlier one. The second matching vote
-    ///         closes the escrow; if the arbiter's vote is part of that majority, the arbiter's fee is paid
-    ///         out of the price. Votes are refused once an unanswered dispute has expired.
+    /// @notice Buyer: the item arrived as described; release the price to the seller (no arbiter fee).
+    ///         Allowed while the escrow is open and its deadline has not passed, also during a dispute
+    ///         (which it then ends).
     /// @param listingId The sold listing.
-    /// @param release true to release to the seller, false to refund the buyer.
-    function vote(uint256 listingId, bool release) external {
-        // Hot path (one cold slot plus the role lookup), read and written as the packed Escrow word.
-        Escrow storage stored = _escrows[listingId];
-        uint256 packed;
-        assembly ("memory-safe") {
-            packed := sload(stored.slot)
-        }
-        uint256 status = uint8(packed >> ESCROW_STATUS_SHIFT);
-        unchecked {
-            // Funded (1), Shipped (2) or Disputed (3); None (0) wraps around.
-            if (status - 1 > 2) revert EscrowNotOpen();
-        }
-        if (status == uint256(EscrowStatus.Disputed) && block.timestamp >= uint32(packed >> ESCROW_DEADLINE_SHIFT)) {
-            revert DisputeExpired();
-        }
-        address buyer = address(uint160(packed));
-        uint256 role = _roleOf(listingId, buyer);
-        uint256 votes = (uint8(packed >> ESCROW_VOTES_SHIFT) & ~((1 | 8) << role)) | ((release ? uint256(1) : 8) << role);
-        emit Voted(listingId, msg.sender, release);
-        uint256 side = release ? votes & 7 : votes >> 3;
-        if (side & (side - 1) == 0) {
-            // No majority yet (at most one bit set on the caller's side).
-            assembly ("memory-safe") {
-                sstore(stored.slot, or(and(packed, not(shl(ESCROW_VOTES_SHIFT, 0xff))), shl(ESCROW_VOTES_SHIFT, votes)))
-            }
-            return;
-        }
-        _closeByMajority(listingId, buyer, release, side & (1 << ROLE_ARBITER) != 0);
+    function confirm(uint256 listingId) external {
+        Escrow memory e = _openEscrow(listingId);
+        if (msg.sender != e.buyer) revert NotBuyer();
+        if (e.status == EscrowStatus.Disputed) _count(_listings[listingId].arbiter, ARBITER_SETTLED_SHIFT);
+        _close(listingId, e.buyer, EscrowStatus.Released, 0, 0);
     }
 
-    /// @dev Two matching votes: release or refund, minus the arbiter's fee if its vote was one of them.
-    function _closeByMajority(uint256 listingId, address buyer, bool release, bool arbiterDecided) private {
-        uint256 fee = arbiterDecided ? _arbiterFee(listingId) : 0;
-        if (release) _close(listingId, buyer, EscrowStatus.Released, 0, fee);
-        else _close(listingId, buyer, EscrowStatus.Refunded, _auctions[listingId].second - fee, fee);
+    /// @notice Seller: give the buyer the whole price back (no arbiter fee). Allowed while the escrow is open
+    ///         and its deadline has not passed, also during a dispute (which it then ends).
+    /// @param listingId The sold listing.
+    function refund(uint256 listingId) external {
+        Escrow memory e = _openEscrow(listingId);
+        Listing storage l = _listings[listingId];
+        if (msg.sender != l.seller) revert NotSeller();
+        if (e.status == EscrowStatus.Disputed) _count(l.arbiter, ARBITER_SETTLED_SHIFT);
+        _close(listingId, e.buyer, EscrowStatus.Refunded, _auctions[listingId].second, 0);
     }
 
-    /// @notice Buyer: open a dispute, before shipping or within the confirm window. The arbiter then has
-    ///         the listing's dispute window to decide; after it the buyer can be refunded by `claimTimeout`.
+    /// @notice Buyer or seller: ask the arbiter to decide, before shipping or within the confirm window. The
+    ///         arbiter then has the listing's dispute window; after it the buyer is refunded by `claimTimeout`.
     /// @param listingId The sold listing.
     function dispute(uint256 listingId) external {
-        Escrow memory e = _escrows[listingId];
-        if (e.status == EscrowStatus.None || e.status > EscrowStatus.Disputed) revert EscrowNotOpen();
-        if (msg.sender != e.buyer) revert NotBuyer();
-        if (e.status == EscrowStatus.Shipped) {
-            if (block.timestamp >= e.deadline) revert ConfirmWindowClosed();
-        } else if (e.status != EscrowStatus.Funded) {
-            revert WrongEscrowStatus();
-        }
-        uint256 deadline = block.timestamp + _listings[listingId].disputeWindow;
-        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Disputed, e.votes, uint32(deadline));
-        emit Disputed(listingId, deadline);
+        Escrow memory e = _openEscrow(listingId);
+        if (e.status == EscrowStatus.Disputed) revert WrongEscrowStatus();
+        Listing storage l = _listings[listingId];
+        uint8 flags = e.flags | E_DISPUTED;
+        if (msg.sender == l.seller) flags |= E_DISPUTED_BY_SELLER;
+        else if (msg.sender != e.buyer) revert NotEscrowParty();
+        uint32 deadline = _deadline(l.disputeWindow);
+        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Disputed, flags, deadline);
+        _count(l.arbiter, ARBITER_DISPUTES_SHIFT);
+        emit Disputed(listingId, msg.sender, deadline);
     }
 
     /// @notice Arbiter: decide an open dispute before its deadline. The arbiter's fee comes off the price
@@ -103,19 +125,24 @@ abstract contract SoukEscrow is SoukStorage {
     function resolve(uint256 listingId, uint256 toBuyer) external {
         Escrow memory e = _escrows[listingId];
         if (e.status != EscrowStatus.Disputed) revert WrongEscrowStatus();
-        if (msg.sender != _listings[listingId].arbiter) revert NotArbiter();
+        Listing storage l = _listings[listingId];
+        if (msg.sender != l.arbiter) revert NotArbiter();
         if (block.timestamp >= e.deadline) revert DisputeExpired();
-        uint256 fee = _arbiterFee(listingId);
-        uint256 rest = _auctions[listingId].second - fee;
+        uint256 price = _auctions[listingId].second;
+        uint256 fee = price * l.arbiterFeeBps / BPS;
+        uint256 rest = price - fee;
         if (toBuyer > rest) revert SplitTooLarge();
-        EscrowStatus outcome =
-            toBuyer == 0 ? EscrowStatus.Released : toBuyer == rest ? EscrowStatus.Refunded : EscrowStatus.Split;
+        (EscrowStatus outcome, uint256 counter) = toBuyer == 0
+            ? (EscrowStatus.Released, ARBITER_FOR_SELLER_SHIFT)
+            : toBuyer == rest
+                ? (EscrowStatus.Refunded, ARBITER_FOR_BUYER_SHIFT)
+                : (EscrowStatus.Split, ARBITER_SPLIT_SHIFT);
+        _count(msg.sender, counter);
         _close(listingId, e.buyer, outcome, toBuyer, fee);
     }
 
-    /// @notice Anyone: apply a timeout. A shipped item whose confirm window passed without a dispute is
-    ///         released to the seller; a dispute the arbiter did not decide in time refunds the buyer.
-    ///         No arbiter fee in either case.
+    /// @notice Anyone: apply a timeout. A shipped item whose confirm window passed is released to the seller;
+    ///         a dispute the arbiter did not decide in time refunds the buyer. No arbiter fee in either case.
     /// @param listingId The sold listing.
     function claimTimeout(uint256 listingId) external {
         Escrow memory e = _escrows[listingId];
@@ -124,11 +151,13 @@ abstract contract SoukEscrow is SoukStorage {
         if (e.status == EscrowStatus.Shipped) {
             _close(listingId, e.buyer, EscrowStatus.Released, 0, 0);
         } else {
+            _count(_listings[listingId].arbiter, ARBITER_TIMED_OUT_SHIFT);
             _close(listingId, e.buyer, EscrowStatus.Refunded, _auctions[listingId].second, 0);
         }
     }
 
-    /// @notice Withdraw the caller's whole balance of `token` (address(0) = ETH) to `to`. A receiver that
+    /// @notice Withdraw the caller's whole balance of `token` (address(0) = ETH) to `to`: escrow outcomes,
+    ///         the winner's change from finalize, penalties (treasury), across all listings. A receiver that
     ///         reverts only blocks its own withdrawal; it can name another `to`.
     /// @param token The ERC-20, or address(0) for ETH.
     /// @param to Recipient of the funds.
@@ -143,25 +172,22 @@ abstract contract SoukEscrow is SoukStorage {
 
     // ------------------------------------------------------------------------------------------------
 
-    /// @dev Role of msg.sender in the escrow; reads the seller's slot only if the caller is not the buyer,
-    ///      and the arbiter's only if it is neither.
-    function _roleOf(uint256 listingId, address buyer) private view returns (uint256) {
-        if (msg.sender == buyer) return ROLE_BUYER;
-        Listing storage l = _listings[listingId];
-        if (msg.sender == l.seller) return ROLE_SELLER;
-        if (msg.sender == l.arbiter) return ROLE_ARBITER;
-        revert NotEscrowParty();
-    }
-
-    function _arbiterFee(uint256 listingId) private view returns (uint256) {
-        return uint256(_auctions[listingId].second) * _listings[listingId].arbiterFeeBps / BPS;
+    /// @dev The escrow, if the buyer or seller may still act on it now: Funded, or Shipped / Disputed
+    ///      before their deadline. From the deadline on only claimTimeout applies.
+    function _openEscrow(uint256 listingId) private view returns (Escrow memory e) {
+        e = _escrows[listingId];
+        if (e.status == EscrowStatus.None || e.status > EscrowStatus.Disputed) revert EscrowNotOpen();
+        if (e.status != EscrowStatus.Funded && block.timestamp >= e.deadline) {
+            if (e.status == EscrowStatus.Shipped) revert ConfirmWindowClosed();
+            revert DisputeExpired();
+        }
     }
 
     /// @dev Closes an escrow: the price splits into toBuyer + fee + the rest to the seller, all credited.
     function _close(uint256 listingId, address buyer, EscrowStatus outcome, uint256 toBuyer, uint256 fee) private {
         _escrows[listingId].status = outcome;
         Listing storage l = _listings[listingId];
-        address token = _tokenOf(l.currencyId);
+        address token = _tokenOf(l);
         uint256 toSeller = _auctions[listingId].second - toBuyer - fee;
         _credit(buyer, token, toBuyer);
         _credit(l.seller, token, toSeller);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {SoukEscrow} from "./SoukEscrow.sol";
+import {SoukStorage} from "./SoukStorage.sol";
 
 /// @title SoukMarket
 /// @notice The Souk marketplace singleton: listings identified by the content hash of their IPFS
@@ -13,12 +14,16 @@ import {SoukEscrow} from "./SoukEscrow.sol";
 ///         Price rule: the winner (highest revealed amount; ties go to the earlier reveal) pays
 ///         max(second-highest revealed amount, reserve); no revealed amount >= reserve means no sale.
 ///         Every deposit leaves through its owner's `withdrawBid`: losing and outbid bids in full (as soon as
-///         they can no longer win), the winner's minus the price, unrevealed ones after finalize minus a 1%
-///         penalty credited to the seller. Nothing loops over bidders.
+///         they can no longer win), unrevealed ones after finalize minus a 1% penalty credited to the
+///         treasury; the winner's deposit minus the price is credited at finalize (one `withdraw` collects
+///         it with everything else the winner is owed). Nothing loops over bidders.
+///         Seller, arbiter and treasury may not bid; deposits are at least the reserve; `bid` and `buy` name
+///         the document version the buyer saw.
 contract SoukMarket is SoukEscrow {
     /// @dev Listing ids start at 1; writing the counter here makes every list() update a warm, non-zero
     ///      slot (5,000 gas) instead of the first one paying 22,100.
-    constructor() {
+    /// @param treasury Receives unrevealed-bid penalties (see TREASURY).
+    constructor(address treasury) SoukStorage(treasury) {
         _nextListingId = 1;
     }
 
@@ -35,12 +40,15 @@ contract SoukMarket is SoukEscrow {
     /// @param terms The listing's terms; see ISoukMarket.ListingTerms for each field's rules.
     /// @return listingId The new listing's id (1, 2, ...).
     function list(ListingTerms calldata terms) external returns (uint256 listingId) {
+        if (msg.sender == TREASURY) revert TreasuryCannotTrade();
         if (terms.price == 0 || terms.biddingEnd <= block.timestamp) revert InvalidTerms();
         uint32 revealEnd = terms.buyNow ? terms.biddingEnd : terms.revealEnd;
         if (!terms.buyNow && revealEnd <= terms.biddingEnd) revert InvalidTerms();
         if (terms.arbiter == address(0)) revert InvalidTerms();
         if (terms.arbiter == msg.sender) revert ArbiterIsSeller();
-        if (terms.arbiterFeeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
+        Arbiter storage arb = _arbiters[terms.arbiter];
+        if (!arb.registered) revert ArbiterNotRegistered();
+        if (terms.arbiterFeeBps > arb.maxFeeBps) revert FeeTooHigh();
         if (
             terms.confirmWindow == 0 || terms.confirmWindow > MAX_WINDOW || terms.disputeWindow == 0
                 || terms.disputeWindow > MAX_WINDOW
@@ -49,7 +57,7 @@ contract SoukMarket is SoukEscrow {
         uint16 currencyId;
         uint8 flags = terms.buyNow ? F_BUY_NOW : 0;
         if (terms.token != address(0)) {
-            currencyId = _currencyIdOf(terms.token);
+            currencyId = _currencyIdOf(msg.sender, terms.token);
             flags |= F_TOKEN;
         }
         listingId = _nextListingId;
@@ -59,23 +67,29 @@ contract SoukMarket is SoukEscrow {
         _listings[listingId] = Listing({
             seller: msg.sender,
             price: terms.price,
+            arbiterTag: uint8(uint160(terms.arbiter)),
             arbiter: terms.arbiter,
             arbiterFeeBps: terms.arbiterFeeBps,
             confirmWindow: terms.confirmWindow,
             disputeWindow: terms.disputeWindow,
             currencyId: currencyId
         });
-        _auctions[listingId] =
-            Auction({highest: 0, second: 0, biddingEnd: terms.biddingEnd, revealEnd: revealEnd, flags: flags});
+        _auctions[listingId] = Auction({
+            highest: 0, second: 0, biddingEnd: terms.biddingEnd, revealEnd: revealEnd, flags: flags, version: 0
+        });
         emit ListingCreated(listingId, msg.sender, terms);
     }
 
-    /// @notice Seller: point the listing at a new document, only before the first bid (or sale).
+    /// @notice Seller: point the listing at a new document, only before the first bid (or sale). Each
+    ///         update bumps the listing's content version (at most 255 updates); a `bid` or `buy` naming the
+    ///         previous version then reverts with ContentChanged, even in the same block.
     /// @param listingId The listing.
     /// @param contentHash sha2-256 digest of the new document's CID.
     function updateContentHash(uint256 listingId, bytes32 contentHash) external {
         Auction memory a = _sellerOpenListing(listingId);
         if (block.timestamp >= a.biddingEnd) revert BiddingClosed();
+        if (a.version == type(uint8).max) revert TooManyUpdates();
+        _auctions[listingId].version = a.version + 1;
         emit ContentHashUpdated(listingId, contentHash);
     }
 
@@ -100,33 +114,46 @@ contract SoukMarket is SoukEscrow {
     // ------------------------------------------------------------------------------------------------
 
     /// @notice Place a sealed bid on an ETH auction; `msg.value` is the deposit and must be >= the amount
-    ///         that will be revealed (bid more than you mean to hide your amount). Several bids per bidder
-    ///         are fine, each with its own commitment.
+    ///         that will be revealed (bid more than you mean to hide your amount) and >= the reserve.
+    ///         Several bids per bidder are fine, each with its own commitment. The seller, the arbiter and
+    ///         the treasury may not bid.
     /// @param listingId The auction.
     /// @param commitment keccak256(abi.encode(chainId, market, listingId, msg.sender, amount, salt)).
-    function bid(uint256 listingId, bytes32 commitment) external payable {
-        _placeBid(listingId, commitment, msg.value, 0);
+    /// @param contentVersion The listing's content version the bidder saw (`getListing().contentVersion`).
+    function bid(uint256 listingId, bytes32 commitment, uint8 contentVersion) external payable {
+        _placeBid(listingId, commitment, msg.value, 0, contentVersion);
     }
 
     /// @notice Place a sealed bid on an ERC-20 auction; `deposit` tokens are pulled (approve first).
     /// @param listingId The auction.
     /// @param commitment keccak256(abi.encode(chainId, market, listingId, msg.sender, amount, salt)).
-    /// @param deposit Tokens to lock, >= the amount that will be revealed.
-    function bidWithToken(uint256 listingId, bytes32 commitment, uint256 deposit) external nonReentrant {
-        _placeBid(listingId, commitment, deposit, F_TOKEN);
-        _pull(_tokenOf(_listings[listingId].currencyId), msg.sender, deposit);
+    /// @param deposit Tokens to lock, >= the amount that will be revealed and >= the reserve.
+    /// @param contentVersion The listing's content version the bidder saw.
+    function bidWithToken(uint256 listingId, bytes32 commitment, uint256 deposit, uint8 contentVersion)
+        external
+        nonReentrant
+    {
+        _placeBid(listingId, commitment, deposit, F_TOKEN, contentVersion);
+        _pull(_tokenOf(_listings[listingId]), msg.sender, deposit);
     }
 
-    /// @dev The hottest path (one cold read of the auction slot, one new bid slot, one flag update on the
-    ///      first bid), written against the packed layout directly so that nothing is loaded twice.
-    function _placeBid(uint256 listingId, bytes32 commitment, uint256 deposit, uint256 currencyFlag) private {
+    /// @dev The hottest path (cold reads of the auction slot and listing slot 0, one new bid slot, one flag
+    ///      update on the first bid), written against the packed layout directly so that nothing is loaded
+    ///      twice.
+    function _placeBid(
+        uint256 listingId,
+        bytes32 commitment,
+        uint256 deposit,
+        uint256 currencyFlag,
+        uint256 contentVersion
+    ) private {
         Auction storage a = _auctions[listingId];
         uint256 packed;
         assembly ("memory-safe") {
             packed := sload(a.slot)
         }
         uint256 biddingEnd = uint32(packed >> AUCTION_BIDDING_END_SHIFT);
-        uint256 flags = packed >> AUCTION_FLAGS_SHIFT;
+        uint256 flags = uint8(packed >> AUCTION_FLAGS_SHIFT);
         if (block.timestamp >= biddingEnd) {
             if (biddingEnd == 0) revert UnknownListing();
             revert BiddingClosed();
@@ -136,8 +163,23 @@ contract SoukMarket is SoukEscrow {
             if (flags & F_CANCELLED != 0) revert ListingClosed();
             revert WrongCurrency();
         }
+        if (packed >> AUCTION_VERSION_SHIFT != contentVersion) revert ContentChanged();
         unchecked {
             if (deposit - 1 >= MAX_AMOUNT) revert InvalidAmount(); // deposit == 0 wraps around
+        }
+        {
+            // Listing slot 0 (seller | reserve | arbiter tag): one cold read (2,100 gas). Slot 1 (the arbiter)
+            // only when the bidder's lowest address byte equals the arbiter's.
+            Listing storage l = _listings[listingId];
+            uint256 terms0;
+            assembly ("memory-safe") {
+                terms0 := sload(l.slot)
+            }
+            if (deposit < uint88(terms0 >> LISTING_PRICE_SHIFT)) revert DepositBelowReserve();
+            if (msg.sender == address(uint160(terms0)) || msg.sender == TREASURY) revert SellerOrArbiterCannotBid();
+            if (uint8(uint160(msg.sender)) == terms0 >> LISTING_ARBITER_TAG_SHIFT && msg.sender == l.arbiter) {
+                revert SellerOrArbiterCannotBid();
+            }
         }
         bytes32 slot = _bidSlot(listingId, msg.sender, commitment);
         uint256 existing;
@@ -185,10 +227,10 @@ contract SoukMarket is SoukEscrow {
 
     /// @notice Anyone, once, after the reveal window: close the auction. With a sale, name the winner and
     ///         its winning commitment (from the BidRevealed logs: the leading reveal with the highest
-    ///         amount); they are checked on chain. The price moves into the listing's escrow. Without a sale
-    ///         (no revealed amount >= reserve) `winner` and `winningCommitment` are ignored. If the winner is
-    ///         the seller or the arbiter, the auction closes without a sale and the winning bid pays the
-    ///         unrevealed-bid penalty.
+    ///         amount); they are checked on chain. The price moves into the listing's escrow and the rest of
+    ///         the winner's deposit is credited to the winner's withdrawable balance (no `withdrawBid`
+    ///         needed). Without a sale (no revealed amount >= reserve) `winner` and `winningCommitment` are
+    ///         ignored.
     /// @param listingId The auction.
     /// @param winner The highest bidder.
     /// @param winningCommitment The commitment of the winner's highest bid.
@@ -206,26 +248,27 @@ contract SoukMarket is SoukEscrow {
             emit Finalized(listingId, address(0), 0);
             return;
         }
-        Bid memory w = _loadBid(_bidSlot(listingId, winner, winningCommitment));
+        bytes32 slot = _bidSlot(listingId, winner, winningCommitment);
+        Bid memory w = _loadBid(slot);
         if (w.state & B_LEADING == 0 || w.amount != a.highest) revert NotWinningBid();
-        if (winner == l.seller || winner == l.arbiter) {
-            _auctions[listingId].flags = a.flags | F_FINALIZED | F_CONFLICT;
-            emit WinnerDisqualified(listingId, winner);
-            emit Finalized(listingId, address(0), 0);
-            return;
-        }
         uint88 price = a.second > reserve ? a.second : reserve;
         a.second = price;
         a.flags |= F_FINALIZED | F_SOLD;
         _auctions[listingId] = a;
         _escrows[listingId] = Escrow(winner, EscrowStatus.Funded, 0, 0);
+        // The winning bid is settled here: its change is credited, its slot cleared.
+        _storeBid(slot, 0, 0, 0);
+        uint256 change = w.deposit - price;
+        _credit(winner, a.flags & F_TOKEN != 0 ? _tokenOf(l) : address(0), change);
+        emit BidWithdrawn(listingId, winner, winningCommitment, change, 0);
         emit Finalized(listingId, winner, price);
     }
 
     /// @notice Take one of the caller's bids back out. Allowed as soon as the bid can no longer win:
-    ///         a revealed bid that is not the current leader (any time), or any bid after finalize. The
-    ///         winning bid returns deposit - price; an unrevealed bid (and a disqualified winner's bid)
-    ///         returns the deposit minus UNREVEALED_PENALTY_BPS, which is credited to the seller.
+    ///         a revealed bid that is not the current leader (any time), or any bid after finalize (the
+    ///         winning bid is settled by finalize itself). An unrevealed bid returns the deposit minus
+    ///         UNREVEALED_PENALTY_BPS (rounded up), which is credited to the treasury; every other bid
+    ///         returns in full.
     /// @param listingId The auction.
     /// @param commitment The bid's commitment.
     /// @param to Recipient of the refund.
@@ -235,26 +278,18 @@ contract SoukMarket is SoukEscrow {
         Bid memory b = _loadBid(slot);
         if (b.deposit == 0) revert UnknownBid();
         Auction memory a = _auctions[listingId];
-        bool top = b.state & B_LEADING != 0 && b.amount == a.highest;
-        uint256 kept; // stays in the contract: the price (in escrow) or the penalty (to the seller)
-        bool penalised;
+        uint256 penalty; // stays in the contract, credited to the treasury
         if (a.flags & F_FINALIZED == 0) {
-            if (b.state == 0 || top) revert BidLocked();
-        } else if (b.state == 0 || (top && a.flags & F_CONFLICT != 0)) {
-            kept = uint256(b.deposit) * UNREVEALED_PENALTY_BPS / BPS;
-            penalised = true;
-        } else if (top && a.flags & F_SOLD != 0) {
-            kept = a.second;
+            if (b.state == 0 || (b.state & B_LEADING != 0 && b.amount == a.highest)) revert BidLocked();
+        } else if (b.state == 0) {
+            penalty = _penalty(b.deposit);
         }
         _storeBid(slot, 0, 0, 0);
         address token = address(0);
-        if (a.flags & F_TOKEN != 0 || penalised) {
-            Listing storage l = _listings[listingId];
-            token = _tokenOf(l.currencyId);
-            if (penalised) _credit(l.seller, token, kept);
-        }
-        uint256 refund = b.deposit - kept;
-        emit BidWithdrawn(listingId, msg.sender, commitment, refund, penalised ? kept : 0);
+        if (a.flags & F_TOKEN != 0) token = _tokenOf(_listings[listingId]);
+        if (penalty != 0) _credit(TREASURY, token, penalty);
+        uint256 refund = b.deposit - penalty;
+        emit BidWithdrawn(listingId, msg.sender, commitment, refund, penalty);
         _send(token, to, refund);
     }
 
@@ -265,25 +300,33 @@ contract SoukMarket is SoukEscrow {
     /// @notice Buy a fixed-price listing before it expires; the price goes into the listing's escrow.
     ///         ETH listings take exactly the price as `msg.value`; token listings pull it (approve first).
     /// @param listingId The fixed-price listing.
-    function buy(uint256 listingId) external payable nonReentrant {
+    /// @param contentVersion The listing's content version the buyer saw (`getListing().contentVersion`).
+    function buy(uint256 listingId, uint8 contentVersion) external payable nonReentrant {
+        // Checks
         Auction memory a = _auctions[listingId];
         if (a.biddingEnd == 0) revert UnknownListing();
         if (a.flags & F_BUY_NOW == 0) revert NotBuyNow();
         if (a.flags & (F_CANCELLED | F_FINALIZED) != 0 || block.timestamp >= a.biddingEnd) revert ListingClosed();
-        Listing memory l = _listings[listingId];
-        if (msg.sender == l.seller || msg.sender == l.arbiter) revert SellerOrArbiterCannotBuy();
-        a.highest = l.price;
-        a.second = l.price;
+        if (a.version != contentVersion) revert ContentChanged();
+        Listing storage l = _listings[listingId];
+        address seller = l.seller;
+        uint88 price = l.price;
+        if (msg.sender == seller || msg.sender == l.arbiter) revert SellerOrArbiterCannotBuy();
+        address token = a.flags & F_TOKEN != 0 ? _tokenOf(l) : address(0);
+        if (token == address(0)) {
+            if (msg.value != price) revert InvalidAmount();
+        } else if (msg.value != 0) {
+            revert WrongCurrency();
+        }
+        // Effects
+        a.highest = price;
+        a.second = price;
         a.flags |= F_FINALIZED | F_SOLD;
         _auctions[listingId] = a;
         _escrows[listingId] = Escrow(msg.sender, EscrowStatus.Funded, 0, 0);
-        emit Purchased(listingId, msg.sender, l.price);
-        if (l.currencyId == 0) {
-            if (msg.value != l.price) revert InvalidAmount();
-        } else {
-            if (msg.value != 0) revert WrongCurrency();
-            _pull(_tokenOf(l.currencyId), msg.sender, l.price);
-        }
+        emit Purchased(listingId, msg.sender, price);
+        // Interactions
+        if (token != address(0)) _pull(token, msg.sender, price);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -303,11 +346,12 @@ contract SoukMarket is SoukEscrow {
             arbiterFeeBps: l.arbiterFeeBps,
             confirmWindow: l.confirmWindow,
             disputeWindow: l.disputeWindow,
-            token: _tokenOf(l.currencyId),
+            token: _tokenOf(_listings[listingId]),
             buyNow: a.flags & F_BUY_NOW != 0,
             biddingEnd: a.biddingEnd,
             revealEnd: a.revealEnd,
             hasBids: a.flags & F_HAS_BIDS != 0,
+            contentVersion: a.version,
             cancelled: a.flags & F_CANCELLED != 0,
             finalized: a.flags & F_FINALIZED != 0,
             sold: a.flags & F_SOLD != 0,
@@ -330,7 +374,10 @@ contract SoukMarket is SoukEscrow {
     function getEscrow(uint256 listingId) external view returns (EscrowView memory) {
         Escrow memory e = _escrows[listingId];
         uint88 price = e.status == EscrowStatus.None ? 0 : _auctions[listingId].second;
-        return EscrowView(e.buyer, e.status, e.votes, e.deadline, price);
+        address disputedBy = e.flags & E_DISPUTED == 0
+            ? address(0)
+            : e.flags & E_DISPUTED_BY_SELLER != 0 ? _listings[listingId].seller : e.buyer;
+        return EscrowView(e.buyer, e.status, e.deadline, price, disputedBy);
     }
 
     /// @notice The commitment for a bid on this market and chain. Compute it locally in the client

@@ -14,8 +14,13 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     uint256 public constant MAX_AMOUNT = type(uint88).max;
     /// @notice Cap on the arbiter's fee: 10% of the price.
     uint256 public constant MAX_ARBITER_FEE_BPS = 1_000;
-    /// @notice Share of an unrevealed (or disqualified winning) bid's deposit credited to the seller: 1%.
+    /// @notice Share of an unrevealed bid's deposit credited to the treasury: 1%, rounded up (never 0).
     uint256 public constant UNREVEALED_PENALTY_BPS = 100;
+    /// @notice Longest arbiter metadata CID, in bytes.
+    uint256 public constant MAX_METADATA_LENGTH = 128;
+    /// @notice Receives the unrevealed-bid penalties. Fixed at deployment; it may not list, bid or
+    ///         arbitrate, so no penalty ever returns to someone who influenced the auction it came from.
+    address public immutable TREASURY;
     /// @notice Longest confirm or dispute window.
     uint256 public constant MAX_WINDOW = 365 days;
 
@@ -28,35 +33,45 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     uint8 internal constant F_CANCELLED = 8;
     uint8 internal constant F_FINALIZED = 16; // auction closed or fixed-price item bought
     uint8 internal constant F_SOLD = 32; // an escrow exists for this listing
-    uint8 internal constant F_CONFLICT = 64; // the highest bidder was the seller or the arbiter
 
     // Bit offsets inside the packed Auction slot (declaration order, lowest bits first)
     uint256 internal constant AUCTION_BIDDING_END_SHIFT = 176;
     uint256 internal constant AUCTION_FLAGS_SHIFT = 240;
+    uint256 internal constant AUCTION_VERSION_SHIFT = 248;
 
-    // Bit offsets inside the packed Escrow slot
-    uint256 internal constant ESCROW_STATUS_SHIFT = 160;
-    uint256 internal constant ESCROW_VOTES_SHIFT = 168;
-    uint256 internal constant ESCROW_DEADLINE_SHIFT = 176;
+    // Bit offsets inside the packed Listing slot 0
+    uint256 internal constant LISTING_PRICE_SHIFT = 160;
+    uint256 internal constant LISTING_ARBITER_TAG_SHIFT = 248;
 
     // Bid.state
     uint8 internal constant B_REVEALED = 1;
     uint8 internal constant B_LEADING = 2; // took the lead when revealed
 
-    // Escrow.votes: release bit (1 << role), refund bit (8 << role)
-    uint256 internal constant ROLE_BUYER = 0;
-    uint256 internal constant ROLE_SELLER = 1;
-    uint256 internal constant ROLE_ARBITER = 2;
+    // Bit offsets of the Arbiter record's counters
+    uint256 internal constant ARBITER_DISPUTES_SHIFT = 24;
+    uint256 internal constant ARBITER_FOR_BUYER_SHIFT = 56;
+    uint256 internal constant ARBITER_FOR_SELLER_SHIFT = 88;
+    uint256 internal constant ARBITER_SPLIT_SHIFT = 120;
+    uint256 internal constant ARBITER_TIMED_OUT_SHIFT = 152;
+    uint256 internal constant ARBITER_SETTLED_SHIFT = 184;
+
+    // Escrow.flags
+    uint8 internal constant E_DISPUTED = 1; // a dispute was opened (stays set after it closes)
+    uint8 internal constant E_DISPUTED_BY_SELLER = 2; // ... by the seller (else by the buyer)
 
     /// @dev Terms read after listing. 2 slots, both written once by list():
-    ///      slot 0: seller (160) | price (88)                                          = 248 bits
+    ///      slot 0: seller (160) | price (88) | arbiterTag (8)                         = 256 bits
     ///      slot 1: arbiter (160) | arbiterFeeBps (16) | confirmWindow (32) | disputeWindow (32)
     ///              | currencyId (16)                                                  = 256 bits
-    ///      The content hash and category are only in the ListingCreated / ContentHashUpdated logs:
-    ///      nothing on chain reads them, and a third slot would cost every listing 22,100 gas.
+    ///      The content hash and category are only in the ListingCreated / ContentHashUpdated logs (a third
+    ///      slot would cost every listing 22,100 gas); `bid` and `buy` check the document through
+    ///      Auction.version instead. currencyId is a key of the seller's own currency table.
     struct Listing {
         address seller;
         uint88 price; // reserve (auction) or price (buy now)
+        /// Lowest byte of the arbiter's address: bid() reads slot 1 to compare the arbiter only when the
+        /// bidder's lowest byte matches (1 in 256 bidders), so most bids skip a cold read (2,100 gas).
+        uint8 arbiterTag;
         address arbiter;
         uint16 arbiterFeeBps;
         uint32 confirmWindow;
@@ -65,15 +80,16 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     }
 
     /// @dev The hot auction slot, written non-zero by list() so that bids and reveals only update it.
-    ///      highest (88) | second (88) | biddingEnd (32) | revealEnd (32) | flags (8) = 248 bits.
-    ///      The currency kind and listing kind sit in `flags` so that bid() reads this one slot only.
-    ///      Once sold, `second` holds the price that sits in escrow.
+    ///      highest (88) | second (88) | biddingEnd (32) | revealEnd (32) | flags (8) | version (8) = 256.
+    ///      The currency kind, listing kind and content version sit here so that bid() checks them in the
+    ///      slot it reads anyway. Once sold, `second` holds the price that sits in escrow.
     struct Auction {
         uint88 highest;
         uint88 second;
         uint32 biddingEnd;
         uint32 revealEnd;
         uint8 flags;
+        uint8 version;
     }
 
     /// @dev One slot per sealed bid, at storage slot keccak256(abi.encode(listingId, bidder, commitment))
@@ -87,13 +103,28 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
         uint8 state;
     }
 
-    /// @dev One slot per sale, created by finalize()/buy(); votes only update it.
-    ///      buyer (160) | status (8) | votes (8) | deadline (32) = 208 bits. The price is Auction.second.
+    /// @dev One slot per sale, created by finalize()/buy().
+    ///      buyer (160) | status (8) | flags (8) | deadline (32) = 208 bits. The price is Auction.second.
     struct Escrow {
         address buyer;
         EscrowStatus status;
-        uint8 votes;
+        uint8 flags;
         uint32 deadline;
+    }
+
+    /// @dev An arbiter's terms and record, one slot (216 bits); the metadata CID is a separate string.
+    ///      registered (8) | maxFeeBps (16) | disputes (32) | forBuyer (32) | forSeller (32) | split (32)
+    ///      | timedOut (32) | settled (32). Counters are bumped by _count (no overflow check: a counter
+    ///      would need 2^32 disputes on one arbiter).
+    struct Arbiter {
+        bool registered;
+        uint16 maxFeeBps;
+        uint32 disputes;
+        uint32 forBuyer;
+        uint32 forSeller;
+        uint32 split;
+        uint32 timedOut;
+        uint32 settled;
     }
 
     /// @dev Id the next listing gets (listing ids start at 1).
@@ -103,10 +134,18 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     mapping(uint256 listingId => Escrow) internal _escrows;
     /// @notice Pull-payment balances: account => token (address(0) = ETH) => amount.
     mapping(address account => mapping(address token => uint256)) public withdrawable;
-    /// @dev ERC-20 registry so a listing stores a 16-bit currency id instead of a 160-bit address.
-    mapping(uint16 currencyId => address token) internal _currencies;
-    mapping(address token => uint16 currencyId) internal _currencyIds;
-    uint16 internal _currencyCount;
+    /// @dev ERC-20 tables so a listing stores a 16-bit currency id instead of a 160-bit address. Each
+    ///      seller has its own table: filling it locks out only that seller, never anyone else.
+    mapping(address seller => mapping(uint16 currencyId => address token)) internal _currencies;
+    mapping(address seller => mapping(address token => uint16 currencyId)) internal _currencyIds;
+    mapping(address seller => uint16) internal _currencyCount;
+    mapping(address arbiter => Arbiter) internal _arbiters;
+    mapping(address arbiter => string) internal _arbiterMetadata;
+
+    constructor(address treasury) {
+        if (treasury == address(0)) revert InvalidRecipient();
+        TREASURY = treasury;
+    }
 
     // ------------------------------------------------------------------------------------------------
     // Keys
@@ -162,20 +201,45 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     // Money
     // ------------------------------------------------------------------------------------------------
 
-    function _tokenOf(uint16 currencyId) internal view returns (address) {
-        return currencyId == 0 ? address(0) : _currencies[currencyId];
+    /// @dev The payment token of a listing (address(0) = ETH).
+    function _tokenOf(Listing storage l) internal view returns (address) {
+        uint16 currencyId = l.currencyId;
+        return currencyId == 0 ? address(0) : _currencies[l.seller][currencyId];
     }
 
-    /// @dev Currency id of `token`, registering it on first use.
-    function _currencyIdOf(address token) internal returns (uint16 id) {
-        id = _currencyIds[token];
+    /// @dev Currency id of `token` in `seller`'s table, registering it on first use.
+    function _currencyIdOf(address seller, address token) internal returns (uint16 id) {
+        id = _currencyIds[seller][token];
         if (id == 0) {
             if (token.code.length == 0) revert InvalidTerms();
-            if (_currencyCount == type(uint16).max) revert TooManyCurrencies();
-            id = ++_currencyCount;
-            _currencyIds[token] = id;
-            _currencies[id] = token;
+            uint16 count = _currencyCount[seller];
+            if (count == type(uint16).max) revert TooManyCurrencies();
+            id = count + 1;
+            _currencyCount[seller] = id;
+            _currencyIds[seller][token] = id;
+            _currencies[seller][id] = token;
         }
+    }
+
+    /// @dev Adds one to the arbiter record's counter at bit offset `shift`.
+    function _count(address arbiter, uint256 shift) internal {
+        Arbiter storage a = _arbiters[arbiter];
+        assembly ("memory-safe") {
+            sstore(a.slot, add(sload(a.slot), shl(shift, 1)))
+        }
+    }
+
+    /// @dev The unrevealed-bid penalty: UNREVEALED_PENALTY_BPS of the deposit, rounded up, so a deposit
+    ///      of at least 1 unit always pays at least 1 unit.
+    function _penalty(uint256 deposit) internal pure returns (uint256) {
+        return (deposit * UNREVEALED_PENALTY_BPS + BPS - 1) / BPS;
+    }
+
+    /// @dev `block.timestamp + window` as a packed uint32 deadline; refuses what would wrap.
+    function _deadline(uint256 window) internal view returns (uint32) {
+        uint256 deadline = block.timestamp + window;
+        if (deadline > type(uint32).max) revert DeadlineTooFar();
+        return uint32(deadline);
     }
 
     function _credit(address account, address token, uint256 amount) internal {

@@ -14,7 +14,7 @@ contract AuctionTest is SoukFixture {
         vm.expectEmit(true, true, false, true);
         emit ISoukMarket.BidPlaced(id, alice, c, 5 ether);
         vm.prank(alice);
-        market.bid{value: 5 ether}(id, c);
+        market.bid{value: 5 ether}(id, c, 0);
         ISoukMarket.BidView memory b = market.getBid(id, alice, c);
         assertEq(b.deposit, 5 ether, "deposit");
         assertFalse(b.revealed, "sealed");
@@ -35,20 +35,20 @@ contract AuctionTest is SoukFixture {
         _toReveal(id);
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.BiddingClosed.selector);
-        market.bid{value: 1 ether}(id, bytes32(uint256(1)));
+        market.bid{value: 1 ether}(id, bytes32(uint256(1)), 0);
     }
 
     function test_bid_revertsOnUnknownListing() public {
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.UnknownListing.selector);
-        market.bid{value: 1 ether}(7, bytes32(uint256(1)));
+        market.bid{value: 1 ether}(7, bytes32(uint256(1)), 0);
     }
 
     function test_bid_revertsWithoutDeposit() public {
         uint256 id = _listAuction();
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.InvalidAmount.selector);
-        market.bid(id, bytes32(uint256(1)));
+        market.bid(id, bytes32(uint256(1)), 0);
     }
 
     function test_bid_revertsWhenDepositDoesNotFit88Bits() public {
@@ -57,7 +57,7 @@ contract AuctionTest is SoukFixture {
         vm.deal(alice, tooMuch);
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.InvalidAmount.selector);
-        market.bid{value: tooMuch}(id, bytes32(uint256(1)));
+        market.bid{value: tooMuch}(id, bytes32(uint256(1)), 0);
     }
 
     function test_bid_revertsOnDuplicateCommitment() public {
@@ -65,14 +65,14 @@ contract AuctionTest is SoukFixture {
         bytes32 c = _bid(id, alice, 2 ether, 2 ether);
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.BidExists.selector);
-        market.bid{value: 2 ether}(id, c);
+        market.bid{value: 2 ether}(id, c, 0);
     }
 
     function test_bid_revertsOnBuyNowListing() public {
         uint256 id = _listBuyNow(1 ether, address(0));
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.NotAnAuction.selector);
-        market.bid{value: 1 ether}(id, bytes32(uint256(1)));
+        market.bid{value: 1 ether}(id, bytes32(uint256(1)), 0);
     }
 
     function test_bid_revertsWithEthOnTokenAuctionAndTokensOnEthAuction() public {
@@ -82,9 +82,9 @@ contract AuctionTest is SoukFixture {
         uint256 ethId = _listAuction();
         vm.startPrank(alice);
         vm.expectRevert(ISoukMarket.WrongCurrency.selector);
-        market.bid{value: 1 ether}(tokenId, bytes32(uint256(1)));
+        market.bid{value: 1 ether}(tokenId, bytes32(uint256(1)), 0);
         vm.expectRevert(ISoukMarket.WrongCurrency.selector);
-        market.bidWithToken(ethId, bytes32(uint256(1)), 1e6);
+        market.bidWithToken(ethId, bytes32(uint256(1)), 1e6, 0);
         vm.stopPrank();
     }
 
@@ -183,7 +183,8 @@ contract AuctionTest is SoukFixture {
         assertEq(uint256(e.status), uint256(ISoukMarket.EscrowStatus.Funded), "funded");
         ISoukMarket.ListingView memory v = market.getListing(id);
         assertTrue(v.finalized && v.sold, "sold");
-        assertTrue(market.getBid(id, bob, bobC).leading, "winning bid");
+        assertEq(market.getBid(id, bob, bobC).deposit, 0, "winning bid settled at finalize");
+        assertEq(_eth(bob), 2 ether, "deposit 4 minus price 2, credited to the winner");
     }
 
     function test_finalize_emitsFinalized() public {
@@ -200,7 +201,7 @@ contract AuctionTest is SoukFixture {
     function test_finalize_singleBidAboveReservePaysTheReserve() public {
         uint256 id = _listAuction(1.5 ether);
         bytes32 c = _bid(id, alice, 4 ether, 4 ether);
-        _bid(id, bob, 1 ether, 1 ether); // revealed but below the reserve
+        _bid(id, bob, 1 ether, 1.5 ether); // revealed but below the reserve (the deposit may not be)
         _toReveal(id);
         _reveal(id, alice, 4 ether);
         _reveal(id, bob, 1 ether);
@@ -211,7 +212,7 @@ contract AuctionTest is SoukFixture {
 
     function test_finalize_noBidReachingTheReserveMeansNoSale() public {
         uint256 id = _listAuction(5 ether);
-        bytes32 c = _bid(id, alice, 4 ether, 4 ether);
+        bytes32 c = _bid(id, alice, 4 ether, 5 ether); // deposits reach the reserve, the amount need not
         _toReveal(id);
         _reveal(id, alice, 4 ether);
         _toEnd(id);
@@ -270,55 +271,32 @@ contract AuctionTest is SoukFixture {
         market.finalize(id, bob, cb);
     }
 
-    function test_finalize_disqualifiesTheArbiterAsWinner() public {
-        uint256 id = _listAuction();
-        vm.deal(arbiter, 10 ether);
-        bytes32 ca = _bid(id, alice, 2 ether, 2 ether);
-        bytes32 cx = _bid(id, arbiter, 5 ether, 6 ether);
-        _toReveal(id);
-        _reveal(id, alice, 2 ether);
-        _reveal(id, arbiter, 5 ether);
-        _toEnd(id);
-        vm.expectEmit(true, true, false, false);
-        emit ISoukMarket.WinnerDisqualified(id, arbiter);
-        market.finalize(id, arbiter, cx);
-        ISoukMarket.ListingView memory v = market.getListing(id);
-        assertTrue(v.finalized && !v.sold, "no sale");
-        _withdrawBid(id, alice, ca);
-        assertEq(alice.balance, 1_000 ether, "alice whole");
-        uint256 before = arbiter.balance;
-        _withdrawBid(id, arbiter, cx);
-        assertEq(arbiter.balance - before, 6 ether - 0.06 ether, "arbiter pays the 1% penalty");
-        assertEq(_eth(seller), 0.06 ether, "penalty to seller");
-        assertEq(address(market).balance, 0.06 ether, "only the seller's credit left");
-    }
-
-    function test_finalize_disqualifiesTheSellerAsWinner() public {
-        uint256 id = _listAuction();
-        bytes32 cs = _bid(id, seller, 5 ether, 5 ether);
-        _toReveal(id);
-        _reveal(id, seller, 5 ether);
-        _toEnd(id);
-        market.finalize(id, seller, cs);
-        assertFalse(market.getListing(id).sold, "no self-purchase");
-    }
-
     // ---------------------------------------------------------------- withdrawBid
 
     function test_withdrawBid_everyAmountGoesBackToItsOwner() public {
         (uint256 id, bytes32 aliceC, bytes32 bobC) = _soldAuction();
         _withdrawBid(id, alice, aliceC);
-        _withdrawBid(id, bob, bobC);
+        vm.prank(bob);
+        vm.expectRevert(ISoukMarket.UnknownBid.selector); // settled by finalize
+        market.withdrawBid(id, bobC, bob);
+        vm.prank(bob);
+        market.withdraw(address(0), bob);
         assertEq(alice.balance, 1_000 ether, "loser gets the whole deposit");
         assertEq(bob.balance, 1_000 ether - 2 ether, "winner gets deposit minus price");
         assertEq(address(market).balance, 2 ether, "only the escrowed price remains");
     }
 
     function test_withdrawBid_emitsRefundAndPenalty() public {
-        (uint256 id,, bytes32 bobC) = _soldAuction();
+        uint256 id = _listAuction();
+        _bid(id, alice, 2 ether, 3 ether);
+        bytes32 bobC = _bid(id, bob, 3 ether, 4 ether);
+        _toReveal(id);
+        _reveal(id, alice, 2 ether);
+        _reveal(id, bob, 3 ether);
+        _toEnd(id);
         vm.expectEmit(true, true, false, true);
-        emit ISoukMarket.BidWithdrawn(id, bob, bobC, 2 ether, 0);
-        _withdrawBid(id, bob, bobC);
+        emit ISoukMarket.BidWithdrawn(id, bob, bobC, 2 ether, 0); // the winner's change, credited
+        market.finalize(id, bob, bobC);
     }
 
     function test_withdrawBid_outbidBidsLeaveBeforeFinalize() public {
@@ -350,7 +328,7 @@ contract AuctionTest is SoukFixture {
         emit ISoukMarket.BidWithdrawn(id, alice, c, 9.9 ether, 0.1 ether);
         _withdrawBid(id, alice, c);
         assertEq(alice.balance, 1_000 ether - 0.1 ether, "1% penalty");
-        assertEq(_eth(seller), 0.1 ether, "to the seller");
+        assertEq(_eth(treasury), 0.1 ether, "to the treasury");
     }
 
     function test_withdrawBid_revertsTwiceAndForStrangers() public {
@@ -381,9 +359,9 @@ contract AuctionTest is SoukFixture {
         bytes32 ca = _commit(id, alice, 50e6, _salt(alice, 50e6));
         bytes32 cb = _commit(id, bob, 80e6, _salt(bob, 80e6));
         vm.prank(alice);
-        market.bidWithToken(id, ca, 60e6);
+        market.bidWithToken(id, ca, 60e6, 0);
         vm.prank(bob);
-        market.bidWithToken(id, cb, 100e6);
+        market.bidWithToken(id, cb, 100e6, 0);
         assertEq(usd.balanceOf(address(market)), 160e6, "deposits held");
         _toReveal(id);
         _reveal(id, alice, 50e6);
@@ -391,11 +369,10 @@ contract AuctionTest is SoukFixture {
         _toEnd(id);
         market.finalize(id, bob, cb);
         _withdrawBid(id, alice, ca);
-        _withdrawBid(id, bob, cb);
         vm.prank(bob);
-        market.vote(id, true);
-        vm.prank(seller);
-        market.vote(id, true);
+        market.confirm(id);
+        vm.prank(bob);
+        market.withdraw(address(usd), bob); // the change from finalize
         vm.prank(seller);
         market.withdraw(address(usd), seller);
         assertEq(usd.balanceOf(seller), 1_000_000e6 + 50e6, "seller paid the second price");

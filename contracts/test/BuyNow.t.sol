@@ -11,7 +11,7 @@ contract BuyNowTest is SoukFixture {
         vm.expectEmit(true, true, false, true);
         emit ISoukMarket.Purchased(id, alice, 3 ether);
         vm.prank(alice);
-        market.buy{value: 3 ether}(id);
+        market.buy{value: 3 ether}(id, 0);
         ISoukMarket.EscrowView memory e = market.getEscrow(id);
         assertEq(e.buyer, alice, "buyer");
         assertEq(e.price, 3 ether, "price");
@@ -19,7 +19,7 @@ contract BuyNowTest is SoukFixture {
         vm.prank(seller);
         market.markShipped(id);
         vm.prank(alice);
-        market.vote(id, true);
+        market.confirm(id);
         assertEq(_eth(seller), 3 ether, "seller paid");
     }
 
@@ -27,52 +27,52 @@ contract BuyNowTest is SoukFixture {
         uint256 id = _listBuyNow(3 ether, address(0));
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.InvalidAmount.selector);
-        market.buy{value: 2 ether}(id);
+        market.buy{value: 2 ether}(id, 0);
     }
 
     function test_buy_revertsForSellerAndArbiter() public {
         uint256 id = _listBuyNow(1 ether, address(0));
         vm.prank(seller);
         vm.expectRevert(ISoukMarket.SellerOrArbiterCannotBuy.selector);
-        market.buy{value: 1 ether}(id);
+        market.buy{value: 1 ether}(id, 0);
         vm.deal(arbiter, 1 ether);
         vm.prank(arbiter);
         vm.expectRevert(ISoukMarket.SellerOrArbiterCannotBuy.selector);
-        market.buy{value: 1 ether}(id);
+        market.buy{value: 1 ether}(id, 0);
     }
 
     function test_buy_revertsWhenSoldExpiredOrCancelled() public {
         uint256 id = _listBuyNow(1 ether, address(0));
         vm.prank(alice);
-        market.buy{value: 1 ether}(id);
+        market.buy{value: 1 ether}(id, 0);
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.ListingClosed.selector);
-        market.buy{value: 1 ether}(id);
+        market.buy{value: 1 ether}(id, 0);
 
         uint256 expiring = _listBuyNow(1 ether, address(0));
         vm.warp(market.getListing(expiring).biddingEnd);
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.ListingClosed.selector);
-        market.buy{value: 1 ether}(expiring);
+        market.buy{value: 1 ether}(expiring, 0);
     }
 
     function test_buy_revertsOnAuctionsAndUnknownListings() public {
         uint256 id = _listAuction();
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.NotBuyNow.selector);
-        market.buy{value: 1 ether}(id);
+        market.buy{value: 1 ether}(id, 0);
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.UnknownListing.selector);
-        market.buy{value: 1 ether}(99);
+        market.buy{value: 1 ether}(99, 0);
     }
 
     function test_buy_withTokenPullsThePrice() public {
         uint256 id = _listBuyNow(25e6, address(usd));
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.WrongCurrency.selector);
-        market.buy{value: 1}(id);
+        market.buy{value: 1}(id, 0);
         vm.prank(alice);
-        market.buy(id);
+        market.buy(id, 0);
         assertEq(usd.balanceOf(address(market)), 25e6, "tokens held");
     }
 
@@ -84,13 +84,13 @@ contract BuyNowTest is SoukFixture {
         uint256 id = _listBuyNow(100e18, address(fot));
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.TokenAmountMismatch.selector);
-        market.buy(id);
+        market.buy(id, 0);
 
         ISoukMarket.ListingTerms memory t = _terms();
         t.token = address(fot);
         uint256 auction = _list(t);
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.TokenAmountMismatch.selector);
-        market.bidWithToken(auction, bytes32(uint256(1)), 10e18);
+        market.bidWithToken(auction, bytes32(uint256(1)), 10e18, 0);
     }
 }

@@ -4,8 +4,8 @@ pragma solidity ^0.8.28;
 import {SoukFixture} from "./SoukFixture.t.sol";
 import {ISoukMarket} from "../src/ISoukMarket.sol";
 
-/// @notice The 2-of-3 escrow every sale goes through: votes from msg.sender only, shipping and dispute
-///         timeouts, the arbiter's split and fee, and pull-payment withdrawals. Every path ends closed.
+/// @notice The escrow every sale goes through: the buyer confirms, the seller ships or refunds, either
+///         disputes, the arbiter decides disputes only, timeouts close everything, pull-payment withdrawals.
 ///         Fixture sale: bob bought at 2 ether, arbiter fee 5% (0.1 ether).
 contract EscrowTest is SoukFixture {
     uint256 internal id;
@@ -13,11 +13,18 @@ contract EscrowTest is SoukFixture {
     function setUp() public override {
         super.setUp();
         (id,,) = _soldAuction();
+        vm.prank(bob);
+        market.withdraw(address(0), bob); // bob's change from finalize, so that his balance starts at 0
     }
 
-    function _vote(address who, bool release) internal {
-        vm.prank(who);
-        market.vote(id, release);
+    function _confirm() internal {
+        vm.prank(bob);
+        market.confirm(id);
+    }
+
+    function _refund() internal {
+        vm.prank(seller);
+        market.refund(id);
     }
 
     function _ship() internal {
@@ -30,117 +37,72 @@ contract EscrowTest is SoukFixture {
         market.dispute(id);
     }
 
-    // ---------------------------------------------------------------- votes
+    // ---------------------------------------------------------------- without a dispute
 
-    function test_vote_buyerAndSellerReleaseWithoutFee() public {
-        vm.expectEmit(true, true, false, true);
-        emit ISoukMarket.Voted(id, bob, true);
-        _vote(bob, true);
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Funded), "one vote is not enough");
+    function test_confirm_buyerReleasesToTheSellerWithoutFee() public {
+        _ship();
         vm.expectEmit(true, false, false, true);
         emit ISoukMarket.EscrowSettled(id, ISoukMarket.EscrowStatus.Released, 0, 2 ether, 0);
-        _vote(seller, true);
+        _confirm();
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
         assertEq(_eth(seller), 2 ether, "seller credited");
         assertEq(_eth(arbiter), 0, "no fee: the arbiter did not decide");
     }
 
-    function test_vote_buyerAndArbiterRefundMinusFee() public {
-        _vote(bob, false);
-        _vote(arbiter, false);
+    function test_confirm_beforeShippingIsAllowed() public {
+        _confirm(); // e.g. collected in person
+        assertEq(_eth(seller), 2 ether, "released");
+    }
+
+    function test_confirm_onlyTheBuyer() public {
+        vm.prank(seller);
+        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        market.confirm(id);
+        vm.prank(arbiter);
+        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        market.confirm(id);
+    }
+
+    function test_refund_sellerGivesTheWholePriceBack() public {
+        _ship();
+        _refund();
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Refunded), "refunded");
-        assertEq(_eth(bob), 1.9 ether, "refund minus fee");
-        assertEq(_eth(arbiter), 0.1 ether, "arbiter decided: fee");
+        assertEq(_eth(bob), 2 ether, "full refund");
+        assertEq(_eth(arbiter), 0, "no fee");
     }
 
-    function test_vote_sellerAndArbiterReleaseMinusFee() public {
-        _vote(arbiter, true);
-        _vote(seller, true);
-        assertEq(_eth(seller), 1.9 ether, "release minus fee");
-        assertEq(_eth(arbiter), 0.1 ether, "fee");
+    function test_refund_onlyTheSeller() public {
+        vm.prank(bob);
+        vm.expectRevert(ISoukMarket.NotSeller.selector);
+        market.refund(id);
+        vm.prank(arbiter);
+        vm.expectRevert(ISoukMarket.NotSeller.selector);
+        market.refund(id);
     }
 
-    function test_vote_splitVotesNeedAThird() public {
-        _vote(bob, false);
-        _vote(seller, true);
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Funded), "1-1 stays open");
-        _vote(arbiter, true);
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "2-1 decides");
-    }
-
-    function test_vote_aLaterVoteReplacesTheEarlierOne() public {
-        _vote(bob, true);
-        _vote(bob, false);
-        _vote(seller, true);
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Funded), "bob changed his mind");
-        assertEq(market.getEscrow(id).votes, uint8(2 | 8), "seller release + buyer refund");
-    }
-
-    function test_vote_repeatingOnesVoteDoesNotCountTwice() public {
-        _vote(bob, false);
-        _vote(bob, false);
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Funded), "still one vote");
-    }
-
-    function test_vote_revertsForStrangers() public {
-        vm.prank(eve);
-        vm.expectRevert(ISoukMarket.NotEscrowParty.selector);
-        market.vote(id, true);
-    }
-
-    function test_vote_revertsWithoutEscrowAndAfterClose() public {
+    function test_escrowActions_revertWithoutEscrowAndAfterClose() public {
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.EscrowNotOpen.selector);
-        market.vote(id + 1, true);
-        _vote(bob, true);
-        _vote(seller, true);
-        vm.prank(arbiter);
-        vm.expectRevert(ISoukMarket.EscrowNotOpen.selector);
-        market.vote(id, false);
-    }
-
-    function test_vote_revertsAfterAnUnansweredDisputeExpired() public {
-        _dispute();
-        vm.warp(block.timestamp + DISPUTE);
+        market.confirm(id + 1);
+        _confirm();
         vm.prank(seller);
-        vm.expectRevert(ISoukMarket.DisputeExpired.selector);
-        market.vote(id, true);
+        vm.expectRevert(ISoukMarket.EscrowNotOpen.selector);
+        market.refund(id);
+        vm.prank(bob);
+        vm.expectRevert(ISoukMarket.EscrowNotOpen.selector);
+        market.dispute(id);
     }
 
     // ---------------------------------------------------------------- shipping and confirm window
 
-    function test_markShipped_startsTheConfirmWindowAndCountsAsSellerRelease() public {
+    function test_markShipped_startsTheConfirmWindowAndIsNoVote() public {
         vm.expectEmit(true, false, false, true);
         emit ISoukMarket.Shipped(id, block.timestamp + CONFIRM);
         _ship();
         ISoukMarket.EscrowView memory e = market.getEscrow(id);
         assertEq(uint256(e.status), uint256(ISoukMarket.EscrowStatus.Shipped), "shipped");
         assertEq(e.deadline, block.timestamp + CONFIRM, "deadline");
-        _vote(bob, true); // buyer confirms
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released on confirm");
-        assertEq(_eth(seller), 2 ether, "paid");
-    }
-
-    function test_markShipped_afterTheBuyersReleaseVoteReleasesAtOnce() public {
-        _vote(bob, true);
-        _ship();
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
-    }
-
-    function test_markShipped_afterTheArbitersReleaseVoteReleasesWithFee() public {
-        _vote(arbiter, true);
-        _ship();
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
-        assertEq(_eth(seller), 1.9 ether, "minus fee");
-        assertEq(_eth(arbiter), 0.1 ether, "arbiter's vote decided");
-    }
-
-    function test_markShipped_keepsTheBuyersRefundVote() public {
-        _vote(bob, false);
-        _ship();
-        ISoukMarket.EscrowView memory e = market.getEscrow(id);
-        assertEq(uint256(e.status), uint256(ISoukMarket.EscrowStatus.Shipped), "still open");
-        assertEq(e.votes, uint8(2 | 8), "seller release + buyer refund");
+        assertEq(_eth(seller), 0, "shipping alone releases nothing");
     }
 
     function test_markShipped_revertsForOthersAndTwice() public {
@@ -172,10 +134,19 @@ contract EscrowTest is SoukFixture {
     // ---------------------------------------------------------------- disputes
 
     function test_dispute_beforeShippingStartsTheArbitersWindow() public {
-        vm.expectEmit(true, false, false, true);
-        emit ISoukMarket.Disputed(id, block.timestamp + DISPUTE);
+        vm.expectEmit(true, true, false, true);
+        emit ISoukMarket.Disputed(id, bob, block.timestamp + DISPUTE);
         _dispute();
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Disputed), "disputed");
+        ISoukMarket.EscrowView memory e = market.getEscrow(id);
+        assertEq(uint256(e.status), uint256(ISoukMarket.EscrowStatus.Disputed), "disputed");
+        assertEq(e.disputedBy, bob, "by the buyer");
+    }
+
+    function test_dispute_theSellerMayDisputeToo() public {
+        _ship();
+        vm.prank(seller);
+        market.dispute(id);
+        assertEq(market.getEscrow(id).disputedBy, seller, "by the seller");
     }
 
     function test_dispute_withinTheConfirmWindowStopsTheSellersClaim() public {
@@ -196,8 +167,11 @@ contract EscrowTest is SoukFixture {
     }
 
     function test_dispute_revertsForOthersAndTwice() public {
-        vm.prank(seller);
-        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        vm.prank(arbiter);
+        vm.expectRevert(ISoukMarket.NotEscrowParty.selector);
+        market.dispute(id);
+        vm.prank(eve);
+        vm.expectRevert(ISoukMarket.NotEscrowParty.selector);
         market.dispute(id);
         _dispute();
         vm.prank(bob);
@@ -259,18 +233,18 @@ contract EscrowTest is SoukFixture {
         market.resolve(id, 0);
     }
 
-    function test_disputedEscrowCanStillBeSettledByTwoParties() public {
+    function test_disputedEscrowCanStillBeSettledByTheParties() public {
         _dispute();
-        _vote(bob, true);
-        _vote(seller, true);
-        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "settled amicably");
+        _confirm();
+        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "the buyer gave in");
+        assertEq(_eth(arbiter), 0, "no decision, no fee");
+        assertEq(market.getArbiter(arbiter).settledByParties, 1, "recorded as settled by the parties");
     }
 
     // ---------------------------------------------------------------- withdraw
 
     function test_withdraw_paysTheCreditedBalanceOnce() public {
-        _vote(bob, true);
-        _vote(seller, true);
+        _confirm();
         vm.expectEmit(true, true, false, true);
         emit ISoukMarket.Withdrawn(seller, address(0), seller, 2 ether);
         vm.prank(seller);

@@ -14,6 +14,7 @@ contract MarketHandler is TestBase {
     SoukMarket public immutable market;
     TestUSD public immutable usd;
     address[5] internal actors = [address(0x1001), address(0x1002), address(0x1003), address(0x1004), address(0x1005)];
+    address internal immutable treasury;
 
     struct BidRecord {
         uint256 listingId;
@@ -30,11 +31,14 @@ contract MarketHandler is TestBase {
     constructor(SoukMarket market_, TestUSD usd_) {
         market = market_;
         usd = usd_;
+        treasury = market_.TREASURY();
         for (uint256 i; i < actors.length; i++) {
             vm.deal(actors[i], 1_000_000 ether);
             usd.mint(actors[i], 1e18);
-            vm.prank(actors[i]);
+            vm.startPrank(actors[i]);
             usd.approve(address(market), type(uint256).max);
+            if (i != 4) market.registerArbiter(uint16(i * 300), "bafkreiarbiter"); // actor 5 never arbitrates
+            vm.stopPrank();
         }
     }
 
@@ -95,15 +99,19 @@ contract MarketHandler is TestBase {
         amount = bound(amount, 0, l.token == address(0) ? 80 ether : 2_000e6);
         uint256 deposit = amount + bound(extra, 0, l.token == address(0) ? 5 ether : 100e6);
         if (deposit == 0) deposit = 1;
+        // Mostly a deposit the reserve allows; sometimes the reserve itself (the smallest allowed).
+        if (deposit < l.price && extra % 3 == 0) deposit = l.price;
         bytes32 c = market.commitmentFor(id, bidder, amount, salt);
+        uint8 version = l.contentVersion;
+        if (extra % 11 == 0 && version > 0) version--; // a stale document: ContentChanged
         vm.prank(bidder);
         if (l.token == address(0)) {
-            try market.bid{value: deposit}(id, c) {
+            try market.bid{value: deposit}(id, c, version) {
                 _bids.push(BidRecord(id, bidder, c, amount, salt));
                 _ok(this.bid.selector);
             } catch {}
         } else {
-            try market.bidWithToken(id, c, deposit) {
+            try market.bidWithToken(id, c, deposit, version) {
                 _bids.push(BidRecord(id, bidder, c, amount, salt));
                 _ok(this.bid.selector);
             } catch {}
@@ -179,7 +187,7 @@ contract MarketHandler is TestBase {
         }
         ISoukMarket.ListingView memory l = market.getListing(id);
         vm.prank(_actor(buyerSeed));
-        try market.buy{value: l.token == address(0) ? l.price : 0}(id) {
+        try market.buy{value: l.token == address(0) ? l.price : 0}(id, l.contentVersion) {
             _ok(this.buy.selector);
         } catch {}
     }
@@ -190,6 +198,15 @@ contract MarketHandler is TestBase {
         vm.prank(market.getListing(id).seller);
         try market.cancel(id) {
             _ok(this.cancel.selector);
+        } catch {}
+    }
+
+    function updateContent(uint256 listingSeed, bytes32 contentHash) external {
+        uint256 id = _listing(listingSeed);
+        if (id == 0) return;
+        vm.prank(market.getListing(id).seller);
+        try market.updateContentHash(id, contentHash) {
+            _ok(this.updateContent.selector);
         } catch {}
     }
 
@@ -214,8 +231,12 @@ contract MarketHandler is TestBase {
             try market.markShipped(id) {
                 _ok(this.escrow.selector);
             } catch {}
-        } else if (action == 1 || action == 2) {
-            try market.vote(id, action == 1) {
+        } else if (action == 1) {
+            try market.confirm(id) {
+                _ok(this.escrow.selector);
+            } catch {}
+        } else if (action == 2) {
+            try market.refund(id) {
                 _ok(this.escrow.selector);
             } catch {}
         } else if (action == 3) {
@@ -254,8 +275,9 @@ contract MarketHandler is TestBase {
         return (address(0), bytes32(0));
     }
 
-    /// @notice What the market owes in `token`: live deposits (minus the price still inside a sold
-    ///         auction's winning deposit) + open escrows + withdrawable balances.
+    /// @notice What the market owes in `token`: live deposits + open escrows + withdrawable balances
+    ///         (the actors' and the treasury's). A winning deposit is split at finalize into the escrowed
+    ///         price and the winner's credited change, so no live deposit holds a price.
     function owed(address token) external view returns (uint256 total) {
         for (uint256 i; i < _bids.length; i++) {
             BidRecord memory b = _bids[i];
@@ -263,7 +285,6 @@ contract MarketHandler is TestBase {
             if (l.token != token) continue;
             ISoukMarket.BidView memory v = market.getBid(b.listingId, b.bidder, b.commitment);
             total += v.deposit;
-            if (v.deposit != 0 && l.sold && v.leading && v.amount == l.highestBid) total -= l.secondBidOrPrice;
         }
         for (uint256 id = 1; id <= listingCount; id++) {
             ISoukMarket.EscrowView memory e = market.getEscrow(id);
@@ -274,6 +295,7 @@ contract MarketHandler is TestBase {
         for (uint256 i; i < actors.length; i++) {
             total += market.withdrawable(actors[i], token);
         }
+        total += market.withdrawable(treasury, token);
     }
 
     /// @notice Ends everything the way any user could: finalize, time out or dispute every escrow, take
@@ -305,12 +327,13 @@ contract MarketHandler is TestBase {
             vm.prank(b.bidder);
             market.withdrawBid(b.listingId, b.commitment, b.bidder);
         }
-        for (uint256 i; i < actors.length; i++) {
+        for (uint256 i; i <= actors.length; i++) {
+            address account = i == actors.length ? treasury : actors[i];
             for (uint256 t; t < 2; t++) {
                 address token = t == 0 ? address(0) : address(usd);
-                if (market.withdrawable(actors[i], token) == 0) continue;
-                vm.prank(actors[i]);
-                market.withdraw(token, actors[i]);
+                if (market.withdrawable(account, token) == 0) continue;
+                vm.prank(account);
+                market.withdraw(token, account);
             }
         }
     }
@@ -325,7 +348,7 @@ contract InvariantTest is TestBase {
 
     function setUp() public {
         vm.warp(1_700_000_000);
-        market = new SoukMarket();
+        market = new SoukMarket(address(0x7EA5));
         usd = new TestUSD();
         handler = new MarketHandler(market, usd);
     }
@@ -343,7 +366,7 @@ contract InvariantTest is TestBase {
 
     /// @dev Every handler action except the end-of-run settlement.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](10);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = MarketHandler.list.selector;
         selectors[1] = MarketHandler.bid.selector;
         selectors[2] = MarketHandler.reveal.selector;
@@ -354,6 +377,7 @@ contract InvariantTest is TestBase {
         selectors[7] = MarketHandler.cancel.selector;
         selectors[8] = MarketHandler.escrow.selector;
         selectors[9] = MarketHandler.withdraw.selector;
+        selectors[10] = MarketHandler.updateContent.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

@@ -167,7 +167,7 @@ contract ListingTest is SoukFixture {
         assertTrue(market.getListing(id).cancelled, "cancelled");
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.ListingClosed.selector);
-        market.bid{value: 1 ether}(id, bytes32(uint256(1)));
+        market.bid{value: 1 ether}(id, bytes32(uint256(1)), 0);
         _toEnd(id);
         vm.expectRevert(ISoukMarket.ListingClosed.selector);
         market.finalize(id, address(0), 0);
@@ -200,7 +200,7 @@ contract ListingTest is SoukFixture {
     function test_cancel_revertsAfterABuyNowSale() public {
         uint256 id = _listBuyNow(1 ether, address(0));
         vm.prank(alice);
-        market.buy{value: 1 ether}(id);
+        market.buy{value: 1 ether}(id, 0);
         vm.prank(seller);
         vm.expectRevert(ISoukMarket.ListingClosed.selector);
         market.cancel(id);

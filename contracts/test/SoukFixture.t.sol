@@ -15,7 +15,7 @@ contract RevertingBidder {
     }
 
     function bid(uint256 listingId, bytes32 commitment) external payable {
-        market.bid{value: msg.value}(listingId, commitment);
+        market.bid{value: msg.value}(listingId, commitment, 0);
     }
 
     function reveal(uint256 listingId, uint256 amount, bytes32 salt) external {
@@ -26,8 +26,8 @@ contract RevertingBidder {
         market.withdrawBid(listingId, commitment, to);
     }
 
-    function vote(uint256 listingId, bool release) external {
-        market.vote(listingId, release);
+    function confirm(uint256 listingId) external {
+        market.confirm(listingId);
     }
 
     function withdraw(address to) external {
@@ -81,6 +81,7 @@ abstract contract SoukFixture is TestBase {
     address internal bob = address(0xB0B);
     address internal carol = address(0xCA701);
     address internal eve = address(0xE7E);
+    address internal treasury = address(0x7EA5);
 
     uint256 internal constant START = 1_700_000_000;
     uint32 internal constant BIDDING = 1 days;
@@ -91,8 +92,10 @@ abstract contract SoukFixture is TestBase {
 
     function setUp() public virtual {
         vm.warp(START);
-        market = new SoukMarket();
+        market = new SoukMarket(treasury);
         usd = new TestUSD();
+        vm.prank(arbiter);
+        market.registerArbiter(1_000, "bafkreiarbiterprofile");
         address[6] memory actors = [seller, arbiter, alice, bob, carol, eve];
         for (uint256 i; i < actors.length; i++) {
             vm.deal(actors[i], 1_000 ether);
@@ -106,6 +109,7 @@ abstract contract SoukFixture is TestBase {
         vm.label(alice, "alice");
         vm.label(bob, "bob");
         vm.label(eve, "eve");
+        vm.label(treasury, "treasury");
     }
 
     // ---------------------------------------------------------------- listing
@@ -159,8 +163,9 @@ abstract contract SoukFixture is TestBase {
 
     function _bid(uint256 id, address bidder, uint256 amount, uint256 deposit) internal returns (bytes32 c) {
         c = _commit(id, bidder, amount, _salt(bidder, amount));
+        uint8 version = market.getListing(id).contentVersion;
         vm.prank(bidder);
-        market.bid{value: deposit}(id, c);
+        market.bid{value: deposit}(id, c, version);
     }
 
     function _reveal(uint256 id, address bidder, uint256 amount) internal {

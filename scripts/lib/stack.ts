@@ -28,10 +28,15 @@ export interface StackOptions {
   echo?: boolean
 }
 
+/** What scripts/deploy.ts returns (kept here so that importing the stack does not load the deployer). */
 export interface Deployment {
   chainId: number
   market: `0x${string}`
-  token: `0x${string}`
+  treasury: `0x${string}`
+  /** TestUSD (local chain only). */
+  token?: `0x${string}`
+  /** The registered default arbiter (local chain only). */
+  arbiter?: `0x${string}`
   deployBlock: number
 }
 
@@ -91,9 +96,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       chain: { id: anvil.chainId, name: 'Anvil (local)', rpcUrls: [anvil.rpcUrl] },
       contracts: {
         market: deployment?.market ?? '0x0000000000000000000000000000000000000000',
-        ...(deployment ? { token: deployment.token, deployBlock: deployment.deployBlock } : {}),
+        ...(deployment?.token ? { token: deployment.token } : {}),
+        ...(deployment ? { deployBlock: deployment.deployBlock } : {}),
       },
       relays: relays.map((r) => r!.wsAddr),
+      ...(deployment?.arbiter ? { recommendedArbiters: [deployment.arbiter] } : {}),
       devWallet: true,
     }
     const a = anvil

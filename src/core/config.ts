@@ -23,6 +23,11 @@ export interface SoukConfig {
   }
   /** Multiaddrs of community relays, each ending in /p2p/<peer id>. */
   relays: string[]
+  /**
+   * Arbiters the deployment suggests to sellers (each registered on chain with `registerArbiter`; the app
+   * shows their on-chain record from `getArbiter`). Optional; older config files without it stay valid.
+   */
+  recommendedArbiters?: `0x${string}`[]
   /** Offer anvil's public dev accounts as a wallet. Only honoured on chain 31337. */
   devWallet?: boolean
 }
@@ -58,6 +63,9 @@ export function parseConfig(value: unknown): SoukConfig {
   if (!Array.isArray(v.relays) || !v.relays.every((r) => typeof r === 'string' && r.includes('/p2p/')))
     fail('relays', 'a list of multiaddrs ending in /p2p/<peer id>')
   if (v.devWallet !== undefined && typeof v.devWallet !== 'boolean') fail('devWallet', 'true or false')
+  const arbiters = v.recommendedArbiters ?? []
+  if (!Array.isArray(arbiters) || !arbiters.every((a) => typeof a === 'string' && ADDRESS.test(a)))
+    fail('recommendedArbiters', 'a list of addresses')
   return {
     chain: {
       id: chain.id as number,
@@ -71,6 +79,7 @@ export function parseConfig(value: unknown): SoukConfig {
       ...(contracts.deployBlock === undefined ? {} : { deployBlock: contracts.deployBlock as number }),
     },
     relays: v.relays as string[],
+    recommendedArbiters: arbiters as `0x${string}`[],
     devWallet: v.devWallet === true && chain.id === 31337,
   }
 }

@@ -59,7 +59,7 @@ describe('a sealed bid survives a real page reload', () => {
           revealEnd: now + 3_600,
           price: parseEther('0.1'),
           token: zeroAddress,
-          arbiter: dev(7),
+          arbiter: stack.deployment!.arbiter!, // the registered dev arbiter (scripts/deploy.ts)
           arbiterFeeBps: 100,
           confirmWindow: 86_400,
           disputeWindow: 86_400,
@@ -82,11 +82,15 @@ describe('a sealed bid survives a real page reload', () => {
       await tab.waitForFunction(() => 'soukChain' in window, undefined, { timeout: 15_000 })
       const bidder = await tab.evaluate(([config]) => window.soukChain.connect(config, 6), [stack.config] as const)
       assert.equal(bidder, dev(6))
-      const commitment = await tab.evaluate(([id, amount, deposit]) => window.soukChain.bid(id, amount, deposit), [
-        listingId.toString(),
-        parseEther('0.5').toString(),
-        parseEther('0.8').toString(),
-      ] as const)
+      const commitment = await tab.evaluate(
+        ([id, shown, amount, deposit]) => window.soukChain.bid(id, shown, amount, deposit),
+        [
+          listingId.toString(),
+          `0x${'ab'.repeat(32)}`,
+          parseEther('0.5').toString(),
+          parseEther('0.8').toString(),
+        ] as const,
+      )
 
       await tab.reload()
       await tab.waitForFunction(() => 'soukChain' in window, undefined, { timeout: 15_000 })

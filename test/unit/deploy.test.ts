@@ -5,9 +5,13 @@ import { foundry } from 'viem/chains'
 import { mnemonicToAccount } from 'viem/accounts'
 import {
   ANVIL_MNEMONIC,
+  DEV_ARBITER_INDEX,
   DEV_TOKEN_MINT,
+  DeployRefusedError,
   anvilDevAddresses,
+  checkDeployment,
   deployContracts,
+  devArbiterMetadataCid,
   type Deployment,
 } from '../../scripts/deploy.ts'
 import { startAnvil, type Anvil } from '../../scripts/lib/processes.ts'
@@ -18,11 +22,14 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
   let anvil: Anvil
   let rpcUrl: string
   let deployment: Deployment
+  let token: `0x${string}`
 
   before(async () => {
     anvil = await startAnvil()
     rpcUrl = anvil.rpcUrl
     deployment = await deployContracts({ rpcUrl })
+    assert.ok(deployment.token, 'TestUSD is deployed on the local chain')
+    token = deployment.token
   })
 
   after(async () => {
@@ -35,7 +42,8 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
   it('returns the chain, both addresses and the deployment block', async () => {
     assert.equal(deployment.chainId, 31337)
     assert.match(deployment.market, /^0x[0-9a-fA-F]{40}$/)
-    assert.match(deployment.token, /^0x[0-9a-fA-F]{40}$/)
+    assert.match(token, /^0x[0-9a-fA-F]{40}$/)
+    assert.equal(deployment.treasury, anvilDevAddresses()[0], 'local treasury: anvil account 0')
     assert.ok(deployment.deployBlock >= 1)
     assert.ok(deployment.deployBlock <= Number(await client().getBlockNumber()))
     assert.ok(await client().getCode({ address: deployment.market }), 'market has code')
@@ -66,8 +74,8 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
           biddingEnd: now + 600,
           revealEnd: now + 1200,
           price: parseEther('0.5'),
-          token: deployment.token,
-          arbiter: anvilDevAddresses()[2]!,
+          token,
+          arbiter: deployment.arbiter!,
           arbiterFeeBps: 100,
           confirmWindow: 86_400,
           disputeWindow: 86_400,
@@ -82,14 +90,14 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
       args: [1n],
     })
     assert.equal(listing.seller, seller.address)
-    assert.equal(listing.token, deployment.token)
+    assert.equal(listing.token, token)
     assert.equal(listing.price, parseEther('0.5'))
     assert.notEqual(listing.token, zeroAddress)
   })
 
   it('mints 1,000,000 Test USD (6 decimals) to anvil accounts 0..9', async () => {
     const publicClient = client()
-    const read = { address: deployment.token, abi: testUsdAbi } as const
+    const read = { address: token, abi: testUsdAbi } as const
     assert.equal(await publicClient.readContract({ ...read, functionName: 'decimals' }), 6)
     assert.equal(await publicClient.readContract({ ...read, functionName: 'symbol' }), 'tUSD')
     for (const account of anvilDevAddresses()) {
@@ -98,5 +106,38 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
         DEV_TOKEN_MINT,
       )
     }
+  })
+
+  it('registers anvil account 9 as the default arbiter, with a readable record', async () => {
+    const arbiter = anvilDevAddresses()[DEV_ARBITER_INDEX]!
+    assert.equal(deployment.arbiter, arbiter)
+    const view = await client().readContract({
+      address: deployment.market,
+      abi: soukMarketAbi,
+      functionName: 'getArbiter',
+      args: [arbiter],
+    })
+    assert.equal(view.registered, true)
+    assert.equal(view.maxFeeBps, 1_000)
+    assert.equal(view.metadataCid, devArbiterMetadataCid())
+    assert.equal(view.disputes, 0)
+  })
+})
+
+describe('checkDeployment: development shortcuts stay on the local chain', () => {
+  const [account0, account1] = anvilDevAddresses()
+  const real = '0x1111111111111111111111111111111111111111'
+
+  it("refuses anvil's public keys as deployer on any chain but 31337", () => {
+    for (const chainId of [1, 1337, 8453, 11155111])
+      assert.throws(() => checkDeployment({ chainId, deployer: account0!, treasury: real }), DeployRefusedError)
+    assert.equal(checkDeployment({ chainId: 31337, deployer: account0! }), account0)
+  })
+
+  it('needs a treasury that is not an anvil account off the local chain', () => {
+    assert.throws(() => checkDeployment({ chainId: 8453, deployer: real }), /needs --treasury/)
+    assert.throws(() => checkDeployment({ chainId: 8453, deployer: real, treasury: account1! }), DeployRefusedError)
+    assert.throws(() => checkDeployment({ chainId: 8453, deployer: real, treasury: 'nope' }), /must be an address/)
+    assert.equal(checkDeployment({ chainId: 8453, deployer: real, treasury: real }), real)
   })
 })

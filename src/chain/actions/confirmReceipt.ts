@@ -1,6 +1,6 @@
 /**
- * The buyer confirms the item arrived: `vote(listingId, true)`. With the seller's shipping vote this releases the
- * price to the seller.
+ * The buyer confirms the item arrived: `confirm(listingId)` releases the price to the seller at once (no arbiter
+ * fee). Allowed while the escrow is open and before its deadline, also during a dispute (which it ends).
  */
 import type { Address, Hash, TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
@@ -24,8 +24,8 @@ export async function confirmReceipt(
   { listingId, account }: ConfirmReceiptParameters,
 ): Promise<ConfirmReceiptReturnType> {
   return await sendMarketTx(wagmi, {
-    functionName: 'vote',
-    args: [listingId, true],
+    functionName: 'confirm',
+    args: [listingId],
     ...(account ? { account } : {}),
   })
 }

@@ -1,6 +1,6 @@
 /**
- * `dispute(listingId)`: the buyer opens a dispute (before shipping or within the confirm window); the arbiter then
- * has the dispute window to decide.
+ * `dispute(listingId)`: the buyer or the seller opens a dispute (before shipping or within the confirm window); the
+ * arbiter then has the dispute window to decide. The arbiter has no say in an escrow until someone disputes.
  */
 import type { Address, Hash, TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'

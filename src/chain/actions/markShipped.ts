@@ -1,6 +1,6 @@
 /**
- * `markShipped(listingId)`: the seller shipped the item. Starts the buyer's confirm window and counts as the
- * seller's vote to release.
+ * `markShipped(listingId)`: the seller shipped the item. Starts the buyer's confirm window; when it ends without a
+ * confirmation, refund or dispute, the seller can `claimTimeout`.
  */
 import type { Address, Hash, TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'

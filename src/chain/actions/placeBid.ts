@@ -4,6 +4,11 @@
  * vault entry is then marked `sent` (with the hash), `confirmed`, or `failed` (with the readable error).
  *
  * ERC-20 listings are approved first (only if the allowance is short) and use `bidWithToken`.
+ *
+ * `contentHash` is the listing document the person was shown: the bid names its content version, so a document
+ * swapped by the seller (even in the same block) makes the bid fail (ContentChanged) instead of binding the
+ * bidder to something it never saw. Deposits must reach the reserve (DepositBelowReserve), and the seller and
+ * the arbiter cannot bid (SellerOrArbiterCannotBid): both are checked before a secret is written.
  */
 import type { Address, Hash, Hex, TransactionReceipt } from 'viem'
 import { computeCommitment, randomSalt } from '../commitment.ts'
@@ -11,11 +16,14 @@ import { configuredChain, type SoukWagmiConfig } from '../config.ts'
 import { ContractRevertError, toSoukChainError, type MarketTxErrorType, type VaultError } from '../errors.ts'
 import { marketOf, sendMarketTx, signerOf } from '../market.ts'
 import { getAuction } from '../reads/getAuction.ts'
+import { contentVersionOf } from '../reads/getListingContent.ts'
 import type { BidSecret, BidVault } from '../vault.ts'
 import { approveToken } from './approveToken.ts'
 
 export interface PlaceBidParameters {
   listingId: bigint
+  /** The content hash of the listing document shown to the person. */
+  contentHash: Hex
   /** The amount you are willing to pay (hidden until you reveal). */
   amount: bigint
   /** What you lock now, >= amount; bid more than you mean to hide your amount. Defaults to `amount`. */
@@ -53,6 +61,15 @@ export async function placeBid(wagmi: SoukWagmiConfig, p: PlaceBidParameters): P
   if (auction.listing.buyNow) throw new ContractRevertError('NotAnAuction', [])
   if (auction.phase === 'cancelled') throw new ContractRevertError('ListingClosed', [])
   if (auction.phase !== 'bidding') throw new ContractRevertError('BiddingClosed', [])
+  if (deposit < auction.listing.price) throw new ContractRevertError('DepositBelowReserve', [])
+  const { seller, arbiter } = auction.listing
+  if (bidder.toLowerCase() === seller.toLowerCase() || bidder.toLowerCase() === arbiter.toLowerCase())
+    throw new ContractRevertError('SellerOrArbiterCannotBid', [])
+  const version = await contentVersionOf(wagmi, {
+    listingId: p.listingId,
+    shown: p.contentHash,
+    onChainVersion: auction.listing.contentVersion,
+  })
 
   if (auction.token)
     await approveToken(wagmi, { token: auction.token, amount: deposit, account: bidder, spender: market.address })
@@ -84,8 +101,8 @@ export async function placeBid(wagmi: SoukWagmiConfig, p: PlaceBidParameters): P
     const { hash, receipt } = await sendMarketTx(
       wagmi,
       auction.token
-        ? { functionName: 'bidWithToken', args: [p.listingId, commitment, deposit], account: bidder }
-        : { functionName: 'bid', args: [p.listingId, commitment], value: deposit, account: bidder },
+        ? { functionName: 'bidWithToken', args: [p.listingId, commitment, deposit, version], account: bidder }
+        : { functionName: 'bid', args: [p.listingId, commitment, version], value: deposit, account: bidder },
       { onHash: async (txHash) => void (await p.vault.update(commitment, { status: 'sent', txHash })) },
     )
     const secret = await p.vault.update(commitment, { status: 'confirmed', txHash: hash })

@@ -16,8 +16,9 @@ import { getUserSales } from '../../../src/chain/reads/getUserSales.ts'
 import { getUserEscrows } from '../../../src/chain/reads/getUserEscrows.ts'
 import { watchAuction } from '../../../src/chain/reads/watchMarket.ts'
 import { computeCommitment } from '../../../src/chain/commitment.ts'
+import type { ContractRevertError } from '../../../src/chain/errors.ts'
 import { waitFor } from '../../helpers/wait.ts'
-import { advanceTime, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
+import { advanceTime, arbiterPerson, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
 
 // accounts: 1 seller, 2 and 3 bidders, 4 arbiter (other chain test files use 5..9)
 describe('chain: a sealed-bid auction from listing to escrow release', function () {
@@ -28,12 +29,13 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     const seller = await person(stack.config, 1)
     let alice = await person(stack.config, 2)
     let bob = await person(stack.config, 3)
-    const arbiter = await person(stack.config, 4)
+    const arbiter = await arbiterPerson(stack.config, 4)
 
     // list
     const start = await chainNow(seller.wagmi)
+    const shown = contentHash(`lamp ${start}`)
     const { listingId } = await createListing(seller.wagmi, {
-      contentHash: contentHash(`lamp ${start}`),
+      contentHash: shown,
       categoryId: 3,
       biddingEnd: start + 600,
       revealEnd: start + 1_200,
@@ -55,11 +57,17 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     let bobVault = await freshVault('bob')
     const aliceBid = await placeBid(alice.wagmi, {
       listingId,
+      contentHash: shown,
       amount: parseEther('2'),
       deposit: parseEther('3'),
       vault: aliceVault,
     })
-    const bobBid = await placeBid(bob.wagmi, { listingId, amount: parseEther('1.5'), vault: bobVault })
+    const bobBid = await placeBid(bob.wagmi, {
+      listingId,
+      contentHash: shown,
+      amount: parseEther('1.5'),
+      vault: bobVault,
+    })
     expect(aliceBid.secret.status).to.equal('confirmed')
     expect(aliceBid.secret.txHash).to.equal(aliceBid.hash)
     // the commitment is exactly what the contract computes
@@ -118,9 +126,15 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     expect(ended.phase).to.equal('ended')
     expect(ended.escrow?.statusName).to.equal('funded')
 
-    // the winner gets deposit - price back
-    const aliceRefund = await withdrawBid(alice.wagmi, { listingId, commitment: commitments.alice, vault: aliceVault })
-    expect(aliceRefund.refund).to.equal(parseEther('1.5'))
+    // the winner's deposit - price was credited at finalize: one withdraw collects it (no withdrawBid)
+    const aliceChange = await withdraw(alice.wagmi)
+    expect(aliceChange.amount).to.equal(parseEther('1.5'))
+    const settled = await withdrawBid(alice.wagmi, {
+      listingId,
+      commitment: commitments.alice,
+      vault: aliceVault,
+    }).catch((e: unknown) => e)
+    expect((settled as ContractRevertError).errorName).to.equal('UnknownBid')
 
     // escrow: shipped, confirmed, released; the seller withdraws the price
     await markShipped(seller.wagmi, { listingId })
@@ -137,8 +151,8 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     const bids = await getUserBids(alice.wagmi, { bidder: alice.address, vault: aliceVault })
     const mine = bids.find((b) => b.commitment === commitments.alice)!
     expect(mine.placed).to.equal(true)
-    expect(mine.withdrawn).to.equal(true)
-    expect(mine.secret?.status).to.equal('withdrawn')
+    expect(mine.withdrawn).to.equal(true) // BidWithdrawn at finalize
+    expect(mine.secret?.status).to.equal('revealed')
     expect(mine.auction?.phase).to.equal('ended')
     const sales = await getUserSales(seller.wagmi, { seller: seller.address })
     expect(sales.some((s) => s.listingId === listingId && s.categoryId === 3)).to.equal(true)
@@ -161,10 +175,11 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     const stack = await chainStack()
     const seller = await person(stack.config, 1)
     const carol = await person(stack.config, 3)
-    const arbiter = await person(stack.config, 4)
+    const arbiter = await arbiterPerson(stack.config, 4)
     const start = await chainNow(seller.wagmi)
+    const shown = contentHash(`token lamp ${start}`)
     const { listingId } = await createListing(seller.wagmi, {
-      contentHash: contentHash(`token lamp ${start}`),
+      contentHash: shown,
       biddingEnd: start + 600,
       revealEnd: start + 1_200,
       price: 10_000_000n,
@@ -174,7 +189,13 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     const auction = await getAuction(carol.wagmi, { listingId })
     expect(auction.token?.toLowerCase()).to.equal(stack.token.toLowerCase())
     const vault = await freshVault('carol')
-    const bid = await placeBid(carol.wagmi, { listingId, amount: 12_000_000n, deposit: 20_000_000n, vault })
+    const bid = await placeBid(carol.wagmi, {
+      listingId,
+      contentHash: shown,
+      amount: 12_000_000n,
+      deposit: 20_000_000n,
+      vault,
+    })
     expect(bid.secret.token?.toLowerCase()).to.equal(stack.token.toLowerCase())
     expect(bid.secret.status).to.equal('confirmed')
     const bids = await getUserBids(carol.wagmi, { bidder: carol.address, vault })

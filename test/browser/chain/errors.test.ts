@@ -1,9 +1,10 @@
 import { expect } from '@open-wc/testing'
-import { parseEther, type Address } from 'viem'
+import { parseEther, type Address, type Hex } from 'viem'
 import { createListing } from '../../../src/chain/actions/createListing.ts'
 import { cancelListing } from '../../../src/chain/actions/cancelListing.ts'
 import { placeBid } from '../../../src/chain/actions/placeBid.ts'
 import { revealBid } from '../../../src/chain/actions/revealBid.ts'
+import { updateListing } from '../../../src/chain/actions/updateListing.ts'
 import { createSoukWagmiConfig, type SoukWagmiConfig } from '../../../src/chain/config.ts'
 import { DEV_WALLET_ID } from '../../../src/chain/dev-wallet.ts'
 import {
@@ -28,7 +29,16 @@ import {
   type WalletState,
 } from '../../../src/chain/wallet.ts'
 import { waitFor } from '../../helpers/wait.ts'
-import { advanceTime, announceFakeWallet, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
+import {
+  advanceTime,
+  announceFakeWallet,
+  arbiterPerson,
+  chainNow,
+  chainStack,
+  contentHash,
+  freshVault,
+  person,
+} from './helpers.ts'
 
 // accounts: 8 seller, 9 bidder through the fake extension, 7 arbiter
 const ACCOUNT_9: Address = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720'
@@ -50,16 +60,17 @@ async function newAuction(
   seller: { wagmi: SoukWagmiConfig },
   arbiter: Address,
   windows = { bidding: 300, reveal: 300 },
-): Promise<bigint> {
+): Promise<{ listingId: bigint; shown: Hex }> {
   const start = await chainNow(seller.wagmi)
+  const shown = contentHash(`errors ${start} ${Math.random()}`)
   const { listingId } = await createListing(seller.wagmi, {
-    contentHash: contentHash(`errors ${start} ${Math.random()}`),
+    contentHash: shown,
     biddingEnd: start + windows.bidding,
     revealEnd: start + windows.bidding + windows.reveal,
-    price: parseEther('0.01'),
+    price: 1_000n,
     arbiter,
   })
-  return listingId
+  return { listingId, shown }
 }
 
 describe('chain: readable errors', function () {
@@ -68,8 +79,8 @@ describe('chain: readable errors', function () {
   it('finds an EIP-6963 wallet, says "wrong network", switches, follows the wallet and reports a rejection', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
-    const arbiter = await person(stack.config, 7)
-    const listingId = await newAuction(seller, arbiter.address)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await newAuction(seller, arbiter.address)
 
     const fake = announceFakeWallet({ rpcUrl: stack.rpcUrl, account: ACCOUNT_9, chainId: 1 })
     const wagmi = createSoukWagmiConfig(stack.config, { storage: null })
@@ -89,7 +100,10 @@ describe('chain: readable errors', function () {
 
     // wrong network: refused before any secret is written
     const vault = await freshVault('wrong-network')
-    const wrong = await caught(placeBid(wagmi, { listingId, amount: 1_000n, vault }), WrongNetworkError)
+    const wrong = await caught(
+      placeBid(wagmi, { listingId, contentHash: shown, amount: 1_000n, vault }),
+      WrongNetworkError,
+    )
     expect(wrong.shortMessage).to.equal('Wrong network: switch your wallet to Anvil (local) (it is on chain 1).')
     expect(wrong.expectedChainId).to.equal(31337)
     expect(await vault.list()).to.deep.equal([])
@@ -101,14 +115,17 @@ describe('chain: readable errors', function () {
 
     // a rejected transaction: readable, and the secret is kept, marked failed, never dropped
     fake.rejectNext = true
-    const rejected = await caught(placeBid(wagmi, { listingId, amount: 1_000n, vault }), UserRejectedError)
+    const rejected = await caught(
+      placeBid(wagmi, { listingId, contentHash: shown, amount: 1_000n, vault }),
+      UserRejectedError,
+    )
     expect(rejected.shortMessage).to.equal('You rejected the request in your wallet.')
     const [failed] = await vault.list()
     expect(failed?.status).to.equal('failed')
     expect(failed?.error).to.equal('You rejected the request in your wallet.')
 
     // next try goes through
-    const ok = await placeBid(wagmi, { listingId, amount: 1_000n, vault })
+    const ok = await placeBid(wagmi, { listingId, contentHash: shown, amount: 1_000n, vault })
     expect(ok.secret.status).to.equal('confirmed')
     expect((await vault.list()).map((e) => e.status).sort()).to.deep.equal(['confirmed', 'failed'])
 
@@ -126,10 +143,10 @@ describe('chain: readable errors', function () {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
     const bidder = await person(stack.config, 9)
-    const arbiter = await person(stack.config, 7)
-    const listingId = await newAuction(seller, arbiter.address)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await newAuction(seller, arbiter.address)
     const vault = await freshVault('late')
-    const bid = await placeBid(bidder.wagmi, { listingId, amount: 1_000n, vault })
+    const bid = await placeBid(bidder.wagmi, { listingId, contentHash: shown, amount: 1_000n, vault })
     const { timeline } = await getAuction(bidder.wagmi, { listingId })
     await advanceTime(stack.rpcUrl, timeline.revealEnd - (await chainNow(bidder.wagmi)) + 180)
 
@@ -154,8 +171,8 @@ describe('chain: readable errors', function () {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
     const other = await person(stack.config, 9)
-    const arbiter = await person(stack.config, 7)
-    const listingId = await newAuction(seller, arbiter.address)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId } = await newAuction(seller, arbiter.address)
     const notSeller = await caught(cancelListing(other.wagmi, { listingId }), ContractRevertError)
     expect(notSeller.errorName).to.equal('NotSeller')
     expect(notSeller.shortMessage).to.equal('Only the seller can do this. (NotSeller)')
@@ -172,17 +189,69 @@ describe('chain: readable errors', function () {
       ContractRevertError,
     )
     expect(arbiterIsSeller.errorName).to.equal('ArbiterIsSeller')
+    const unregistered = await caught(
+      createListing(seller.wagmi, {
+        contentHash: contentHash('unregistered arbiter'),
+        biddingEnd: (await chainNow(seller.wagmi)) + 300,
+        revealEnd: (await chainNow(seller.wagmi)) + 600,
+        price: 1n,
+        arbiter: '0x000000000000000000000000000000000000dEaD',
+      }),
+      ContractRevertError,
+    )
+    expect(unregistered.errorName).to.equal('ArbiterNotRegistered')
+    expect(unregistered.shortMessage).to.equal('This address is not a registered arbiter. (ArbiterNotRegistered)')
+  })
+
+  it('refuses a bid on a document the seller swapped, a deposit below the reserve and a bid by the arbiter', async () => {
+    const stack = await chainStack()
+    const seller = await person(stack.config, 8)
+    const bidder = await person(stack.config, 9)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await newAuction(seller, arbiter.address)
+    const vault = await freshVault('rules')
+    await updateListing(seller.wagmi, { listingId, contentHash: contentHash(`swapped ${listingId}`) })
+    const swapped = await caught(
+      placeBid(bidder.wagmi, { listingId, contentHash: shown, amount: 1_000n, vault }),
+      ContractRevertError,
+    )
+    expect(swapped.errorName).to.equal('ContentChanged')
+    // the contract refuses the same way when the swap lands first (version 0 is the old document)
+    const reverted = await caught(
+      sendMarketTx(bidder.wagmi, { functionName: 'bid', args: [listingId, contentHash('c'), 0], value: 1_000n }),
+      ContractRevertError,
+    )
+    expect(reverted.errorName).to.equal('ContentChanged')
+    const current = contentHash(`swapped ${listingId}`)
+    const dust = await caught(
+      placeBid(bidder.wagmi, { listingId, contentHash: current, amount: 10n, deposit: 999n, vault }),
+      ContractRevertError,
+    )
+    expect(dust.errorName).to.equal('DepositBelowReserve')
+    const byArbiter = await caught(
+      sendMarketTx(arbiter.wagmi, { functionName: 'bid', args: [listingId, contentHash('a'), 1], value: 1_000n }),
+      ContractRevertError,
+    )
+    expect(byArbiter.errorName).to.equal('SellerOrArbiterCannotBid')
+    expect(await vault.list()).to.deep.equal([]) // nothing written for refused bids
+    vault.close()
   })
 
   it('reports insufficient funds', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
     const bidder = await person(stack.config, 9)
-    const arbiter = await person(stack.config, 7)
-    const listingId = await newAuction(seller, arbiter.address)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await newAuction(seller, arbiter.address)
     const vault = await freshVault('poor')
     const poor = await caught(
-      placeBid(bidder.wagmi, { listingId, amount: parseEther('1'), deposit: parseEther('100000000'), vault }),
+      placeBid(bidder.wagmi, {
+        listingId,
+        contentHash: shown,
+        amount: parseEther('1'),
+        deposit: parseEther('100000000'),
+        vault,
+      }),
       InsufficientFundsError,
     )
     expect(poor.shortMessage).to.match(/^Not enough funds/)

@@ -1,12 +1,13 @@
 import { expect } from '@open-wc/testing'
-import { parseEther, type Address } from 'viem'
+import { parseEther, type Address, type Hex } from 'viem'
 import { buyListing } from '../../../src/chain/actions/buyListing.ts'
 import { claimTimeout } from '../../../src/chain/actions/claimTimeout.ts'
 import { createListing } from '../../../src/chain/actions/createListing.ts'
 import { dispute } from '../../../src/chain/actions/dispute.ts'
 import { markShipped } from '../../../src/chain/actions/markShipped.ts'
 import { resolveDispute } from '../../../src/chain/actions/resolveDispute.ts'
-import { vote } from '../../../src/chain/actions/vote.ts'
+import { refund } from '../../../src/chain/actions/refund.ts'
+import { confirmReceipt } from '../../../src/chain/actions/confirmReceipt.ts'
 import { withdraw } from '../../../src/chain/actions/withdraw.ts'
 import { cancelListing } from '../../../src/chain/actions/cancelListing.ts'
 import { updateListing } from '../../../src/chain/actions/updateListing.ts'
@@ -14,7 +15,8 @@ import type { SoukWagmiConfig } from '../../../src/chain/config.ts'
 import { ContractRevertError } from '../../../src/chain/errors.ts'
 import { getAuction } from '../../../src/chain/reads/getAuction.ts'
 import { getUserSales } from '../../../src/chain/reads/getUserSales.ts'
-import { advanceTime, chainNow, chainStack, contentHash, person } from './helpers.ts'
+import { getArbiter } from '../../../src/chain/reads/getArbiter.ts'
+import { advanceTime, arbiterPerson, chainNow, chainStack, contentHash, person } from './helpers.ts'
 
 // accounts: 5 seller, 6 buyer, 7 arbiter
 const HOUR = 3_600
@@ -23,10 +25,11 @@ async function forSale(
   seller: { wagmi: SoukWagmiConfig },
   arbiter: Address,
   extra: { token?: Address; price?: bigint } = {},
-): Promise<bigint> {
+): Promise<{ listingId: bigint; shown: Hex }> {
   const start = await chainNow(seller.wagmi)
+  const shown = contentHash(`buy now ${start} ${Math.random()}`)
   const { listingId } = await createListing(seller.wagmi, {
-    contentHash: contentHash(`buy now ${start} ${Math.random()}`),
+    contentHash: shown,
     buyNow: true,
     biddingEnd: start + 24 * HOUR,
     price: extra.price ?? parseEther('1'),
@@ -36,20 +39,24 @@ async function forSale(
     disputeWindow: 3 * HOUR,
     ...(extra.token ? { token: extra.token } : {}),
   })
-  return listingId
+  return { listingId, shown }
 }
 
 describe('chain: escrow paths', function () {
   this.timeout(120_000)
 
-  it('updates and cancels a listing before any bid', async () => {
+  it('updates and cancels a listing before any sale; a purchase of the old document is refused', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 5)
-    const arbiter = await person(stack.config, 7)
-    const listingId = await forSale(seller, arbiter.address)
+    const buyer = await person(stack.config, 6)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await forSale(seller, arbiter.address)
     await updateListing(seller.wagmi, { listingId, contentHash: contentHash('v2') })
     const sale = (await getUserSales(seller.wagmi, { seller: seller.address })).find((s) => s.listingId === listingId)
     expect(sale?.contentHash).to.equal(contentHash('v2'))
+    expect((await getAuction(buyer.wagmi, { listingId })).listing.contentVersion).to.equal(1)
+    const stale = await buyListing(buyer.wagmi, { listingId, contentHash: shown }).catch((e: unknown) => e)
+    expect((stale as ContractRevertError).errorName).to.equal('ContentChanged')
     await cancelListing(seller.wagmi, { listingId })
     expect((await getAuction(seller.wagmi, { listingId })).phase).to.equal('cancelled')
   })
@@ -58,17 +65,25 @@ describe('chain: escrow paths', function () {
     const stack = await chainStack()
     const seller = await person(stack.config, 5)
     const buyer = await person(stack.config, 6)
-    const arbiter = await person(stack.config, 7)
-    const listingId = await forSale(seller, arbiter.address)
-    await buyListing(buyer.wagmi, { listingId })
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await forSale(seller, arbiter.address)
+    await buyListing(buyer.wagmi, { listingId, contentHash: shown })
     expect((await getAuction(buyer.wagmi, { listingId })).phase).to.equal('sold')
     await markShipped(seller.wagmi, { listingId })
+    // the arbiter has no say until someone disputes
+    const early = await resolveDispute(arbiter.wagmi, { listingId, toBuyer: 0n }).catch((e: unknown) => e)
+    expect((early as ContractRevertError).errorName).to.equal('WrongEscrowStatus')
+    const recordBefore = await getArbiter(buyer.wagmi, { arbiter: arbiter.address })
     await dispute(buyer.wagmi, { listingId })
     const disputed = await getAuction(buyer.wagmi, { listingId })
     expect(disputed.escrow?.statusName).to.equal('disputed')
     // fee 5% of 1 ETH = 0.05; of the remaining 0.95, 0.45 back to the buyer
     await resolveDispute(arbiter.wagmi, { listingId, toBuyer: parseEther('0.45') })
     expect((await getAuction(buyer.wagmi, { listingId })).escrow?.statusName).to.equal('split')
+    const record = await getArbiter(buyer.wagmi, { arbiter: arbiter.address })
+    expect(record.registered).to.equal(true)
+    expect(record.disputes).to.equal(recordBefore.disputes + 1)
+    expect(record.decidedSplit).to.equal(recordBefore.decidedSplit + 1)
     expect((await withdraw(buyer.wagmi)).amount >= parseEther('0.45')).to.equal(true)
     expect((await withdraw(seller.wagmi)).amount >= parseEther('0.5')).to.equal(true)
     expect((await withdraw(arbiter.wagmi)).amount >= parseEther('0.05')).to.equal(true)
@@ -76,38 +91,43 @@ describe('chain: escrow paths', function () {
     expect((nothing as ContractRevertError).errorName).to.equal('NothingToWithdraw')
   })
 
-  it('seller claims after the confirm window; an unanswered dispute refunds the buyer; 2 of 3 refund', async () => {
+  it('seller claims after the confirm window; an unanswered dispute refunds the buyer; the seller refunds', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 5)
     const buyer = await person(stack.config, 6)
-    const arbiter = await person(stack.config, 7)
+    const arbiter = await arbiterPerson(stack.config, 7)
 
     // the buyer neither confirms nor disputes
-    const shipped = await forSale(seller, arbiter.address)
-    await buyListing(buyer.wagmi, { listingId: shipped })
+    const { listingId: shipped, shown: shippedDoc } = await forSale(seller, arbiter.address)
+    await buyListing(buyer.wagmi, { listingId: shipped, contentHash: shippedDoc })
     await markShipped(seller.wagmi, { listingId: shipped })
     const early = await claimTimeout(seller.wagmi, { listingId: shipped }).catch((e: unknown) => e)
     expect((early as ContractRevertError).errorName).to.equal('TimeoutNotReached')
     await advanceTime(stack.rpcUrl, 2 * HOUR)
+    // from the deadline on only the claim remains: a late confirmation (or refund) is refused
+    const late = await confirmReceipt(buyer.wagmi, { listingId: shipped }).catch((e: unknown) => e)
+    expect((late as ContractRevertError).errorName).to.equal('ConfirmWindowClosed')
     await claimTimeout(seller.wagmi, { listingId: shipped })
     expect((await getAuction(seller.wagmi, { listingId: shipped })).escrow?.statusName).to.equal('released')
 
     // the arbiter never answers a dispute
-    const silent = await forSale(seller, arbiter.address)
-    await buyListing(buyer.wagmi, { listingId: silent })
+    const { listingId: silent, shown: silentDoc } = await forSale(seller, arbiter.address)
+    await buyListing(buyer.wagmi, { listingId: silent, contentHash: silentDoc })
     await dispute(buyer.wagmi, { listingId: silent })
     await advanceTime(stack.rpcUrl, 3 * HOUR)
     await claimTimeout(buyer.wagmi, { listingId: silent })
     expect((await getAuction(buyer.wagmi, { listingId: silent })).escrow?.statusName).to.equal('refunded')
 
-    // buyer and arbiter vote to refund, in a token listing (approve first)
-    const tokenSale = await forSale(seller, arbiter.address, { token: stack.token, price: 5_000_000n })
-    await buyListing(buyer.wagmi, { listingId: tokenSale })
-    await vote(buyer.wagmi, { listingId: tokenSale, release: false })
-    await vote(arbiter.wagmi, { listingId: tokenSale, release: false })
+    // the seller refunds a token sale on its own (approve first), no arbiter fee
+    const { listingId: tokenSale, shown: tokenDoc } = await forSale(seller, arbiter.address, {
+      token: stack.token,
+      price: 5_000_000n,
+    })
+    await buyListing(buyer.wagmi, { listingId: tokenSale, contentHash: tokenDoc })
+    await refund(seller.wagmi, { listingId: tokenSale })
     expect((await getAuction(buyer.wagmi, { listingId: tokenSale })).escrow?.statusName).to.equal('refunded')
     const back = await withdraw(buyer.wagmi, { token: stack.token })
-    expect(back.amount >= 5_000_000n - 250_000n).to.equal(true)
+    expect(back.amount >= 5_000_000n).to.equal(true)
     await withdraw(seller.wagmi).catch(() => undefined)
   })
 })

@@ -6,6 +6,7 @@
 import { deleteDB } from 'idb'
 import { keccak256, numberToHex, stringToHex, type Address, type Hex } from 'viem'
 import type { SoukConfig } from '../../../src/core/config.ts'
+import { registerArbiter } from '../../../src/chain/actions/registerArbiter.ts'
 import { createSoukWagmiConfig, type SoukWagmiConfig } from '../../../src/chain/config.ts'
 import { DEV_WALLET_ID } from '../../../src/chain/dev-wallet.ts'
 import { getChainTime } from '../../../src/chain/market.ts'
@@ -24,7 +25,7 @@ export interface ChainTestStack {
 export async function chainStack(): Promise<ChainTestStack> {
   const stack = await getStack()
   const { config, deployment } = stack
-  if (!deployment) throw new Error('the test stack has no contracts deployed')
+  if (!deployment?.token) throw new Error('the test stack has no contracts (or no TestUSD) deployed')
   return { config, market: deployment.market, token: deployment.token, rpcUrl: config.chain.rpcUrls[0]! }
 }
 
@@ -57,6 +58,16 @@ export async function person(config: SoukConfig, index: number): Promise<{ wagmi
   const address = await selectDevAccount(wagmi, index)
   if (state.address !== address) throw new Error(`dev wallet did not start on account ${index}`)
   return { wagmi, address }
+}
+
+/** A person registered on chain as an arbiter (largest fee 10%), so that listings may name it. */
+export async function arbiterPerson(
+  config: SoukConfig,
+  index: number,
+): Promise<{ wagmi: SoukWagmiConfig; address: Address }> {
+  const p = await person(config, index)
+  await registerArbiter(p.wagmi, { maxFeeBps: 1_000, metadataCid: `bafkreitestarbiter${index}` })
+  return p
 }
 
 /** A vault in a brand-new profile (its own IndexedDB database). */

@@ -6,7 +6,7 @@ import { revealBid } from '../../../src/chain/actions/revealBid.ts'
 import { RevealReminders, type ReminderDetail, type ReminderEvent } from '../../../src/chain/reminders.ts'
 import { trackRevealReminders } from '../../../src/chain/reads/trackRevealReminders.ts'
 import { waitFor } from '../../helpers/wait.ts'
-import { advanceTime, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
+import { advanceTime, arbiterPerson, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
 
 function record(reminders: RevealReminders): ReminderDetail[] {
   const seen: ReminderDetail[] = []
@@ -61,17 +61,18 @@ describe('chain: reveal reminders', function () {
     const stack = await chainStack()
     const seller = await person(stack.config, 5)
     const bidder = await person(stack.config, 6)
-    const arbiter = await person(stack.config, 7)
+    const arbiter = await arbiterPerson(stack.config, 7)
     const start = await chainNow(seller.wagmi)
+    const shown = contentHash(`reminders ${start}`)
     const { listingId } = await createListing(seller.wagmi, {
-      contentHash: contentHash(`reminders ${start}`),
+      contentHash: shown,
       biddingEnd: start + 120,
       revealEnd: start + 120 + 3 * 3_600,
       price: parseEther('0.01'),
       arbiter: arbiter.address,
     })
     const vault = await freshVault('reminders')
-    const bid = await placeBid(bidder.wagmi, { listingId, amount: 10n, vault })
+    const bid = await placeBid(bidder.wagmi, { listingId, contentHash: shown, amount: parseEther('0.01'), vault })
     const reminders = new RevealReminders()
     const seen = record(reminders)
     const tracker = trackRevealReminders(bidder.wagmi, { vault, reminders })

@@ -7,7 +7,7 @@ import { computeCommitment, randomSalt } from '../../../src/chain/commitment.ts'
 import { VaultError } from '../../../src/chain/errors.ts'
 import { getAuction } from '../../../src/chain/reads/getAuction.ts'
 import { BidVault, type BidSecret } from '../../../src/chain/vault.ts'
-import { advanceTime, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
+import { advanceTime, arbiterPerson, chainNow, chainStack, contentHash, freshVault, person } from './helpers.ts'
 
 const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const BIDDER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -36,10 +36,11 @@ describe('chain: bid vault', function () {
     const stack = await chainStack()
     const seller = await person(stack.config, 5)
     const dana = await person(stack.config, 6)
-    const arbiter = await person(stack.config, 7)
+    const arbiter = await arbiterPerson(stack.config, 7)
     const start = await chainNow(seller.wagmi)
+    const shown = contentHash(`export ${start}`)
     const { listingId } = await createListing(seller.wagmi, {
-      contentHash: contentHash(`export ${start}`),
+      contentHash: shown,
       biddingEnd: start + 300,
       revealEnd: start + 900,
       price: parseEther('0.01'),
@@ -48,6 +49,7 @@ describe('chain: bid vault', function () {
     const laptop = await freshVault('laptop')
     const bid = await placeBid(dana.wagmi, {
       listingId,
+      contentHash: shown,
       amount: parseEther('0.5'),
       deposit: parseEther('1'),
       vault: laptop,

@@ -24,9 +24,10 @@ const api = {
     vault = await BidVault.open()
     return await selectDevAccount(wagmi, accountIndex)
   },
-  async bid(listingId: string, amount: string, deposit: string): Promise<string> {
+  async bid(listingId: string, contentHash: `0x${string}`, amount: string, deposit: string): Promise<string> {
     const { commitment } = await placeBid(wagmi!, {
       listingId: BigInt(listingId),
+      contentHash,
       amount: BigInt(amount),
       deposit: BigInt(deposit),
       vault: vault!,
