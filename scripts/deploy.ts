@@ -12,7 +12,16 @@ import { parseArgs } from 'node:util'
 import { CID } from 'multiformats/cid'
 import * as json from 'multiformats/codecs/json'
 import { identity } from 'multiformats/hashes/identity'
-import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Abi, type Hex } from 'viem'
+import {
+  BaseError,
+  createPublicClient,
+  createWalletClient,
+  getAddress,
+  http,
+  isAddress,
+  type Abi,
+  type Hex,
+} from 'viem'
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { contractsOutDir, ensureContractsBuilt } from './forge.ts'
 
@@ -52,7 +61,7 @@ export interface Deployment {
   deployBlock: number
 }
 
-export class DeployRefusedError extends Error {
+export class DeployRefusedError extends BaseError {
   override name = 'DeployRefusedError'
 }
 
@@ -193,7 +202,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     })
     process.stdout.write(`${JSON.stringify(deployment)}\n`)
   } catch (error) {
-    process.stderr.write(`deploy failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    const reason =
+      error instanceof BaseError ? error.shortMessage : error instanceof Error ? error.message : String(error)
+    process.stderr.write(`deploy failed: ${reason}\n`)
     process.exit(1)
   }
 }

@@ -74,7 +74,11 @@ contract RulesTest is SoukFixture {
         address lookalike = address(uint160(0xBEEF00) | uint160(uint8(uint160(arbiter))));
         vm.deal(lookalike, 10 ether);
         _bid(id, lookalike, 2 ether, 2 ether);
-        assertEq(market.getBid(id, lookalike, _commit(id, lookalike, 2 ether, _salt(lookalike, 2 ether))).deposit, 2 ether, "placed");
+        assertEq(
+            market.getBid(id, lookalike, _commit(id, lookalike, 2 ether, _salt(lookalike, 2 ether))).deposit,
+            2 ether,
+            "placed"
+        );
     }
 
     function test_rule2_theArbiterMayNotBidOnAListingItArbitrates() public {
@@ -304,7 +308,9 @@ contract RulesTest is SoukFixture {
     function test_rule7_versionsDoNotWrap() public {
         uint256 id = _listAuction();
         vm.startPrank(seller);
-        for (uint256 i; i < 255; i++) market.updateContentHash(id, bytes32(i));
+        for (uint256 i; i < 255; i++) {
+            market.updateContentHash(id, bytes32(i));
+        }
         vm.expectRevert(ISoukMarket.TooManyUpdates.selector);
         market.updateContentHash(id, bytes32(uint256(255)));
         vm.stopPrank();
@@ -350,7 +356,7 @@ contract RulesTest is SoukFixture {
     function test_rule9_listingDeadlinesBeyondUint32AreRefused() public {
         ISoukMarket.ListingTerms memory t = _terms();
         bytes memory data = abi.encodeCall(market.list, (t));
-        // biddingEnd is the 4th word of the terms (after the tuple's own offset-free layout: 1 selector + 3 words)
+        // the terms are a static tuple encoded in place: biddingEnd is its 4th word, after the 4-byte selector
         assembly {
             mstore(add(data, add(36, mul(3, 32))), 0x100000000)
         }

@@ -17,6 +17,14 @@ describe('parseConfig', () => {
     assert.equal(config.contracts.deployBlock, 1)
   })
 
+  it('reads recommendedArbiters, and keeps older configs without it valid', () => {
+    assert.deepEqual(parseConfig(structuredClone(good)).recommendedArbiters, [])
+    const arbiter = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720'
+    assert.deepEqual(parseConfig({ ...structuredClone(good), recommendedArbiters: [arbiter] }).recommendedArbiters, [
+      arbiter,
+    ])
+  })
+
   it('never enables the dev wallet on another chain', () => {
     const config = parseConfig({ ...structuredClone(good), chain: { ...good.chain, id: 8453 } })
     assert.equal(config.devWallet, false)
@@ -27,6 +35,8 @@ describe('parseConfig', () => {
     ['contracts', { market: '0x1234' }, 'contracts.market must be an address'],
     ['relays', ['/ip4/1.2.3.4/tcp/1/ws'], 'relays must be a list of multiaddrs'],
     ['devWallet', 'yes', 'devWallet must be true or false'],
+    ['recommendedArbiters', ['0x12'], 'recommendedArbiters must be a list of addresses'],
+    ['recommendedArbiters', '0x5FbDB2315678afecb367f032d93F642f64180aa3', 'recommendedArbiters must be a list'],
   ] as const) {
     it(`rejects a bad ${field} with a message naming it`, () => {
       assert.throws(
