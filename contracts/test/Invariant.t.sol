@@ -65,6 +65,11 @@ contract MarketHandler is TestBase {
     {
         address seller = _actor(sellerSeed);
         address arbiter = _actor(arbiterSeed);
+        // Mostly a registered arbiter other than the seller (actors 1-4 are registered); 1 in 8 left as drawn,
+        // so the refusals (ArbiterIsSeller, ArbiterNotRegistered) happen too.
+        if (arbiterSeed % 8 != 0 && (arbiter == seller || arbiter == actors[4])) {
+            arbiter = actors[(sellerSeed % actors.length + 1) % 4];
+        }
         ISoukMarket.ListingTerms memory t;
         t.contentHash = keccak256(abi.encode(listingCount));
         t.buyNow = buyNow && price % 4 == 0;
@@ -94,13 +99,18 @@ contract MarketHandler is TestBase {
                 break;
             }
         }
-        address bidder = _actor(bidderSeed);
         ISoukMarket.ListingView memory l = market.getListing(id);
+        address bidder = _actor(bidderSeed);
+        // Mostly someone who may bid; 1 in 8 as drawn (the seller or the arbiter must be refused).
+        for (uint256 k = 1; k < actors.length && bidderSeed % 8 != 0; k++) {
+            if (bidder != l.seller && bidder != l.arbiter) break;
+            bidder = _actor(bidderSeed % actors.length + k);
+        }
         amount = bound(amount, 0, l.token == address(0) ? 80 ether : 2_000e6);
         uint256 deposit = amount + bound(extra, 0, l.token == address(0) ? 5 ether : 100e6);
         if (deposit == 0) deposit = 1;
-        // Mostly a deposit the reserve allows; sometimes the reserve itself (the smallest allowed).
-        if (deposit < l.price && extra % 3 == 0) deposit = l.price;
+        // Mostly a deposit the reserve allows (often exactly the reserve, the smallest allowed); 1 in 4 as drawn.
+        if (deposit < l.price && extra % 4 != 0) deposit = l.price;
         bytes32 c = market.commitmentFor(id, bidder, amount, salt);
         uint8 version = l.contentVersion;
         if (extra % 11 == 0 && version > 0) version--; // a stale document: ContentChanged
