@@ -7,7 +7,7 @@ import {ISoukMarket} from "./ISoukMarket.sol";
 
 /// @title SoukStorage
 /// @notice Storage layout, constants and money-moving helpers shared by the auction and escrow halves of
-///         the Souk market. Every struct is packed on purpose; the hot paths (bid, reveal, vote) each touch
+///         the Souk market. Every struct is packed on purpose; the hot paths (bid, reveal) each touch
 ///         the fewest slots possible, see docs/contracts.md for the gas reasoning.
 abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     /// @notice Largest bid amount, deposit or price: amounts are stored as uint88 (3.09e26 units).

@@ -16,7 +16,7 @@ export interface FinalizeAuctionParameters {
 export interface FinalizeAuctionReturnType {
   hash: Hash
   receipt: TransactionReceipt
-  /** undefined: no sale (nothing reached the reserve, or the winner was disqualified). */
+  /** undefined: no sale (no revealed amount reached the reserve). */
   buyer: Address | undefined
   /** What the winner pays (second price or reserve); 0 without a sale. */
   price: bigint

@@ -1,7 +1,8 @@
 /**
  * `withdrawBid(listingId, commitment, to)`: takes a bid's deposit back once it can no longer win (outbid, or
- * after finalize; the winner gets deposit - price, an unrevealed bid loses a 1% penalty). Marks the vault
- * entry `withdrawn` when a vault is given.
+ * after finalize; an unrevealed bid loses a 1% penalty to the treasury). The winning bid is settled by finalize
+ * itself (its deposit - price is credited: collect it with `withdraw`; here it fails with UnknownBid). Marks the
+ * vault entry `withdrawn` when a vault is given.
  */
 import { parseEventLogs, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
