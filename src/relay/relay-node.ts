@@ -244,8 +244,9 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
       return TopicValidatorResult.Reject
     }
     // pass on only announcements of relays verified here, so browsers never learn unchecked ones from us;
-    // an unknown announcer is checked (the pool hands it to the verifier) and re-announces every 30 s
+    // an unknown announcer is checked first (a real relay re-announces every 30 s and on every change)
     const trusted = relayPool.verifiedRecords().some((r) => r.peerId === announced.self.peerId)
+    if (!trusted) verifier.submit(announced.self, announced.self.peerId)
     return trusted ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
   })
   await relayPool.start()

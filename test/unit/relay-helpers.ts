@@ -17,9 +17,14 @@ export async function tempDir(prefix = 'souk-relay-test-'): Promise<{ path: stri
 export async function client(relays: string[], opts: { reservation?: boolean } = {}): Promise<SoukNode> {
   const node = await createSoukNode({ relays, storage: 'memory', webrtc: false, backoff: { minMs: 200, maxMs: 2_000 } })
   if (opts.reservation !== false) {
-    await waitFor('the client to hold a relay reservation', () => node.status.snapshot.reservations > 0, {
-      timeout: 15_000,
-    })
+    try {
+      await waitFor('the client to hold a relay reservation', () => node.status.snapshot.reservations > 0, {
+        timeout: 15_000,
+      })
+    } catch (err) {
+      await node.stop() // a node left running would keep the test process alive
+      throw err
+    }
   }
   return node
 }
