@@ -5,7 +5,7 @@
  * or one small network cannot take the reservations honest browsers need.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import type { CircuitRelayService, RelayReservation } from '@libp2p/circuit-relay-v2'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Metrics } from './metrics.ts'
 
@@ -35,6 +35,7 @@ export class ReservationGuard {
   #libp2p?: Libp2p<{ relay: CircuitRelayService }>
   readonly #refused: (labels: { reason: string }) => void
   readonly #freed: () => void
+  readonly #where = new WeakMap<RelayReservation, { ip: string; subnet: string } | undefined>()
 
   constructor(limits: ReservationLimits, metrics: Metrics) {
     this.#limits = limits
@@ -73,10 +74,10 @@ export class ReservationGuard {
     let sameSubnet = 0
     for (const [holder, r] of libp2p.services.relay.reservations) {
       if (holder.equals(peer)) return false // a refresh of its own reservation
-      const other = ipOf(r.addr)
-      if (other === undefined) continue
-      if (other === ip) sameIp++
-      if (subnetOf(other) === subnet) sameSubnet++
+      const where = this.#whereOf(r)
+      if (where === undefined) continue
+      if (where.ip === ip) sameIp++
+      if (where.subnet === subnet) sameSubnet++
     }
     if (sameIp >= this.#limits.reservationsPerIp) {
       this.#refused({ reason: 'per_ip' })
@@ -87,6 +88,17 @@ export class ReservationGuard {
       return true
     }
     return false
+  }
+
+  /** Address and subnet of a reservation, parsed once (this runs for every reservation request). */
+  #whereOf(r: RelayReservation): { ip: string; subnet: string } | undefined {
+    let where = this.#where.get(r)
+    if (where === undefined && !this.#where.has(r)) {
+      const ip = ipOf(r.addr)
+      where = ip === undefined ? undefined : { ip, subnet: subnetOf(ip) }
+      this.#where.set(r, where)
+    }
+    return where
   }
 
   readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
