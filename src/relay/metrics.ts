@@ -24,6 +24,7 @@ function labelKey(labels: Labels = {}): string {
 interface CounterSeries {
   help: string
   metric?: Counter
+  labelNames?: string[]
   /** Totals by label set, so `value()` stays synchronous (prom-client reads are async). */
   values: Map<string, number>
 }
@@ -42,18 +43,27 @@ export class Metrics {
     let s = this.#counters.get(name)
     if (!s) {
       s = { help, values: new Map() }
-      if (labelNames) s.metric = new Counter({ name, help, labelNames, registers: [this.registry] })
+      if (labelNames) {
+        s.metric = new Counter({ name, help, labelNames, registers: [this.registry] })
+        s.labelNames = labelNames
+      }
       this.#counters.set(name, s)
     }
     const series = s
     return (labels, by = 1) => {
-      series.metric ??= new Counter({
-        name,
-        help: series.help,
-        labelNames: Object.keys(labels ?? {}),
-        registers: [this.registry],
-      })
-      if (labels && Object.keys(labels).length > 0) series.metric.inc(labels, by)
+      if (!series.metric) {
+        series.labelNames = Object.keys(labels ?? {})
+        series.metric = new Counter({
+          name,
+          help: series.help,
+          labelNames: series.labelNames,
+          registers: [this.registry],
+        })
+      }
+      // a call with other label names than the series has must not throw inside a peer's handler: the
+      // series keeps its own label names (missing ones empty, unknown ones dropped)
+      const names = series.labelNames ?? []
+      if (names.length > 0) series.metric.inc(Object.fromEntries(names.map((n) => [n, labels?.[n] ?? ''])), by)
       else series.metric.inc(by)
       const k = labelKey(labels)
       series.values.set(k, (series.values.get(k) ?? 0) + by)
