@@ -149,6 +149,13 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
             (topic) => carried(topic),
           ),
           metricsTopicStrToLabel: new Map(),
+          scoreParams: {
+            // browsers behind one carrier NAT share an address: gossipsub's default penalty from the 11th peer
+            // of one IP on would stop the relay gossiping to all of them (the per-address caps bound sybils).
+            // In development every peer is 127.0.0.1, which is exempt.
+            IPColocationFactorThreshold: Math.max(10, config.reservationsPerSubnet),
+            ...(config.allowPrivateAddrs ? { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } : {}),
+          },
         }),
       },
     },
