@@ -103,6 +103,9 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     blockstore,
     datastore,
     http: { delegatedRouters: [], recursiveGateways: [] },
+    // a want or block sent to a peer that vanished (a sybil wave) must not hold a send slot for 10 s while
+    // honest browsers wait for their blocks behind it
+    bitswap: { messageSendTimeout: 3_000, messageSendConcurrency: 256 },
     libp2p: {
       addresses: {
         listen: [`/${ip}/${config.host}/tcp/${config.port}/ws`],
