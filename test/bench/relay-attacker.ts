@@ -26,6 +26,7 @@ import { createSoukNode } from '../../src/p2p/node.ts'
 import { MediaStore } from '../../src/p2p/media.ts'
 import { requestPin } from '../../src/p2p/pin-protocol.ts'
 import { PIN_PROTOCOL, RELAY_LIST_PROTOCOL, RELAYS_TOPIC } from '../../src/p2p/protocols.ts'
+import { lpFrame, unsignedGossipRpc, varint } from '../unit/relay-helpers.ts'
 
 const relayAddr = multiaddr(process.env.RELAY_ADDR!)
 const relayId = peerIdFromString(process.env.RELAY_PEER_ID!)
@@ -68,19 +69,6 @@ async function lightNode(
 }
 
 const enc = new TextEncoder()
-function varint(n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return out
-}
-const field = (tag: number, bytes: Uint8Array): number[] => [tag, ...varint(bytes.byteLength), ...bytes]
-const frame = (bytes: number[]): Uint8Array => Uint8Array.from([...varint(bytes.length), ...bytes])
-const unsignedRpc = (topic: string, data: string): Uint8Array =>
-  frame(field(0x12, Uint8Array.from([...field(0x12, enc.encode(data)), ...field(0x22, enc.encode(topic))])))
 
 const loops: Promise<void>[] = []
 
@@ -148,10 +136,10 @@ loops.push(
   every(1_000, async () => {
     const stream = await flooder.dialProtocol(relayId, '/meshsub/1.1.0', { signal: AbortSignal.timeout(5_000) })
     for (let i = 0; i < 50; i++) {
-      stream.send(unsignedRpc(RELAYS_TOPIC, `{"peerId":"forged ${i}"}`))
-      stream.send(unsignedRpc(`/junk/${i}`, 'x'.repeat(512)))
+      stream.send(unsignedGossipRpc(RELAYS_TOPIC, `{"peerId":"forged ${i}"}`))
+      stream.send(unsignedGossipRpc(`/junk/${i}`, 'x'.repeat(512)))
     }
-    stream.send(frame([0xff, 0xff, 0xff]))
+    stream.send(lpFrame([0xff, 0xff, 0xff]))
     stream.send(Uint8Array.from(varint(4 * 1024 * 1024)))
     stream.send(new Uint8Array(32 * 1024))
     count('gossip_rpcs', 103)
@@ -169,7 +157,7 @@ loops.push(
     )
     streams.forEach((r, i) => {
       if (r.status !== 'fulfilled') return
-      if (i === 0) r.value.send(frame([...enc.encode('{"cids":["nope"]}')]))
+      if (i === 0) r.value.send(lpFrame([...enc.encode('{"cids":["nope"]}')]))
       if (i === 1) r.value.send(Uint8Array.from([...varint(10_000_000), ...new Uint8Array(8_192)]))
       // 2 and 3 say nothing
     })

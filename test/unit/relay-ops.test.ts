@@ -19,28 +19,9 @@ import { ROOT, startRelay, killChildrenOnExit, type Relay } from '../../scripts/
 import { parseRelayConfig, RelayConfigError } from '../../src/relay/config.ts'
 import { RELAYS_TOPIC } from '../../src/p2p/protocols.ts'
 import { waitFor, within } from '../helpers/wait.ts'
-import { metric, tempDir } from './relay-helpers.ts'
+import { lpFrame, metric, tempDir, unsignedGossipRpc, varint } from './relay-helpers.ts'
 
 killChildrenOnExit()
-
-const enc = new TextEncoder()
-
-function varint(n: number): number[] {
-  const out: number[] = []
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80)
-    n = Math.floor(n / 128)
-  }
-  out.push(n)
-  return out
-}
-const field = (tag: number, bytes: Uint8Array): number[] => [tag, ...varint(bytes.byteLength), ...bytes]
-const frame = (bytes: number[]): Uint8Array => Uint8Array.from([...varint(bytes.length), ...bytes])
-/** A gossipsub RPC carrying one message with no from, seqno or signature. */
-function unsignedRpc(topic: string, data: string): Uint8Array {
-  const message = [...field(0x12, enc.encode(data)), ...field(0x22, enc.encode(topic))]
-  return frame(field(0x12, Uint8Array.from(message)))
-}
 
 describe('relay operations', { concurrency: true }, () => {
   const cleanup: (() => Promise<unknown>)[] = []
@@ -94,9 +75,9 @@ describe('relay operations', { concurrency: true }, () => {
     cleanup.push(async () => await attacker.stop())
     await attacker.dial(multiaddr(relay.wsAddr))
     const stream = await attacker.dialProtocol(peerIdFromString(relay.peerId), '/meshsub/1.1.0')
-    stream.send(unsignedRpc(RELAYS_TOPIC, '{"peerId":"unsigned"}'))
-    stream.send(unsignedRpc('/not/a/souk/topic', 'hello'))
-    stream.send(frame([0xff, 0xff, 0xff, 0xff]))
+    stream.send(unsignedGossipRpc(RELAYS_TOPIC, '{"peerId":"unsigned"}'))
+    stream.send(unsignedGossipRpc('/not/a/souk/topic', 'hello'))
+    stream.send(lpFrame([0xff, 0xff, 0xff, 0xff]))
     // then an RPC over the 1 MiB cap, which ends the stream
     stream.send(Uint8Array.from(varint(4 * 1024 * 1024)))
     stream.send(new Uint8Array(64 * 1024))
