@@ -208,13 +208,22 @@ export interface StartRelayOptions {
   env?: NodeJS.ProcessEnv
   echo?: boolean
   name?: string
+  /** Dial and trust relays on loopback/private addresses (default true: the dev stack is on 127.0.0.1). */
+  privateAddrs?: boolean
+  /** Extra `node` flags before the script, e.g. `--import` of a test fixture. */
+  nodeArgs?: string[]
 }
 
 /** Starts `src/relay/main.ts` as a child process and waits for its ready line. */
 export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
-  const args = [join(ROOT, 'src', 'relay', 'main.ts'), '--data-dir', opts.dataDir, '--host', '127.0.0.1']
+  const args = [...(opts.nodeArgs ?? []), join(ROOT, 'src', 'relay', 'main.ts'), '--data-dir', opts.dataDir]
+  args.push('--host', '127.0.0.1')
   args.push('--port', String(opts.port ?? 0), '--http-port', String(opts.httpPort ?? 0))
   for (const b of opts.bootstrap ?? []) args.push('--bootstrap', b)
+  // every dev/test relay and client is on loopback: allow private addresses, lift the per-address caps
+  // (tests of those caps pass their own values in extraArgs, which come later and win)
+  if (opts.privateAddrs !== false) args.push('--allow-private-addrs')
+  args.push('--reservations-per-ip', '4096', '--reservations-per-subnet', '4096')
   args.push(...(opts.extraArgs ?? []))
   const { proc, value } = await spawnReady<RelayReady>({
     name: opts.name ?? 'relay',

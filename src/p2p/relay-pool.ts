@@ -47,6 +47,11 @@ export interface RelayPoolOptions {
   pubsub?: PubSubLike
   /** Only learn relays whose addresses a browser can dial (default true). */
   browserDialableOnly?: boolean
+  /**
+   * Checks relays heard of from the network before trusting them (relays pass a `RelayVerifier`, which calls
+   * `addVerified`); without one, learnt relays are dial candidates at once.
+   */
+  verifier?: { submit(record: RelayRecord, source: string): void }
   /** Remembers learnt relays across restarts. */
   store?: { load(): Promise<RelayRecord[]>; save(records: RelayRecord[]): Promise<void> }
 }
@@ -157,6 +162,31 @@ export class RelayPool extends EventTarget {
     this.#fill()
   }
 
+  /** Adds a relay a verifier has checked, and dials it if there is room. */
+  addVerified(record: RelayRecord): void {
+    if (this.#learn(record, 'learnt', true)) this.#fill()
+  }
+
+  /** A relay heard of from `from`: to the verifier if there is one, else straight into the pool. */
+  #candidate(record: RelayRecord, from: string): boolean {
+    if (!this.#opts.verifier) return this.#learn(record, 'learnt', false)
+    if (record.peerId !== this.#libp2p.peerId.toString() && !this.#entries.get(record.peerId)?.verified)
+      this.#opts.verifier.submit(record, from)
+    return false
+  }
+
+  /** Makes room for a new relay by forgetting a learnt one that keeps failing; false if none qualifies. */
+  #evict(): boolean {
+    let worst: Entry | undefined
+    for (const e of this.#entries.values())
+      if (e.source === 'learnt' && !e.connected && !e.dialing && e.failures >= 3 && e.failures > (worst?.failures ?? 0))
+        worst = e
+    if (!worst) return false
+    clearTimeout(worst.timer)
+    this.#entries.delete(worst.peerId)
+    return true
+  }
+
   #learn(record: RelayRecord, source: 'config' | 'learnt', verified: boolean): boolean {
     if (record.peerId === this.#libp2p.peerId.toString()) return false
     const addrs = this.#opts.browserDialableOnly
@@ -172,7 +202,7 @@ export class RelayPool extends EventTarget {
       if (changed) this.#changed(true)
       return false
     }
-    if (this.#entries.size >= MAX_RELAYS_LISTED) return false
+    if (this.#entries.size >= MAX_RELAYS_LISTED && !this.#evict()) return false
     this.#entries.set(record.peerId, {
       peerId: record.peerId,
       addrs,
@@ -262,7 +292,7 @@ export class RelayPool extends EventTarget {
     try {
       const records = await fetchRelayList(this.#libp2p, peerIdFromString(peerId), { signal: this.#controller.signal })
       let added = false
-      for (const r of records) added = this.#learn(r, 'learnt', false) || added
+      for (const r of records) added = this.#candidate(r, peerId) || added
       if (added) this.#fill()
     } catch {
       /* an old relay without the list protocol, or it went away: nothing to learn */
@@ -291,7 +321,7 @@ export class RelayPool extends EventTarget {
     if (!protocols.includes(RELAY_LIST_PROTOCOL) || connection.limits !== undefined) return
     const rec = parseRelayRecord({ peerId: peerId.toString(), addrs: listenAddrs.map((a) => a.toString()) })
     if (!rec) return
-    const added = this.#learn(rec, 'learnt', true)
+    const added = this.#opts.verifier ? this.#candidate(rec, rec.peerId) : this.#learn(rec, 'learnt', true)
     const e = this.#entries.get(rec.peerId)
     if (e && !e.connected && this.#isConnected(e.peerId)) {
       e.connected = true
@@ -306,7 +336,8 @@ export class RelayPool extends EventTarget {
     const announced = decodeRelayAnnouncement(msg.data, msg.type === 'signed' ? msg.from : undefined)
     if (!announced) return
     let added = false
-    for (const rec of [announced.self, ...announced.others]) added = this.#learn(rec, 'learnt', false) || added
+    const from = announced.self.peerId
+    for (const rec of [announced.self, ...announced.others]) added = this.#candidate(rec, from) || added
     if (added) this.#fill()
   }
 

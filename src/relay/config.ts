@@ -4,12 +4,18 @@
  */
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
+import { BaseError } from 'viem'
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export interface RelayConfig {
   host: string
   /** WebSocket listen port (0 = any free port). */
   port: number
   httpPort: number
+  /** Address of the HTTP server (health, metrics, gateway); 127.0.0.1 keeps metrics off the internet. */
+  httpHost: string
   dataDir: string
   /** Public multiaddrs to announce instead of the listen addresses (e.g. /dns4/relay.example/tcp/443/wss). */
   announce: string[]
@@ -29,12 +35,32 @@ export interface RelayConfig {
   /** Data and time limits of one relayed (limited) connection: WebRTC signalling needs a few KiB. */
   relayedDataLimit: number
   relayedDurationMs: number
+  /** Reservations held by peers from one IP address, and from one /24 (IPv4) or /48 (IPv6). */
+  reservationsPerIp: number
+  reservationsPerSubnet: number
+  /** Bytes pinned for requests from one IP address (peer ids are free, addresses are not). */
+  ipQuotaBytes: number
+  /** Bytes pinned in total; at the cap new pins are refused, the relay's disk is not the attacker's. */
+  totalQuotaBytes: number
+  /** Pins fetched at once, relay-wide; more wait their turn (up to the request's timeout). */
+  pinConcurrency: number
+  /** Longest wait for one block of a pin before the pin fails. */
+  blockTimeoutMs: number
+  /** /health reports not ok when the data directory's disk has less free space than this. */
+  minFreeDiskBytes: number
+  /**
+   * Development only: dial and trust relays on private, loopback and link-local addresses (tests and
+   * `npm start` run every relay on 127.0.0.1). A public relay leaves this off.
+   */
+  allowPrivateAddrs: boolean
+  logLevel: LogLevel
 }
 
 const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
   --host H                 listen address (default 0.0.0.0)                 SOUK_RELAY_HOST
   --port N                 WebSocket port, 0 = any free port (default 4003) SOUK_RELAY_PORT
-  --http-port N            /health and /metrics port (default 4080)          SOUK_RELAY_HTTP_PORT
+  --http-port N            /health, /ready, /metrics, /ipfs port (default 4080) SOUK_RELAY_HTTP_PORT
+  --http-host H            HTTP listen address (default: --host)             SOUK_RELAY_HTTP_HOST
   --data-dir DIR           identity, blocks, pins (default .souk/relay)      SOUK_RELAY_DATA_DIR
   --announce MA            public multiaddr to announce (repeatable)         SOUK_RELAY_ANNOUNCE (comma separated)
   --bootstrap MA           another relay to join (repeatable)                SOUK_RELAY_BOOTSTRAP (comma separated)
@@ -46,10 +72,21 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --pin-rate N             pin requests per peer per minute (default 60)     SOUK_RELAY_PIN_RATE
   --relayed-data-limit N   bytes per relayed connection (default 1048576)    SOUK_RELAY_RELAYED_DATA_LIMIT
   --relayed-duration-ms N  lifetime of a relayed connection (default 300000) SOUK_RELAY_RELAYED_DURATION_MS
+  --reservations-per-ip N  reservations from one IP (default 8)              SOUK_RELAY_RESERVATIONS_PER_IP
+  --reservations-per-subnet N  from one /24 or /48 (default 32)              SOUK_RELAY_RESERVATIONS_PER_SUBNET
+  --ip-quota-bytes N       pinned bytes per IP (default 1073741824)          SOUK_RELAY_IP_QUOTA_BYTES
+  --total-quota-bytes N    pinned bytes in all (default 21474836480)         SOUK_RELAY_TOTAL_QUOTA_BYTES
+  --pin-concurrency N      pins fetched at once (default 8)                  SOUK_RELAY_PIN_CONCURRENCY
+  --block-timeout-ms N     wait for one block of a pin (default 10000)       SOUK_RELAY_BLOCK_TIMEOUT_MS
+  --min-free-disk-bytes N  /health fails below this (default 268435456)      SOUK_RELAY_MIN_FREE_DISK_BYTES
+  --allow-private-addrs    DEVELOPMENT ONLY: dial relays on private/loopback SOUK_RELAY_ALLOW_PRIVATE_ADDRS=1
+  --log-level L            fatal|error|warn|info|debug|trace|silent (info)   SOUK_RELAY_LOG_LEVEL
   --help`
 
-export class RelayConfigError extends Error {
-  override name = 'RelayConfigError'
+export class RelayConfigError extends BaseError {
+  constructor(message: string) {
+    super(message, { name: 'RelayConfigError' })
+  }
 }
 
 export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): RelayConfig | 'help' {
@@ -70,6 +107,16 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'pin-rate': { type: 'string' },
       'relayed-data-limit': { type: 'string' },
       'relayed-duration-ms': { type: 'string' },
+      'http-host': { type: 'string' },
+      'reservations-per-ip': { type: 'string' },
+      'reservations-per-subnet': { type: 'string' },
+      'ip-quota-bytes': { type: 'string' },
+      'total-quota-bytes': { type: 'string' },
+      'pin-concurrency': { type: 'string' },
+      'block-timeout-ms': { type: 'string' },
+      'min-free-disk-bytes': { type: 'string' },
+      'allow-private-addrs': { type: 'boolean' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -92,8 +139,14 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     if (v && v.length > 0) return v
     return (env[`SOUK_RELAY_${flag.toUpperCase()}`] ?? '').split(/[\s,]+/).filter(Boolean)
   }
+  const logLevel = str('log-level', 'info')
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new RelayConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
+  const privateEnv = env.SOUK_RELAY_ALLOW_PRIVATE_ADDRS ?? ''
+  const host = str('host', '0.0.0.0')
   return {
-    host: str('host', '0.0.0.0'),
+    host,
+    httpHost: str('http-host', host),
     port: int('port', 4003),
     httpPort: int('http-port', 4080),
     dataDir: resolve(str('data-dir', '.souk/relay')),
@@ -107,6 +160,15 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     pinRatePerMinute: int('pin-rate', 60, 1),
     relayedDataLimit: int('relayed-data-limit', 1024 * 1024, 1024),
     relayedDurationMs: int('relayed-duration-ms', 5 * 60_000, 1000),
+    reservationsPerIp: int('reservations-per-ip', 8, 1),
+    reservationsPerSubnet: int('reservations-per-subnet', 32, 1),
+    ipQuotaBytes: int('ip-quota-bytes', 1024 * 1024 * 1024, 0),
+    totalQuotaBytes: int('total-quota-bytes', 20 * 1024 * 1024 * 1024, 0),
+    pinConcurrency: int('pin-concurrency', 8, 1),
+    blockTimeoutMs: int('block-timeout-ms', 10_000, 100),
+    minFreeDiskBytes: int('min-free-disk-bytes', 256 * 1024 * 1024, 0),
+    allowPrivateAddrs: values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true',
+    logLevel: logLevel as LogLevel,
   }
 }
 

@@ -1,9 +1,12 @@
 /**
- * `npm run relay`: a Souk community relay peer. Prints one JSON ready line on stdout, shuts down cleanly on
- * SIGTERM/SIGINT (exit 0). Flags and `SOUK_RELAY_*` env: see `--help` and docs/p2p.md.
+ * `npm run relay`: a Souk community relay peer. Prints one JSON ready line on stdout (logs go to stderr as
+ * pino JSON), shuts down cleanly on SIGTERM/SIGINT (exit 0). An uncaught exception or unhandled rejection is
+ * logged and the process exits 1, for its supervisor to restart it in a known state. Flags and
+ * `SOUK_RELAY_*` env: see `--help` and docs/p2p.md.
  */
 import { parseRelayConfig, RELAY_HELP, RelayConfigError } from './config.ts'
 import { startHttp } from './http.ts'
+import { createLogger } from './log.ts'
 import { startRelayNode } from './relay-node.ts'
 
 async function main(): Promise<void> {
@@ -11,18 +14,30 @@ async function main(): Promise<void> {
   try {
     config = parseRelayConfig(process.argv.slice(2))
   } catch (err) {
-    process.stderr.write(`souk relay: ${(err as Error).message}\n\n${RELAY_HELP}\n`)
+    process.stderr.write(
+      `souk relay: ${err instanceof RelayConfigError ? err.shortMessage : (err as Error).message}\n\n${RELAY_HELP}\n`,
+    )
     process.exit(2)
   }
   if (config === 'help') {
     process.stdout.write(`${RELAY_HELP}\n`)
     return
   }
-  const node = await startRelayNode(config)
+  const log = createLogger(config.logLevel)
+  const die = (what: string) => (err: unknown) => {
+    log.fatal({ err }, `${what}: exiting`)
+    process.exit(1)
+  }
+  process.on('uncaughtException', die('uncaught exception'))
+  process.on('unhandledRejection', die('unhandled rejection'))
+  if (config.allowPrivateAddrs) log.warn('--allow-private-addrs: development mode, private addresses are dialled')
+
+  const node = await startRelayNode(config, { log })
   const started = Date.now()
-  const http = await startHttp(config.host, config.httpPort, {
-    health: () => ({
-      ok: true,
+  let stopping = false
+  const http = await startHttp(config.httpHost, config.httpPort, {
+    health: async () => ({
+      ...(await node.health()),
       peerId: node.libp2p.peerId.toString(),
       multiaddrs: node.record().addrs,
       uptimeS: Math.round((Date.now() - started) / 1000),
@@ -31,45 +46,41 @@ async function main(): Promise<void> {
       relays: node.pool.relays.map((r) => ({ peerId: r.peerId, connected: r.connected })),
       pinnedBytes: node.pins.pinnedBytes,
     }),
-    metrics: () => node.metrics.render(),
+    ready: () => !stopping && node.libp2p.status === 'started',
+    metrics: async () => ({ contentType: node.metrics.contentType, body: await node.metrics.render() }),
+    gateway: node.gateway,
   })
 
-  let stopping = false
   const shutdown = (signal: string): void => {
     if (stopping) return
     stopping = true
-    process.stderr.write(`souk relay: ${signal}, shutting down\n`)
+    log.info({ signal }, 'shutting down')
     const force = setTimeout(() => process.exit(1), 10_000)
     force.unref()
     void Promise.all([http.close(), node.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
-        process.stderr.write(`souk relay: error while stopping: ${(err as Error).message}\n`)
+        log.error({ err }, 'error while stopping')
         process.exit(1)
       },
     )
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  // hostile peers must never bring the relay down: log and carry on
-  process.on('uncaughtException', (err) => process.stderr.write(`souk relay: uncaught ${err.stack ?? err.message}\n`))
-  process.on('unhandledRejection', (err) =>
-    process.stderr.write(`souk relay: unhandled rejection ${String((err as Error)?.stack ?? err)}\n`),
-  )
 
-  process.stdout.write(
-    JSON.stringify({
-      event: 'ready',
-      peerId: node.libp2p.peerId.toString(),
-      multiaddrs: node.record().addrs,
-      http: http.url,
-    }) + '\n',
-  )
+  const ready = {
+    event: 'ready',
+    peerId: node.libp2p.peerId.toString(),
+    multiaddrs: node.record().addrs,
+    http: http.url,
+  }
+  log.info(ready, 'relay ready')
+  process.stdout.write(JSON.stringify(ready) + '\n')
 }
 
 main().catch((err: unknown) => {
   process.stderr.write(
-    `souk relay: ${err instanceof RelayConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`,
+    `souk relay: ${err instanceof RelayConfigError ? err.shortMessage : ((err as Error).stack ?? String(err))}\n`,
   )
   process.exit(1)
 })

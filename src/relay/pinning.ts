@@ -1,15 +1,26 @@
 /**
  * Pinning listing media for browsers (`/souk/pin/1.0.0`, frames in src/p2p/pin-protocol.ts).
  *
- * A request names CIDs; the relay walks each DAG, fetching blocks over bitswap (from the asking browser,
- * which has just added them), and stops as soon as the file is bigger than the per-file cap or the peer's
- * remaining quota, or a block is not valid dag-pb/raw. Only then is the root pinned and charged to the
- * peer. Blocks fetched for a rejected DAG are deleted again.
+ * A pin never blocks anyone's reads. Blocks are fetched over bitswap (from the asking browser, which has just
+ * added them) straight from the block broker into a staging area in memory, never through Helia's locked
+ * blockstore: each block is bounded by a short timeout, checked against its CID's hash, and counted against
+ * the per-file cap and the remaining quotas before it is kept. Only a complete, accepted DAG is written to
+ * the blockstore and pinned; a rejected one is simply forgotten, so nothing is ever deleted while another
+ * pin or a reader is using the store (the relay-wide stall of issue #15). At most `pinConcurrency` pins fetch
+ * at once relay-wide, which bounds the memory staging can take to `pinConcurrency × maxFileBytes`.
+ *
+ * Quotas: bytes per peer id, per IP address (peer ids are free, addresses are not) and in total. Plug-in
+ * admission checks (`addAdmissionCheck`) may refuse a CID before any byte is fetched, e.g. "is this CID
+ * referenced by a listing on chain?".
  */
 import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { equals } from 'uint8arrays/equals'
 import { Key } from 'interface-datastore'
+import { Queue } from '@libp2p/utils'
 import type { Helia } from 'helia'
+import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
 import type { PinResult } from '../p2p/pin-protocol.ts'
@@ -19,15 +30,45 @@ import { collectBytes } from '../p2p/bytes.ts'
 export interface PinLimits {
   maxFileBytes: number
   peerQuotaBytes: number
+  /** Bytes pinned for all peers behind one IP address. */
+  ipQuotaBytes: number
+  /** Bytes pinned in total. */
+  totalQuotaBytes: number
   pinRatePerMinute: number
+  pinConcurrency: number
+  /** Longest wait for one block. */
+  blockTimeoutMs: number
   /** Most blocks in one pinned DAG (default: enough for maxFileBytes in 1 KiB blocks). */
   maxBlocks?: number
 }
 
+/** Who asked for a pin: the peer id and, for direct connections, its IP address. */
+export interface PinRequester {
+  peer: PeerId
+  ip?: string
+}
+
+/** Fetches one block from the network (the relay's bitswap broker), calling `validateFn` on what arrives. */
+export type BlockRetriever = (
+  cid: CID,
+  options: { signal: AbortSignal; validateFn(block: Uint8Array): Promise<void> },
+) => Promise<Uint8Array>
+
+/** Returns a reason to refuse `cid` before anything is fetched, or undefined to let it through. */
+export type PinAdmissionCheck = (cid: CID, from: PinRequester, signal: AbortSignal) => Promise<string | undefined>
+
 interface PinRecord {
   peer: string
+  ip?: string
   bytes: number
   at: number
+}
+
+interface Inflight {
+  peer: string
+  ip?: string
+  /** Bytes staged so far; counted against quotas so parallel pins cannot overshoot them. */
+  staged: number
 }
 
 class Rejected extends Error {
@@ -35,36 +76,62 @@ class Rejected extends Error {
 }
 
 const PREFIX = '/souk/pins'
+/** Peers behind one address (a household, an office NAT) share a larger request budget. */
+const IP_RATE_FACTOR = 4
 
 export class PinService {
   readonly #helia: Helia
+  readonly #store: Blockstore
+  readonly #retrieve: BlockRetriever
   readonly #limits: PinLimits
   readonly #usage = new Map<string, number>()
-  readonly #inflight = new Map<string, Promise<PinResult>>()
+  readonly #ipUsage = new Map<string, number>()
+  readonly #running = new Map<string, Promise<PinResult>>()
+  readonly #inflight = new Set<Inflight>()
   readonly #windows = new Map<string, { start: number; count: number }>()
+  readonly #queue: Queue<PinResult>
+  readonly #checks: PinAdmissionCheck[] = []
   #pinnedBytes = 0
   #pins = 0
   readonly #rejected: (labels: { reason: string }) => void
   readonly #malformed: () => void
   readonly #pinned: () => void
+  readonly #pinSeconds: (s: number, labels: { outcome: string }) => void
 
-  constructor(helia: Helia, limits: PinLimits, metrics: Metrics) {
+  /**
+   * `store` is the blockstore under Helia (no lock, no network), read for blocks the relay already has;
+   * `retrieve` fetches the others without storing them.
+   */
+  constructor(helia: Helia, store: Blockstore, retrieve: BlockRetriever, limits: PinLimits, metrics: Metrics) {
     this.#helia = helia
+    this.#store = store
+    this.#retrieve = retrieve
     this.#limits = limits
+    this.#queue = new Queue({ concurrency: limits.pinConcurrency })
     metrics.gauge('souk_relay_pinned_bytes', 'Bytes of listing media pinned', () => this.#pinnedBytes)
     metrics.gauge('souk_relay_pins', 'Media DAGs pinned', () => this.#pins)
-    this.#pinned = metrics.counter('souk_relay_pin_requests_pinned_total', 'Media DAGs newly pinned')
-    const rejected = metrics.counter('souk_relay_pins_rejected_total', 'Pin requests refused, by reason')
-    this.#rejected = (labels) => rejected(labels)
-    const malformed = metrics.counter(
+    metrics.gauge('souk_relay_pins_fetching', 'Pins fetching blocks now', () => this.#queue.running)
+    metrics.gauge('souk_relay_pins_queued', 'Pins waiting for a fetch slot', () => this.#queue.queued)
+    metrics.gauge('souk_relay_pin_staged_bytes', 'Bytes held in staging by running pins', () => this.#stagedTotal())
+    this.#pinned = metrics.counter('souk_relay_pin_requests_pinned_total', 'Media DAGs newly pinned', [])
+    this.#rejected = metrics.counter('souk_relay_pins_rejected_total', 'Pin requests refused, by reason', ['reason'])
+    this.#malformed = metrics.counter(
       'souk_relay_malformed_blocks_total',
       'Blocks fetched for a pin that did not decode',
+      [],
     )
-    this.#malformed = () => malformed()
+    this.#pinSeconds = metrics.histogram('souk_relay_pin_duration_seconds', 'Time to fetch and pin one DAG', {
+      labelNames: ['outcome'],
+    })
   }
 
   get pinnedBytes(): number {
     return this.#pinnedBytes
+  }
+
+  /** Adds a check run before any block of a pin is fetched (the first reason returned refuses the pin). */
+  addAdmissionCheck(check: PinAdmissionCheck): void {
+    this.#checks.push(check)
   }
 
   /** Reads the pin records left by earlier runs, so quotas and totals survive restarts. */
@@ -72,8 +139,7 @@ export class PinService {
     for await (const { key, value } of this.#helia.datastore.query({ prefix: PREFIX })) {
       try {
         const rec = JSON.parse(new TextDecoder().decode(value)) as PinRecord
-        this.#usage.set(rec.peer, (this.#usage.get(rec.peer) ?? 0) + rec.bytes)
-        this.#pinnedBytes += rec.bytes
+        this.#charge(rec.peer, rec.ip, rec.bytes)
         this.#pins++
       } catch {
         await this.#helia.datastore.delete(key)
@@ -81,64 +147,134 @@ export class PinService {
     }
   }
 
-  /** Fixed one-minute window per peer; false means the request is dropped as a flood. */
-  allow(peer: PeerId): boolean {
-    const id = peer.toString()
+  /** Fixed one-minute windows per peer and per IP; false means the request is dropped as a flood. */
+  allow(peer: PeerId, ip?: string): boolean {
     const now = Date.now()
-    let w = this.#windows.get(id)
-    if (!w || now - w.start >= 60_000) {
-      if (this.#windows.size > 10_000)
-        for (const [k, v] of this.#windows) if (now - v.start >= 60_000) this.#windows.delete(k)
-      w = { start: now, count: 0 }
-      this.#windows.set(id, w)
+    const hit = (key: string, limit: number): boolean => {
+      let w = this.#windows.get(key)
+      if (!w || now - w.start >= 60_000) {
+        if (this.#windows.size > 10_000)
+          for (const [k, v] of this.#windows) if (now - v.start >= 60_000) this.#windows.delete(k)
+        w = { start: now, count: 0 }
+        this.#windows.set(key, w)
+      }
+      w.count++
+      return w.count <= limit
     }
-    w.count++
-    return w.count <= this.#limits.pinRatePerMinute
+    const byPeer = hit(`peer:${peer.toString()}`, this.#limits.pinRatePerMinute)
+    const byIp = ip === undefined || hit(`ip:${ip}`, this.#limits.pinRatePerMinute * IP_RATE_FACTOR)
+    return byPeer && byIp
   }
 
-  readonly handle = async (cid: CID, from: PeerId, signal: AbortSignal): Promise<PinResult> => {
+  /** True when `cid` is the root of a pinned DAG or one of its blocks. */
+  async isPinned(cid: CID, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return await this.#helia.pins.isPinned(cid, options)
+  }
+
+  readonly handle = async (cid: CID, from: PinRequester, signal: AbortSignal): Promise<PinResult> => {
     const key = cid.toString()
-    const running = this.#inflight.get(key)
+    const running = this.#running.get(key)
     if (running) return await running
-    const p = this.#pin(cid, from, signal).finally(() => this.#inflight.delete(key))
-    this.#inflight.set(key, p)
+    const p = this.#pin(cid, from, signal).finally(() => this.#running.delete(key))
+    this.#running.set(key, p)
     return await p
   }
 
-  async #pin(cid: CID, from: PeerId, signal: AbortSignal): Promise<PinResult> {
+  async #pin(cid: CID, from: PinRequester, signal: AbortSignal): Promise<PinResult> {
     const id = cid.toString()
     const existing = await this.#record(cid)
     if (existing) return { cid: id, status: 'pinned', bytes: existing.bytes }
-    const peer = from.toString()
-    const remaining = this.#limits.peerQuotaBytes - (this.#usage.get(peer) ?? 0)
-    const cap = Math.min(this.#limits.maxFileBytes, remaining)
-    const fetched: CID[] = []
+    const started = performance.now()
+    const outcome = (result: PinResult): PinResult => {
+      this.#pinSeconds((performance.now() - started) / 1000, { outcome: result.status })
+      return result
+    }
     try {
-      if (remaining <= 0) throw new Rejected('quota exceeded')
-      const bytes = await this.#fetchDag(cid, cap, remaining < this.#limits.maxFileBytes, fetched, signal)
-      for await (const _ of this.#helia.pins.add(cid, { signal, metadata: { peer } })) {
-        /* walks the now local DAG */
+      for (const check of this.#checks) {
+        const reason = await check(cid, from, signal)
+        if (reason !== undefined) throw new Rejected(reason)
       }
-      const rec: PinRecord = { peer, bytes, at: Date.now() }
-      await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
-      this.#usage.set(peer, (this.#usage.get(peer) ?? 0) + bytes)
-      this.#pinnedBytes += bytes
-      this.#pins++
-      this.#pinned()
-      return { cid: id, status: 'pinned', bytes }
+      this.#capFor(from) // refuse at once when a quota is already used up, before waiting for a slot
+      return outcome(await this.#queue.add(async () => await this.#fetchAndPin(cid, from, signal), { signal }))
     } catch (err) {
-      await this.#discard(fetched)
       if (err instanceof Rejected) {
         this.#rejected({ reason: err.message.split(':')[0] ?? 'rejected' })
-        return { cid: id, status: 'rejected', reason: err.message }
+        return outcome({ cid: id, status: 'rejected', reason: err.message })
       }
-      this.#rejected({ reason: signal.aborted ? 'timeout' : 'fetch failed' })
-      return {
+      const timedOut = signal.aborted || (err as Error).name === 'TimeoutError'
+      this.#rejected({ reason: timedOut ? 'timeout' : 'fetch failed' })
+      return outcome({
         cid: id,
         status: 'failed',
-        reason: signal.aborted ? 'timed out fetching the blocks' : 'could not fetch the blocks',
-      }
+        reason: timedOut ? 'timed out fetching the blocks' : 'could not fetch the blocks',
+      })
     }
+  }
+
+  async #fetchAndPin(cid: CID, from: PinRequester, signal: AbortSignal): Promise<PinResult> {
+    const id = cid.toString()
+    const job: Inflight = { peer: from.peer.toString(), ip: from.ip, staged: 0 }
+    this.#inflight.add(job)
+    try {
+      const staged = await this.#fetchDag(cid, from, job, signal)
+      // the whole DAG is here and accepted: only now does any byte reach the blockstore
+      for await (const _ of this.#helia.blockstore.putMany(
+        (function* () {
+          for (const [c, bytes] of staged.values()) yield { cid: c, bytes }
+        })(),
+        { signal },
+      )) {
+        /* drain */
+      }
+      for await (const _ of this.#helia.pins.add(cid, { signal, metadata: { peer: job.peer } })) {
+        /* walks the now local DAG */
+      }
+      const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now() }
+      await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
+      this.#charge(job.peer, job.ip, job.staged)
+      this.#pins++
+      this.#pinned()
+      return { cid: id, status: 'pinned', bytes: job.staged }
+    } finally {
+      this.#inflight.delete(job)
+    }
+  }
+
+  #charge(peer: string, ip: string | undefined, bytes: number): void {
+    this.#usage.set(peer, (this.#usage.get(peer) ?? 0) + bytes)
+    if (ip !== undefined) this.#ipUsage.set(ip, (this.#ipUsage.get(ip) ?? 0) + bytes)
+    this.#pinnedBytes += bytes
+  }
+
+  #stagedTotal(): number {
+    let n = 0
+    for (const j of this.#inflight) n += j.staged
+    return n
+  }
+
+  /** The most bytes this requester's next DAG may have, and what bounds it (for the refusal message). */
+  #capFor(from: PinRequester, self?: Inflight): { cap: number; bound: 'file' | 'quota' | 'total' } {
+    const peer = from.peer.toString()
+    let peerStaged = 0
+    let ipStaged = 0
+    let allStaged = 0
+    for (const j of this.#inflight) {
+      if (j === self) continue
+      allStaged += j.staged
+      if (j.peer === peer) peerStaged += j.staged
+      if (from.ip !== undefined && j.ip === from.ip) ipStaged += j.staged
+    }
+    const peerLeft = this.#limits.peerQuotaBytes - (this.#usage.get(peer) ?? 0) - peerStaged
+    const ipLeft =
+      from.ip === undefined ? Infinity : this.#limits.ipQuotaBytes - (this.#ipUsage.get(from.ip) ?? 0) - ipStaged
+    const totalLeft = this.#limits.totalQuotaBytes - this.#pinnedBytes - allStaged
+    if (totalLeft <= 0) throw new Rejected('relay full: it pins no more media')
+    if (peerLeft <= 0 || ipLeft <= 0) throw new Rejected('quota exceeded')
+    const quota = Math.min(peerLeft, ipLeft)
+    const cap = Math.min(this.#limits.maxFileBytes, quota, totalLeft)
+    const bound =
+      cap === this.#limits.maxFileBytes ? 'file' : cap === totalLeft && totalLeft < quota ? 'total' : 'quota'
+    return { cap, bound }
   }
 
   async #record(cid: CID): Promise<PinRecord | undefined> {
@@ -151,12 +287,17 @@ export class PinService {
     }
   }
 
-  /** Breadth-first walk fetching every block; returns the DAG's total block bytes. */
-  async #fetchDag(root: CID, cap: number, quotaBound: boolean, fetched: CID[], signal: AbortSignal): Promise<number> {
+  /** Breadth-first walk fetching every block into staging; the cap is checked before a block is kept. */
+  async #fetchDag(
+    root: CID,
+    from: PinRequester,
+    job: Inflight,
+    signal: AbortSignal,
+  ): Promise<Map<string, [CID, Uint8Array]>> {
     const maxBlocks = this.#limits.maxBlocks ?? Math.ceil(this.#limits.maxFileBytes / 1024) + 16
+    const staged = new Map<string, [CID, Uint8Array]>()
     const queue: CID[] = [root]
     const seen = new Set<string>()
-    let total = 0
     while (queue.length > 0) {
       const cid = queue.shift()!
       const k = cid.toString()
@@ -164,14 +305,22 @@ export class PinService {
       seen.add(k)
       if (cid.code !== dagPb.code && cid.code !== raw.code)
         throw new Rejected('unsupported codec: media must be UnixFS (dag-pb or raw)')
+      if (cid.multihash.code !== sha256.code) throw new Rejected('unsupported hash: media must use sha2-256')
       if (seen.size > maxBlocks) throw new Rejected(`too many blocks: more than ${maxBlocks}`)
-      const had = await this.#helia.blockstore.has(cid)
-      const block = await this.#getBlock(cid, signal)
-      if (!had) fetched.push(cid)
-      total += block.byteLength
-      if (total > cap) {
-        throw new Rejected(quotaBound ? 'quota exceeded' : `file too large: over ${this.#limits.maxFileBytes} bytes`)
+      const local = await this.#store.has(cid, { signal })
+      const block = local ? await collectBytes(this.#store.get(cid, { signal })) : await this.#fetchBlock(cid, signal)
+      const { cap, bound } = this.#capFor(from, job)
+      if (job.staged + block.byteLength > cap) {
+        throw new Rejected(
+          bound === 'file'
+            ? `file too large: over ${this.#limits.maxFileBytes} bytes`
+            : bound === 'total'
+              ? 'relay full: it pins no more media'
+              : 'quota exceeded',
+        )
       }
+      job.staged += block.byteLength
+      if (!local) staged.set(k, [cid, block])
       if (cid.code === dagPb.code) {
         let node: dagPb.PBNode
         try {
@@ -183,20 +332,18 @@ export class PinService {
         for (const link of node.Links) queue.push(link.Hash)
       }
     }
-    return total
+    return staged
   }
 
-  async #getBlock(cid: CID, signal: AbortSignal): Promise<Uint8Array> {
-    return await collectBytes(this.#helia.blockstore.get(cid, { signal }))
-  }
-
-  async #discard(cids: CID[]): Promise<void> {
-    for (const cid of cids) {
-      try {
-        if (!(await this.#helia.pins.isPinned(cid))) await this.#helia.blockstore.delete(cid)
-      } catch {
-        /* best effort */
-      }
+  /** One block from the network (bitswap), bounded by the block timeout and checked against its hash. */
+  async #fetchBlock(cid: CID, signal: AbortSignal): Promise<Uint8Array> {
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.#limits.blockTimeoutMs)])
+    const verify = async (block: Uint8Array): Promise<void> => {
+      if (!equals((await sha256.digest(block)).bytes, cid.multihash.bytes))
+        throw new Error(`block does not hash to ${cid.toString()}`)
     }
+    const block = await this.#retrieve(cid, { signal: bounded, validateFn: verify })
+    await verify(block)
+    return block
   }
 }

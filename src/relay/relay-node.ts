@@ -2,7 +2,7 @@
  * The relay peer: Helia on libp2p with a persistent identity and on-disk stores, serving browsers as a
  * WebSocket endpoint, circuit relay v2 server, gossipsub router and media pinner, and joining other relays.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createHelia, type Helia } from 'helia'
 import { FsBlockstore } from 'blockstore-fs'
@@ -10,23 +10,36 @@ import { LevelDatastore } from 'datastore-level'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
 import { gossipsub, TopicValidatorResult, type GossipSub, type SubscriptionChangeData } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { webSockets } from '@libp2p/websockets'
-import type { Libp2p, Stream, Connection } from '@libp2p/interface'
+import type { Libp2p, Stream, Connection, PeerId } from '@libp2p/interface'
 import { PIN_PROTOCOL, RELAY_ANNOUNCE_INTERVAL_MS, RELAY_LIST_PROTOCOL, RELAYS_TOPIC } from '../p2p/protocols.ts'
 import { servePinRequest } from '../p2p/pin-protocol.ts'
 import {
   decodeRelayAnnouncement,
   encodeRelayAnnouncement,
+  isBrowserDialable,
+  isNonPublicAddr,
+  RelayVerifier,
   serveRelayList,
   type RelayRecord,
 } from '../p2p/relay-list.ts'
 import { RelayPool } from '../p2p/relay-pool.ts'
 import type { RelayConfig } from './config.ts'
 import { Metrics } from './metrics.ts'
-import { PinService } from './pinning.ts'
+import { PinService, type BlockRetriever } from './pinning.ts'
+import { collectBytes } from '../p2p/bytes.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { gossipDropCounter } from './gossip-metrics.ts'
+import { ipOf, ReservationGuard } from './reservations.ts'
+import { createGateway } from './gateway.ts'
+import type { HealthReport, HttpEndpoints } from './http.ts'
+import type { Logger } from './log.ts'
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -43,30 +56,56 @@ export interface RelayNode {
   metrics: Metrics
   /** This relay's record: peer id and the addresses browsers dial. */
   record(): RelayRecord
+  /** Whether the relay can serve: libp2p started, blockstore readable, disk not full. */
+  health(): Promise<HealthReport>
+  /** The trustless gateway for the HTTP server (`/ipfs/<cid>`, pinned media only). */
+  gateway: NonNullable<HttpEndpoints['gateway']>
   stop(): Promise<void>
 }
 
-export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
+export async function startRelayNode(config: RelayConfig, options: { log?: Logger } = {}): Promise<RelayNode> {
+  const log = options.log
   await mkdir(config.dataDir, { recursive: true })
   const blockstore = new FsBlockstore(join(config.dataDir, 'blocks'))
   const datastore = new LevelDatastore(join(config.dataDir, 'datastore'))
   await blockstore.open()
   await datastore.open()
+  // a block /health reads back to prove the store answers
+  const canaryBytes = new TextEncoder().encode('souk relay health check')
+  const canary = CID.createV1(raw.code, await sha256.digest(canaryBytes))
+  await blockstore.put(canary, canaryBytes)
   const metrics = new Metrics()
   const dropped = metrics.counter(
     'souk_relay_dropped_frames_total',
     'Frames dropped from peers, by protocol and reason',
+    ['protocol', 'reason'],
   )
   const invalidGossip = metrics.counter(
     'souk_relay_invalid_gossip_total',
     'Gossip messages rejected by validation, by topic',
+    ['topic'],
   )
+  const droppedGossip = metrics.counter(
+    'souk_relay_dropped_gossip_total',
+    'Gossip dropped: invalid or unsigned messages, unknown topics, undecodable or oversized RPCs, by reason',
+    ['reason'],
+  )
+  const deniedDials = metrics.counter(
+    'souk_relay_denied_dials_total',
+    'Dials refused because the address is private, loopback or link-local',
+    [],
+  )
+  const guard = new ReservationGuard(config, metrics)
+  let carried: (topic: string) => boolean = () => true
   const ip = config.host.includes(':') ? 'ip6' : 'ip4'
 
   const helia = (await createHelia({
     blockstore,
     datastore,
     http: { delegatedRouters: [], recursiveGateways: [] },
+    // a want or block sent to a peer that vanished (a sybil wave) must not hold a send slot for 10 s while
+    // honest browsers wait for their blocks behind it
+    bitswap: { messageSendTimeout: 3_000, messageSendConcurrency: 256 },
     libp2p: {
       addresses: {
         listen: [`/${ip}/${config.host}/tcp/${config.port}/ws`],
@@ -76,6 +115,15 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       peerDiscovery: [],
+      connectionGater: {
+        // relays learn addresses from strangers: never let one point us at a private network
+        denyDialMultiaddr: (ma: Multiaddr) => {
+          const deny = !config.allowPrivateAddrs && isNonPublicAddr(ma)
+          if (deny) deniedDials()
+          return deny
+        },
+        denyInboundRelayReservation: (peer: PeerId) => guard.deny(peer),
+      },
       connectionManager: {
         maxConnections: config.maxConnections,
         inboundConnectionThreshold: config.inboundRate,
@@ -99,25 +147,71 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
           allowPublishToZeroTopicPeers: true,
           maxInboundDataLength: 1024 * 1024,
           doPX: false,
+          metricsRegister: gossipDropCounter(
+            (reason, by) => droppedGossip({ reason }, by),
+            (topic) => carried(topic),
+          ),
+          metricsTopicStrToLabel: new Map(),
+          scoreParams: {
+            // browsers behind one carrier NAT share an address: gossipsub's default penalty from the 11th peer
+            // of one IP on would stop the relay gossiping to all of them (the per-address caps bound sybils).
+            // In development every peer is 127.0.0.1, which is exempt.
+            IPColocationFactorThreshold: Math.max(10, config.reservationsPerSubnet),
+            ...(config.allowPrivateAddrs ? { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } : {}),
+          },
         }),
       },
     },
   } as Parameters<typeof createHelia>[0])) as unknown as RelayNode['helia']
+  // pins fetch blocks from the bitswap broker itself, not through Helia's locked, storing blockstore (see
+  // pinning.ts): catch the broker when the bitswap mixin adds it at start
+  let bitswap: Exclude<Parameters<Helia['addBlockBroker']>[0], (components: never) => unknown> | undefined
+  const addBlockBroker = helia.addBlockBroker.bind(helia)
+  helia.addBlockBroker = (broker) => {
+    if (typeof broker !== 'function' && broker.name === 'bitswap') bitswap = broker
+    addBlockBroker(broker)
+  }
   await helia.start()
   const libp2p = helia.libp2p
+  const retrieve: BlockRetriever = async (cid, opts) => {
+    if (bitswap?.retrieve === undefined) throw new Error('bitswap is not running')
+    return await bitswap.retrieve(cid, opts)
+  }
+  guard.attach(libp2p)
+  carried = (topic) => libp2p.services.pubsub.getTopics().includes(topic)
 
-  const pins = new PinService(helia, config, metrics)
+  const pins = new PinService(helia, blockstore, retrieve, config, metrics)
   await pins.load()
 
   const record = (): RelayRecord => ({
     peerId: libp2p.peerId.toString(),
     addrs: libp2p.getMultiaddrs().map((m) => m.toString()),
   })
-  const pool = new RelayPool(libp2p, {
+  const relaysRejected = metrics.counter(
+    'souk_relay_relay_candidates_rejected_total',
+    'Relays heard of that were not trusted, by reason',
+    ['reason'],
+  )
+  const relaysVerified = metrics.counter('souk_relay_relay_candidates_verified_total', 'Relays verified', [])
+  const verifier = new RelayVerifier(libp2p, {
+    allowPrivate: config.allowPrivateAddrs,
+    addrFilter: isBrowserDialable,
+    onVerified: (rec) => {
+      relaysVerified()
+      log?.info({ relay: rec.peerId, addr: rec.addrs[0] }, 'relay verified')
+      relayPool.addVerified(rec)
+    },
+    onRejected: (rec, reason) => {
+      relaysRejected({ reason })
+      log?.debug({ relay: rec.peerId, reason }, 'relay candidate rejected')
+    },
+  })
+  const relayPool = new RelayPool(libp2p, {
     relays: config.bootstrap,
     maxConnected: Number.POSITIVE_INFINITY,
     pubsub: libp2p.services.pubsub,
     backoff: { minMs: 1_000, maxMs: 60_000 },
+    verifier,
   })
 
   const dropper = (protocol: string) => (reason: string) => dropped({ protocol, reason })
@@ -129,37 +223,50 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
         stream.abort(new Error('pin requests must come over a direct connection'))
         return
       }
-      if (!pins.allow(connection.remotePeer)) {
+      const ip = ipOf(connection.remoteAddr)
+      if (!pins.allow(connection.remotePeer, ip)) {
         dropped({ protocol: 'pin', reason: 'rate_limited' })
         stream.abort(new Error('too many pin requests'))
         return
       }
-      void servePinRequest(stream, connection, pins.handle, dropper('pin'))
+      void servePinRequest(
+        stream,
+        connection,
+        (cid, peer, signal) => pins.handle(cid, { peer, ip }, signal),
+        dropper('pin'),
+      )
     },
     { maxInboundStreams: 4 },
   )
   await libp2p.handle(
     RELAY_LIST_PROTOCOL,
     (stream: Stream) => {
-      void serveRelayList(stream, () => [record(), ...pool.verifiedRecords()], dropper('relay-list'))
+      void serveRelayList(stream, () => [record(), ...relayPool.verifiedRecords()], dropper('relay-list'))
     },
     { maxInboundStreams: 2, runOnLimitedConnection: false },
   )
 
   const pubsub = libp2p.services.pubsub
   pubsub.topicValidators.set(RELAYS_TOPIC, (_peer, msg) => {
-    const ok = decodeRelayAnnouncement(msg.data, msg.type === 'signed' ? msg.from : undefined) !== undefined
-    if (!ok) invalidGossip({ topic: RELAYS_TOPIC })
-    return ok ? TopicValidatorResult.Accept : TopicValidatorResult.Reject
+    const announced = decodeRelayAnnouncement(msg.data, msg.type === 'signed' ? msg.from : undefined)
+    if (announced === undefined) {
+      invalidGossip({ topic: RELAYS_TOPIC })
+      return TopicValidatorResult.Reject
+    }
+    // pass on only announcements of relays verified here, so browsers never learn unchecked ones from us;
+    // an unknown announcer is checked first (a real relay re-announces every 30 s and on every change)
+    const trusted = relayPool.verifiedRecords().some((r) => r.peerId === announced.self.peerId)
+    if (!trusted) verifier.submit(announced.self, announced.self.peerId)
+    return trusted ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
   })
-  await pool.start()
+  await relayPool.start()
 
   const announce = (): void => {
-    pubsub.publish(RELAYS_TOPIC, encodeRelayAnnouncement(record(), pool.verifiedRecords())).catch(() => {})
+    pubsub.publish(RELAYS_TOPIC, encodeRelayAnnouncement(record(), relayPool.verifiedRecords())).catch(() => {})
   }
   const announceTimer = setInterval(announce, RELAY_ANNOUNCE_INTERVAL_MS)
   // announce again whenever another relay joins, so relays and browsers already connected learn it at once
-  pool.addEventListener('change', announce)
+  relayPool.addEventListener('change', announce)
   // and whenever a peer starts listening on the topic: an announcement made before it subscribed never
   // reached it, and it must not wait for the next periodic one (coalesced, many may subscribe at once)
   let joinTimer: ReturnType<typeof setTimeout> | undefined
@@ -172,7 +279,6 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
   }
   pubsub.addEventListener('subscription-change', onSubscription)
 
-  const cpuStart = process.cpuUsage()
   metrics.gauge(
     'souk_relay_peers',
     'Connected peers',
@@ -185,35 +291,61 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
     () => libp2p.services.relay.reservations.size,
   )
   metrics.gauge('souk_relay_max_reservations', 'Reservation limit', () => config.maxReservations)
-  metrics.gauge('souk_relay_relays_known', 'Other relays known', () => pool.relays.length)
+  metrics.gauge('souk_relay_relays_known', 'Other relays known', () => relayPool.relays.length)
   metrics.gauge(
     'souk_relay_relays_connected',
     'Other relays connected',
-    () => pool.relays.filter((r) => r.connected).length,
+    () => relayPool.relays.filter((r) => r.connected).length,
   )
+  metrics.gauge('souk_relay_relay_candidates_pending', 'Relays waiting for verification', () => verifier.pending)
   metrics.gauge('souk_relay_pubsub_peers', 'Gossipsub peers', () => pubsub.getPeers().length)
-  metrics.gauge('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())
-  metrics.gauge('process_cpu_seconds_total', 'User + system CPU time', () => {
-    const u = process.cpuUsage(cpuStart)
-    return (u.user + u.system) / 1e6
-  })
+
+  const health = async (): Promise<HealthReport> => {
+    const checks: Record<string, boolean | string> = { libp2p: libp2p.status === 'started' }
+    try {
+      const signal = AbortSignal.timeout(2_000)
+      const bytes = await collectBytes(blockstore.get(canary, { signal }))
+      checks.blockstore = bytes.byteLength === canaryBytes.byteLength
+    } catch (err) {
+      checks.blockstore = `unreadable: ${(err as Error).message}`
+    }
+    try {
+      const fs = await statfs(config.dataDir)
+      const free = fs.bavail * fs.bsize
+      checks.disk = free >= config.minFreeDiskBytes || `only ${free} bytes free`
+    } catch (err) {
+      checks.disk = `unknown: ${(err as Error).message}`
+    }
+    return { ok: Object.values(checks).every((v) => v === true), checks }
+  }
+  const gateway = createGateway(
+    {
+      isPinned: async (cid, { signal }) => await pins.isPinned(cid, { signal }),
+      getBlock: async (cid, { signal }) => await collectBytes(blockstore.get(cid, { signal })),
+    },
+    metrics,
+  )
 
   let stopped = false
   return {
     helia,
     libp2p,
-    pool,
+    pool: relayPool,
     pins,
     metrics,
     record,
+    health,
+    gateway,
     async stop() {
       if (stopped) return
       stopped = true
       clearInterval(announceTimer)
-      pool.removeEventListener('change', announce)
+      relayPool.removeEventListener('change', announce)
       pubsub.removeEventListener('subscription-change', onSubscription)
       clearTimeout(joinTimer)
-      pool.stop()
+      verifier.stop()
+      guard.detach()
+      relayPool.stop()
       await helia.stop()
       await blockstore.close()
       await datastore.close()

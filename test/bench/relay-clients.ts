@@ -43,6 +43,8 @@ async function one(): Promise<void> {
     }
     node.addEventListener('self:peer:update', check)
   })
+  // a failed dial must not leave the reservation timer to reject with no one listening (that killed the process)
+  reserved.catch(() => {})
   node.services.pubsub.subscribe(topic)
   await node.dial(multiaddr(relay), { signal: AbortSignal.timeout(60_000) })
   await reserved

@@ -17,9 +17,14 @@ export async function tempDir(prefix = 'souk-relay-test-'): Promise<{ path: stri
 export async function client(relays: string[], opts: { reservation?: boolean } = {}): Promise<SoukNode> {
   const node = await createSoukNode({ relays, storage: 'memory', webrtc: false, backoff: { minMs: 200, maxMs: 2_000 } })
   if (opts.reservation !== false) {
-    await waitFor('the client to hold a relay reservation', () => node.status.snapshot.reservations > 0, {
-      timeout: 15_000,
-    })
+    try {
+      await waitFor('the client to hold a relay reservation', () => node.status.snapshot.reservations > 0, {
+        timeout: 15_000,
+      })
+    } catch (err) {
+      await node.stop() // a node left running would keep the test process alive
+      throw err
+    }
   }
   return node
 }
@@ -47,4 +52,27 @@ export async function health(http: string): Promise<Record<string, unknown> & { 
   const res = await fetch(`${http}/health`)
   if (res.status !== 200) throw new Error(`/health answered ${res.status}`)
   return (await res.json()) as Record<string, unknown> & { ok: boolean; peerId: string }
+}
+
+/** A protobuf/multiformats unsigned varint. */
+export function varint(n: number): number[] {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n = Math.floor(n / 128)
+  }
+  out.push(n)
+  return out
+}
+
+/** One varint-length-prefixed frame, as libp2p streams carry them. */
+export const lpFrame = (bytes: number[]): Uint8Array => Uint8Array.from([...varint(bytes.length), ...bytes])
+
+const field = (tag: number, bytes: Uint8Array): number[] => [tag, ...varint(bytes.byteLength), ...bytes]
+
+/** A gossipsub RPC frame carrying one message with no from, seqno or signature (hand-encoded protobuf). */
+export function unsignedGossipRpc(topic: string, data: string): Uint8Array {
+  const enc = new TextEncoder()
+  const message = [...field(0x12, enc.encode(data)), ...field(0x22, enc.encode(topic))]
+  return lpFrame(field(0x12, Uint8Array.from(message)))
 }
