@@ -47,6 +47,11 @@ export interface SoukNodeOptions {
   iceServers?: RTCIceServer[]
   /** Reconnect backoff towards relays. */
   backoff?: BackoffOptions
+  /**
+   * How long a connected relay may go without a reservation (while fewer than `reservations` are held)
+   * before the relay pool drops and redials it so the transport tries again (default 15 s).
+   */
+  reserveTimeoutMs?: number
   /** Use this identity instead of the stored one. */
   privateKey?: PrivateKey
 }
@@ -75,6 +80,9 @@ export interface SoukNode {
 }
 
 const RELAYS_KEY = new Key('/souk/relays')
+/** Attempts of a browser-to-browser dial through each relay, and the time each may take. */
+const DIAL_ATTEMPTS_PER_RELAY = 3
+const DIAL_ATTEMPT_TIMEOUT_MS = 10_000
 
 export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode> {
   const stores: NodeStores = await openStores(options.storage ?? 'indexeddb', options.storageName ?? 'souk')
@@ -135,6 +143,8 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
   const relays = new RelayPool(libp2p, {
     relays: options.relays,
     maxConnected: options.maxRelays ?? 3,
+    reservations,
+    ...(options.reserveTimeoutMs !== undefined ? { reserveTimeoutMs: options.reserveTimeoutMs } : {}),
     backoff: options.backoff,
     pubsub: libp2p.services.pubsub,
     store: {
@@ -151,7 +161,7 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
     },
   })
   late.pool = relays
-  const status = new NetworkStatus({ libp2p, pool: relays, stores })
+  const status = new NetworkStatus({ libp2p, pool: relays, stores, reservationsWanted: reservations })
   await relays.start()
   status.start()
 
@@ -173,21 +183,33 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       // Each relay is tried up to three times: with @libp2p/webrtc 6 the initiator now and then never sees its
       // RTCPeerConnection reach "connected" although the answerer does (about 1 dial in 10 on a loaded 2-core
       // loopback here); the dial then fails after libp2p's 6 s address timeout and a fresh offer succeeds.
+      // Every attempt shows in the network status (`dials`, `dialRetries`), so a retry is never silent.
       const errors: unknown[] = []
-      for (const addr of via) {
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const deadline = AbortSignal.timeout(10_000)
-          try {
-            return await libp2p.dial(multiaddr(addr + suffix), {
-              signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-            })
-          } catch (err) {
-            errors.push(err)
-            if (signal?.aborted) break
+      const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+      const attempts = via.length * DIAL_ATTEMPTS_PER_RELAY
+      let attempt = 0
+      try {
+        for (const addr of via) {
+          for (let i = 0; i < DIAL_ATTEMPTS_PER_RELAY; i++) {
+            attempt++
+            const lastError = errors.length > 0 ? describe(errors.at(-1)) : undefined
+            status.dialAttempt({ peerId, attempt, attempts, via: addr, ...(lastError ? { lastError } : {}) })
+            const deadline = AbortSignal.timeout(DIAL_ATTEMPT_TIMEOUT_MS)
+            try {
+              return await libp2p.dial(multiaddr(addr + suffix), {
+                signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+              })
+            } catch (err) {
+              errors.push(err)
+              if (signal?.aborted) break
+            }
           }
+          if (signal?.aborted) break
         }
+      } finally {
+        status.dialEnded(peerId)
       }
-      const why = errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join('; ')
+      const why = errors.map(describe).join('; ')
       throw new AggregateError(errors, `could not reach ${peerId} through ${via.length} relay(s): ${why}`)
     },
     async stop() {

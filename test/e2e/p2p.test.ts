@@ -13,6 +13,8 @@ import type { SoukPageApi, StartOptions } from './p2p-page/entry.ts'
 import type { NetworkSnapshot } from '../../src/p2p/network-status.ts'
 
 type Souk = SoukPageApi
+const DEBUG = process.env.SOUK_E2E_DEBUG
+let pages = 0
 interface Peer {
   page: Page
   context: BrowserContext
@@ -45,6 +47,12 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
     const page = await ctx.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
+    if (DEBUG) {
+      // SOUK_E2E_DEBUG=libp2p:circuit-relay*,libp2p:webrtc* streams those libp2p logs of every page to stderr
+      const label = `page${++pages}`
+      await page.addInitScript((ns) => localStorage.setItem('debug', ns), DEBUG)
+      page.on('console', (m) => process.stderr.write(`[${label} ${new Date().toISOString()}] ${m.text()}\n`))
+    }
     await page.goto(server.url)
     await page.waitForFunction(() => document.body.dataset.ready === 'true')
     const peerId = await page.evaluate((o) => (window as unknown as { souk: Souk }).souk.start(o), opts)
