@@ -23,6 +23,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { Key } from 'interface-datastore'
 import type { Connection, Libp2p, PrivateKey } from '@libp2p/interface'
 import { NetworkStatus } from './network-status.ts'
@@ -119,7 +120,10 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
           denyDialMultiaddr: () => false,
           denyDialPeer: (peerId) => late.pool?.isBackingOff(peerId.toString()) ?? false,
         },
-        connectionManager: { maxConnections: 64 },
+        // every dial here has its own deadline (the pool's, dialPeer's per attempt); libp2p's default 6 s per
+        // address cut WebRTC dials short on a loaded machine, where SDP over the relay + ICE + DTLS + SCTP can
+        // take longer, and then every retry failed the same way
+        connectionManager: { maxConnections: 64, addressDialTimeout: DIAL_ATTEMPT_TIMEOUT_MS },
         peerDiscovery: [],
         services: {
           identify: identify(),
@@ -179,10 +183,14 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       const via = relays.relays.filter((r) => r.connected).flatMap((r) => r.addrs.slice(0, 1))
       if (via.length === 0) throw new Error('no relay connected: cannot reach other browsers')
       const suffix = useWebRTC ? `/p2p-circuit/webrtc/p2p/${peerId}` : `/p2p-circuit/p2p/${peerId}`
-      // one relay at a time, each with its own deadline: a relay that just died must not eat the whole budget.
-      // Each relay is tried up to three times: with @libp2p/webrtc 6 the initiator now and then never sees its
-      // RTCPeerConnection reach "connected" although the answerer does (about 1 dial in 10 on a loaded 2-core
-      // loopback here); the dial then fails after libp2p's 6 s address timeout and a fresh offer succeeds.
+      // One relay at a time, each attempt with its own deadline: a relay that just died must not eat the whole
+      // budget. Each relay is tried up to three times, a retry on a fresh relayed connection (the failed
+      // attempt's one may be what is stuck): with @libp2p/webrtc 6 the initiator now and then never sees its
+      // RTCPeerConnection reach "connected" although the answerer does, and a fresh offer then succeeds.
+      const dropLimited = (id: string): void => {
+        for (const c of libp2p.getConnections(peerIdFromString(id)))
+          if (c.limits !== undefined) c.abort(new Error('retrying the dial on a fresh relayed connection'))
+      }
       // Every attempt shows in the network status (`dials`, `dialRetries`), so a retry is never silent.
       const errors: unknown[] = []
       const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
@@ -194,6 +202,7 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
             attempt++
             const lastError = errors.length > 0 ? describe(errors.at(-1)) : undefined
             status.dialAttempt({ peerId, attempt, attempts, via: addr, ...(lastError ? { lastError } : {}) })
+            if (i > 0) dropLimited(peerId)
             const deadline = AbortSignal.timeout(DIAL_ATTEMPT_TIMEOUT_MS)
             try {
               return await libp2p.dial(multiaddr(addr + suffix), {

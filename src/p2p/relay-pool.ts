@@ -88,7 +88,12 @@ interface Entry extends RelayState {
   timer?: ReturnType<typeof setTimeout>
   reserveTimer?: ReturnType<typeof setTimeout>
   dialing: boolean
+  /** Last time an announcement by the relay itself cut its backoff short. */
+  revivedAt?: number
 }
+
+/** A relay's own announcements cut its reconnect backoff short at most this often. */
+const REVIVE_MIN_INTERVAL_MS = 5_000
 
 export class RelayPool extends EventTarget {
   readonly #libp2p: Libp2p
@@ -118,7 +123,7 @@ export class RelayPool extends EventTarget {
 
   /** Every relay the pool knows, connected or not. */
   get relays(): RelayState[] {
-    return [...this.#entries.values()].map(({ timer: _t, reserveTimer: _r, dialing: _d, ...state }) => ({
+    return [...this.#entries.values()].map(({ timer: _t, reserveTimer: _r, dialing: _d, revivedAt: _v, ...state }) => ({
       ...state,
       addrs: [...state.addrs],
     }))
@@ -419,7 +424,27 @@ export class RelayPool extends EventTarget {
     if (!announced) return
     let added = false
     for (const rec of [announced.self, ...announced.others]) added = this.#learn(rec, 'learnt', false) || added
+    this.#revive(announced.self.peerId)
     if (added) this.#fill()
+  }
+
+  /**
+   * The relay itself just published (signed) on the relays topic, so it is up again. If it waits in backoff,
+   * dial it now instead of at the end of a delay that grew while it was down (up to `maxMs`): a restarted
+   * relay announces itself as soon as it has joined another relay, and browsers come back within seconds.
+   */
+  #revive(peerId: string): void {
+    const e = this.#entries.get(peerId)
+    if (!e || e.connected || e.dialing || e.timer === undefined) return
+    const now = Date.now()
+    if (e.revivedAt !== undefined && now - e.revivedAt < REVIVE_MIN_INTERVAL_MS) return
+    e.revivedAt = now
+    clearTimeout(e.timer)
+    e.timer = undefined
+    e.retryAt = undefined
+    // without room it waits for one like any other relay (#fill takes relays that are not backing off)
+    if (this.#connectedCount() < this.#opts.maxConnected) void this.#dial(e)
+    this.#changed(false)
   }
 
   #changed(persist: boolean): void {
