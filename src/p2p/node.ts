@@ -25,6 +25,7 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Key } from 'interface-datastore'
+import { BaseError } from 'viem'
 import type { Connection, Libp2p, PrivateKey } from '@libp2p/interface'
 import { NetworkStatus } from './network-status.ts'
 import { RelayPool, type BackoffOptions } from './relay-pool.ts'
@@ -81,6 +82,11 @@ export interface SoukNode {
 }
 
 const RELAYS_KEY = new Key('/souk/relays')
+
+/** One failed attempt of `dialPeer`, naming the step it reached; the libp2p error is its cause. */
+export class DialAttemptError extends BaseError {
+  override name = 'DialAttemptError'
+}
 /** Attempts of a browser-to-browser dial through each relay, and the time each may take. */
 const DIAL_ATTEMPTS_PER_RELAY = 3
 const DIAL_ATTEMPT_TIMEOUT_MS = 10_000
@@ -193,7 +199,12 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       }
       // Every attempt shows in the network status (`dials`, `dialRetries`), so a retry is never silent.
       const errors: unknown[] = []
-      const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+      const describe = (e: unknown): string =>
+        e instanceof DialAttemptError && e.cause instanceof Error
+          ? `${e.shortMessage} (${e.cause.name}: ${e.cause.message})`
+          : e instanceof Error
+            ? `${e.name}: ${e.message}`
+            : String(e)
       const attempts = via.length * DIAL_ATTEMPTS_PER_RELAY
       let attempt = 0
       try {
@@ -204,12 +215,19 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
             status.dialAttempt({ peerId, attempt, attempts, via: addr, ...(lastError ? { lastError } : {}) })
             if (i > 0) dropLimited(peerId)
             const deadline = AbortSignal.timeout(DIAL_ATTEMPT_TIMEOUT_MS)
+            // the last step the dial reached (libp2p's progress events: relay hop, SDP, ICE…), so a failed
+            // attempt says where it stopped
+            let step = 'start'
             try {
               return await libp2p.dial(multiaddr(addr + suffix), {
                 signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+                onProgress: (evt: { type: string }) => {
+                  step = evt.type
+                },
               })
             } catch (err) {
-              errors.push(err)
+              const cause = err instanceof Error ? err : new Error(String(err))
+              errors.push(new DialAttemptError(`attempt ${attempt} stopped after "${step}"`, { cause }))
               if (signal?.aborted) break
             }
           }

@@ -329,15 +329,20 @@ export class RelayPool extends EventTarget {
   #checkReservations(): boolean {
     if (!this.#started) return false
     const reserved = this.#reservedRelays()
-    const wanted = this.#opts.reservations
     let changed = false
+    let held = 0
     for (const e of this.#entries.values()) {
       const has = e.connected && reserved.has(e.peerId)
       if (has !== e.reservation) {
         e.reservation = has
         changed = true
       }
-      const waiting = wanted > 0 && e.connected && !has
+      if (has) held++
+    }
+    // with as many reservations as wanted, other connected relays are spares, not relays waiting for one
+    const short = held < this.#opts.reservations
+    for (const e of this.#entries.values()) {
+      const waiting = short && e.connected && !e.reservation
       if (waiting && e.reservingSince === undefined) {
         e.reservingSince = Date.now()
         changed = true
@@ -359,8 +364,9 @@ export class RelayPool extends EventTarget {
     let held = 0
     for (const x of this.#entries.values()) if (x.reservation) held++
     if (held >= this.#opts.reservations) {
-      // enough reservations elsewhere: this relay is a spare; look again when something changes
+      // enough reservations elsewhere by now: this relay is a spare
       e.reservingSince = undefined
+      this.#changed(false)
       return
     }
     // a fresh connection makes the transport try again (identify → hop topology → reservation)
