@@ -112,7 +112,26 @@ export class SoukNetworkStatus extends LitElement {
                   ? `${connected} / ${net.relays.length} ${msg('connected', { id: 'net.relays.connected' })}`
                   : msg('No relay connected', { id: 'net.relays.none' })
             }
+            ${
+              net?.relays.some((r) => r.reserving)
+                ? html`<span data-testid="reserving"
+                    >— ${msg('getting a relay reservation…', { id: 'net.relays.reserving' })}</span
+                  >`
+                : nothing
+            }
           </dd>
+          ${
+            net?.dials?.length
+              ? html`<dt>${msg('Direct connection', { id: 'net.dial' })}</dt>
+                  <dd data-testid="dials">
+                    ${net.dials.map((d) =>
+                      d.attempt > 1
+                        ? `${msg('retrying', { id: 'net.dial.retrying' })} ${d.attempt}/${d.attempts}`
+                        : msg('connecting…', { id: 'net.dial.connecting' }),
+                    )}
+                  </dd>`
+              : nothing
+          }
           <dt>${msg('Peers seen', { id: 'net.peers' })}</dt>
           <dd data-testid="peers">${net?.peersSeen ?? '…'}</dd>
           <dt>${msg('Direct peers', { id: 'net.direct' })}</dt>

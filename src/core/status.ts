@@ -8,6 +8,8 @@ export interface RelayStatus {
   addr: string
   connected: boolean
   reservation: boolean
+  /** Connected, but the reservation this node wants there is still being made (or re-made). */
+  reserving?: boolean
 }
 
 export interface NetworkSnapshot {
@@ -17,6 +19,8 @@ export interface NetworkSnapshot {
   directPeers: number
   peersSeen: number
   bytesStored: number
+  /** Direct connections to other browsers being dialled, with the attempt they are at. */
+  dials?: { peerId: string; attempt: number; attempts: number }[]
 }
 
 export interface ChainSnapshot {

@@ -14,22 +14,53 @@ export type { RelayStatus }
 
 /**
  * The shape `<souk-app>` displays (`NetworkSnapshot` in src/core/status.ts) plus details for diagnostics.
- * `status` is `online` when connected to enough relays (two, or all we know if fewer) with a reservation on
- * one, `degraded` when connected to fewer or without any reservation yet, `offline` with no relay connected
- * (reconnecting with backoff). `directPeers` counts browsers with an open direct (e.g. WebRTC) connection,
- * `peersSeen` distinct non-relay peers connected at any time since start.
+ * `status` is `online` when connected to enough relays (two, or all we know if fewer) and holding as many
+ * reservations as wanted (`reservationsWanted`, or as many as relays are connected if fewer); `degraded`
+ * when connected to fewer, or while a connected relay has no reservation yet (`reserving` on that relay:
+ * the pool re-reserves, see RelayPool); `offline` with no relay connected (reconnecting with backoff, each
+ * relay's `retryAt` says when). `directPeers` counts browsers with an open direct (e.g. WebRTC) connection,
+ * `peersSeen` distinct non-relay peers connected at any time since start. `dials` lists browser-to-browser
+ * dials in progress with their attempt number, and `dialRetries` counts attempts that had to be repeated.
  */
 export interface NetworkSnapshot extends CoreNetworkSnapshot {
+  relays: RelayDetail[]
   /** Relays holding a reservation for us. */
   reservations: number
+  /** Reservations this node wants to hold. */
+  reservationsWanted: number
   /** Our own addresses (the relayed `/p2p-circuit` and `/webrtc` ones other browsers dial). */
   multiaddrs: string[]
+  dials: DialStatus[]
+  dialRetries: number
+}
+
+export interface RelayDetail extends RelayStatus {
+  /** Connected but no reservation yet while one is wanted. */
+  reserving: boolean
+  /** Next redial (epoch ms) while disconnected and backing off. */
+  retryAt?: number
+  /** Times the connection was dropped and redialled because no reservation came on it. */
+  reservationResets: number
+}
+
+/** A browser-to-browser dial in progress (`SoukNode.dialPeer`). */
+export interface DialStatus {
+  peerId: string
+  /** 1-based attempt number, out of `attempts`. */
+  attempt: number
+  attempts: number
+  /** The relay address the attempt goes through. */
+  via: string
+  /** Why the previous attempt failed. */
+  lastError?: string
 }
 
 export interface NetworkStatusInit {
   libp2p: Libp2p
   pool: RelayPool
   stores: Pick<NodeStores, 'bytesStored' | 'events'>
+  /** Reservations the node wants (default 2). */
+  reservationsWanted?: number
 }
 
 /** libp2p events after which the snapshot is recomputed. */
@@ -46,16 +77,20 @@ export class NetworkStatus extends EventTarget {
   readonly #pool: RelayPool
   readonly #stores: NetworkStatusInit['stores']
   readonly #seen = new Set<string>()
+  readonly #dials = new Map<string, DialStatus>()
+  readonly #reservationsWanted: number
+  #dialRetries = 0
   #started = false
   #scheduled = false
   #snapshot: NetworkSnapshot
   #json = ''
 
-  constructor({ libp2p, pool, stores }: NetworkStatusInit) {
+  constructor({ libp2p, pool, stores, reservationsWanted = 2 }: NetworkStatusInit) {
     super()
     this.#libp2p = libp2p
     this.#pool = pool
     this.#stores = stores
+    this.#reservationsWanted = reservationsWanted
     this.#snapshot = {
       peerId: libp2p.peerId.toString(),
       status: 'starting',
@@ -64,7 +99,10 @@ export class NetworkStatus extends EventTarget {
       peersSeen: 0,
       bytesStored: 0,
       reservations: 0,
+      reservationsWanted,
       multiaddrs: [],
+      dials: [],
+      dialRetries: 0,
     }
   }
 
@@ -90,6 +128,17 @@ export class NetworkStatus extends EventTarget {
     this.#snapshot = { ...this.#snapshot, status: 'offline' }
   }
 
+  /** Records an attempt of a browser-to-browser dial; shown in `dials` until `dialEnded`. */
+  dialAttempt(dial: DialStatus): void {
+    if (dial.attempt > 1) this.#dialRetries++
+    this.#dials.set(dial.peerId, { ...dial })
+    this.#schedule()
+  }
+
+  dialEnded(peerId: string): void {
+    if (this.#dials.delete(peerId)) this.#schedule()
+  }
+
   readonly #schedule = (): void => {
     if (this.#scheduled || !this.#started) return
     this.#scheduled = true
@@ -101,16 +150,14 @@ export class NetworkStatus extends EventTarget {
 
   #update(): void {
     const multiaddrs = this.#libp2p.getMultiaddrs().map((m) => m.toString())
-    const reserved = new Set<string>()
-    for (const a of multiaddrs) {
-      const m = /\/p2p\/([^/]+)\/p2p-circuit/.exec(a)
-      if (m?.[1]) reserved.add(m[1])
-    }
-    const relays: RelayStatus[] = this.#pool.relays.map((r) => ({
+    const relays: RelayDetail[] = this.#pool.relays.map((r) => ({
       peerId: r.peerId,
       addr: r.addrs[0] ?? '',
       connected: r.connected,
-      reservation: reserved.has(r.peerId),
+      reservation: r.reservation,
+      reserving: r.reservingSince !== undefined,
+      ...(r.retryAt !== undefined ? { retryAt: Math.round(r.retryAt) } : {}),
+      reservationResets: r.reservationResets,
     }))
     let directPeers = 0
     const direct = new Set<string>()
@@ -126,8 +173,13 @@ export class NetworkStatus extends EventTarget {
     const connected = relays.filter((r) => r.connected).length
     const reservations = relays.filter((r) => r.reservation).length
     const wanted = Math.min(2, relays.length)
+    const reservationsWanted = Math.min(this.#reservationsWanted, connected)
     const status: NetworkState =
-      connected === 0 ? 'offline' : connected >= wanted && reservations > 0 ? 'online' : 'degraded'
+      connected === 0
+        ? 'offline'
+        : connected >= wanted && reservations > 0 && reservations >= reservationsWanted
+          ? 'online'
+          : 'degraded'
     const next: NetworkSnapshot = {
       peerId: this.#libp2p.peerId.toString(),
       status,
@@ -136,7 +188,10 @@ export class NetworkStatus extends EventTarget {
       peersSeen: this.#seen.size,
       bytesStored: this.#stores.bytesStored(),
       reservations,
+      reservationsWanted: this.#reservationsWanted,
       multiaddrs,
+      dials: [...this.#dials.values()],
+      dialRetries: this.#dialRetries,
     }
     const json = JSON.stringify(next)
     if (json === this.#json) return

@@ -23,7 +23,9 @@ import { ping, type Ping } from '@libp2p/ping'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { Key } from 'interface-datastore'
+import { BaseError } from 'viem'
 import type { Connection, Libp2p, PrivateKey } from '@libp2p/interface'
 import { NetworkStatus } from './network-status.ts'
 import { RelayPool, type BackoffOptions } from './relay-pool.ts'
@@ -47,6 +49,11 @@ export interface SoukNodeOptions {
   iceServers?: RTCIceServer[]
   /** Reconnect backoff towards relays. */
   backoff?: BackoffOptions
+  /**
+   * How long a connected relay may go without a reservation (while fewer than `reservations` are held)
+   * before the relay pool drops and redials it so the transport tries again (default 15 s).
+   */
+  reserveTimeoutMs?: number
   /** Use this identity instead of the stored one. */
   privateKey?: PrivateKey
 }
@@ -75,6 +82,14 @@ export interface SoukNode {
 }
 
 const RELAYS_KEY = new Key('/souk/relays')
+
+/** One failed attempt of `dialPeer`, naming the step it reached; the libp2p error is its cause. */
+export class DialAttemptError extends BaseError {
+  override name = 'DialAttemptError'
+}
+/** Attempts of a browser-to-browser dial through each relay, and the time each may take. */
+const DIAL_ATTEMPTS_PER_RELAY = 3
+const DIAL_ATTEMPT_TIMEOUT_MS = 10_000
 
 export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode> {
   const stores: NodeStores = await openStores(options.storage ?? 'indexeddb', options.storageName ?? 'souk')
@@ -111,7 +126,10 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
           denyDialMultiaddr: () => false,
           denyDialPeer: (peerId) => late.pool?.isBackingOff(peerId.toString()) ?? false,
         },
-        connectionManager: { maxConnections: 64 },
+        // every dial here has its own deadline (the pool's, dialPeer's per attempt); libp2p's default 6 s per
+        // address cut WebRTC dials short on a loaded machine, where SDP over the relay + ICE + DTLS + SCTP can
+        // take longer, and then every retry failed the same way
+        connectionManager: { maxConnections: 64, addressDialTimeout: DIAL_ATTEMPT_TIMEOUT_MS },
         peerDiscovery: [],
         services: {
           identify: identify(),
@@ -135,6 +153,8 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
   const relays = new RelayPool(libp2p, {
     relays: options.relays,
     maxConnected: options.maxRelays ?? 3,
+    reservations,
+    ...(options.reserveTimeoutMs !== undefined ? { reserveTimeoutMs: options.reserveTimeoutMs } : {}),
     backoff: options.backoff,
     pubsub: libp2p.services.pubsub,
     store: {
@@ -151,7 +171,7 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
     },
   })
   late.pool = relays
-  const status = new NetworkStatus({ libp2p, pool: relays, stores })
+  const status = new NetworkStatus({ libp2p, pool: relays, stores, reservationsWanted: reservations })
   await relays.start()
   status.start()
 
@@ -169,25 +189,54 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       const via = relays.relays.filter((r) => r.connected).flatMap((r) => r.addrs.slice(0, 1))
       if (via.length === 0) throw new Error('no relay connected: cannot reach other browsers')
       const suffix = useWebRTC ? `/p2p-circuit/webrtc/p2p/${peerId}` : `/p2p-circuit/p2p/${peerId}`
-      // one relay at a time, each with its own deadline: a relay that just died must not eat the whole budget.
-      // Each relay is tried up to three times: with @libp2p/webrtc 6 the initiator now and then never sees its
-      // RTCPeerConnection reach "connected" although the answerer does (about 1 dial in 10 on a loaded 2-core
-      // loopback here); the dial then fails after libp2p's 6 s address timeout and a fresh offer succeeds.
-      const errors: unknown[] = []
-      for (const addr of via) {
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const deadline = AbortSignal.timeout(10_000)
-          try {
-            return await libp2p.dial(multiaddr(addr + suffix), {
-              signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-            })
-          } catch (err) {
-            errors.push(err)
-            if (signal?.aborted) break
-          }
-        }
+      // One relay at a time, each attempt with its own deadline: a relay that just died must not eat the whole
+      // budget. Each relay is tried up to three times, a retry on a fresh relayed connection (the failed
+      // attempt's one may be what is stuck): with @libp2p/webrtc 6 the initiator now and then never sees its
+      // RTCPeerConnection reach "connected" although the answerer does, and a fresh offer then succeeds.
+      const dropLimited = (id: string): void => {
+        for (const c of libp2p.getConnections(peerIdFromString(id)))
+          if (c.limits !== undefined) c.abort(new Error('retrying the dial on a fresh relayed connection'))
       }
-      const why = errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join('; ')
+      // Every attempt shows in the network status (`dials`, `dialRetries`), so a retry is never silent.
+      const errors: unknown[] = []
+      const describe = (e: unknown): string =>
+        e instanceof DialAttemptError && e.cause instanceof Error
+          ? `${e.shortMessage} (${e.cause.name}: ${e.cause.message})`
+          : e instanceof Error
+            ? `${e.name}: ${e.message}`
+            : String(e)
+      const attempts = via.length * DIAL_ATTEMPTS_PER_RELAY
+      let attempt = 0
+      try {
+        for (const addr of via) {
+          for (let i = 0; i < DIAL_ATTEMPTS_PER_RELAY; i++) {
+            attempt++
+            const lastError = errors.length > 0 ? describe(errors.at(-1)) : undefined
+            status.dialAttempt({ peerId, attempt, attempts, via: addr, ...(lastError ? { lastError } : {}) })
+            if (i > 0) dropLimited(peerId)
+            const deadline = AbortSignal.timeout(DIAL_ATTEMPT_TIMEOUT_MS)
+            // the last step the dial reached (libp2p's progress events: relay hop, SDP, ICE…), so a failed
+            // attempt says where it stopped
+            let step = 'start'
+            try {
+              return await libp2p.dial(multiaddr(addr + suffix), {
+                signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+                onProgress: (evt: { type: string }) => {
+                  step = evt.type
+                },
+              })
+            } catch (err) {
+              const cause = err instanceof Error ? err : new Error(String(err))
+              errors.push(new DialAttemptError(`attempt ${attempt} stopped after "${step}"`, { cause }))
+              if (signal?.aborted) break
+            }
+          }
+          if (signal?.aborted) break
+        }
+      } finally {
+        status.dialEnded(peerId)
+      }
+      const why = errors.map(describe).join('; ')
       throw new AggregateError(errors, `could not reach ${peerId} through ${via.length} relay(s): ${why}`)
     },
     async stop() {

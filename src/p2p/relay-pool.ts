@@ -6,6 +6,14 @@
  * Connecting: up to `maxConnected` relays are kept connected; a relay that goes away is redialled with
  * capped exponential backoff and jitter, for ever, while others fill in. Used by browsers (a few relays)
  * and by relays themselves (all relays, so several relays form one network).
+ *
+ * Reservations: a browser wants `reservations` of its relays to hold a circuit relay reservation for it (so
+ * other browsers can reach it). The circuit relay transport makes them, but it only tries when a relay
+ * connects (after identify); if that one attempt fails (the relay was still starting, the request timed out
+ * on a loaded machine) nothing tries again, and the relay stays connected but useless for reachability.
+ * The pool watches for that: a relay connected for `reserveTimeoutMs` without a reservation while we hold
+ * fewer than we want is hung up and redialled through the normal backoff, which gives the transport a fresh
+ * connection to reserve on. `reservationResets` counts how often that happened.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -54,6 +62,13 @@ export interface RelayPoolOptions {
   verifier?: { submit(record: RelayRecord, source: string): void }
   /** Remembers learnt relays across restarts. */
   store?: { load(): Promise<RelayRecord[]>; save(records: RelayRecord[]): Promise<void> }
+  /** Relays that should hold a circuit relay reservation for us (default 0: relays reserve nowhere). */
+  reservations?: number
+  /**
+   * How long a connected relay may go without a reservation, while fewer than `reservations` are held,
+   * before the pool hangs up and redials it (default 15 s; the transport gives one attempt 10 s).
+   */
+  reserveTimeoutMs?: number
 }
 
 export interface RelayState {
@@ -61,19 +76,38 @@ export interface RelayState {
   addrs: string[]
   source: 'config' | 'learnt'
   connected: boolean
+  /** Holds a circuit relay reservation for us (our `/p2p-circuit` address through it is announced). */
+  reservation: boolean
+  /** Connected, a reservation is wanted and none is held yet (since `Date.now()` = this). */
+  reservingSince?: number
+  /** When the next redial is due (epoch ms) while the relay is backing off. */
+  retryAt?: number
   /** Has been connected at least once (only such relays are passed on to others). */
   verified: boolean
   failures: number
+  /** Times the pool dropped this relay's connection because no reservation came on it. */
+  reservationResets: number
 }
 
 interface Entry extends RelayState {
   timer?: ReturnType<typeof setTimeout>
+  reserveTimer?: ReturnType<typeof setTimeout>
   dialing: boolean
+  /** Last time an announcement by the relay itself cut its backoff short. */
+  revivedAt?: number
 }
+
+/** A relay's own announcements cut its reconnect backoff short at most this often. */
+const REVIVE_MIN_INTERVAL_MS = 5_000
 
 export class RelayPool extends EventTarget {
   readonly #libp2p: Libp2p
-  readonly #opts: Required<Pick<RelayPoolOptions, 'maxConnected' | 'dialTimeoutMs' | 'browserDialableOnly'>> &
+  readonly #opts: Required<
+    Pick<
+      RelayPoolOptions,
+      'maxConnected' | 'dialTimeoutMs' | 'browserDialableOnly' | 'reservations' | 'reserveTimeoutMs'
+    >
+  > &
     RelayPoolOptions
   readonly #entries = new Map<string, Entry>()
   readonly #controller = new AbortController()
@@ -82,12 +116,19 @@ export class RelayPool extends EventTarget {
   constructor(libp2p: Libp2p, options: RelayPoolOptions) {
     super()
     this.#libp2p = libp2p
-    this.#opts = { maxConnected: 3, dialTimeoutMs: 10_000, browserDialableOnly: true, ...options }
+    this.#opts = {
+      maxConnected: 3,
+      dialTimeoutMs: 10_000,
+      browserDialableOnly: true,
+      reservations: 0,
+      reserveTimeoutMs: 15_000,
+      ...options,
+    }
   }
 
   /** Every relay the pool knows, connected or not. */
   get relays(): RelayState[] {
-    return [...this.#entries.values()].map(({ timer: _t, dialing: _d, ...state }) => ({
+    return [...this.#entries.values()].map(({ timer: _t, reserveTimer: _r, dialing: _d, revivedAt: _v, ...state }) => ({
       ...state,
       addrs: [...state.addrs],
     }))
@@ -133,6 +174,7 @@ export class RelayPool extends EventTarget {
     this.#libp2p.addEventListener('peer:connect', this.#onConnect)
     this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     this.#libp2p.addEventListener('peer:identify', this.#onIdentify)
+    this.#libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
     if (this.#opts.pubsub) {
       this.#opts.pubsub.subscribe(RELAYS_TOPIC)
       this.#opts.pubsub.addEventListener('message', this.#onMessage)
@@ -148,11 +190,15 @@ export class RelayPool extends EventTarget {
     this.#controller.abort()
     for (const e of this.#entries.values()) {
       clearTimeout(e.timer)
+      clearTimeout(e.reserveTimer)
       e.timer = undefined
+      e.reserveTimer = undefined
+      e.retryAt = undefined
     }
     this.#libp2p.removeEventListener('peer:connect', this.#onConnect)
     this.#libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     this.#libp2p.removeEventListener('peer:identify', this.#onIdentify)
+    this.#libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
     this.#opts.pubsub?.removeEventListener('message', this.#onMessage)
   }
 
@@ -208,8 +254,10 @@ export class RelayPool extends EventTarget {
       addrs,
       source,
       connected: false,
+      reservation: false,
       verified,
       failures: 0,
+      reservationResets: 0,
       dialing: false,
     })
     this.#changed(verified)
@@ -265,8 +313,10 @@ export class RelayPool extends EventTarget {
     const { minMs = 500, maxMs = 30_000, factor = 2 } = this.#opts.backoff ?? {}
     const base = Math.min(maxMs, minMs * factor ** Math.max(0, e.failures - 1))
     const delay = base / 2 + Math.random() * (base / 2)
+    e.retryAt = Date.now() + delay
     e.timer = setTimeout(() => {
       e.timer = undefined
+      e.retryAt = undefined
       if (!this.#started || e.connected || e.dialing) return
       // a relay that failed waits for room like any other, unless it is the only way out
       if (this.#connectedCount() < this.#opts.maxConnected) void this.#dial(e)
@@ -280,12 +330,84 @@ export class RelayPool extends EventTarget {
     e.verified = true
     clearTimeout(e.timer)
     e.timer = undefined
+    e.retryAt = undefined
     // keep relays when the connection manager prunes
     void this.#libp2p.peerStore
       .merge(peerIdFromString(e.peerId), { tags: { 'souk-relay': { value: 100 } } })
       .catch(() => {})
+    this.#checkReservations()
     this.#changed(firstTime)
     void this.#askForRelays(e.peerId)
+  }
+
+  /** Relays holding a reservation for us: the ones our announced `/p2p-circuit` addresses go through. */
+  #reservedRelays(): Set<string> {
+    const reserved = new Set<string>()
+    for (const ma of this.#libp2p.getMultiaddrs()) {
+      const parts = ma.getComponents()
+      const circuit = parts.findIndex((c) => c.name === 'p2p-circuit')
+      const relay = circuit > 0 ? parts[circuit - 1] : undefined
+      if (relay?.name === 'p2p' && relay.value !== undefined) reserved.add(relay.value)
+    }
+    return reserved
+  }
+
+  /**
+   * Updates each relay's `reservation` and arms or clears the watchdog of connected relays without one.
+   * Returns whether anything visible changed.
+   */
+  #checkReservations(): boolean {
+    if (!this.#started) return false
+    const reserved = this.#reservedRelays()
+    let changed = false
+    let held = 0
+    for (const e of this.#entries.values()) {
+      const has = e.connected && reserved.has(e.peerId)
+      if (has !== e.reservation) {
+        e.reservation = has
+        changed = true
+      }
+      if (has) held++
+    }
+    // with as many reservations as wanted, other connected relays are spares, not relays waiting for one
+    const short = held < this.#opts.reservations
+    for (const e of this.#entries.values()) {
+      const waiting = short && e.connected && !e.reservation
+      if (waiting && e.reservingSince === undefined) {
+        e.reservingSince = Date.now()
+        changed = true
+        e.reserveTimer = setTimeout(() => this.#reservationOverdue(e), this.#opts.reserveTimeoutMs)
+      } else if (!waiting && e.reservingSince !== undefined) {
+        e.reservingSince = undefined
+        clearTimeout(e.reserveTimer)
+        e.reserveTimer = undefined
+        changed = true
+      }
+    }
+    return changed
+  }
+
+  /** A relay has been connected for `reserveTimeoutMs` without a reservation. */
+  #reservationOverdue(e: Entry): void {
+    e.reserveTimer = undefined
+    if (!this.#started || !e.connected || e.reservation) return
+    let held = 0
+    for (const x of this.#entries.values()) if (x.reservation) held++
+    if (held >= this.#opts.reservations) {
+      // enough reservations elsewhere by now: this relay is a spare
+      e.reservingSince = undefined
+      this.#changed(false)
+      return
+    }
+    // a fresh connection makes the transport try again (identify → hop topology → reservation)
+    e.reservationResets++
+    e.reservingSince = undefined
+    this.#changed(false)
+    void this.#libp2p.hangUp(peerIdFromString(e.peerId)).catch(() => {})
+  }
+
+  readonly #onSelfUpdate = (): void => {
+    if (this.#checkReservations()) this.#changed(false)
   }
 
   async #askForRelays(peerId: string): Promise<void> {
@@ -310,6 +432,7 @@ export class RelayPool extends EventTarget {
     const e = this.#entries.get(evt.detail.toString())
     if (!e) return
     e.connected = false
+    this.#checkReservations()
     e.failures++
     this.#changed(false)
     this.#schedule(e)
@@ -338,7 +461,27 @@ export class RelayPool extends EventTarget {
     let added = false
     const from = announced.self.peerId
     for (const rec of [announced.self, ...announced.others]) added = this.#candidate(rec, from) || added
+    this.#revive(from)
     if (added) this.#fill()
+  }
+
+  /**
+   * The relay itself just published (signed) on the relays topic, so it is up again. If it waits in backoff,
+   * dial it now instead of at the end of a delay that grew while it was down (up to `maxMs`): a restarted
+   * relay announces itself as soon as it has joined another relay, and browsers come back within seconds.
+   */
+  #revive(peerId: string): void {
+    const e = this.#entries.get(peerId)
+    if (!e || e.connected || e.dialing || e.timer === undefined) return
+    const now = Date.now()
+    if (e.revivedAt !== undefined && now - e.revivedAt < REVIVE_MIN_INTERVAL_MS) return
+    e.revivedAt = now
+    clearTimeout(e.timer)
+    e.timer = undefined
+    e.retryAt = undefined
+    // without room it waits for one like any other relay (#fill takes relays that are not backing off)
+    if (this.#connectedCount() < this.#opts.maxConnected) void this.#dial(e)
+    this.#changed(false)
   }
 
   #changed(persist: boolean): void {

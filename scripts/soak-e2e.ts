@@ -1,0 +1,157 @@
+/**
+ * `npm run soak:e2e -- [--runs N] [--load K] [--files glob…]`: builds the PWA once, then runs the end-to-end
+ * suite N times in a row (default 3, a few minutes) and prints a table of passes and failures per test. With
+ * `--load K` it keeps K busy processes spinning beside the suite (one per core makes "both cores loaded"), to
+ * find timing assumptions. Every failure is printed as it happens with its error; the exit code is non-zero if
+ * any test failed in any run. Flakes are bugs: this is how they are found, not how they are retried.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { run } from 'node:test'
+import { glob, mkdir, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { findChrome } from './lib/chrome.ts'
+import { BIN, ROOT } from './lib/processes.ts'
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    load: { type: 'string', default: '0' },
+    files: { type: 'string', multiple: true, default: ['test/e2e/**/*.test.ts'] },
+    'no-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+})
+if (values.help) {
+  console.log('usage: npm run soak:e2e -- [--runs N (3)] [--load K busy processes (0)] [--files glob…] [--no-build]')
+  process.exit(0)
+}
+const runs = Number(values.runs)
+const load = Number(values.load)
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(load) || load < 0) {
+  console.error('souk soak: --runs must be a positive integer and --load a non-negative integer')
+  process.exit(2)
+}
+
+process.env.CHROME_PATH = await findChrome()
+
+if (!values['no-build']) {
+  const code = await new Promise<number | null>((resolve) =>
+    spawn(join(BIN, 'vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' }).on('exit', resolve),
+  )
+  if (code !== 0) {
+    console.error('souk soak: vite build failed')
+    process.exit(1)
+  }
+}
+
+const files: string[] = []
+for (const pattern of values.files) for await (const f of glob(pattern, { cwd: ROOT })) files.push(join(ROOT, f))
+files.sort()
+if (files.length === 0) {
+  console.error(`souk soak: no test files match ${values.files.join(' ')}`)
+  process.exit(2)
+}
+
+/** Busy loops, one process each, so the suite competes for the cores as it would on a loaded CI runner. */
+const burners: ChildProcess[] = []
+for (let i = 0; i < load; i++)
+  burners.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore', detached: false }))
+const stopBurners = (): void => {
+  for (const b of burners) b.kill('SIGKILL')
+}
+process.on('exit', stopBurners)
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    stopBurners()
+    process.exit(130)
+  })
+
+interface Tally {
+  file: string
+  name: string
+  pass: number
+  fail: number
+  ms: number[]
+}
+const tallies = new Map<string, Tally>()
+const LOG_DIR = join(ROOT, '.souk', 'soak', new Date().toISOString().replace(/[:.]/g, '-'))
+const runVerdicts: boolean[] = []
+const started = Date.now()
+
+for (let i = 1; i <= runs; i++) {
+  const runStart = Date.now()
+  let failures = 0
+  let passes = 0
+  const output: string[] = []
+  // one file at a time, like `npm run test:e2e`; each file runs in its own child process
+  const stream = run({ files, concurrency: 1, isolation: 'process' })
+  for await (const event of stream) {
+    if (event.type === 'test:stderr' || event.type === 'test:stdout') output.push(event.data.message)
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue
+    const data = event.data
+    // suites (describe) report too; count only leaf tests, but a failing suite hook counts as a failure
+    const isSuite = data.details.type === 'suite'
+    const file = relative(ROOT, data.file ?? '?')
+    if (isSuite && event.type === 'test:pass') continue
+    if (isSuite) {
+      const err = data.details.error as { failureType?: string } | undefined
+      // a suite "fails" when one of its tests failed (already counted); only its own hooks are news
+      if (err?.failureType === 'subtestsFailed') continue
+    }
+    const key = `${file}\0${data.name}`
+    const t: Tally = tallies.get(key) ?? { file, name: data.name, pass: 0, fail: 0, ms: [] }
+    tallies.set(key, t)
+    t.ms.push(data.details.duration_ms)
+    if (event.type === 'test:pass') {
+      t.pass++
+      passes++
+    } else {
+      t.fail++
+      failures++
+      const err = data.details.error as Error & { cause?: unknown }
+      const cause = err.cause instanceof Error ? err.cause.message : String(err.cause ?? err.message)
+      console.log(`  run ${i}: FAIL ${file} › ${data.name}\n    ${cause.split('\n').slice(0, 6).join('\n    ')}`)
+    }
+  }
+  const ok = failures === 0 && passes > 0
+  runVerdicts.push(ok)
+  let saved = ''
+  if (!ok && output.length > 0) {
+    // the tests' own output (e.g. page logs with SOUK_E2E_DEBUG set), kept for the runs that failed
+    await mkdir(LOG_DIR, { recursive: true })
+    const file = join(LOG_DIR, `run-${i}.log`)
+    await writeFile(file, output.join(''))
+    saved = `  output: ${relative(ROOT, file)}`
+  }
+  console.log(
+    `run ${String(i).padStart(2)}/${runs}: ${ok ? 'pass' : 'FAIL'}  ${passes} passed, ${failures} failed  ${((Date.now() - runStart) / 1000).toFixed(1)} s${saved}`,
+  )
+}
+stopBurners()
+
+const p50 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+const rows = [...tallies.values()]
+const nameWidth = Math.min(90, Math.max(20, ...rows.map((r) => r.name.length)))
+console.log(`\n${'test'.padEnd(nameWidth)}  pass  fail  p50 s   max s`)
+for (const r of rows) {
+  const name = r.name.length > nameWidth ? r.name.slice(0, nameWidth - 1) + '…' : r.name
+  console.log(
+    `${name.padEnd(nameWidth)}  ${String(r.pass).padStart(4)}  ${String(r.fail).padStart(4)}  ${(p50(r.ms) / 1000).toFixed(1).padStart(5)}  ${(Math.max(...r.ms) / 1000).toFixed(1).padStart(6)}`,
+  )
+}
+const passedRuns = runVerdicts.filter(Boolean).length
+const failedTests = rows.reduce((n, r) => n + r.fail, 0)
+console.log(
+  `\n${passedRuns} of ${runs} runs passed (load: ${load} busy process${load === 1 ? '' : 'es'}), ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+)
+console.log(
+  JSON.stringify({
+    runs,
+    passedRuns,
+    load,
+    failedTests,
+    tests: rows.map((r) => ({ file: r.file, name: r.name, pass: r.pass, fail: r.fail })),
+  }),
+)
+process.exit(passedRuns === runs ? 0 : 1)
