@@ -79,6 +79,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         // every relay after the first bootstraps from the ones before it, so they form one network
         bootstrap: relays.map((r) => r!.wsAddr),
         ...(ports ? { port: ports.port, httpPort: ports.httpPort } : {}),
+        // relays keep the catalog, checked against this chain (src/relay/catalog.ts)
+        ...(deployment ? { env: catalogEnv(anvil.rpcUrl, deployment) } : {}),
       }
       const relay = await startRelay(o)
       // keep the ports so a restart comes back on the same address
@@ -123,4 +125,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await stop()
     throw err
   }
+}
+
+function catalogEnv(rpcUrl: string, d: Deployment): NodeJS.ProcessEnv {
+  return { SOUK_RELAY_RPC_URL: rpcUrl, SOUK_RELAY_MARKET: d.market, SOUK_RELAY_DEPLOY_BLOCK: String(d.deployBlock) }
 }

@@ -27,6 +27,7 @@ import { RelayPool } from '../p2p/relay-pool.ts'
 import type { RelayConfig } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PinService } from './pinning.ts'
+import { startRelayCatalog } from './catalog.ts'
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -108,6 +109,7 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
 
   const pins = new PinService(helia, config, metrics)
   await pins.load()
+  const catalog = await startRelayCatalog({ helia, metrics }, config.dataDir)
 
   const record = (): RelayRecord => ({
     peerId: libp2p.peerId.toString(),
@@ -214,6 +216,7 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
       pubsub.removeEventListener('subscription-change', onSubscription)
       clearTimeout(joinTimer)
       pool.stop()
+      await catalog?.stop()
       await helia.stop()
       await blockstore.close()
       await datastore.close()
