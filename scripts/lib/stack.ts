@@ -26,6 +26,8 @@ export interface StackOptions {
   /** Skip deploying contracts (P2P-only tests). */
   contracts?: boolean
   echo?: boolean
+  /** Extra environment for every relay (e.g. SOUK_RELAY_PIN_GRACE_MS in tests). */
+  relayEnv?: NodeJS.ProcessEnv
 }
 
 export interface Deployment {
@@ -80,7 +82,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         bootstrap: relays.map((r) => r!.wsAddr),
         ...(ports ? { port: ports.port, httpPort: ports.httpPort } : {}),
         // relays keep the catalog, checked against this chain (src/relay/catalog.ts)
-        ...(deployment ? { env: catalogEnv(anvil.rpcUrl, deployment) } : {}),
+        env: { ...(deployment ? catalogEnv(anvil.rpcUrl, deployment) : {}), ...opts.relayEnv },
       }
       const relay = await startRelay(o)
       // keep the ports so a restart comes back on the same address

@@ -45,6 +45,7 @@ declare module '@orbitdb/core' {
       off(event: string, fn: (...args: never[]) => void): void
     }
     put(doc: Record<string, unknown>): Promise<string>
+    sync: { add(entry: OrbitEntry): Promise<void> }
     close(): Promise<void>
   }
   export interface OrbitDB {

@@ -99,6 +99,7 @@ export class Catalog extends EventTarget {
   readonly #held = new Map<string, { entry: OrbitEntry; at: number }>()
   #orbit!: OrbitDB
   #db!: DocumentsDatabase
+  #logOpened: Promise<void> = Promise.resolve()
   #timer: ReturnType<typeof setInterval> | undefined
   readonly #onChange: (e: Event) => void
   #stopped = false
@@ -116,6 +117,14 @@ export class Catalog extends EventTarget {
     const catalog = new Catalog(options)
     await catalog.#open()
     return catalog
+  }
+
+  /**
+   * Resolves once the OrbitDB log is open and replicating. `open()` resolves before that: the verified set
+   * (from a snapshot or the local blockstore) is searchable first.
+   */
+  get replicating(): Promise<void> {
+    return this.#logOpened
   }
 
   get address(): string {
@@ -147,6 +156,13 @@ export class Catalog extends EventTarget {
     // documents already in the blockstore (a reload, a relay restart): verified again against chain
     await this.#restoreLocal(chain.records.keys())
     chain.addEventListener('change', this.#onChange)
+    this.#logOpened = this.#openLog()
+    // a failure here is the caller's through `replicating`, `put` or `stop`
+    this.#logOpened.catch(() => {})
+  }
+
+  async #openLog(): Promise<void> {
+    const { helia, snapshot } = this.#o
 
     this.#orbit = await createOrbitDB({ ipfs: helia, id: 'souk-catalog', directory: this.#o.directory })
     const dir = `${this.#o.directory}/catalog-${this.#o.chainId}`
@@ -175,14 +191,30 @@ export class Catalog extends EventTarget {
       AccessController: this.#accessController(),
       headsStorage,
       indexStorage,
+      // entries point at the current heads only: references further back would have a peer that joined
+      // from a snapshot fetch old entries it never needed
+      referencesCount: 0,
     })
     this.#db.events.on('error', () => {})
+    if (snapshot) void this.#persistEntries(index, snapshot.entries)
     if (this.#o.indexLocalLog) for await (const e of this.#db.log.iterator()) entries.add(e.hash)
     // phases move with time, not with events: refresh the search state now and then
     this.#timer = setInterval(() => {
       this.#refreshStates()
       this.#expireHeld()
     }, 5_000)
+  }
+
+  /** The snapshot's entry hashes go into the log's own index in the background, so a reload knows them. */
+  async #persistEntries(index: OrbitStorage, hashes: Iterable<string>): Promise<void> {
+    try {
+      for (const hash of hashes) {
+        if (this.#stopped) return
+        await index.put(hash, true)
+      }
+    } catch {
+      /* closed while writing: the next start replicates what is missing */
+    }
   }
 
   #accessController(): AccessControllerFactory {
@@ -314,7 +346,9 @@ export class Catalog extends EventTarget {
       if (held && record) {
         // joined again now that the chain knows the listing: the access check runs once more and admits it
         this.#held.delete(id)
-        await this.#db?.log.joinEntry(held.entry).catch(() => {})
+        // and passed on, for peers that subscribed after the entry first went round
+        const joined = await this.#db?.log.joinEntry(held.entry).catch(() => false)
+        if (joined) await this.#db.sync.add(held.entry).catch(() => {})
       }
     }
     // an update may point at a document this peer already holds (e.g. an earlier version coming back)
@@ -331,10 +365,34 @@ export class Catalog extends EventTarget {
 
   /** Puts a listing's document into the catalog (after its `list()` transaction): replicated to every peer. */
   async put(listingId: bigint | string, encoded: Pick<EncodedListing, 'bytes'>): Promise<void> {
+    await this.#logOpened
     // the transaction has just been mined: make sure this peer's chain view has it before its own check runs
+    await this.#subscribed(10_000)
     const record = this.#o.chain.get(listingId.toString())
     if (!record || !record.hashes.includes(await contentHashOf(encoded.bytes))) await this.#o.chain.refresh()
     await this.#db.put({ _id: listingId.toString(), doc: encoded.bytes })
+  }
+
+  /**
+   * Waits (at most `ms`) until some peer listens on the catalog's topic: gossip published before that is lost,
+   * and a single new entry would then reach others only with the next one.
+   */
+  async #subscribed(ms: number): Promise<void> {
+    const pubsub = this.#o.helia.libp2p.services.pubsub
+    const topic = this.#db.address
+    if (pubsub.getSubscribers(topic).length > 0) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        pubsub.removeEventListener('subscription-change', check)
+        resolve()
+      }
+      const check = (): void => {
+        if (pubsub.getSubscribers(topic).length > 0) done()
+      }
+      const timer = setTimeout(done, ms)
+      pubsub.addEventListener('subscription-change', check)
+    })
   }
 
   /** Resolves once `id` is verified and searchable here. */
@@ -364,9 +422,10 @@ export class Catalog extends EventTarget {
   async stop(): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
-    clearInterval(this.#timer)
     this.#o.chain.removeEventListener('change', this.#onChange)
     this.#o.chain.stop()
+    await this.#logOpened.catch(() => {})
+    clearInterval(this.#timer)
     await this.#orbit?.stop()
   }
 }

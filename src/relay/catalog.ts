@@ -14,6 +14,11 @@ import { ChainListings } from '../p2p/catalog-chain.ts'
 import { buildSnapshot, serveCatalogSnapshot } from '../p2p/catalog-snapshot.ts'
 import { CATALOG_SNAPSHOT_PROTOCOL } from '../p2p/protocols.ts'
 import type { Metrics } from './metrics.ts'
+import type { PinService } from './pinning.ts'
+import { pinGcFromEnv, startPinGc } from './catalog-pins.ts'
+
+/** Largest eth_getLogs answer accepted (viem's default is 10 MiB): a dense block range of listings is bigger. */
+const LOG_RESPONSE_BYTES = 64 * 1024 * 1024
 
 export interface RelayCatalogConfig {
   rpcUrl: string
@@ -43,13 +48,15 @@ export interface RelayCatalog {
 
 /** Starts the catalog role on a relay node; undefined when the relay is not configured for a chain. */
 export async function startRelayCatalog(
-  node: { helia: CatalogHelia; metrics: Metrics },
+  node: { helia: CatalogHelia; metrics: Metrics; pins?: PinService },
   dataDir: string,
   config: RelayCatalogConfig | undefined = catalogConfigFromEnv(),
 ): Promise<RelayCatalog | undefined> {
   if (!config) return undefined
   const { helia, metrics } = node
-  const client = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 2 }) })
+  const client = createPublicClient({
+    transport: http(config.rpcUrl, { retryCount: 2, maxResponseBodySize: LOG_RESPONSE_BYTES }),
+  })
   const chainId = await client.getChainId()
   const chain = new ChainListings({ client, market: config.market, deployBlock: config.deployBlock, pollMs: 1_000 })
   const catalog = await Catalog.open({
@@ -60,9 +67,13 @@ export async function startRelayCatalog(
     pinDocuments: true,
     indexLocalLog: true,
   })
+  await catalog.replicating
   const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason')
   const onDropped = (e: Event): void => dropped({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
   catalog.addEventListener('dropped', onDropped)
+  metrics.gauge('souk_relay_catalog_chain_block', 'Last block whose listing logs the catalog applied', () =>
+    Number(catalog.scannedBlock),
+  )
   metrics.gauge('souk_relay_catalog_listings', 'Verified listings in the catalog', () => catalog.verified.size)
   metrics.gauge('souk_relay_catalog_held_back', 'Catalog entries waiting for their listing on chain', () => {
     return catalog.heldBack
@@ -84,6 +95,7 @@ export async function startRelayCatalog(
     }
     return cached.bytes
   }
+  const stopGc = node.pins ? startPinGc(node.pins, catalog, metrics, pinGcFromEnv()) : () => {}
   await helia.libp2p.handle(
     CATALOG_SNAPSHOT_PROTOCOL,
     (stream: Stream, connection: Connection) => {
@@ -98,6 +110,7 @@ export async function startRelayCatalog(
   return {
     catalog,
     async stop() {
+      stopGc()
       await helia.libp2p.unhandle(CATALOG_SNAPSHOT_PROTOCOL)
       catalog.removeEventListener('dropped', onDropped)
       await catalog.stop()

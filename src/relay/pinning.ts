@@ -20,6 +20,8 @@ export interface PinLimits {
   maxFileBytes: number
   peerQuotaBytes: number
   pinRatePerMinute: number
+  /** Bytes pinned for everybody together (a global disk cap besides the per-peer quota); none by default. */
+  maxTotalBytes?: number
   /** Most blocks in one pinned DAG (default: enough for maxFileBytes in 1 KiB blocks). */
   maxBlocks?: number
 }
@@ -110,7 +112,10 @@ export class PinService {
     const existing = await this.#record(cid)
     if (existing) return { cid: id, status: 'pinned', bytes: existing.bytes }
     const peer = from.toString()
-    const remaining = this.#limits.peerQuotaBytes - (this.#usage.get(peer) ?? 0)
+    const remaining = Math.min(
+      this.#limits.peerQuotaBytes - (this.#usage.get(peer) ?? 0),
+      (this.#limits.maxTotalBytes ?? Number.POSITIVE_INFINITY) - this.#pinnedBytes,
+    )
     const cap = Math.min(this.#limits.maxFileBytes, remaining)
     const fetched: CID[] = []
     try {
@@ -149,6 +154,31 @@ export class PinService {
     } catch {
       return undefined
     }
+  }
+
+  /** Every pin record (root CID, requesting peer, bytes, when), for the reference check in catalog-pins.ts. */
+  async *records(): AsyncIterable<{ cid: string; peer: string; bytes: number; at: number }> {
+    for await (const { key, value } of this.#helia.datastore.query({ prefix: PREFIX })) {
+      try {
+        const rec = JSON.parse(new TextDecoder().decode(value)) as PinRecord
+        yield { cid: key.toString().slice(PREFIX.length + 1), ...rec }
+      } catch {
+        /* removed by load() on the next start */
+      }
+    }
+  }
+
+  /** Drops a pin, its blocks and its record, and gives the bytes back to the peer's quota. */
+  async unpin(cid: CID): Promise<void> {
+    const rec = await this.#record(cid)
+    if (!rec) return
+    const blocks: CID[] = []
+    for await (const block of this.#helia.pins.rm(cid)) blocks.push(block)
+    await this.#discard(blocks)
+    await this.#helia.datastore.delete(new Key(`${PREFIX}/${cid.toString()}`))
+    this.#usage.set(rec.peer, Math.max(0, (this.#usage.get(rec.peer) ?? 0) - rec.bytes))
+    this.#pinnedBytes -= rec.bytes
+    this.#pins--
   }
 
   /** Breadth-first walk fetching every block; returns the DAG's total block bytes. */

@@ -28,6 +28,7 @@ import type { RelayConfig } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PinService } from './pinning.ts'
 import { startRelayCatalog } from './catalog.ts'
+import { pinLimitsFromEnv } from './catalog-pins.ts'
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -107,9 +108,9 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
   await helia.start()
   const libp2p = helia.libp2p
 
-  const pins = new PinService(helia, config, metrics)
+  const pins = new PinService(helia, { ...config, ...pinLimitsFromEnv() }, metrics)
   await pins.load()
-  const catalog = await startRelayCatalog({ helia, metrics }, config.dataDir)
+  const catalog = await startRelayCatalog({ helia, metrics, pins }, config.dataDir)
 
   const record = (): RelayRecord => ({
     peerId: libp2p.peerId.toString(),

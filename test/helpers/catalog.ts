@@ -72,7 +72,7 @@ export async function listOnChain(
 }
 
 export function publicClient(config: SoukConfig): PublicClient {
-  return createPublicClient({ transport: http(config.chain.rpcUrls[0]!) })
+  return createPublicClient({ transport: http(config.chain.rpcUrls[0]!, { maxResponseBodySize: 64 * 1024 * 1024 }) })
 }
 
 export interface CatalogPeer {

@@ -40,6 +40,14 @@ async function hostileWriter(stack: Stack): Promise<{ db: DocumentsDatabase; sto
     }),
   })
   db.events.on('error', () => {})
+  // gossip sent before the relay subscribes is lost (only the newest head is exchanged later): wait for it
+  await waitFor(
+    'the relay to subscribe to the hostile writer',
+    () => node.libp2p.services.pubsub.getSubscribers(db.address).length > 0,
+    {
+      timeout: 15_000,
+    },
+  )
   return {
     db,
     async stop() {
@@ -76,7 +84,7 @@ describe('catalog under hostile writers', () => {
     const c = await listOnChain(alice.wagmi, listingDoc(alice.address, 'Linen curtains'))
     await honest.catalog.put(a.listingId, a.encoded)
     await honest.catalog.put(b.listingId, b.encoded)
-    await cancelListing(alice.wagmi, { listingId: c.listingId })
+    const { receipt } = await cancelListing(alice.wagmi, { listingId: c.listingId })
     await waitFor(
       'the relay to hold the two good listings',
       async () => (await metric(http(), 'souk_relay_catalog_listings')) === 2,
@@ -84,6 +92,16 @@ describe('catalog under hostile writers', () => {
         timeout: 15_000,
       },
     )
+
+    // both have seen the cancellation (else its document is briefly shown, then removed, not refused)
+    await waitFor(
+      'the relay to read the cancellation',
+      async () => (await metric(http(), 'souk_relay_catalog_chain_block')) >= Number(receipt.blockNumber),
+      { timeout: 15_000 },
+    )
+    await waitFor('the honest peer to read it', () => honest.catalog.scannedBlock >= receipt.blockNumber, {
+      timeout: 15_000,
+    })
 
     // a document whose hash differs from the chain's
     const forged = dagCbor.encode({ ...listingDoc(alice.address, 'Walnut desk, now free'), schema: 'souk/listing/1' })
@@ -103,7 +121,8 @@ describe('catalog under hostile writers', () => {
       'the relay to count every kind of bad entry',
       async () => {
         const counts = await Promise.all(['hash_mismatch', 'cancelled', 'oversized', 'malformed'].map(dropped))
-        return counts[0]! >= 2 && counts.slice(1).every((n) => n >= 1)
+        if (counts[0]! >= 2 && counts.slice(1).every((n) => n >= 1)) return true
+        throw new Error(`hash_mismatch, cancelled, oversized, malformed: ${counts.join(', ')}`)
       },
       { timeout: 20_000 },
     )

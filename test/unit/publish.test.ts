@@ -24,7 +24,8 @@ describe('publishListing', () => {
   let stack: Stack
   const peers: CatalogPeer[] = []
   before(async () => {
-    stack = await startStack({ relays: 2 })
+    // unreferenced media goes after 10 s here (a day by default); publishing takes a few seconds
+    stack = await startStack({ relays: 2, relayEnv: { SOUK_RELAY_PIN_GRACE_MS: '10000', SOUK_RELAY_PIN_GC_MS: '500' } })
   })
   after(async () => {
     for (const p of peers) await p.stop().catch(() => {})
@@ -120,9 +121,19 @@ describe('publishListing', () => {
       await waitFor(
         'each relay to hold the listing',
         async () => (await metric(r!.http, 'souk_relay_catalog_listings')) === 1,
-        {
-          timeout: 15_000,
-        },
+        { timeout: 15_000 },
       )
+
+    // media no listing references is dropped after the grace period; the listing's photos stay
+    const stray = await fs.addBytes(crypto.getRandomValues(new Uint8Array(5_000)), { rawLeaves: true, cidVersion: 1 })
+    await media.pin([stray], { minRelays: 2 })
+    for (const r of stack.relays) {
+      await waitFor(
+        'the stray pin to be dropped',
+        async () => (await metric(r!.http, 'souk_relay_pins_unreferenced_total')) === 1,
+        { timeout: 30_000 },
+      )
+      assert.equal(await metric(r!.http, 'souk_relay_pins'), 2, "the listing's photo and thumbnail stay pinned")
+    }
   })
 })

@@ -1,7 +1,7 @@
 /**
  * The catalog's view of the chain: every `ListingCreated`, `ContentHashUpdated` and `ListingCancelled` log of
  * the market in a block range, read in slices that public RPCs accept (most cap `eth_getLogs` at a few
- * thousand blocks or results) and a few slices at a time. Takes a plain viem client, so the relay (which has
+ * thousand blocks or results) and a few slices at a time; a slice the RPC refuses as too large is halved. Takes a plain viem client, so the relay (which has
  * no wallet and no wagmi config) and the browser share it; in the browser pass `getPublicClient(wagmi)`.
  */
 import { getAbiItem, parseEventLogs, type Address, type PublicClient } from 'viem'
@@ -58,12 +58,7 @@ export async function scanListingLogs(client: PublicClient, p: ScanListingLogsPa
       p.signal?.throwIfAborted()
       const i = next++
       const [fromBlock, toBlock] = ranges[i]!
-      let raw
-      try {
-        raw = await client.getLogs({ address: p.market, events: EVENTS, fromBlock, toBlock })
-      } catch (err) {
-        throw toSoukChainError(err)
-      }
+      const raw = await getLogsSplitting(client, p.market, fromBlock, toBlock, p.signal)
       const logs = parseEventLogs({ abi: EVENTS, logs: raw, strict: true })
       out[i] = logs.map((log): ListingLog => {
         const base = { listingId: log.args.listingId, blockNumber: log.blockNumber, logIndex: log.logIndex }
@@ -90,4 +85,30 @@ export async function scanListingLogs(client: PublicClient, p: ScanListingLogsPa
   }
   await Promise.all(Array.from({ length: Math.min(p.concurrency ?? 4, ranges.length) }, worker))
   return out.flat()
+}
+
+/** What RPCs answer when a range holds too many logs (or viem refuses the body): then the range is halved. */
+const TOO_MANY = /too large|size limit|more than|exceed|too many|limit|range/i
+
+async function getLogsSplitting(
+  client: PublicClient,
+  address: Address,
+  fromBlock: bigint,
+  toBlock: bigint,
+  signal: AbortSignal | undefined,
+): Promise<Awaited<ReturnType<typeof getRange>>> {
+  signal?.throwIfAborted()
+  try {
+    return await getRange(client, address, fromBlock, toBlock)
+  } catch (err) {
+    const text = err instanceof Error ? `${err.name} ${err.message}` : String(err)
+    if (toBlock <= fromBlock || !TOO_MANY.test(text)) throw toSoukChainError(err)
+    const mid = fromBlock + (toBlock - fromBlock) / 2n
+    const first = await getLogsSplitting(client, address, fromBlock, mid, signal)
+    return [...first, ...(await getLogsSplitting(client, address, mid + 1n, toBlock, signal))]
+  }
+}
+
+function getRange(client: PublicClient, address: Address, fromBlock: bigint, toBlock: bigint) {
+  return client.getLogs({ address, events: EVENTS, fromBlock, toBlock })
 }
