@@ -28,6 +28,7 @@ export class ChainListings extends EventTarget {
   #lastScan = 0
   #timer: ReturnType<typeof setTimeout> | undefined
   #stopped = false
+  #started = false
   readonly #abort = new AbortController()
 
   constructor(options: ChainListingsOptions) {
@@ -55,7 +56,10 @@ export class ChainListings extends EventTarget {
 
   /** Starts polling (when `pollMs` > 0) after a first full scan. */
   async start(signal?: AbortSignal): Promise<void> {
-    await this.refresh(signal)
+    if (this.#started) return
+    this.#started = true
+    // a scan made just before (e.g. to check a snapshot) counts
+    await this.refreshIfOlderThan(1_000, signal)
     this.#schedule()
   }
 

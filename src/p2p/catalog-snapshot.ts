@@ -145,7 +145,7 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
   if (!Array.isArray(root.listings) || !Array.isArray(root.heads) || !Array.isArray(root.entries))
     throw new CatalogSnapshotError('malformed root')
 
-  await o.chain.refresh(o.signal)
+  await o.chain.refreshIfOlderThan(1_000, o.signal)
   const now = Math.floor(Date.now() / 1000)
   const listings: ImportedSnapshot['listings'] = new Map()
   let rejected = 0
@@ -160,7 +160,9 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
       continue
     }
     try {
-      const bytes = await block(cid)
+      // not hashed here: verifyListingBytes hashes the bytes against the chain's hash, which is this CID's
+      const bytes = reader.get(cid)?.bytes
+      if (!bytes) throw new CatalogSnapshotError(`block ${cid} missing`)
       const { doc, current } = await verifyListingBytes(record, record.id, bytes)
       if (!current) throw new CatalogSnapshotError(`listing ${record.id} is not current`)
       listings.set(record.id, { record, doc, bytes })
@@ -269,6 +271,9 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
  */
 export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
   let imported: ImportedSnapshot | undefined
+  // the chain's listing logs are read while the snapshot travels (readSnapshot waits for this same scan)
+  const scan = o.chain.refresh(o.signal)
+  scan.catch(() => {})
   if (o.snapshot !== false) {
     const libp2p = o.helia.libp2p
     const relays = o.relays ?? [...new Set(libp2p.getConnections().map((c) => c.remotePeer))]

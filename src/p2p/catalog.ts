@@ -149,7 +149,6 @@ export class Catalog extends EventTarget {
         const cid = cidFromContentHash(record.contentHash)
         this.verified.set(id, { record, doc, cid, bytes })
         if (!snapshot.search) this.search.upsert(searchEntryOf(record, doc, now))
-        void this.#storeDoc(cid, bytes)
       }
       for (const h of snapshot.heads) await helia.blockstore.put(CID.parse(h.hash, base58btc), h.bytes)
     }
@@ -196,13 +195,26 @@ export class Catalog extends EventTarget {
       referencesCount: 0,
     })
     this.#db.events.on('error', () => {})
-    if (snapshot) void this.#persistEntries(index, snapshot.entries)
+    // the snapshot's documents and entry hashes are written in the background, one at a time, so the
+    // blockstore is not swamped while the page is in use (a reload then finds them locally)
+    if (snapshot)
+      void (async () => {
+        await this.#persistDocs(snapshot.listings.values())
+        await this.#persistEntries(index, snapshot.entries)
+      })()
     if (this.#o.indexLocalLog) for await (const e of this.#db.log.iterator()) entries.add(e.hash)
     // phases move with time, not with events: refresh the search state now and then
     this.#timer = setInterval(() => {
       this.#refreshStates()
       this.#expireHeld()
     }, 5_000)
+  }
+
+  async #persistDocs(docs: Iterable<{ record: ListingRecord; bytes: Uint8Array }>): Promise<void> {
+    for (const { record, bytes } of docs) {
+      if (this.#stopped) return
+      await this.#storeDoc(cidFromContentHash(record.contentHash), bytes).catch(() => {})
+    }
   }
 
   /** The snapshot's entry hashes go into the log's own index in the background, so a reload knows them. */
