@@ -380,8 +380,10 @@ export class Catalog extends EventTarget {
     await this.#logOpened
     // the transaction has just been mined: make sure this peer's chain view has it before its own check runs
     await this.#subscribed(10_000)
-    const record = this.#o.chain.get(listingId.toString())
-    if (!record || !record.hashes.includes(await contentHashOf(encoded.bytes))) await this.#o.chain.refresh()
+    const hash = await contentHashOf(encoded.bytes)
+    const known = (): boolean => this.#o.chain.get(listingId.toString())?.hashes.includes(hash) === true
+    // twice at most: the first refresh may be a scan that started before the transaction was mined
+    for (let i = 0; i < 2 && !known(); i++) await this.#o.chain.refresh()
     await this.#db.put({ _id: listingId.toString(), doc: encoded.bytes })
   }
 
