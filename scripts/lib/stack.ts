@@ -26,6 +26,8 @@ export interface StackOptions {
   /** Skip deploying contracts (P2P-only tests). */
   contracts?: boolean
   echo?: boolean
+  /** Extra environment for every relay (e.g. SOUK_RELAY_PIN_GRACE_MS in tests). */
+  relayEnv?: NodeJS.ProcessEnv
 }
 
 /** What scripts/deploy.ts returns (kept here so that importing the stack does not load the deployer). */
@@ -84,6 +86,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         // every relay after the first bootstraps from the ones before it, so they form one network
         bootstrap: relays.map((r) => r!.wsAddr),
         ...(ports ? { port: ports.port, httpPort: ports.httpPort } : {}),
+        // relays keep the catalog, checked against this chain (src/relay/catalog.ts)
+        env: { ...(deployment ? catalogEnv(anvil.rpcUrl, deployment) : {}), ...opts.relayEnv },
       }
       const relay = await startRelay(o)
       // keep the ports so a restart comes back on the same address
@@ -130,4 +134,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await stop()
     throw err
   }
+}
+
+function catalogEnv(rpcUrl: string, d: Deployment): NodeJS.ProcessEnv {
+  return { SOUK_RELAY_RPC_URL: rpcUrl, SOUK_RELAY_MARKET: d.market, SOUK_RELAY_DEPLOY_BLOCK: String(d.deployBlock) }
 }

@@ -502,6 +502,11 @@ export class CatalogSearch {
     return this.#entries.has(id)
   }
 
+  /** The ids held. */
+  ids(): IterableIterator<string> {
+    return this.#entries.keys()
+  }
+
   get(id: string): StoredListing | undefined {
     const e = this.#entries.get(id)
     if (!e) return undefined

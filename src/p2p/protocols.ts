@@ -31,3 +31,11 @@ export const PIN_TIMEOUT_MS = 60_000
 
 /** How often a relay re-announces itself on `RELAYS_TOPIC`. */
 export const RELAY_ANNOUNCE_INTERVAL_MS = 30_000
+
+/** The catalog's OrbitDB documents database (its address also depends on the chain and market). */
+export const CATALOG_DB_NAME = 'souk-catalog/1'
+/** Request/response: "send me your catalog snapshot" (browser → relay); the answer is one CAR. */
+export const CATALOG_SNAPSHOT_PROTOCOL = '/souk/catalog-snapshot/1.0.0'
+/** Largest catalog snapshot a browser accepts, and how long it waits for it. */
+export const MAX_CATALOG_SNAPSHOT_BYTES = 128 * 1024 * 1024
+export const CATALOG_SNAPSHOT_TIMEOUT_MS = 60_000

@@ -287,6 +287,37 @@ export class PinService {
     }
   }
 
+  /** Every pin record (root CID, requesting peer, bytes, when), for the reference check in catalog-pins.ts. */
+  async *records(): AsyncIterable<{ cid: string; peer: string; bytes: number; at: number }> {
+    for await (const { key, value } of this.#helia.datastore.query({ prefix: PREFIX })) {
+      try {
+        const rec = JSON.parse(new TextDecoder().decode(value)) as PinRecord
+        yield { cid: key.toString().slice(PREFIX.length + 1), ...rec }
+      } catch {
+        /* removed by load() on the next start */
+      }
+    }
+  }
+
+  /** Drops a pin, its blocks and its record, and gives the bytes back to the peer's quota. */
+  async unpin(cid: CID): Promise<void> {
+    const rec = await this.#record(cid)
+    if (!rec) return
+    const blocks: CID[] = []
+    for await (const block of this.#helia.pins.rm(cid)) blocks.push(block)
+    // reads never wait on these deletes: pins fetch into staging, not through the locked blockstore
+    for (const block of blocks) {
+      try {
+        if (!(await this.#helia.pins.isPinned(block))) await this.#helia.blockstore.delete(block)
+      } catch {
+        /* best effort: an orphan block only costs disk until the next unpin of a DAG that shares it */
+      }
+    }
+    await this.#helia.datastore.delete(new Key(`${PREFIX}/${cid.toString()}`))
+    this.#charge(rec.peer, rec.ip, -rec.bytes)
+    this.#pins--
+  }
+
   /** Breadth-first walk fetching every block into staging; the cap is checked before a block is kept. */
   async #fetchDag(
     root: CID,

@@ -40,6 +40,7 @@ import { ipOf, ReservationGuard } from './reservations.ts'
 import { createGateway } from './gateway.ts'
 import type { HealthReport, HttpEndpoints } from './http.ts'
 import type { Logger } from './log.ts'
+import { startRelayCatalog } from './catalog.ts'
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -182,6 +183,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
 
   const pins = new PinService(helia, blockstore, retrieve, config, metrics)
   await pins.load()
+  const catalog = await startRelayCatalog({ helia, metrics, pins }, config.dataDir)
 
   const record = (): RelayRecord => ({
     peerId: libp2p.peerId.toString(),
@@ -346,6 +348,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
       verifier.stop()
       guard.detach()
       relayPool.stop()
+      await catalog?.stop()
       await helia.stop()
       await blockstore.close()
       await datastore.close()

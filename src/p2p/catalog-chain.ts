@@ -1,0 +1,123 @@
+/**
+ * What the chain says about every listing, kept current for the catalog: the market's listing logs are read
+ * once from the deployment block in RPC-sized slices (`scanListingLogs`), then only the blocks since the last
+ * scan. Lookups are local; `refresh()` calls are coalesced and rate limited, so a flood of entries naming
+ * listings that do not exist cannot turn into a flood of RPC calls.
+ */
+import type { Address, PublicClient } from 'viem'
+import { scanListingLogs } from '../chain/reads/scanListingLogs.ts'
+import { applyListingLogs, type ListingRecord } from '../core/catalog.ts'
+
+export interface ChainListingsOptions {
+  client: PublicClient
+  market: Address
+  deployBlock: bigint
+  /** Blocks per eth_getLogs call (default 2,000). */
+  maxRange?: bigint
+  /** Least time between two scans (default 250 ms); callers in between share the next one. */
+  minIntervalMs?: number
+  /** Poll the chain for new listing logs this often (default 2 s; 0 = only on demand). */
+  pollMs?: number
+}
+
+export class ChainListings extends EventTarget {
+  readonly #o: ChainListingsOptions
+  readonly #records = new Map<string, ListingRecord>()
+  #scanned: bigint
+  #pending: Promise<void> | undefined
+  #lastScan = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #stopped = false
+  #started = false
+  readonly #abort = new AbortController()
+
+  constructor(options: ChainListingsOptions) {
+    super()
+    this.#o = options
+    this.#scanned = options.deployBlock - 1n
+  }
+
+  get market(): Address {
+    return this.#o.market
+  }
+
+  get(id: string): ListingRecord | undefined {
+    return this.#records.get(id)
+  }
+
+  get records(): ReadonlyMap<string, ListingRecord> {
+    return this.#records
+  }
+
+  /** Last block whose logs are folded in. */
+  get scannedBlock(): bigint {
+    return this.#scanned
+  }
+
+  /** Starts polling (when `pollMs` > 0) after a first full scan. */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.#started) return
+    this.#started = true
+    // a scan made just before (e.g. to check a snapshot) counts
+    await this.refreshIfOlderThan(1_000, signal)
+    this.#schedule()
+  }
+
+  #schedule(): void {
+    const every = this.#o.pollMs ?? 2_000
+    if (this.#stopped || every <= 0) return
+    this.#timer = setTimeout(() => {
+      this.refresh().then(
+        () => this.#schedule(),
+        (err: unknown) => {
+          this.dispatchEvent(new CustomEvent('error', { detail: err }))
+          this.#schedule()
+        },
+      )
+    }, every)
+  }
+
+  /**
+   * Reads the logs of the blocks since the last scan; dispatches `change` (detail: the changed ids). Concurrent
+   * callers share one scan.
+   */
+  refresh(signal?: AbortSignal): Promise<void> {
+    if (this.#pending) return this.#pending
+    const wait = Math.max(0, this.#lastScan + (this.#o.minIntervalMs ?? 250) - Date.now())
+    this.#pending = (async () => {
+      try {
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        const combined = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal
+        const head = await this.#o.client.getBlockNumber({ cacheTime: 0 })
+        if (head <= this.#scanned) return
+        const logs = await scanListingLogs(this.#o.client, {
+          market: this.#o.market,
+          fromBlock: this.#scanned + 1n,
+          toBlock: head,
+          signal: combined,
+          ...(this.#o.maxRange ? { maxRange: this.#o.maxRange } : {}),
+        })
+        this.#scanned = head
+        const changed = applyListingLogs(this.#records, logs)
+        if (changed.size > 0) this.dispatchEvent(new CustomEvent('change', { detail: changed }))
+      } finally {
+        this.#lastScan = Date.now()
+        this.#pending = undefined
+      }
+    })()
+    return this.#pending
+  }
+
+  /** Refreshes unless the last scan ended less than `ms` ago (then the caller waits for the poll instead). */
+  async refreshIfOlderThan(ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.#pending) return await this.#pending
+    if (Date.now() - this.#lastScan < ms) return
+    await this.refresh(signal)
+  }
+
+  stop(): void {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    this.#abort.abort()
+  }
+}

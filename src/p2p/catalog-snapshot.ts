@@ -1,0 +1,302 @@
+/**
+ * Fast bootstrap: a relay's catalog as one content-addressed CAR, fetched by a fresh browser in one transfer
+ * over `/souk/catalog-snapshot/1.0.0`, instead of replaying the OrbitDB log entry by entry.
+ *
+ * The CAR's root (dag-cbor) names the chain and market, the verified listings (`[id, document CID]`), the log's
+ * heads and the hashes of the log entries the relay holds, and the search index (a raw block of
+ * `CatalogSearch.toJSON()`). Its blocks are the listing documents, the head entries and the index.
+ *
+ * Nothing in it is trusted: every block must hash to its CID, every listing must be live on chain with exactly
+ * that document as its content hash (a document's CID *is* its on-chain content hash), and the index is cut
+ * down to the verified listings, with text rows that disagree with their document re-indexed and all auction
+ * state taken from chain. The browser then opens the log at the snapshot's heads and replicates only what
+ * came after; whatever it holds ends up equal to what full replication would verify.
+ */
+import { CarBufferReader } from '@ipld/car/buffer-reader'
+import { CarWriter } from '@ipld/car/writer'
+import * as dagCbor from '@ipld/dag-cbor'
+import * as raw from 'multiformats/codecs/raw'
+import { CID } from 'multiformats/cid'
+import { base58btc } from 'multiformats/bases/base58'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { lpStream } from '@libp2p/utils'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { BaseError } from 'viem'
+import { searchEntryOf, statusOf, verifyListingBytes, type ListingRecord } from '../core/catalog.ts'
+import { cidFromContentHash } from '../core/listing.ts'
+import { CatalogSearch } from '../core/search.ts'
+import { Catalog, type CatalogOptions, type ImportedSnapshot } from './catalog.ts'
+import type { ChainListings } from './catalog-chain.ts'
+import { abortQuietly } from './frames.ts'
+import { CATALOG_SNAPSHOT_PROTOCOL, CATALOG_SNAPSHOT_TIMEOUT_MS, MAX_CATALOG_SNAPSHOT_BYTES } from './protocols.ts'
+
+export const CATALOG_SNAPSHOT_FORMAT = 'souk/catalog-snapshot'
+export const CATALOG_SNAPSHOT_VERSION = 1
+
+export class CatalogSnapshotError extends BaseError {
+  override name = 'CatalogSnapshotError'
+  constructor(shortMessage: string, options: { cause?: Error; details?: string } = {}) {
+    super(`Catalog snapshot refused: ${shortMessage}`, options)
+  }
+}
+
+interface SnapshotRoot {
+  format: string
+  version: number
+  chainId: number
+  market: string
+  block: string
+  listings: [string, CID][]
+  heads: string[]
+  entries: string[]
+  search: CID
+}
+
+/** The relay side: the catalog's verified listings, log heads and search index as one CAR. */
+export async function buildSnapshot(catalog: Catalog, chainId: number, market: string): Promise<Uint8Array> {
+  const blocks: { cid: CID; bytes: Uint8Array }[] = []
+  const listings: [string, CID][] = []
+  for (const [id, v] of catalog.verified) {
+    listings.push([id, v.cid])
+    blocks.push({ cid: v.cid, bytes: v.bytes })
+  }
+  const heads = await catalog.db.log.heads()
+  for (const h of heads) {
+    const bytes = (await catalog.db.log.storage.get(h.hash)) as Uint8Array | undefined
+    if (bytes) blocks.push({ cid: CID.parse(h.hash, base58btc), bytes })
+  }
+  const searchBytes = new TextEncoder().encode(JSON.stringify(catalog.search))
+  const searchCid = CID.createV1(raw.code, await sha256.digest(searchBytes))
+  blocks.push({ cid: searchCid, bytes: searchBytes })
+  const root: SnapshotRoot = {
+    format: CATALOG_SNAPSHOT_FORMAT,
+    version: CATALOG_SNAPSHOT_VERSION,
+    chainId,
+    market: market.toLowerCase(),
+    block: catalog.scannedBlock.toString(),
+    listings,
+    heads: heads.map((h) => h.hash),
+    entries: [...catalog.entries],
+    search: searchCid,
+  }
+  const rootBytes = dagCbor.encode(root)
+  const rootCid = CID.createV1(dagCbor.code, await sha256.digest(rootBytes))
+  const { writer, out } = CarWriter.create([rootCid])
+  const chunks: Uint8Array[] = []
+  const collected = (async () => {
+    for await (const c of out) chunks.push(c)
+  })()
+  await writer.put({ cid: rootCid, bytes: rootBytes })
+  for (const b of blocks) await writer.put(b)
+  await writer.close()
+  await collected
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0)
+  const car = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    car.set(c, at)
+    at += c.byteLength
+  }
+  return car
+}
+
+export interface ReadSnapshotOptions {
+  chain: ChainListings
+  chainId: number
+  market: string
+  signal?: AbortSignal
+}
+
+export interface ReadSnapshotResult extends ImportedSnapshot {
+  /** Listings named by the snapshot that the chain does not back (dropped). */
+  rejected: number
+}
+
+/** The browser side: checks a snapshot against the chain and returns what `Catalog.open` imports. */
+export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Promise<ReadSnapshotResult> {
+  let reader: CarBufferReader
+  try {
+    reader = CarBufferReader.fromBytes(car)
+  } catch (err) {
+    throw new CatalogSnapshotError('not a CAR', { cause: err as Error })
+  }
+  const [rootCid] = reader.getRoots()
+  if (!rootCid) throw new CatalogSnapshotError('no root')
+  const block = async (cid: CID): Promise<Uint8Array> => {
+    const b = reader.get(cid)
+    if (!b) throw new CatalogSnapshotError(`block ${cid} missing`)
+    if (cid.multihash.code !== sha256.code) throw new CatalogSnapshotError(`block ${cid} is not sha2-256`)
+    const digest = await sha256.digest(b.bytes)
+    if (!equalBytes(digest.digest, cid.multihash.digest)) throw new CatalogSnapshotError(`block ${cid} does not match`)
+    return b.bytes
+  }
+  let root: SnapshotRoot
+  try {
+    root = dagCbor.decode(await block(rootCid))
+  } catch (err) {
+    throw err instanceof CatalogSnapshotError
+      ? err
+      : new CatalogSnapshotError('root does not decode', { cause: err as Error })
+  }
+  if (root?.format !== CATALOG_SNAPSHOT_FORMAT || root.version !== CATALOG_SNAPSHOT_VERSION)
+    throw new CatalogSnapshotError('unknown format')
+  if (root.chainId !== o.chainId || String(root.market).toLowerCase() !== o.market.toLowerCase())
+    throw new CatalogSnapshotError('another chain or market')
+  if (!Array.isArray(root.listings) || !Array.isArray(root.heads) || !Array.isArray(root.entries))
+    throw new CatalogSnapshotError('malformed root')
+
+  await o.chain.refreshIfOlderThan(1_000, o.signal)
+  const now = Math.floor(Date.now() / 1000)
+  const listings: ImportedSnapshot['listings'] = new Map()
+  let rejected = 0
+  for (const item of root.listings) {
+    o.signal?.throwIfAborted()
+    const [id, cid] = Array.isArray(item) ? item : []
+    const record: ListingRecord | undefined = typeof id === 'string' ? o.chain.get(id) : undefined
+    // the document CID must be the one the chain names for this id: a copy under another id, an id that does
+    // not exist, a cancelled or superseded listing all fail here, before any bytes are read
+    if (!record || record.cancelled || !(cid instanceof CID) || !cid.equals(cidFromContentHash(record.contentHash))) {
+      rejected++
+      continue
+    }
+    try {
+      // not hashed here: verifyListingBytes hashes the bytes against the chain's hash, which is this CID's
+      const bytes = reader.get(cid)?.bytes
+      if (!bytes) throw new CatalogSnapshotError(`block ${cid} missing`)
+      const { doc, current } = await verifyListingBytes(record, record.id, bytes)
+      if (!current) throw new CatalogSnapshotError(`listing ${record.id} is not current`)
+      listings.set(record.id, { record, doc, bytes })
+    } catch {
+      rejected++
+    }
+  }
+
+  let search: CatalogSearch | undefined
+  try {
+    search = CatalogSearch.load(new TextDecoder().decode(await block(root.search)))
+  } catch {
+    search = undefined
+  }
+  if (search) {
+    for (const id of [...search.ids()]) if (!listings.has(id)) search.remove(id)
+    for (const [id, { record, doc }] of listings) {
+      const row = search.get(id)
+      if (
+        !row ||
+        row.title !== doc.title ||
+        row.seller.toLowerCase() !== doc.seller.toLowerCase() ||
+        row.category !== doc.category ||
+        row.createdAt !== doc.createdAt
+      )
+        search.upsert(searchEntryOf(record, doc, now))
+      else
+        search.updateState(id, {
+          price: record.price,
+          status: statusOf(record, now),
+          biddingEnd: record.biddingEnd,
+          bids: 0,
+        })
+    }
+  }
+
+  const heads: ImportedSnapshot['heads'] = []
+  for (const hash of root.heads) {
+    if (typeof hash !== 'string') continue
+    try {
+      const cid = CID.parse(hash, base58btc)
+      const bytes = await block(cid)
+      const entry = dagCbor.decode<{ next?: unknown }>(bytes)
+      const next = Array.isArray(entry?.next) ? entry.next.filter((n): n is string => typeof n === 'string') : []
+      heads.push({ hash, next, bytes })
+    } catch {
+      /* a bad head is skipped: the log then replicates from the relay's heads */
+    }
+  }
+  const entries = new Set(heads.length > 0 ? root.entries.filter((e) => typeof e === 'string') : [])
+  return { listings, search, heads, entries, rejected }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Relay: answers one snapshot request with the current snapshot (one length-prefixed frame). */
+export async function serveCatalogSnapshot(stream: Stream, snapshot: () => Promise<Uint8Array>): Promise<void> {
+  try {
+    const bytes = await snapshot()
+    const lp = lpStream(stream, { maxDataLength: MAX_CATALOG_SNAPSHOT_BYTES })
+    await lp.write(bytes, { signal: AbortSignal.timeout(CATALOG_SNAPSHOT_TIMEOUT_MS) })
+    await stream.close()
+  } catch (err) {
+    abortQuietly(stream, err as Error)
+  }
+}
+
+/** Browser: fetches a relay's snapshot, capped in size and time. */
+export async function fetchCatalogSnapshot(
+  libp2p: Libp2p,
+  relay: PeerId,
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<Uint8Array> {
+  const timeout = AbortSignal.timeout(CATALOG_SNAPSHOT_TIMEOUT_MS)
+  const combined = signal ? AbortSignal.any([timeout, signal]) : timeout
+  const stream = await libp2p.dialProtocol(relay, CATALOG_SNAPSHOT_PROTOCOL, { signal: combined })
+  try {
+    const lp = lpStream(stream, {
+      maxDataLength: MAX_CATALOG_SNAPSHOT_BYTES,
+      maxBufferSize: MAX_CATALOG_SNAPSHOT_BYTES + 16,
+    })
+    const bytes = (await lp.read({ signal: combined })).subarray()
+    await stream.close().catch(() => {})
+    return bytes
+  } catch (err) {
+    abortQuietly(stream, err as Error)
+    throw new CatalogSnapshotError(`relay ${relay} did not send a snapshot`, { cause: err as Error })
+  }
+}
+
+export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'indexLocalLog' | 'pinDocuments'> {
+  /** Connected relays to ask for a snapshot, in order (default: every peer this node is connected to). */
+  relays?: PeerId[]
+  /** Skip the snapshot and replicate the log entry by entry (the slow path; for comparison). */
+  snapshot?: boolean
+  onProgress?: (stage: 'snapshot-fetched' | 'snapshot-verified' | 'opened', detail?: Record<string, number>) => void
+}
+
+/**
+ * A fresh peer joins the catalog: a snapshot from the first relay that answers (checked against chain), then
+ * the log from the snapshot's heads on. Without a usable snapshot it opens the log empty and replicates it.
+ */
+export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
+  let imported: ImportedSnapshot | undefined
+  // the chain's listing logs are read while the snapshot travels (readSnapshot waits for this same scan)
+  const scan = o.chain.refresh(o.signal)
+  scan.catch(() => {})
+  if (o.snapshot !== false) {
+    const libp2p = o.helia.libp2p
+    const relays = o.relays ?? [...new Set(libp2p.getConnections().map((c) => c.remotePeer))]
+    for (const relay of relays) {
+      try {
+        const car = await fetchCatalogSnapshot(libp2p, relay, o.signal ? { signal: o.signal } : {})
+        o.onProgress?.('snapshot-fetched', { bytes: car.byteLength })
+        const read = await readSnapshot(car, {
+          chain: o.chain,
+          chainId: o.chainId,
+          market: o.chain.market,
+          ...(o.signal ? { signal: o.signal } : {}),
+        })
+        o.onProgress?.('snapshot-verified', { listings: read.listings.size, rejected: read.rejected })
+        imported = read
+        break
+      } catch (err) {
+        if (o.signal?.aborted) throw err
+      }
+    }
+  }
+  const { relays: _r, snapshot: _s, onProgress, ...rest } = o
+  const catalog = await Catalog.open({ ...rest, ...(imported ? { snapshot: imported } : {}) })
+  onProgress?.('opened', { listings: catalog.verified.size })
+  return catalog
+}

@@ -1,0 +1,454 @@
+/**
+ * The replicated catalog: one OrbitDB documents database of listing documents keyed by on-chain listing id,
+ * written by anyone, trusted by nobody.
+ *
+ * Every entry passes `canAppend`, the database's access controller, before it joins the log: the entry's
+ * document must hash to the content hash its seller put on chain for that id (`verifyListingBytes`), checked
+ * against `ChainListings` (batched log reads, cached). What passes is "verified": it goes into the local
+ * search index (incrementally) and its document block into the blockstore, so a reload or a relay restart
+ * rebuilds the verified set from chain + blockstore without the network. What fails is dropped and counted by
+ * reason; an entry naming a listing the chain does not show yet is held back (bounded) and admitted when the
+ * chain catches up. Chain events drive the rest: a cancellation removes a listing, a content-hash update
+ * removes the old document until the new one arrives.
+ *
+ * Relays serve a snapshot (src/p2p/catalog-snapshot.ts) so a fresh browser does not replay the log.
+ */
+import { CID } from 'multiformats/cid'
+import { base58btc } from 'multiformats/bases/base58'
+import { sha256 } from 'multiformats/hashes/sha2'
+import {
+  ComposedStorage,
+  createOrbitDB,
+  LevelStorage,
+  LRUStorage,
+  type AccessControllerFactory,
+  type DocumentsDatabase,
+  type OrbitDB,
+  type OrbitEntry,
+  type OrbitStorage,
+} from '@orbitdb/core'
+import type { Helia } from 'helia'
+import type { Libp2p } from '@libp2p/interface'
+import type { GossipSub } from '@libp2p/gossipsub'
+import {
+  CatalogEntryRejectedError,
+  parseEntryValue,
+  REJECT_REASONS,
+  searchEntryOf,
+  statusOf,
+  verifyListingBytes,
+  type ListingRecord,
+  type RejectReason,
+} from '../core/catalog.ts'
+import { cidFromContentHash, type EncodedListing, type ListingDocument } from '../core/listing.ts'
+import { CatalogSearch } from '../core/search.ts'
+import type { ChainListings } from './catalog-chain.ts'
+import { collectBytes } from './bytes.ts'
+import { CATALOG_DB_NAME } from './protocols.ts'
+
+export type CatalogHelia = Helia & { libp2p: Libp2p<{ pubsub: GossipSub }> }
+
+export interface CatalogOptions {
+  helia: CatalogHelia
+  chain: ChainListings
+  chainId: number
+  /** OrbitDB's directory: a path in Node, an IndexedDB name prefix in the browser. */
+  directory: string
+  /** Entries held back while the chain has not shown their listing yet (default 256), and for how long. */
+  maxHeldBack?: number
+  heldBackMs?: number
+  /** Pin verified documents in the blockstore (relays). */
+  pinDocuments?: boolean
+  /** A snapshot from a relay (`catalog-snapshot.ts`), imported before the log is opened. */
+  snapshot?: ImportedSnapshot
+  /** Walk the local log at start to learn which entries it holds (relays: for the snapshots they serve). */
+  indexLocalLog?: boolean
+  signal?: AbortSignal
+}
+
+/** What `readSnapshot` hands to `Catalog.open`: already checked against chain. */
+export interface ImportedSnapshot {
+  listings: Map<string, { record: ListingRecord; doc: ListingDocument; bytes: Uint8Array }>
+  search: CatalogSearch | undefined
+  heads: { hash: string; next: string[]; bytes: Uint8Array }[]
+  entries: Set<string>
+}
+
+export interface VerifiedListing {
+  record: ListingRecord
+  doc: ListingDocument
+  cid: CID
+  /** The document exactly as its CID was computed. */
+  bytes: Uint8Array
+}
+
+/** Tells listeners a listing became searchable (`listing`) or left the catalog (`removed`). */
+export type CatalogEventDetail = { id: string }
+
+export class Catalog extends EventTarget {
+  readonly search: CatalogSearch
+  readonly verified = new Map<string, VerifiedListing>()
+  /** Entries rejected, by reason. */
+  readonly dropped: Record<RejectReason, number> = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
+    RejectReason,
+    number
+  >
+  /** Entry hashes this peer's log holds (or the snapshot it started from held). */
+  readonly entries: Set<string>
+  readonly #o: CatalogOptions
+  readonly #held = new Map<string, { entry: OrbitEntry; at: number }>()
+  #orbit!: OrbitDB
+  #db!: DocumentsDatabase
+  #logOpened: Promise<void> = Promise.resolve()
+  #timer: ReturnType<typeof setInterval> | undefined
+  readonly #onChange: (e: Event) => void
+  #stopped = false
+
+  private constructor(options: CatalogOptions) {
+    super()
+    this.#o = options
+    this.search = options.snapshot?.search ?? new CatalogSearch()
+    this.entries = new Set(options.snapshot?.entries)
+    this.#onChange = (e) => void this.#chainChanged((e as CustomEvent<Set<string>>).detail)
+  }
+
+  /** Opens the catalog: chain scan, snapshot or local documents, then the OrbitDB log (replication starts). */
+  static async open(options: CatalogOptions): Promise<Catalog> {
+    const catalog = new Catalog(options)
+    await catalog.#open()
+    return catalog
+  }
+
+  /**
+   * Resolves once the OrbitDB log is open and replicating. `open()` resolves before that: the verified set
+   * (from a snapshot or the local blockstore) is searchable first.
+   */
+  get replicating(): Promise<void> {
+    return this.#logOpened
+  }
+
+  get address(): string {
+    return this.#db.address
+  }
+
+  /** Last block whose listing logs the catalog has applied. */
+  get scannedBlock(): bigint {
+    return this.#o.chain.scannedBlock
+  }
+
+  get db(): DocumentsDatabase {
+    return this.#db
+  }
+
+  async #open(): Promise<void> {
+    const { helia, chain, snapshot, signal } = this.#o
+    await chain.start(signal)
+    const now = nowSeconds()
+    if (snapshot) {
+      for (const [id, { record, doc, bytes }] of snapshot.listings) {
+        const cid = cidFromContentHash(record.contentHash)
+        this.verified.set(id, { record, doc, cid, bytes })
+        if (!snapshot.search) this.search.upsert(searchEntryOf(record, doc, now))
+      }
+      for (const h of snapshot.heads) await helia.blockstore.put(CID.parse(h.hash, base58btc), h.bytes)
+    }
+    // documents already in the blockstore (a reload, a relay restart): verified again against chain
+    await this.#restoreLocal(chain.records.keys())
+    chain.addEventListener('change', this.#onChange)
+    this.#logOpened = this.#openLog()
+    // a failure here is the caller's through `replicating`, `put` or `stop`
+    this.#logOpened.catch(() => {})
+  }
+
+  async #openLog(): Promise<void> {
+    const { helia, snapshot } = this.#o
+
+    this.#orbit = await createOrbitDB({ ipfs: helia, id: 'souk-catalog', directory: this.#o.directory })
+    const dir = `${this.#o.directory}/catalog-${this.#o.chainId}`
+    const headsStorage = await ComposedStorage(
+      await LRUStorage({ size: 100 }),
+      await LevelStorage({ path: `${dir}/heads` }),
+    )
+    if (snapshot && snapshot.heads.length > 0 && !(await headsStorage.get('heads'))) {
+      const heads = snapshot.heads.map(({ hash, next }) => ({ hash, next }))
+      await headsStorage.put('heads', new TextEncoder().encode(JSON.stringify(heads)))
+    }
+    const index = await ComposedStorage(await LRUStorage({ size: 1000 }), await LevelStorage({ path: `${dir}/index` }))
+    const entries = this.entries
+    // the log's "already have this entry" index answers yes for the snapshot's entries, so joining a newer head
+    // stops there instead of fetching and re-checking the whole history one entry at a time
+    const indexStorage: OrbitStorage = {
+      ...index,
+      get: async (hash) => (entries.has(hash) ? true : await index.get(hash)),
+      put: async (hash, value) => {
+        entries.add(hash)
+        await index.put(hash, value)
+      },
+    }
+    this.#db = await this.#orbit.open(CATALOG_DB_NAME, {
+      type: 'documents',
+      AccessController: this.#accessController(),
+      headsStorage,
+      indexStorage,
+      // entries point at the current heads only: references further back would have a peer that joined
+      // from a snapshot fetch old entries it never needed
+      referencesCount: 0,
+    })
+    this.#db.events.on('error', () => {})
+    // the snapshot's documents and entry hashes are written in the background, one at a time, so the
+    // blockstore is not swamped while the page is in use (a reload then finds them locally)
+    if (snapshot)
+      void (async () => {
+        await this.#persistDocs(snapshot.listings.values())
+        await this.#persistEntries(index, snapshot.entries)
+      })()
+    if (this.#o.indexLocalLog) for await (const e of this.#db.log.iterator()) entries.add(e.hash)
+    // phases move with time, not with events: refresh the search state now and then
+    this.#timer = setInterval(() => {
+      this.#refreshStates()
+      this.#expireHeld()
+    }, 5_000)
+  }
+
+  async #persistDocs(docs: Iterable<{ record: ListingRecord; bytes: Uint8Array }>): Promise<void> {
+    for (const { record, bytes } of docs) {
+      if (this.#stopped) return
+      await this.#storeDoc(cidFromContentHash(record.contentHash), bytes).catch(() => {})
+    }
+  }
+
+  /** The snapshot's entry hashes go into the log's own index in the background, so a reload knows them. */
+  async #persistEntries(index: OrbitStorage, hashes: Iterable<string>): Promise<void> {
+    try {
+      for (const hash of hashes) {
+        if (this.#stopped) return
+        await index.put(hash, true)
+      }
+    } catch {
+      /* closed while writing: the next start replicates what is missing */
+    }
+  }
+
+  #accessController(): AccessControllerFactory {
+    const address = `/souk-listings/${this.#o.chainId}/${this.#o.chain.market.toLowerCase()}`
+    const factory: AccessControllerFactory = async () => ({
+      type: 'souk-listings',
+      address,
+      canAppend: (entry: OrbitEntry) => this.#admit(entry),
+    })
+    factory.type = 'souk-listings'
+    return factory
+  }
+
+  /** The access controller's check: true admits the entry to the log (and the listing to search). */
+  async #admit(entry: OrbitEntry): Promise<boolean> {
+    try {
+      const { op, key, value } = entry.payload ?? {}
+      // nobody deletes: a listing leaves the catalog only by a chain event
+      if (op !== 'PUT') throw new CatalogEntryRejectedError('malformed', `operation ${String(op)}`)
+      const v = parseEntryValue(value)
+      if (key !== v._id) throw new CatalogEntryRejectedError('malformed', 'key and _id differ')
+      let record = this.#o.chain.get(v._id)
+      if (!record) {
+        // at most one extra chain read per second, however many unknown ids arrive; the rest wait for the poll
+        await this.#o.chain.refreshIfOlderThan(1_000).catch(() => {})
+        record = this.#o.chain.get(v._id)
+      }
+      if (!record) {
+        this.#holdBack(v._id, entry)
+        return false
+      }
+      await this.#accept(record, v.doc)
+      return true
+    } catch (err) {
+      this.#count(err)
+      return false
+    }
+  }
+
+  #count(err: unknown): void {
+    const reason: RejectReason = err instanceof CatalogEntryRejectedError ? err.reason : 'malformed'
+    this.dropped[reason]++
+    this.dispatchEvent(new CustomEvent('dropped', { detail: { reason } }))
+  }
+
+  #holdBack(id: string, entry: OrbitEntry): void {
+    const max = this.#o.maxHeldBack ?? 256
+    if (!this.#held.has(id) && this.#held.size >= max) {
+      // the oldest held entry goes: bounded memory under a flood of ids that never appear on chain
+      const oldest = this.#held.keys().next().value as string
+      this.#held.delete(oldest)
+      this.#count(new CatalogEntryRejectedError('unknown_listing', `no listing ${oldest} on chain`))
+    }
+    this.#held.delete(id)
+    this.#held.set(id, { entry, at: Date.now() })
+  }
+
+  /** Held entries whose listing has not appeared within `heldBackMs` are dropped. */
+  #expireHeld(): void {
+    const limit = Date.now() - (this.#o.heldBackMs ?? 60_000)
+    for (const [id, { at }] of this.#held) {
+      if (at > limit) break
+      this.#held.delete(id)
+      this.#count(new CatalogEntryRejectedError('unknown_listing', `no listing ${id} on chain`))
+    }
+  }
+
+  get heldBack(): number {
+    return this.#held.size
+  }
+
+  /**
+   * Throws unless the document is authentic for the listing; shows it when it is also current, otherwise
+   * counts why not (cancelled, superseded) and keeps it out of search.
+   */
+  async #accept(record: ListingRecord, bytes: Uint8Array): Promise<void> {
+    const { doc, current, why } = await verifyListingBytes(record, record.id, bytes)
+    if (!current) {
+      this.#count(new CatalogEntryRejectedError(why ?? 'superseded', `listing ${record.id} is ${why}`))
+      return
+    }
+    const cid = cidFromContentHash(record.contentHash)
+    const had = this.verified.get(record.id)
+    this.verified.set(record.id, { record, doc, cid, bytes })
+    if (!had || !had.cid.equals(cid)) {
+      this.search.upsert(searchEntryOf(record, doc, nowSeconds()))
+      this.dispatchEvent(new CustomEvent<CatalogEventDetail>('listing', { detail: { id: record.id } }))
+    }
+    await this.#storeDoc(cid, bytes)
+  }
+
+  async #storeDoc(cid: CID, bytes: Uint8Array): Promise<void> {
+    const { helia } = this.#o
+    if (!(await helia.blockstore.has(cid))) await helia.blockstore.put(cid, bytes)
+    if (this.#o.pinDocuments && !(await helia.pins.isPinned(cid))) {
+      for await (const _ of helia.pins.add(cid, { depth: 0 })) {
+        /* the document is one block */
+      }
+    }
+  }
+
+  async #restoreLocal(ids: Iterable<string>): Promise<void> {
+    const { helia, chain } = this.#o
+    for (const id of ids) {
+      const record = chain.get(id)
+      if (!record || record.cancelled || this.verified.get(id)?.record.contentHash === record.contentHash) continue
+      const cid = cidFromContentHash(record.contentHash)
+      if (!(await helia.blockstore.has(cid))) continue
+      try {
+        await this.#accept(record, await collectBytes(await helia.blockstore.get(cid)))
+      } catch (err) {
+        this.#count(err)
+      }
+    }
+  }
+
+  async #chainChanged(ids: Set<string>): Promise<void> {
+    if (this.#stopped) return
+    const now = nowSeconds()
+    for (const id of ids) {
+      const record = this.#o.chain.get(id)
+      const have = this.verified.get(id)
+      if (have && (!record || record.cancelled || record.contentHash !== have.record.contentHash)) {
+        this.verified.delete(id)
+        this.search.remove(id)
+        this.dispatchEvent(new CustomEvent<CatalogEventDetail>('removed', { detail: { id } }))
+      } else if (have && record) this.search.updateState(id, { status: statusOf(record, now) })
+      const held = this.#held.get(id)
+      if (held && record) {
+        // joined again now that the chain knows the listing: the access check runs once more and admits it
+        this.#held.delete(id)
+        // and passed on, for peers that subscribed after the entry first went round
+        const joined = await this.#db?.log.joinEntry(held.entry).catch(() => false)
+        if (joined) await this.#db.sync.add(held.entry).catch(() => {})
+      }
+    }
+    // an update may point at a document this peer already holds (e.g. an earlier version coming back)
+    await this.#restoreLocal(ids)
+  }
+
+  #refreshStates(): void {
+    const now = nowSeconds()
+    for (const [id, { record }] of this.verified) {
+      const status = statusOf(record, now)
+      if (this.search.get(id)?.status !== status) this.search.updateState(id, { status })
+    }
+  }
+
+  /** Puts a listing's document into the catalog (after its `list()` transaction): replicated to every peer. */
+  async put(listingId: bigint | string, encoded: Pick<EncodedListing, 'bytes'>): Promise<void> {
+    await this.#logOpened
+    // the transaction has just been mined: make sure this peer's chain view has it before its own check runs
+    await this.#subscribed(10_000)
+    const hash = await contentHashOf(encoded.bytes)
+    const known = (): boolean => this.#o.chain.get(listingId.toString())?.hashes.includes(hash) === true
+    // twice at most: the first refresh may be a scan that started before the transaction was mined
+    for (let i = 0; i < 2 && !known(); i++) await this.#o.chain.refresh()
+    await this.#db.put({ _id: listingId.toString(), doc: encoded.bytes })
+  }
+
+  /**
+   * Waits (at most `ms`) until some peer listens on the catalog's topic: gossip published before that is lost,
+   * and a single new entry would then reach others only with the next one.
+   */
+  async #subscribed(ms: number): Promise<void> {
+    const pubsub = this.#o.helia.libp2p.services.pubsub
+    const topic = this.#db.address
+    if (pubsub.getSubscribers(topic).length > 0) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        pubsub.removeEventListener('subscription-change', check)
+        resolve()
+      }
+      const check = (): void => {
+        if (pubsub.getSubscribers(topic).length > 0) done()
+      }
+      const timer = setTimeout(done, ms)
+      pubsub.addEventListener('subscription-change', check)
+    })
+  }
+
+  /** Resolves once `id` is verified and searchable here. */
+  async whenListed(id: string, signal?: AbortSignal): Promise<VerifiedListing> {
+    const have = this.verified.get(id)
+    if (have) return have
+    return await new Promise<VerifiedListing>((resolve, reject) => {
+      const onListing = (): void => {
+        const v = this.verified.get(id)
+        if (!v) return
+        cleanup()
+        resolve(v)
+      }
+      const onAbort = (): void => {
+        cleanup()
+        reject(signal?.reason)
+      }
+      const cleanup = (): void => {
+        this.removeEventListener('listing', onListing)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      this.addEventListener('listing', onListing)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    this.#o.chain.removeEventListener('change', this.#onChange)
+    this.#o.chain.stop()
+    await this.#logOpened.catch(() => {})
+    clearInterval(this.#timer)
+    await this.#orbit?.stop()
+  }
+}
+
+async function contentHashOf(bytes: Uint8Array): Promise<`0x${string}`> {
+  const digest = await sha256.digest(bytes)
+  return `0x${Array.from(digest.digest, (b) => b.toString(16).padStart(2, '0')).join('')}`
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000)
+}

@@ -1,0 +1,119 @@
+/**
+ * The relay's catalog role: it replicates and keeps the catalog with the same chain checks as every browser
+ * (so junk is not carried further), pins the verified listing documents, and serves the snapshot a fresh
+ * browser bootstraps from (`/souk/catalog-snapshot/1.0.0`).
+ *
+ * Enabled when the relay knows the chain: `SOUK_RELAY_RPC_URL`, `SOUK_RELAY_MARKET` and optionally
+ * `SOUK_RELAY_DEPLOY_BLOCK` (environment, like every relay option). Without them the relay runs as before.
+ */
+import { join } from 'node:path'
+import { createPublicClient, http, isAddress, type Address } from 'viem'
+import type { Connection, Stream } from '@libp2p/interface'
+import { Catalog, type CatalogHelia } from '../p2p/catalog.ts'
+import { ChainListings } from '../p2p/catalog-chain.ts'
+import { buildSnapshot, serveCatalogSnapshot } from '../p2p/catalog-snapshot.ts'
+import { CATALOG_SNAPSHOT_PROTOCOL } from '../p2p/protocols.ts'
+import type { Metrics } from './metrics.ts'
+import type { PinService } from './pinning.ts'
+import { pinGcFromEnv, startPinGc } from './catalog-pins.ts'
+
+/** Largest eth_getLogs answer accepted (viem's default is 10 MiB): a dense block range of listings is bigger. */
+const LOG_RESPONSE_BYTES = 64 * 1024 * 1024
+
+export interface RelayCatalogConfig {
+  rpcUrl: string
+  market: Address
+  deployBlock: bigint
+}
+
+export class RelayCatalogConfigError extends Error {
+  override name = 'RelayCatalogConfigError'
+}
+
+export function catalogConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayCatalogConfig | undefined {
+  const rpcUrl = env.SOUK_RELAY_RPC_URL
+  const market = env.SOUK_RELAY_MARKET
+  if (!rpcUrl && !market) return undefined
+  if (!rpcUrl || !market) throw new RelayCatalogConfigError('SOUK_RELAY_RPC_URL and SOUK_RELAY_MARKET go together')
+  if (!isAddress(market)) throw new RelayCatalogConfigError(`SOUK_RELAY_MARKET is not an address: ${market}`)
+  const deploy = env.SOUK_RELAY_DEPLOY_BLOCK ?? '0'
+  if (!/^\d+$/.test(deploy)) throw new RelayCatalogConfigError(`SOUK_RELAY_DEPLOY_BLOCK must be a block number`)
+  return { rpcUrl, market, deployBlock: BigInt(deploy) }
+}
+
+export interface RelayCatalog {
+  catalog: Catalog
+  stop(): Promise<void>
+}
+
+/** Starts the catalog role on a relay node; undefined when the relay is not configured for a chain. */
+export async function startRelayCatalog(
+  node: { helia: CatalogHelia; metrics: Metrics; pins?: PinService },
+  dataDir: string,
+  config: RelayCatalogConfig | undefined = catalogConfigFromEnv(),
+): Promise<RelayCatalog | undefined> {
+  if (!config) return undefined
+  const { helia, metrics } = node
+  const client = createPublicClient({
+    transport: http(config.rpcUrl, { retryCount: 2, maxResponseBodySize: LOG_RESPONSE_BYTES }),
+  })
+  const chainId = await client.getChainId()
+  const chain = new ChainListings({ client, market: config.market, deployBlock: config.deployBlock, pollMs: 1_000 })
+  const catalog = await Catalog.open({
+    helia,
+    chain,
+    chainId,
+    directory: join(dataDir, 'orbitdb'),
+    pinDocuments: true,
+    indexLocalLog: true,
+  })
+  await catalog.replicating
+  const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason')
+  const onDropped = (e: Event): void => dropped({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
+  catalog.addEventListener('dropped', onDropped)
+  metrics.gauge('souk_relay_catalog_chain_block', 'Last block whose listing logs the catalog applied', () =>
+    Number(catalog.scannedBlock),
+  )
+  metrics.gauge('souk_relay_catalog_listings', 'Verified listings in the catalog', () => catalog.verified.size)
+  metrics.gauge('souk_relay_catalog_held_back', 'Catalog entries waiting for their listing on chain', () => {
+    return catalog.heldBack
+  })
+
+  // one snapshot is built at a time and reused until the catalog changes
+  let cached: { bytes: Promise<Uint8Array>; version: number } | undefined
+  let version = 0
+  const bump = (): void => {
+    version++
+  }
+  catalog.addEventListener('listing', bump)
+  catalog.addEventListener('removed', bump)
+  const snapshot = (): Promise<Uint8Array> => {
+    if (!cached || cached.version !== version) {
+      const bytes = buildSnapshot(catalog, chainId, config.market)
+      cached = { bytes, version }
+      bytes.catch(() => (cached = undefined))
+    }
+    return cached.bytes
+  }
+  const stopGc = node.pins ? startPinGc(node.pins, catalog, metrics, pinGcFromEnv()) : () => {}
+  await helia.libp2p.handle(
+    CATALOG_SNAPSHOT_PROTOCOL,
+    (stream: Stream, connection: Connection) => {
+      if (connection.limits !== undefined) {
+        stream.abort(new Error('snapshots are served over direct connections only'))
+        return
+      }
+      void serveCatalogSnapshot(stream, snapshot)
+    },
+    { maxInboundStreams: 4 },
+  )
+  return {
+    catalog,
+    async stop() {
+      stopGc()
+      await helia.libp2p.unhandle(CATALOG_SNAPSHOT_PROTOCOL)
+      catalog.removeEventListener('dropped', onDropped)
+      await catalog.stop()
+    },
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * Catalog benchmark: N real listings on anvil (documents from @faker-js/faker, English and Chinese) put into
+ * the catalog by a seller peer and verified by a relay, then fresh Chromium profiles join through the relay.
+ *
+ * Reports: time until all N are searchable with the snapshot bootstrap; the same with plain OrbitDB
+ * replication (measured up to --naive-sample listings and extrapolated linearly to N, labelled so); search
+ * p50/p95 over 1,000 mixed queries in the browser (measured queries disjoint from the warm-up ones); time from
+ * a listing put in one browser to searchable in another online browser; the browser's JS heap.
+ * Goals: ≤ 3 s to searchable at 10,000 on loopback, search p95 ≤ 10 ms, a new listing visible ≤ 1 s. Exits 1
+ * when a goal is missed. Usage: npm run bench:catalog [-- --listings N --naive-sample N].
+ * Last line: {"bench":"catalog","listings":N,"bootstrapMs":N,"naiveMs":N,"searchP95Ms":N,"propagationMs":N}
+ */
+import { parseArgs } from 'node:util'
+import { fakerEN, fakerZH_CN, type Faker } from '@faker-js/faker'
+import { encodeFunctionData, type Address, type Hex } from 'viem'
+import { startStack, type Stack } from '../../scripts/lib/stack.ts'
+import { soukMarketAbi } from '../../src/chain/abi/soukMarket.ts'
+import { scanListingLogs } from '../../src/chain/reads/scanListingLogs.ts'
+import { CATEGORIES, CONDITIONS, encodeListing, LISTING_SCHEMA, type ListingDocument } from '../../src/core/listing.ts'
+import { type SearchQuery } from '../../src/core/search.ts'
+import { launchBrowser, openPage } from '../helpers/browser.ts'
+import { ARBITER, catalogPeer, publicClient } from '../helpers/catalog.ts'
+import { serveTestPage } from '../helpers/test-page.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { metric } from '../unit/relay-helpers.ts'
+import type { JoinOptions } from './catalog-page/entry.ts'
+
+const { values } = parseArgs({
+  options: {
+    listings: { type: 'string', default: '10000' },
+    'naive-sample': { type: 'string', default: '1000' },
+    queries: { type: 'string', default: '1000' },
+  },
+})
+const N = Number(values.listings)
+const NAIVE_SAMPLE = Math.min(N, Number(values['naive-sample']))
+const QUERIES = Number(values.queries)
+/** Plain replication is measured up to NAIVE_SAMPLE listings or this long, whichever comes first. */
+const NAIVE_LIMIT_MS = 120_000
+const GOALS = { bootstrapMs: 3_000, searchP95Ms: 10, propagationMs: 1_000 }
+// anvil's dev accounts 1–8 sell; 9 is the arbiter
+const SELLERS: Address[] = [
+  '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+  '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+  '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+  '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65',
+  '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc',
+  '0x976EA74026E726554dB657fA54763abd0C3a0aa9',
+  '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955',
+  '0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f',
+]
+
+const t = (): number => performance.now()
+let rpcId = 1
+async function rpc<T>(url: string, calls: { method: string; params: unknown[] }[]): Promise<T[]> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: rpcId++, ...c }))),
+  })
+  const body = (await res.json()) as { result?: T; error?: { message: string } }[]
+  const bad = body.find((b) => b.error)
+  if (bad) throw new Error(bad.error!.message)
+  return body.map((b) => b.result as T)
+}
+
+function document(faker: Faker, seller: Address, i: number, language: string): ListingDocument {
+  return {
+    schema: LISTING_SCHEMA,
+    title: faker.commerce.productName().slice(0, 140),
+    description: faker.commerce.productDescription().slice(0, 2_000),
+    category: CATEGORIES[1 + (i % (CATEGORIES.length - 1))]!,
+    condition: CONDITIONS[i % CONDITIONS.length]!,
+    images: [],
+    shipping: { from: faker.location.city() },
+    language,
+    seller,
+    createdAt: 1_760_000_000_000 + i,
+  }
+}
+
+async function seedChain(stack: Stack): Promise<{ docs: Map<string, Uint8Array>; ms: number }> {
+  const rpcUrl = stack.anvil.rpcUrl
+  const market = stack.deployment!.market
+  const token = stack.deployment!.token
+  const [block] = await rpc<{ timestamp: Hex }>(rpcUrl, [{ method: 'eth_getBlockByNumber', params: ['latest', false] }])
+  const now = Number(BigInt(block!.timestamp))
+  fakerEN.seed(7)
+  fakerZH_CN.seed(7)
+  const byHash = new Map<string, Uint8Array>()
+  const txs: { from: Address; data: Hex }[] = []
+  for (let i = 0; i < N; i++) {
+    const seller = SELLERS[i % SELLERS.length]!
+    const zh = i % 10 < 3
+    const doc = document(zh ? fakerZH_CN : fakerEN, seller, i, zh ? 'zh-Hans' : 'en')
+    const encoded = await encodeListing(doc)
+    byHash.set(encoded.contentHash, encoded.bytes)
+    const buyNow = i % 10 === 9
+    const biddingEnd = now + 3_600 + ((i * 7919) % (14 * 86_400))
+    const terms = {
+      contentHash: encoded.contentHash,
+      categoryId: CATEGORIES.indexOf(doc.category),
+      buyNow,
+      biddingEnd,
+      revealEnd: buyNow ? biddingEnd : biddingEnd + 86_400,
+      price: BigInt(1 + ((i * 104_729) % 2_000)) * 1_000_000n,
+      token: i % 4 === 0 ? ('0x0000000000000000000000000000000000000000' as Address) : token,
+      arbiter: ARBITER,
+      arbiterFeeBps: 100,
+      confirmWindow: 7 * 86_400,
+      disputeWindow: 7 * 86_400,
+    }
+    txs.push({ from: seller, data: encodeFunctionData({ abi: soukMarketAbi, functionName: 'list', args: [terms] }) })
+  }
+  const start = t()
+  // many transactions per block: automine off, a JSON-RPC batch of sends, then mine until the pool is empty
+  await rpc(rpcUrl, [
+    { method: 'evm_setAutomine', params: [false] },
+    { method: 'evm_setBlockGasLimit', params: ['0x3b9aca00'] },
+  ])
+  const nonces = new Map<Address, number>()
+  for (const s of SELLERS) {
+    const [n] = await rpc<Hex>(rpcUrl, [{ method: 'eth_getTransactionCount', params: [s, 'pending'] }])
+    nonces.set(s, Number(BigInt(n!)))
+  }
+  for (let i = 0; i < txs.length; i += 500) {
+    await rpc(
+      rpcUrl,
+      txs.slice(i, i + 500).map(({ from, data }) => {
+        const nonce = nonces.get(from)!
+        nonces.set(from, nonce + 1)
+        return {
+          method: 'eth_sendTransaction',
+          params: [{ from, to: market, data, gas: '0x3d090', nonce: `0x${nonce.toString(16)}` }],
+        }
+      }),
+    )
+    await rpc(rpcUrl, [{ method: 'evm_mine', params: [] }])
+  }
+  for (;;) {
+    const [status] = await rpc<{ pending: Hex }>(rpcUrl, [{ method: 'txpool_status', params: [] }])
+    if (BigInt(status!.pending) === 0n) break
+    await rpc(rpcUrl, [{ method: 'evm_mine', params: [] }])
+  }
+  await rpc(rpcUrl, [{ method: 'evm_setAutomine', params: [true] }])
+  const logs = await scanListingLogs(publicClient(stack.config), {
+    market,
+    fromBlock: BigInt(stack.deployment!.deployBlock),
+    toBlock: await publicClient(stack.config).getBlockNumber(),
+  })
+  const docs = new Map<string, Uint8Array>()
+  for (const l of logs) if (l.kind === 'created') docs.set(l.listingId.toString(), byHash.get(l.contentHash)!)
+  if (docs.size !== N) throw new Error(`${docs.size} of ${N} listings were created on chain`)
+  return { docs, ms: t() - start }
+}
+
+function queries(count: number, seed: number): SearchQuery[] {
+  fakerEN.seed(seed)
+  fakerZH_CN.seed(seed)
+  const now = Math.floor(Date.now() / 1000)
+  const out: SearchQuery[] = []
+  for (let i = 0; out.length < count; i++) {
+    const kind = i % 8
+    const en = fakerEN.commerce.productName().toLowerCase().split(' ')
+    const word = en[i % en.length]!
+    if (kind === 0) out.push({ text: word, now })
+    else if (kind === 1) out.push({ text: word.slice(0, 3), now })
+    else if (kind === 2 && word.length > 4)
+      out.push({ text: word.slice(0, 1) + word[2] + word[1] + word.slice(3), now })
+    else if (kind === 3) out.push({ text: en.slice(0, 2).join(' '), now, sort: 'price-asc' })
+    else if (kind === 4) out.push({ text: fakerZH_CN.commerce.productName().slice(0, 2), now })
+    else if (kind === 5) out.push({ text: `${word} ${fakerZH_CN.commerce.productName().slice(0, 2)}`, now })
+    else if (kind === 6)
+      out.push({ now, category: CATEGORIES[1 + (i % 9)]!, maxPrice: 500_000_000n, sort: 'price-asc' })
+    else out.push({ text: word, now, endingWithin: 86_400 * (1 + (i % 7)), sort: 'ending-soon' })
+  }
+  return out
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+const round = (x: number, d = 0): number => Math.round(x * 10 ** d) / 10 ** d
+
+async function main(): Promise<void> {
+  const stack = await startStack({ relays: 1 })
+  const cleanup: (() => Promise<unknown>)[] = [() => stack.stop()]
+  try {
+    process.stderr.write(`creating ${N} listings on anvil…\n`)
+    const seeded = await seedChain(stack)
+    process.stderr.write(`  ${round(seeded.ms)} ms; putting them into the catalog from a seller peer…\n`)
+    const writer = await catalogPeer(stack.config, { snapshot: false })
+    cleanup.unshift(() => writer.stop())
+    const putStart = t()
+    for (const [id, bytes] of seeded.docs) await writer.catalog.put(id, { bytes })
+    const putMs = t() - putStart
+    const http = stack.relays[0]!.http
+    await waitFor(
+      `the relay to verify ${N} listings`,
+      async () => (await metric(http, 'souk_relay_catalog_listings')) === N,
+      { timeout: 600_000, interval: 500 },
+    )
+    const relayMs = t() - putStart
+    process.stderr.write(`  put ${round(putMs)} ms, relay verified all after ${round(relayMs)} ms; browsers…\n`)
+
+    const server = await serveTestPage(
+      new URL('./catalog-page/entry.ts', import.meta.url).pathname,
+      'souk catalog bench',
+    )
+    cleanup.unshift(() => server.close())
+    const browser = await launchBrowser()
+    cleanup.unshift(() => browser.close())
+    const base: Omit<JoinOptions, 'snapshot' | 'name' | 'expect' | 'timeoutMs'> = {
+      relays: stack.config.relays,
+      rpcUrl: stack.anvil.rpcUrl,
+      chainId: stack.config.chain.id,
+      market: stack.deployment!.market,
+      deployBlock: stack.deployment!.deployBlock,
+    }
+    const open = async () => {
+      const { page } = await openPage(browser, server.url)
+      await page.waitForFunction(() => 'soukCatalog' in globalThis)
+      return page
+    }
+
+    // 1. fresh profile, snapshot bootstrap
+    const a = await open()
+    process.stderr.write('  fresh browser, snapshot bootstrap…\n')
+    const boot = await a.evaluate((o) => globalThis.soukCatalog.join(o), {
+      ...base,
+      snapshot: true,
+      name: 'bench-a',
+      expect: N,
+      timeoutMs: 120_000,
+    })
+    if (boot.verified !== N) throw new Error(`snapshot bootstrap verified ${boot.verified} of ${N}`)
+
+    process.stderr.write(`  searchable after ${round(boot.totalMs)} ms; search…\n`)
+    // 3. search in the browser: warm-up and measured queries disjoint
+    const warm = queries(200, 1)
+    const key = (q: SearchQuery): string => JSON.stringify(q, (_k, v) => (typeof v === 'bigint' ? String(v) : v))
+    const warmKeys = new Set(warm.map(key))
+    const measured = queries(QUERIES * 2, 2)
+      .filter((q) => !warmKeys.has(key(q)))
+      .slice(0, QUERIES)
+    await a.evaluate((qs) => globalThis.soukCatalog.searchTimes(qs), warm)
+    const { times } = await a.evaluate((qs) => globalThis.soukCatalog.searchTimes(qs), measured)
+    times.sort((x, y) => x - y)
+    const p50 = percentile(times, 50)
+    const p95 = percentile(times, 95)
+
+    process.stderr.write('  propagation between two browsers…\n')
+    // 4. a listing put in one browser, searchable in another online browser
+    const b = await open()
+    await b.evaluate((o) => globalThis.soukCatalog.join(o), {
+      ...base,
+      snapshot: true,
+      name: 'bench-b',
+      expect: N,
+      timeoutMs: 120_000,
+    })
+    const seller = SELLERS[0]!
+    const doc = document(fakerEN, seller, N + 1, 'en')
+    const encoded = await encodeListing(doc)
+    const [blk] = await rpc<{ timestamp: Hex }>(stack.anvil.rpcUrl, [
+      { method: 'eth_getBlockByNumber', params: ['latest', false] },
+    ])
+    const end = Number(BigInt(blk!.timestamp)) + 86_400
+    const data = encodeFunctionData({
+      abi: soukMarketAbi,
+      functionName: 'list',
+      args: [
+        {
+          contentHash: encoded.contentHash,
+          categoryId: 1,
+          buyNow: false,
+          biddingEnd: end,
+          revealEnd: end + 86_400,
+          price: 5_000_000n,
+          token: stack.deployment!.token,
+          arbiter: ARBITER,
+          arbiterFeeBps: 0,
+          confirmWindow: 86_400,
+          disputeWindow: 86_400,
+        },
+      ],
+    })
+    await rpc(stack.anvil.rpcUrl, [
+      { method: 'eth_sendTransaction', params: [{ from: seller, to: stack.deployment!.market, data, gas: '0x3d090' }] },
+    ])
+    const newId = String(N + 1)
+    const sentAt = await a.evaluate(({ id, bytes }) => globalThis.soukCatalog.put(id, bytes), {
+      id: newId,
+      bytes: [...encoded.bytes],
+    })
+    const seenAt = await b.evaluate(({ id }) => globalThis.soukCatalog.listedTime(id, 30_000), {
+      id: newId,
+    })
+    if (seenAt === undefined) {
+      const inA = await a.evaluate((id) => globalThis.soukCatalog.has(id), newId)
+      const inB = await b.evaluate((id) => globalThis.soukCatalog.has(id), newId)
+      const relayHas = await metric(http, 'souk_relay_catalog_listings')
+      throw new Error(`the new listing never reached the other browser (A ${inA}, B ${inB}, relay ${relayHas})`)
+    }
+    const propagationMs = seenAt - sentAt
+    const heap = await a.evaluate(() => globalThis.soukCatalog.memory())
+
+    process.stderr.write(`  plain OrbitDB replication in a fresh browser, up to ${NAIVE_SAMPLE} listings…\n`)
+    // 5. last, so its load does not disturb the figures above: a fresh profile, plain replication,
+    //    up to NAIVE_SAMPLE listings
+    const c = await open()
+    const naive = await c.evaluate((o) => globalThis.soukCatalog.join(o), {
+      ...base,
+      snapshot: false,
+      name: 'bench-c',
+      expect: NAIVE_SAMPLE,
+      timeoutMs: NAIVE_LIMIT_MS,
+    })
+    // linear extrapolation from what verified within the sample (or the time limit), labelled as such
+    const naiveMs = naive.verified > 0 ? (naive.catalogMs / naive.verified) * N : Number.POSITIVE_INFINITY
+    await c.evaluate(() => globalThis.soukCatalog.stop())
+    await c.context().close()
+
+    const result = {
+      bench: 'catalog',
+      listings: N,
+      bootstrapMs: round(boot.totalMs),
+      naiveMs: round(naiveMs),
+      searchP95Ms: round(p95, 2),
+      propagationMs: round(propagationMs),
+    }
+    const rows: [string, string, string][] = [
+      ['listings created on anvil', `${N} in ${round(seeded.ms)} ms`, ''],
+      ['seller peer puts / relay verified all', `${round(putMs)} ms / ${round(relayMs)} ms`, ''],
+      [
+        'fresh browser → all searchable (snapshot)',
+        `${round(boot.totalMs)} ms (node + relay ${round(boot.stages.connected ?? 0)} ms, catalog ${round(boot.catalogMs)} ms)`,
+        `≤ ${GOALS.bootstrapMs} ms`,
+      ],
+      [
+        '  snapshot fetched / verified / log opened',
+        ['snapshot-fetched', 'snapshot-verified', 'opened'].map((s) => `${round(boot.stages[s] ?? -1)}`).join(' / ') +
+          ' ms',
+        '',
+      ],
+      [
+        'fresh browser → all searchable (plain OrbitDB)',
+        `${round(naiveMs)} ms (extrapolated from ${naive.verified} listings in ${round(naive.catalogMs)} ms)`,
+        'baseline ≈ 12 ms/entry',
+      ],
+      [
+        'search p50 / p95 (browser, ' + measured.length + ' queries)',
+        `${round(p50, 2)} / ${round(p95, 2)} ms`,
+        `p95 ≤ ${GOALS.searchP95Ms} ms`,
+      ],
+      ['put in one browser → searchable in another', `${round(propagationMs)} ms`, `≤ ${GOALS.propagationMs} ms`],
+      ['browser JS heap after bootstrap', heap ? `${round(heap / 1048576, 1)} MB` : 'n/a', ''],
+    ]
+    const w = Math.max(...rows.map((r) => r[0].length))
+    for (const [k, v, g] of rows) console.log(`${k.padEnd(w)}  ${v}${g ? `   (goal/baseline: ${g})` : ''}`)
+    const missed = [
+      result.bootstrapMs > GOALS.bootstrapMs && 'bootstrap',
+      result.searchP95Ms > GOALS.searchP95Ms && 'search p95',
+      result.propagationMs > GOALS.propagationMs && 'propagation',
+    ].filter(Boolean)
+    if (missed.length > 0) console.log(`goal missed: ${missed.join(', ')}`)
+    console.log(JSON.stringify(result))
+    process.exitCode = missed.length > 0 ? 1 : 0
+  } finally {
+    for (const fn of cleanup) await fn().catch(() => {})
+  }
+}
+
+await main()
