@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
+import type { MessagingConfig } from './messages.ts'
 
 export interface RelayConfig {
   host: string
@@ -29,6 +30,8 @@ export interface RelayConfig {
   /** Data and time limits of one relayed (limited) connection: WebRTC signalling needs a few KiB. */
   relayedDataLimit: number
   relayedDurationMs: number
+  /** Store-and-forward, presence and anti-entropy limits (docs/messaging.md). */
+  messaging: MessagingConfig
 }
 
 const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
@@ -46,6 +49,11 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --pin-rate N             pin requests per peer per minute (default 60)     SOUK_RELAY_PIN_RATE
   --relayed-data-limit N   bytes per relayed connection (default 1048576)    SOUK_RELAY_RELAYED_DATA_LIMIT
   --relayed-duration-ms N  lifetime of a relayed connection (default 300000) SOUK_RELAY_RELAYED_DURATION_MS
+  --message-retention-days N  days messages are kept (default 14)       SOUK_RELAY_MESSAGE_RETENTION_DAYS
+  --sender-quota N         messages stored per sender (default 5000)        SOUK_RELAY_SENDER_QUOTA
+  --sender-rate N          messages per sender per minute (default 120)     SOUK_RELAY_SENDER_RATE
+  --gossip-interval-ms N   anti-entropy round with a relay (default 1000)   SOUK_RELAY_GOSSIP_INTERVAL_MS
+  --link-delay-ms N        benchmark only: delay frames from relays (0)     SOUK_RELAY_LINK_DELAY_MS
   --help`
 
 export class RelayConfigError extends Error {
@@ -70,6 +78,11 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'pin-rate': { type: 'string' },
       'relayed-data-limit': { type: 'string' },
       'relayed-duration-ms': { type: 'string' },
+      'message-retention-days': { type: 'string' },
+      'sender-quota': { type: 'string' },
+      'sender-rate': { type: 'string' },
+      'gossip-interval-ms': { type: 'string' },
+      'link-delay-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -107,6 +120,13 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     pinRatePerMinute: int('pin-rate', 60, 1),
     relayedDataLimit: int('relayed-data-limit', 1024 * 1024, 1024),
     relayedDurationMs: int('relayed-duration-ms', 5 * 60_000, 1000),
+    messaging: {
+      retentionMs: int('message-retention-days', 14, 1) * 24 * 3600_000,
+      senderQuota: int('sender-quota', 5_000, 1),
+      senderRatePerMinute: int('sender-rate', 120, 1),
+      gossipIntervalMs: int('gossip-interval-ms', 1_000, 20),
+      linkDelayMs: int('link-delay-ms', 0, 0),
+    },
   }
 }
 

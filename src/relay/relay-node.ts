@@ -27,6 +27,7 @@ import { RelayPool } from '../p2p/relay-pool.ts'
 import type { RelayConfig } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PinService } from './pinning.ts'
+import { startMessaging } from './messages.ts'
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -153,6 +154,7 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
     return ok ? TopicValidatorResult.Accept : TopicValidatorResult.Reject
   })
   await pool.start()
+  const messaging = await startMessaging({ libp2p, datastore, metrics, pool, config: config.messaging })
 
   const announce = (): void => {
     pubsub.publish(RELAYS_TOPIC, encodeRelayAnnouncement(record(), pool.verifiedRecords())).catch(() => {})
@@ -214,6 +216,7 @@ export async function startRelayNode(config: RelayConfig): Promise<RelayNode> {
       pubsub.removeEventListener('subscription-change', onSubscription)
       clearTimeout(joinTimer)
       pool.stop()
+      await messaging.stop()
       await helia.stop()
       await blockstore.close()
       await datastore.close()
