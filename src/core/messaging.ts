@@ -137,7 +137,8 @@ export class BindingVerifier {
     this.#max = max
   }
   async verify(b: DeviceBinding): Promise<void> {
-    const key = `${b.sig}:${b.sign}:${b.box}`
+    // every signed field is in the key: the same signature must not vouch for another address or key
+    const key = `${b.address}:${b.sign}:${b.box}:${b.created}:${b.sig}`
     let ok = this.#ok.get(key)
     if (ok === undefined) {
       ok = await verifyMessage({ address: b.address, message: bindingText(b), signature: b.sig }).catch(() => false)

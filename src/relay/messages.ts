@@ -69,6 +69,7 @@ export interface MessagingRole {
 
 const PULL_MAX_BYTES = 768 * 1024
 const SYNC_BATCH_BYTES = 768 * 1024
+const REPLICATE_TIMEOUT_MS = 3_000
 
 export async function startMessaging({
   libp2p,
@@ -198,15 +199,34 @@ export async function startMessaging({
     }
   }
 
-  /** Eager push of newly accepted messages to every connected relay; anti-entropy repairs what this misses. */
-  const pushToRelays = (items: StoredMessage[]): void => {
-    for (const r of pool.relays) {
-      if (!r.connected) continue
-      for (const m of items)
-        request(libp2p, peerIdFromString(r.peerId), MESSAGES_PROTOCOL, { t: 'put', env: m.env }, { signal }).catch(
-          () => {},
-        )
-    }
+  /**
+   * Eager push of a newly accepted message to every connected relay. Resolves once one other relay has stored
+   * it (or none is connected, or `REPLICATE_TIMEOUT_MS` passed), so the client's ack means "held by two relays"
+   * whenever two are reachable; the other pushes go on in the background and anti-entropy repairs the rest.
+   */
+  const replicate = async (m: StoredMessage): Promise<void> => {
+    const pushes = pool.relays
+      .filter((r) => r.connected)
+      .map(async (r) => {
+        const answer = (await request(
+          libp2p,
+          peerIdFromString(r.peerId),
+          MESSAGES_PROTOCOL,
+          { t: 'put', env: m.env },
+          { signal },
+        )) as {
+          t?: string
+        }
+        if (answer?.t !== 'ack') throw new Error('relay refused the replica')
+      })
+    if (pushes.length === 0) return
+    for (const p of pushes) p.catch(() => {})
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([
+      Promise.any(pushes).catch(() => {}),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, REPLICATE_TIMEOUT_MS))),
+    ])
+    clearTimeout(timer)
   }
 
   // ------------------------------------------------------------------ /souk/msg/1.0.0
@@ -223,18 +243,14 @@ export async function startMessaging({
       return
     }
     let answer: unknown
-    let after: (() => void) | undefined
     try {
       if (req.t === 'put') {
         const r = await accept(req.env, fromRelay ? 'relay' : 'client')
-        answer = { t: 'ack', id: r.id, dup: r.dup }
         if (r.m) {
-          const m = r.m
-          after = () => {
-            deliverLocal([m])
-            if (!fromRelay) pushToRelays([m])
-          }
+          deliverLocal([r.m])
+          if (!fromRelay) await replicate(r.m)
         }
+        answer = { t: 'ack', id: r.id, dup: r.dup }
       } else if (req.t === 'pull') {
         answer = await pull(req)
       } else if (req.t === 'keys') {
@@ -260,7 +276,6 @@ export async function startMessaging({
     } catch (err) {
       abortQuietly(stream, err as Error)
     }
-    after?.()
   }
 
   /** A pull is signed by a device of the recipient, so nobody else can list someone's mail. */

@@ -58,7 +58,9 @@ test('tampered, unsigned, forged-binding and stale envelopes are refused with th
   await rejects(verifyEnvelope({ ...seal(), ct: seal().ct }, { bindings }), 'bad_signature')
   const { sig: _sig, ...unsigned } = seal()
   await rejects(verifyEnvelope(unsigned, { bindings }), 'unsigned')
-  // Mallory's device key claimed for Alice's address: the wallet signature does not match
+  // Mallory's device key claimed for Alice's address: the wallet signature does not match (even once
+  // Mallory's genuine binding, with the same signature, has been checked and cached)
+  await bindings.verify(mallory.binding)
   const forged = sealEnvelope({
     from: { ...mallory, binding: { ...mallory.binding, address: alice.binding.address } },
     to: bob.binding.address,

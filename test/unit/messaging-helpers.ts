@@ -1,0 +1,60 @@
+/**
+ * A messaging device for tests and benchmarks: a Node client built with the browser's own node factory (no
+ * WebRTC, memory stores) running `MessagingClient` with given keys and storage (reuse the storage to model
+ * the same device coming back).
+ */
+import { createSoukNode, type SoukNode } from '../../src/p2p/node.ts'
+import { MessagingClient } from '../../src/p2p/messaging/client.ts'
+import { memoryStorage, type MessagingStorage } from '../../src/p2p/messaging/storage.ts'
+import type { DeviceKeys } from '../../src/core/messaging.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+export interface Device {
+  node: SoukNode
+  client: MessagingClient
+  storage: MessagingStorage
+  stop(): Promise<void>
+}
+
+export async function device(
+  relays: string[],
+  keys: DeviceKeys,
+  {
+    storage = memoryStorage(),
+    maxRelays = 3,
+    waitConnected = true,
+  }: { storage?: MessagingStorage; maxRelays?: number; waitConnected?: boolean } = {},
+): Promise<Device> {
+  const node = await createSoukNode({
+    relays,
+    storage: 'memory',
+    webrtc: false,
+    reservations: 0,
+    maxRelays,
+    backoff: { minMs: 200, maxMs: 1_000 },
+  })
+  const client = new MessagingClient({
+    libp2p: node.libp2p,
+    relays: node.relays,
+    keys,
+    storage,
+    retry: { minMs: 200, maxMs: 1_000 },
+  })
+  await client.start()
+  if (waitConnected)
+    await waitFor('the device to connect to a relay', () => node.relays.relays.some((r) => r.connected), {
+      timeout: 20_000,
+    })
+  let stopped = false
+  return {
+    node,
+    client,
+    storage,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await client.stop()
+      await node.stop()
+    },
+  }
+}
