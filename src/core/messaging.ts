@@ -15,6 +15,7 @@ import { randomBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import { edSign, edVerify, x25519KeyPair, x25519Shared } from './curve25519.ts'
 import { fromString, toString } from 'uint8arrays'
 import { BaseError, getAddress, isAddress, verifyMessage, type Address, type Hex } from 'viem'
 
@@ -149,10 +150,10 @@ export class BindingVerifier {
   }
 }
 
-/** Ed25519 verification that treats malformed keys or signatures as a failed check. */
-function verifySignature(sigHex: string, bytes: Uint8Array, publicKeyHex: string): boolean {
+/** Ed25519 verification (native where available) that treats malformed keys or signatures as a failed check. */
+async function verifySignature(sigHex: string, bytes: Uint8Array, publicKeyHex: string): Promise<boolean> {
   try {
-    return ed25519.verify(hexToBytes(sigHex), bytes, hexToBytes(publicKeyHex))
+    return await edVerify(hexToBytes(sigHex), bytes, hexToBytes(publicKeyHex))
   } catch {
     return false
   }
@@ -228,8 +229,13 @@ export function conversationId(a: Address, b: Address): string {
 }
 
 /** The key that wraps a content key for one device: X25519(secret, otherPublic) → HKDF, salted with both publics. */
-function wrapKey(secret: Uint8Array, otherPublic: Uint8Array, epk: Uint8Array, devicePub: Uint8Array): Uint8Array {
-  const shared = x25519.getSharedSecret(secret, otherPublic)
+async function wrapKey(
+  secret: Uint8Array,
+  otherPublic: Uint8Array,
+  epk: Uint8Array,
+  devicePub: Uint8Array,
+): Promise<Uint8Array> {
+  const shared = await x25519Shared(secret, otherPublic)
   const salt = new Uint8Array(64)
   salt.set(epk, 0)
   salt.set(devicePub, 32)
@@ -247,10 +253,10 @@ export interface SealOptions {
 }
 
 /** Encrypts `payload` to every device in `devices`, signs it, and returns the envelope and its id. */
-export function sealEnvelope({ from, to, devices, payload, clock, now = Date.now() }: SealOptions): {
+export async function sealEnvelope({ from, to, devices, payload, clock, now = Date.now() }: SealOptions): Promise<{
   envelope: Envelope
   id: string
-} {
+}> {
   const plain = encoder.encode(JSON.stringify(payload))
   if (plain.byteLength > MAX_PAYLOAD_BYTES)
     throw new MessagingError('oversized', `message of ${plain.byteLength} bytes exceeds ${MAX_PAYLOAD_BYTES}`)
@@ -258,15 +264,16 @@ export function sealEnvelope({ from, to, devices, payload, clock, now = Date.now
   if (boxes.length === 0) throw new MessagingError('not_for_me', `${to} has no messaging key yet`)
   if (boxes.length > MAX_DEVICES) boxes.length = MAX_DEVICES
   const contentKey = randomBytes(32)
-  const esk = x25519.utils.randomSecretKey()
-  const epk = x25519.getPublicKey(esk)
-  const keys = boxes.map((d) => ({
-    d,
-    k: toString(
-      xchacha20poly1305(wrapKey(esk, hexToBytes(d), epk, hexToBytes(d)), WRAP_NONCE).encrypt(contentKey),
-      'base64url',
-    ),
-  }))
+  const { secret: esk, public: epk } = await x25519KeyPair()
+  const keys = await Promise.all(
+    boxes.map(async (d) => ({
+      d,
+      k: toString(
+        xchacha20poly1305(await wrapKey(esk, hexToBytes(d), epk, hexToBytes(d)), WRAP_NONCE).encrypt(contentKey),
+        'base64url',
+      ),
+    })),
+  )
   const nonce = randomBytes(24)
   const unsigned: Omit<Envelope, 'sig'> = {
     v: 1,
@@ -279,7 +286,7 @@ export function sealEnvelope({ from, to, devices, payload, clock, now = Date.now
     n: toString(nonce, 'base64url'),
     ct: toString(xchacha20poly1305(contentKey, nonce).encrypt(plain), 'base64url'),
   }
-  const sig = bytesToHex(ed25519.sign(signingBytes(unsigned), from.signSecret))
+  const sig = bytesToHex(await edSign(signingBytes(unsigned), from.signSecret))
   return { envelope: { ...unsigned, sig }, id: idOf(unsigned) }
 }
 
@@ -354,7 +361,7 @@ export async function verifyEnvelope(
   if (envelope.ts > now + MAX_CLOCK_SKEW_MS) throw new MessagingError('future', 'envelope is dated in the future')
   if (envelope.ts < now - retentionMs) throw new MessagingError('stale', 'envelope is older than relays keep messages')
   const bytes = signingBytes(envelope)
-  if (!verifySignature(envelope.sig, bytes, envelope.from.sign))
+  if (!(await verifySignature(envelope.sig, bytes, envelope.from.sign)))
     throw new MessagingError('bad_signature', 'envelope signature does not match its sender key')
   await bindings.verify(envelope.from)
   return { envelope, id: bytesToHex(sha256(bytes)).slice(0, 32) }
@@ -366,12 +373,12 @@ export function envelopeSize(e: unknown): number {
 }
 
 /** Decrypts an envelope (already verified) with this device's keys. */
-export function openEnvelope(envelope: Envelope, keys: DeviceKeys): Payload {
+export async function openEnvelope(envelope: Envelope, keys: DeviceKeys): Promise<Payload> {
   const wrap = envelope.keys.find((k) => k.d === keys.binding.box)
   if (!wrap) throw new MessagingError('not_for_me', 'this message was not encrypted to this device')
   try {
     const epk = hexToBytes(envelope.epk)
-    const kek = wrapKey(keys.boxSecret, epk, epk, hexToBytes(keys.binding.box))
+    const kek = await wrapKey(keys.boxSecret, epk, epk, hexToBytes(keys.binding.box))
     const contentKey = xchacha20poly1305(kek, WRAP_NONCE).decrypt(fromString(wrap.k, 'base64url'))
     const plain = xchacha20poly1305(contentKey, fromString(envelope.n, 'base64url')).decrypt(
       fromString(envelope.ct, 'base64url'),
@@ -420,7 +427,7 @@ function presenceBytes(p: Omit<PresenceRecord, 'sig'>): Uint8Array {
   )
 }
 
-export function signPresence(
+export async function signPresence(
   keys: DeviceKeys,
   {
     peerId,
@@ -428,7 +435,7 @@ export function signPresence(
     ttlMs = 3 * 60_000,
     now = Date.now(),
   }: { peerId: string; relays: string[]; ttlMs?: number; now?: number },
-): PresenceRecord {
+): Promise<PresenceRecord> {
   const unsigned: Omit<PresenceRecord, 'sig'> = {
     v: 1,
     device: keys.binding,
@@ -437,7 +444,7 @@ export function signPresence(
     seen: now,
     expires: now + Math.min(ttlMs, MAX_PRESENCE_TTL_MS),
   }
-  return { ...unsigned, sig: bytesToHex(ed25519.sign(presenceBytes(unsigned), keys.signSecret)) }
+  return { ...unsigned, sig: bytesToHex(await edSign(presenceBytes(unsigned), keys.signSecret)) }
 }
 
 /** Parses and verifies an untrusted presence record (signature, binding, times). */
@@ -472,7 +479,7 @@ export async function verifyPresence(
   if (record.seen > now + MAX_CLOCK_SKEW_MS) throw new MessagingError('future', 'presence is dated in the future')
   if (record.expires <= now || record.expires - record.seen > MAX_PRESENCE_TTL_MS)
     throw new MessagingError('stale', 'presence record has expired')
-  if (!verifySignature(record.sig, presenceBytes(record), record.device.sign))
+  if (!(await verifySignature(record.sig, presenceBytes(record), record.device.sign)))
     throw new MessagingError('bad_signature', 'presence signature does not match its device key')
   await bindings.verify(record.device)
   return record
@@ -498,8 +505,8 @@ export interface PullRequest {
   sig: string
 }
 
-export function signPull(keys: DeviceKeys, after: number, now = Date.now()): PullRequest {
-  const sig = bytesToHex(ed25519.sign(encoder.encode(pullText(keys.binding.sign, after, now)), keys.signSecret))
+export async function signPull(keys: DeviceKeys, after: number, now = Date.now()): Promise<PullRequest> {
+  const sig = bytesToHex(await edSign(encoder.encode(pullText(keys.binding.sign, after, now)), keys.signSecret))
   return { t: 'pull', device: keys.binding, after, ts: now, sig }
 }
 
@@ -518,7 +525,7 @@ export async function verifyPull(
   )
     throw new MessagingError('malformed', 'pull request is malformed')
   if (Math.abs(now - v.ts) > MAX_CLOCK_SKEW_MS) throw new MessagingError('stale', 'pull request is too old')
-  if (!verifySignature(v.sig, encoder.encode(pullText(device.sign, v.after, v.ts)), device.sign))
+  if (!(await verifySignature(v.sig, encoder.encode(pullText(device.sign, v.after, v.ts)), device.sign)))
     throw new MessagingError('bad_signature', 'pull request signature does not match its device key')
   await bindings.verify(device)
   return { t: 'pull', device, after: v.after, ts: v.ts, sig: v.sig }

@@ -156,8 +156,11 @@ export class MessageStore {
     const to = m.env.to.toLowerCase()
     let list = this.#byRecipient.get(to)
     if (!list) this.#byRecipient.set(to, (list = []))
-    // loads come sorted, puts carry a fresh `at`: appending keeps the list ordered
-    list.push(m)
+    // keep the list ordered by `at`: concurrent puts take their `at` before their disk write and may finish
+    // out of order, and a pull pages by `at` (an item out of place would be skipped)
+    let i = list.length
+    while (i > 0 && list[i - 1]!.at > m.at) i--
+    list.splice(i, 0, m)
     const sender = m.env.from.address.toLowerCase()
     this.#perSender.set(sender, (this.#perSender.get(sender) ?? 0) + 1)
   }

@@ -22,7 +22,7 @@ const rejects = async (p: Promise<unknown>, reason: string): Promise<void> => {
 test('an envelope opens on every device of the recipient and on no other', async () => {
   const alice = await deviceKeys(1)
   const [bobPhone, bobLaptop, carol] = [await deviceKeys(2), await deviceKeys(2), await deviceKeys(3)]
-  const { envelope, id } = sealEnvelope({
+  const { envelope, id } = await sealEnvelope({
     from: alice,
     to: bobPhone.binding.address,
     devices: [bobPhone.binding, bobLaptop.binding],
@@ -32,10 +32,10 @@ test('an envelope opens on every device of the recipient and on no other', async
   const bindings = new BindingVerifier()
   const verified = await verifyEnvelope(structuredClone(envelope), { bindings })
   assert.equal(verified.id, id)
-  assert.deepEqual(openEnvelope(envelope, bobPhone), { t: 'text', text: 'shipping to 上海 please' })
-  assert.deepEqual(openEnvelope(envelope, bobLaptop), { t: 'text', text: 'shipping to 上海 please' })
-  assert.throws(
-    () => openEnvelope(envelope, carol),
+  assert.deepEqual(await openEnvelope(envelope, bobPhone), { t: 'text', text: 'shipping to 上海 please' })
+  assert.deepEqual(await openEnvelope(envelope, bobLaptop), { t: 'text', text: 'shipping to 上海 please' })
+  await assert.rejects(
+    openEnvelope(envelope, carol),
     (e: unknown) => e instanceof MessagingError && e.reason === 'not_for_me',
   )
   // nothing readable travels in the clear
@@ -47,47 +47,48 @@ test('tampered, unsigned, forged-binding and stale envelopes are refused with th
   const bob = await deviceKeys(2)
   const mallory = await deviceKeys(4)
   const bindings = new BindingVerifier()
-  const seal = (): Envelope =>
-    sealEnvelope({
-      from: alice,
-      to: bob.binding.address,
-      devices: [bob.binding],
-      payload: { t: 'text', text: 'hi' },
-      clock: 1,
-    }).envelope
-  await rejects(verifyEnvelope({ ...seal(), ct: seal().ct }, { bindings }), 'bad_signature')
-  const { sig: _sig, ...unsigned } = seal()
+  const seal = async (): Promise<Envelope> =>
+    (
+      await sealEnvelope({
+        from: alice,
+        to: bob.binding.address,
+        devices: [bob.binding],
+        payload: { t: 'text', text: 'hi' },
+        clock: 1,
+      })
+    ).envelope
+  await rejects(verifyEnvelope({ ...(await seal()), ct: (await seal()).ct }, { bindings }), 'bad_signature')
+  const { sig: _sig, ...unsigned } = await seal()
   await rejects(verifyEnvelope(unsigned, { bindings }), 'unsigned')
   // Mallory's device key claimed for Alice's address: the wallet signature does not match (even once
   // Mallory's genuine binding, with the same signature, has been checked and cached)
   await bindings.verify(mallory.binding)
-  const forged = sealEnvelope({
+  const forged = await sealEnvelope({
     from: { ...mallory, binding: { ...mallory.binding, address: alice.binding.address } },
     to: bob.binding.address,
     devices: [bob.binding],
     payload: { t: 'text', text: 'send the goods to me' },
     clock: 1,
-  }).envelope
-  await rejects(verifyEnvelope(forged, { bindings }), 'bad_binding')
-  const old = sealEnvelope({
+  })
+  await rejects(verifyEnvelope(forged.envelope, { bindings }), 'bad_binding')
+  const old = await sealEnvelope({
     from: alice,
     to: bob.binding.address,
     devices: [bob.binding],
     payload: { t: 'text', text: 'hi' },
     clock: 1,
     now: Date.now() - 15 * 24 * 3600_000,
-  }).envelope
-  await rejects(verifyEnvelope(old, { bindings }), 'stale')
+  })
+  await rejects(verifyEnvelope(old.envelope, { bindings }), 'stale')
   await rejects(verifyEnvelope({ hello: 'world' }, { bindings }), 'unsigned')
-  assert.throws(
-    () =>
-      sealEnvelope({
-        from: alice,
-        to: bob.binding.address,
-        devices: [bob.binding],
-        payload: { t: 'text', text: 'x'.repeat(40_000) },
-        clock: 1,
-      }),
+  await assert.rejects(
+    sealEnvelope({
+      from: alice,
+      to: bob.binding.address,
+      devices: [bob.binding],
+      payload: { t: 'text', text: 'x'.repeat(40_000) },
+      clock: 1,
+    }),
     (e: unknown) => e instanceof MessagingError && e.reason === 'oversized',
   )
 })
@@ -95,11 +96,11 @@ test('tampered, unsigned, forged-binding and stale envelopes are refused with th
 test('presence and pull requests are signed by the device and expire', async () => {
   const alice = await deviceKeys(1)
   const bindings = new BindingVerifier()
-  const p = signPresence(alice, { peerId: '12D3KooWtest', relays: ['12D3KooWrelay'] })
+  const p = await signPresence(alice, { peerId: '12D3KooWtest', relays: ['12D3KooWrelay'] })
   assert.equal((await verifyPresence(structuredClone(p), { bindings })).peerId, '12D3KooWtest')
   await rejects(verifyPresence({ ...p, peerId: '12D3KooWother' }, { bindings }), 'bad_signature')
   await rejects(verifyPresence(p, { bindings, now: p.expires + 1 }), 'stale')
-  const pull = signPull(alice, 42)
+  const pull = await signPull(alice, 42)
   assert.equal((await verifyPull(structuredClone(pull), { bindings })).after, 42)
   await rejects(verifyPull({ ...pull, after: 0 }, { bindings }), 'bad_signature')
 })

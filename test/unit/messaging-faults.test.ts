@@ -16,8 +16,7 @@ import { request } from '../../src/p2p/messaging/wire.ts'
 import { memoryStorage } from '../../src/p2p/messaging/storage.ts'
 import { MESSAGES_PROTOCOL } from '../../src/p2p/protocols.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { deviceKeys } from '../helpers/messaging.ts'
-import { device, type Device } from './messaging-helpers.ts'
+import { device, deviceKeys, type Device } from '../helpers/messaging.ts'
 import { metric, tempDir } from './relay-helpers.ts'
 
 killChildrenOnExit()
@@ -210,17 +209,19 @@ describe('messaging faults with real relay processes', { concurrency: false, tim
         t?: string
       }
     const secret = 'the shipping address is 1 Secret Lane'
-    const seal = (over: Partial<Parameters<typeof sealEnvelope>[0]> = {}): Envelope =>
-      sealEnvelope({
-        from: aliceKeys,
-        to: bobKeys.binding.address,
-        devices: [bobKeys.binding],
-        payload: { t: 'text', text: secret },
-        clock: 1,
-        ...over,
-      }).envelope
+    const seal = async (over: Partial<Parameters<typeof sealEnvelope>[0]> = {}): Promise<Envelope> =>
+      (
+        await sealEnvelope({
+          from: aliceKeys,
+          to: bobKeys.binding.address,
+          devices: [bobKeys.binding],
+          payload: { t: 'text', text: secret },
+          clock: 1,
+          ...over,
+        })
+      ).envelope
 
-    const genuine = seal()
+    const genuine = await seal()
     assert.equal((await put(genuine)).t, 'ack')
     const replay = await put(genuine)
     assert.equal(replay.t, 'ack', 'a replay is acknowledged (outbox retries are replays too) …')
@@ -232,23 +233,25 @@ describe('messaging faults with real relay processes', { concurrency: false, tim
     )
 
     // Mallory claims Alice's address with her own device key
-    const forged = seal({
+    const forged = await seal({
       from: { ...malloryKeys, binding: { ...malloryKeys.binding, address: aliceKeys.binding.address } },
     })
     assert.equal((await put(forged)).t, 'nack')
     assert.equal(await metric(a.http, 'souk_relay_messages_dropped_total', { reason: 'bad_binding' }), 1)
     // altered ciphertext under Alice's signature
-    assert.equal((await put({ ...seal(), ct: genuine.ct })).t, 'nack')
+    assert.equal((await put({ ...(await seal()), ct: genuine.ct })).t, 'nack')
     assert.equal(await metric(a.http, 'souk_relay_messages_dropped_total', { reason: 'bad_signature' }), 1)
-    const { sig: _sig, ...unsigned } = seal()
+    const { sig: _sig, ...unsigned } = await seal()
     assert.equal((await put(unsigned)).t, 'nack')
     assert.equal(await metric(a.http, 'souk_relay_messages_dropped_total', { reason: 'unsigned' }), 1)
-    assert.equal((await put({ ...seal(), ct: 'A'.repeat(100_000) })).t, 'nack')
+    assert.equal((await put({ ...(await seal()), ct: 'A'.repeat(100_000) })).t, 'nack')
     assert.equal(await metric(a.http, 'souk_relay_messages_dropped_total', { reason: 'oversized' }), 1)
     // a frame over the 1 MiB cap resets the stream
     const raw = await mallory.node.libp2p.dialProtocol(peerIdFromString(a.peerId), MESSAGES_PROTOCOL)
     await lpStream(raw, { maxDataLength: 4 * 1024 * 1024 })
-      .write(new TextEncoder().encode(JSON.stringify({ t: 'put', env: { ...seal(), ct: 'A'.repeat(1_100_000) } })))
+      .write(
+        new TextEncoder().encode(JSON.stringify({ t: 'put', env: { ...(await seal()), ct: 'A'.repeat(1_100_000) } })),
+      )
       .catch(() => {})
     await waitFor(
       'the oversized frame counted',
@@ -259,7 +262,7 @@ describe('messaging faults with real relay processes', { concurrency: false, tim
 
     // the relay serves Bob's mail only to Bob's device, and what it has is ciphertext
     const asMallory = (await request(mallory.node.libp2p, peerIdFromString(a.peerId), MESSAGES_PROTOCOL, {
-      ...signPull(malloryKeys, 0),
+      ...(await signPull(malloryKeys, 0)),
       device: bobKeys.binding,
     })) as { t?: string }
     assert.equal(asMallory.t, 'nack')
@@ -267,14 +270,14 @@ describe('messaging faults with real relay processes', { concurrency: false, tim
       mallory.node.libp2p,
       peerIdFromString(a.peerId),
       MESSAGES_PROTOCOL,
-      signPull(bobKeys, 0),
+      await signPull(bobKeys, 0),
     )) as {
       items: { env: Envelope }[]
     }
     assert.equal(page.items.length, 1)
     assert.ok(!JSON.stringify(page).includes('Secret Lane'))
-    assert.throws(() => openEnvelope(page.items[0]!.env, malloryKeys))
-    assert.equal((openEnvelope(page.items[0]!.env, bobKeys) as { text: string }).text, secret)
+    await assert.rejects(openEnvelope(page.items[0]!.env, malloryKeys))
+    assert.equal(((await openEnvelope(page.items[0]!.env, bobKeys)) as { text: string }).text, secret)
     // nor is the plaintext anywhere in the relay's data directory
     const files = await readdir(a.dir, { recursive: true, withFileTypes: true })
     let scanned = 0

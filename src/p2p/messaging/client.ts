@@ -191,7 +191,7 @@ export class MessagingClient extends EventTarget {
     const conv = conversationId(this.address, peer)
     const clock = (this.#state.clocks[conv] ?? 0) + 1
     this.#state.clocks[conv] = clock
-    const { envelope, id } = sealEnvelope({
+    const { envelope, id } = await sealEnvelope({
       from: this.#o.keys,
       to: peer,
       devices: bindings,
@@ -231,7 +231,7 @@ export class MessagingClient extends EventTarget {
     const peer = unread[0]!.peer
     const { bindings } = await this.#lookup(peer, signal)
     const clock = this.#state.clocks[conv] ?? 0
-    const { envelope, id } = sealEnvelope({
+    const { envelope, id } = await sealEnvelope({
       from: this.#o.keys,
       to: peer,
       devices: bindings,
@@ -422,7 +422,7 @@ export class MessagingClient extends EventTarget {
     }
     let payload
     try {
-      payload = openEnvelope(envelope, this.#o.keys)
+      payload = await openEnvelope(envelope, this.#o.keys)
     } catch (err) {
       this.#drop(err instanceof MessagingError ? err.reason : 'undecryptable')
       return id
@@ -488,7 +488,7 @@ export class MessagingClient extends EventTarget {
             this.#o.libp2p,
             peerIdFromString(relay),
             MESSAGES_PROTOCOL,
-            signPull(this.#o.keys, after),
+            await signPull(this.#o.keys, after),
             {
               signal,
               timeoutMs: 30_000,
@@ -527,13 +527,14 @@ export class MessagingClient extends EventTarget {
       this.#announceTimer = undefined
       const relays = this.#connectedRelays()
       if (relays.length === 0) return
-      const record = signPresence(this.#o.keys, {
+      void signPresence(this.#o.keys, {
         peerId: this.#o.libp2p.peerId.toString(),
         relays,
         ttlMs: PRESENCE_TTL_MS,
       })
-      this.#o.libp2p.services.pubsub
-        .publish(PRESENCE_TOPIC, new TextEncoder().encode(JSON.stringify(record)))
+        .then((record) =>
+          this.#o.libp2p.services.pubsub.publish(PRESENCE_TOPIC, new TextEncoder().encode(JSON.stringify(record))),
+        )
         .catch(() => {})
     }, 50)
   }
