@@ -75,6 +75,9 @@ export class MessageStore {
   async put(id: string, env: Envelope): Promise<StoredMessage> {
     // strictly increasing, so a cursor never skips a message stored in the same millisecond
     const at = Math.max(Date.now(), this.#lastAt + 1)
+    // taken now, not when indexed: two puts in flight at once must not share an `at`, or a page boundary
+    // between them would skip one
+    this.#lastAt = at
     const m: StoredMessage = { id, env, at }
     await this.#ds.put(new Key(MSG_PREFIX + id), encoder.encode(JSON.stringify({ env, at })))
     if (!this.#items.has(id)) this.#index(m)

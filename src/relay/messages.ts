@@ -170,6 +170,8 @@ export async function startMessaging({
       throw new MessagingError('rate_limited', 'too many messages from this sender')
     if (store.storedFor(envelope.from.address) >= config.senderQuota)
       throw new MessagingError('quota', 'this sender has too many messages stored')
+    // hand it to a recipient connected here before the disk write: delivery latency is the online path
+    deliverLocal([envelope])
     const m = await store.put(id, envelope)
     accepted({ origin })
     return { id, dup: false, m }
@@ -181,15 +183,15 @@ export async function startMessaging({
       .some((c) => c.remotePeer.toString() === peerId && c.status === 'open' && c.limits === undefined)
 
   /** Hands new messages to the recipient's devices that are connected to this relay (best effort). */
-  const deliverLocal = (items: StoredMessage[]): void => {
+  const deliverLocal = (envelopes: Envelope[]): void => {
     const byPeer = new Map<string, Envelope[]>()
-    for (const m of items) {
+    for (const env of envelopes) {
       for (const p of presence.values()) {
-        if (p.device.address !== m.env.to || !connectedDirectly(p.peerId)) continue
-        if (!m.env.keys.some((k) => k.d === p.device.box)) continue
+        if (p.device.address !== env.to || !connectedDirectly(p.peerId)) continue
+        if (!env.keys.some((k) => k.d === p.device.box)) continue
         let list = byPeer.get(p.peerId)
         if (!list) byPeer.set(p.peerId, (list = []))
-        list.push(m.env)
+        list.push(env)
       }
     }
     for (const [peer, envs] of byPeer) {
@@ -246,10 +248,7 @@ export async function startMessaging({
     try {
       if (req.t === 'put') {
         const r = await accept(req.env, fromRelay ? 'relay' : 'client')
-        if (r.m) {
-          deliverLocal([r.m])
-          if (!fromRelay) await replicate(r.m)
-        }
+        if (r.m && !fromRelay) await replicate(r.m)
         answer = { t: 'ack', id: r.id, dup: r.dup }
       } else if (req.t === 'pull') {
         answer = await pull(req)
@@ -390,8 +389,7 @@ export async function startMessaging({
       )
       const theirs = (await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS * 3, signal })) as Record<string, unknown>
       await stream.close()
-      const fresh = await ingest(theirs?.m, theirs?.p)
-      deliverLocal(fresh)
+      await ingest(theirs?.m, theirs?.p)
       syncs({ result: 'exchanged' })
     } catch (err) {
       syncs({ result: 'failed' })
@@ -427,8 +425,7 @@ export async function startMessaging({
       const wp = new Set(Array.isArray(want.p) ? want.p.filter((i): i is string => typeof i === 'string') : [])
       await frames.write({ t: 'items', m: itemsFor(wm, SYNC_BATCH_BYTES), p: presenceFor(wp) }, { signal })
       await stream.close()
-      const fresh = await ingest(items?.m, items?.p)
-      deliverLocal(fresh)
+      await ingest(items?.m, items?.p)
       syncs({ result: 'served' })
     } catch (err) {
       countDrop(err, 'sync')
