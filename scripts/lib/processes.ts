@@ -208,6 +208,8 @@ export interface StartRelayOptions {
   env?: NodeJS.ProcessEnv
   echo?: boolean
   name?: string
+  /** How long to wait for the ready line (default 30 s). */
+  timeout?: number
 }
 
 /** Starts `src/relay/main.ts` as a child process and waits for its ready line. */
@@ -222,6 +224,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
     args,
     env: opts.env,
     echo: opts.echo,
+    timeout: opts.timeout,
     ready: (line) => {
       if (!line.startsWith('{')) return undefined
       try {

@@ -253,10 +253,19 @@ try {
       await victim.proc.stop('SIGKILL')
       kills++
       await sleep(500 + Math.random() * 1_500)
-      running[i] = await startRelay({
-        ...chaos.options[i]!,
-        bootstrap: running.filter((x) => x !== undefined).map((x) => x.wsAddr),
-      })
+      // a restart loads every stored message from disk; on a loaded 2-core machine that can take a while
+      for (let attempt = 0; running[i] === undefined; attempt++) {
+        try {
+          running[i] = await startRelay({
+            ...chaos.options[i]!,
+            timeout: 120_000,
+            bootstrap: running.filter((x) => x !== undefined).map((x) => x.wsAddr),
+          })
+        } catch (err) {
+          if (attempt >= 2) throw err
+          log(`restart of chaos${i} failed (${(err as Error).message.split('\n')[0]}), again`)
+        }
+      }
     }
   })()
   const tSend = performance.now()
