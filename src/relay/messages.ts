@@ -70,6 +70,8 @@ export interface MessagingRole {
 const PULL_MAX_BYTES = 768 * 1024
 const SYNC_BATCH_BYTES = 768 * 1024
 const REPLICATE_TIMEOUT_MS = 3_000
+/** Presence records a relay keeps at once (each ~1 KiB); records expire after minutes. */
+const MAX_PRESENCE_RECORDS = 200_000
 
 export async function startMessaging({
   libp2p,
@@ -116,12 +118,21 @@ export async function startMessaging({
   }
 
   // ------------------------------------------------------------------ presence table
+  /** Devices (signing keys) by address, for routing a message to the devices connected here. */
+  const byAddress = new Map<string, Set<string>>()
   const putPresence = (p: PresenceRecord): boolean => {
     const current = presence.get(p.device.sign)
     if (current && current.seen >= p.seen) return false
+    if (!current && presence.size >= MAX_PRESENCE_RECORDS) {
+      dropped({ reason: 'quota', where: 'presence' })
+      return false
+    }
     if (current) presenceDigest.delete(presenceId(current))
     presence.set(p.device.sign, p)
     presenceDigest.add(presenceId(p))
+    let devices = byAddress.get(p.device.address)
+    if (!devices) byAddress.set(p.device.address, (devices = new Set()))
+    devices.add(p.device.sign)
     void store.learnKey(p.device).catch(() => {})
     return true
   }
@@ -131,7 +142,11 @@ export async function startMessaging({
       if (p.expires <= now) {
         presence.delete(k)
         presenceDigest.delete(presenceId(p))
+        const devices = byAddress.get(p.device.address)
+        devices?.delete(k)
+        if (devices?.size === 0) byAddress.delete(p.device.address)
       }
+    for (const [sender, w] of windows) if (now - w.start >= 60_000) windows.delete(sender)
   }
   const isRelayPeer = (peer: PeerId | string): boolean => pool.isRelay(peer.toString())
 
@@ -186,8 +201,9 @@ export async function startMessaging({
   const deliverLocal = (envelopes: Envelope[]): void => {
     const byPeer = new Map<string, Envelope[]>()
     for (const env of envelopes) {
-      for (const p of presence.values()) {
-        if (p.device.address !== env.to || !connectedDirectly(p.peerId)) continue
+      for (const sign of byAddress.get(env.to) ?? []) {
+        const p = presence.get(sign)
+        if (!p || p.expires <= Date.now() || !connectedDirectly(p.peerId)) continue
         if (!env.keys.some((k) => k.d === p.device.box)) continue
         let list = byPeer.get(p.peerId)
         if (!list) byPeer.set(p.peerId, (list = []))

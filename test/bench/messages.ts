@@ -29,7 +29,7 @@ import { signPresence } from '../../src/core/messaging.ts'
 import { PRESENCE_TOPIC } from '../../src/p2p/protocols.ts'
 import { memoryStorage } from '../../src/p2p/messaging/storage.ts'
 import { device, deviceKeys, type Device } from '../helpers/messaging.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { waitFor, within } from '../helpers/wait.ts'
 import { metric } from '../unit/relay-helpers.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createSoukNode } from '../../src/p2p/node.ts'
@@ -123,14 +123,21 @@ try {
   await waitFor('Alice on both relays', () => alice.node.relays.relays.filter((r) => r.connected).length === 2, {
     timeout: 20_000,
   })
+  // arrival is the client's own `message` event (no polling in the measured path)
   const arrivals = new Map<string, number>()
-  const onMessage = (e: Event): void =>
-    void arrivals.set((e as CustomEvent<{ text: string }>).detail.text, performance.now())
+  const waiting = new Map<string, () => void>()
+  const onMessage = (e: Event): void => {
+    const text = (e as CustomEvent<{ text: string }>).detail.text
+    arrivals.set(text, performance.now())
+    waiting.get(text)?.()
+  }
   bob.client.addEventListener('message', onMessage)
   const sendAndWait = async (text: string): Promise<number> => {
     const t0 = performance.now()
+    const arrived = new Promise<void>((resolve) => waiting.set(text, resolve))
     await alice.client.send(bobKeys.binding.address, text)
-    await waitFor(`"${text}" at Bob`, () => arrivals.get(text), { timeout: 15_000, interval: 1 })
+    await within(`"${text}" at Bob`, arrived, 15_000)
+    waiting.delete(text)
     return arrivals.get(text)! - t0
   }
   for (let i = 0; i < 20; i++) await sendAndWait(`warm-up ${i}`) // not measured: JIT, first streams, key lookups
