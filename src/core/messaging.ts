@@ -44,6 +44,7 @@ export type MessagingErrorReason =
   | 'undecryptable'
   | 'rate_limited'
   | 'quota'
+  | 'offline'
 
 /** Why an envelope, binding or presence record was refused; `reason` is what relays count. */
 export class MessagingError extends BaseError {

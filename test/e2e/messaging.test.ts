@@ -208,15 +208,21 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
     )
     await call(alice, (s, [to, t]: [`0x${string}`, string]) => s.send(to, t), [bob.address, 'before']) // learns Bob's keys
     await waitFor('the first message acknowledged', () => call(alice, (s) => s.pending() === 0), { timeout: 20_000 })
+    // the network goes away: both relays down (with one left, the relay pool would fill the slot with it)
     await stack.killRelay(0)
-    await waitFor('Alice to be offline', () => call(alice, (s) => s.relaysConnected() === 0), { timeout: 20_000 })
-    const queued = await call(alice, (s, [to, t]: [`0x${string}`, string]) => s.send(to, t), [
-      bob.address,
-      'written offline',
-    ])
-    assert.equal(queued.state, 'queued')
-    await alice.page.close() // the tab closes before any relay acknowledged
-    await stack.restartRelay(0)
+    await stack.killRelay(1)
+    try {
+      await waitFor('Alice to be offline', () => call(alice, (s) => s.relaysConnected() === 0), { timeout: 20_000 })
+      const queued = await call(alice, (s, [to, t]: [`0x${string}`, string]) => s.send(to, t), [
+        bob.address,
+        'written offline',
+      ])
+      assert.equal(queued.state, 'queued')
+      await alice.page.close() // the tab closes before any relay acknowledged
+    } finally {
+      await stack.restartRelay(0)
+      await stack.restartRelay(1)
+    }
     alice = await open(
       { relays: [relay(0)], account: 5, maxRelays: 1, reservations: 0, storageName: 'alice' },
       aliceProfile,
@@ -224,6 +230,7 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
     await waitFor('the outbox to drain on the next visit', () => call(alice, (s) => s.pending() === 0), {
       timeout: 30_000,
     })
+    // Bob's page reconnects by itself and pulls
     await waitFor('both messages at Bob', async () => (await call(bob, (s) => s.incoming())).length === 2, {
       timeout: 30_000,
     })

@@ -296,6 +296,11 @@ export class MessagingClient extends EventTarget {
       }
     }
     if (cached && cached.bindings.length > 0) return cached
+    if (this.#connectedRelays().length === 0)
+      throw new MessagingError(
+        'offline',
+        'No relay is connected, so the recipient’s messaging keys cannot be looked up yet.',
+      )
     throw new MessagingError('not_for_me', `${peer} has not set up messaging yet (no device key known to the relays)`, {
       ...(errors[0] instanceof Error ? { cause: errors[0] } : {}),
     })
