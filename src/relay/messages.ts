@@ -11,11 +11,13 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { isAddress, getAddress } from 'viem'
+import { isAddress, getAddress, type Address } from 'viem'
 import {
   BindingVerifier,
   envelopeSize,
+  MAX_DEVICES,
   MAX_ENVELOPE_BYTES,
+  parseBinding,
   MessagingError,
   presenceId,
   verifyEnvelope,
@@ -247,6 +249,43 @@ export async function startMessaging({
     clearTimeout(timer)
   }
 
+  /** Asks every connected relay for the keys and presence of `address`; verifies and keeps what they know. */
+  const askRelays = async (address: Address): Promise<void> => {
+    await Promise.allSettled(
+      pool.relays
+        .filter((r) => r.connected)
+        .map(async (r) => {
+          const answer = (await request(
+            libp2p,
+            peerIdFromString(r.peerId),
+            MESSAGES_PROTOCOL,
+            { t: 'keys', address },
+            {
+              signal,
+              timeoutMs: 3_000,
+            },
+          )) as { bindings?: unknown; presence?: unknown }
+          for (const b of Array.isArray(answer?.bindings) ? answer.bindings.slice(0, MAX_DEVICES * 2) : []) {
+            try {
+              const binding = parseBinding(b)
+              if (binding.address !== address) continue
+              await bindings.verify(binding)
+              await store.learnKey(binding)
+            } catch (err) {
+              countDrop(err, 'keys')
+            }
+          }
+          for (const p of Array.isArray(answer?.presence) ? answer.presence.slice(0, MAX_DEVICES * 2) : []) {
+            try {
+              putPresence(await verifyPresence(p, { bindings }))
+            } catch (err) {
+              countDrop(err, 'keys')
+            }
+          }
+        }),
+    )
+  }
+
   // ------------------------------------------------------------------ /souk/msg/1.0.0
   const serveMessages = async (stream: Stream, connection: Connection): Promise<void> => {
     const fromRelay = isRelayPeer(connection.remotePeer)
@@ -272,11 +311,16 @@ export async function startMessaging({
         if (typeof req.address !== 'string' || !isAddress(req.address))
           throw new MessagingError('malformed', 'bad address')
         const address = getAddress(req.address)
+        // a device asks its relay; a relay that knows no key for the address asks the other relays once
+        // (the seed's gateway: keys and coordinates live somewhere in the mesh, not everywhere yet)
+        if (!fromRelay && store.keysOf(address).length === 0) await askRelays(address)
         const now = Date.now()
         answer = {
           t: 'keys',
           bindings: store.keysOf(address),
-          presence: [...presence.values()].filter((p) => p.device.address === address && p.expires > now),
+          presence: [...(byAddress.get(address) ?? [])]
+            .map((sign) => presence.get(sign))
+            .filter((p): p is PresenceRecord => p !== undefined && p.expires > now),
         }
       } else {
         throw new MessagingError('malformed', 'unknown request')
@@ -382,6 +426,7 @@ export async function startMessaging({
   const syncWith = async (peer: PeerId): Promise<void> => {
     const stream = await libp2p.dialProtocol(peer, MESSAGES_SYNC_PROTOCOL, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      negotiateFully: false,
     })
     const frames: FrameStream = delayed(serverFrames(stream), config.linkDelayMs)
     try {
