@@ -212,6 +212,8 @@ export interface StartRelayOptions {
   privateAddrs?: boolean
   /** Extra `node` flags before the script, e.g. `--import` of a test fixture. */
   nodeArgs?: string[]
+  /** How long to wait for the ready line (default 30 s). */
+  timeout?: number
 }
 
 /** Starts `src/relay/main.ts` as a child process and waits for its ready line. */
@@ -231,6 +233,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
     args,
     env: opts.env,
     echo: opts.echo,
+    timeout: opts.timeout,
     ready: (line) => {
       if (!line.startsWith('{')) return undefined
       try {

@@ -1,5 +1,8 @@
 /** Simplified Chinese translations, keyed by message id. */
+import { messagingTemplates } from './zh-Hans.messaging.ts'
+
 export const templates: Record<string, string> = {
+  ...messagingTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',

@@ -39,3 +39,18 @@ export const CATALOG_SNAPSHOT_PROTOCOL = '/souk/catalog-snapshot/1.0.0'
 /** Largest catalog snapshot a browser accepts, and how long it waits for it. */
 export const MAX_CATALOG_SNAPSHOT_BYTES = 128 * 1024 * 1024
 export const CATALOG_SNAPSHOT_TIMEOUT_MS = 60_000
+
+// ---- messaging and presence (#13, docs/messaging.md) ----
+/** Request/response: put / pull / keys between a browser and a relay, and eager pushes between relays. */
+export const MESSAGES_PROTOCOL = '/souk/msg/1.0.0'
+/** Delivery of envelopes to an online device (relay → browser, browser → browser). */
+export const MESSAGE_DELIVER_PROTOCOL = '/souk/msg-deliver/1.0.0'
+/** Anti-entropy between relays: bucketed digests, then the missing messages and presence records. */
+export const MESSAGES_SYNC_PROTOCOL = '/souk/msg-sync/1.0.0'
+/** Gossip topic of signed presence records ("coordinates"). */
+export const PRESENCE_TOPIC = '/souk/presence/1.0.0'
+/** Largest request/response frame on the message protocols (a pull page, a sync batch). */
+export const MAX_MESSAGES_FRAME_BYTES = 1024 * 1024
+/** How long a browser re-announces its presence, and how long its record lives. */
+export const PRESENCE_INTERVAL_MS = 60_000
+export const PRESENCE_TTL_MS = 3 * 60_000

@@ -8,6 +8,7 @@ import { BaseError } from 'viem'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
+import type { MessagingConfig } from './messages.ts'
 
 export interface RelayConfig {
   host: string
@@ -54,6 +55,8 @@ export interface RelayConfig {
    */
   allowPrivateAddrs: boolean
   logLevel: LogLevel
+  /** Store-and-forward, presence and anti-entropy limits (docs/messaging.md). */
+  messaging: MessagingConfig
 }
 
 const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
@@ -81,6 +84,11 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --min-free-disk-bytes N  /health fails below this (default 268435456)      SOUK_RELAY_MIN_FREE_DISK_BYTES
   --allow-private-addrs    DEVELOPMENT ONLY: dial relays on private/loopback SOUK_RELAY_ALLOW_PRIVATE_ADDRS=1
   --log-level L            fatal|error|warn|info|debug|trace|silent (info)   SOUK_RELAY_LOG_LEVEL
+  --message-retention-days N  days messages are kept (default 14)       SOUK_RELAY_MESSAGE_RETENTION_DAYS
+  --sender-quota N         messages stored per sender (default 5000)        SOUK_RELAY_SENDER_QUOTA
+  --sender-rate N          messages per sender per minute (default 120)     SOUK_RELAY_SENDER_RATE
+  --gossip-interval-ms N   anti-entropy round with a relay (default 1000)   SOUK_RELAY_GOSSIP_INTERVAL_MS
+  --link-delay-ms N        benchmark only: delay frames from relays (0)     SOUK_RELAY_LINK_DELAY_MS
   --help`
 
 export class RelayConfigError extends BaseError {
@@ -117,6 +125,11 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'min-free-disk-bytes': { type: 'string' },
       'allow-private-addrs': { type: 'boolean' },
       'log-level': { type: 'string' },
+      'message-retention-days': { type: 'string' },
+      'sender-quota': { type: 'string' },
+      'sender-rate': { type: 'string' },
+      'gossip-interval-ms': { type: 'string' },
+      'link-delay-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -169,6 +182,13 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     minFreeDiskBytes: int('min-free-disk-bytes', 256 * 1024 * 1024, 0),
     allowPrivateAddrs: values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true',
     logLevel: logLevel as LogLevel,
+    messaging: {
+      retentionMs: int('message-retention-days', 14, 1) * 24 * 3600_000,
+      senderQuota: int('sender-quota', 5_000, 1),
+      senderRatePerMinute: int('sender-rate', 120, 1),
+      gossipIntervalMs: int('gossip-interval-ms', 1_000, 20),
+      linkDelayMs: int('link-delay-ms', 0, 0),
+    },
   }
 }
 

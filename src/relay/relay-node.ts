@@ -41,6 +41,7 @@ import { createGateway } from './gateway.ts'
 import type { HealthReport, HttpEndpoints } from './http.ts'
 import type { Logger } from './log.ts'
 import { startRelayCatalog } from './catalog.ts'
+import { startMessaging } from './messages.ts'
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -262,6 +263,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     return trusted ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
   })
   await relayPool.start()
+  const messaging = await startMessaging({ libp2p, datastore, metrics, pool: relayPool, config: config.messaging })
 
   const announce = (): void => {
     pubsub.publish(RELAYS_TOPIC, encodeRelayAnnouncement(record(), relayPool.verifiedRecords())).catch(() => {})
@@ -349,6 +351,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
       guard.detach()
       relayPool.stop()
       await catalog?.stop()
+      await messaging.stop()
       await helia.stop()
       await blockstore.close()
       await datastore.close()

@@ -1,0 +1,133 @@
+/**
+ * What a device keeps about its conversations: its messaging keys, messages in and out, the outbox, the
+ * ids it has seen (dedupe) and its pull cursor. IndexedDB in the browser (survives reloads and closing the
+ * tab, so the outbox is retried on the next visit), memory for Node clients and tests.
+ */
+import { openDB, type IDBPDatabase } from 'idb'
+import type { Address } from 'viem'
+import type { DeviceKeys, Envelope } from '../../core/messaging.ts'
+
+export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'read' | 'received'
+
+export interface ChatMessage {
+  id: string
+  conv: string
+  from: Address
+  to: Address
+  /** The other person in the conversation. */
+  peer: Address
+  text: string
+  ts: number
+  clock: number
+  direction: 'in' | 'out'
+  state: DeliveryState
+}
+
+export interface OutboxEntry {
+  id: string
+  envelope: Envelope
+  /** The message this envelope carries, or undefined for a read receipt. */
+  messageId?: string
+  attempts: number
+  created: number
+}
+
+export interface ClientState {
+  /** Highest relay `at` pulled so far. */
+  cursor: number
+  /** Lamport clock per conversation. */
+  clocks: Record<string, number>
+}
+
+export interface MessagingStorage {
+  loadKeys(address: Address): Promise<DeviceKeys | undefined>
+  saveKeys(keys: DeviceKeys): Promise<void>
+  loadState(): Promise<ClientState>
+  saveState(state: ClientState): Promise<void>
+  putMessage(m: ChatMessage): Promise<void>
+  getMessage(id: string): Promise<ChatMessage | undefined>
+  messages(): Promise<ChatMessage[]>
+  outbox(): Promise<OutboxEntry[]>
+  putOutbox(e: OutboxEntry): Promise<void>
+  deleteOutbox(id: string): Promise<void>
+  /** Records an id as seen; resolves false when it already was (a duplicate). */
+  markSeen(id: string): Promise<boolean>
+  close(): Promise<void>
+}
+
+const EMPTY_STATE = (): ClientState => ({ cursor: 0, clocks: {} })
+
+export function memoryStorage(): MessagingStorage {
+  const keys = new Map<string, DeviceKeys>()
+  const messages = new Map<string, ChatMessage>()
+  const outbox = new Map<string, OutboxEntry>()
+  const seen = new Set<string>()
+  let state = EMPTY_STATE()
+  return {
+    loadKeys: async (a) => keys.get(a.toLowerCase()),
+    saveKeys: async (k) => void keys.set(k.binding.address.toLowerCase(), k),
+    loadState: async () => structuredClone(state),
+    saveState: async (s) => void (state = structuredClone(s)),
+    putMessage: async (m) => void messages.set(m.id, { ...m }),
+    getMessage: async (id) => messages.get(id),
+    messages: async () => [...messages.values()],
+    outbox: async () => [...outbox.values()],
+    putOutbox: async (e) => void outbox.set(e.id, e),
+    deleteOutbox: async (id) => void outbox.delete(id),
+    markSeen: async (id) => {
+      if (seen.has(id)) return false
+      seen.add(id)
+      return true
+    },
+    close: async () => {},
+  }
+}
+
+interface Schema {
+  keys: {
+    key: string
+    value: { address: string; binding: DeviceKeys['binding']; signSecret: Uint8Array; boxSecret: Uint8Array }
+  }
+  state: { key: string; value: ClientState }
+  messages: { key: string; value: ChatMessage }
+  outbox: { key: string; value: OutboxEntry }
+  seen: { key: string; value: number }
+}
+
+/** IndexedDB storage, one database per wallet address on this device. */
+export async function indexedDbStorage(name: string): Promise<MessagingStorage> {
+  const db: IDBPDatabase<Schema> = await openDB<Schema>(name, 1, {
+    upgrade(d) {
+      d.createObjectStore('keys', { keyPath: 'address' })
+      d.createObjectStore('state')
+      d.createObjectStore('messages', { keyPath: 'id' })
+      d.createObjectStore('outbox', { keyPath: 'id' })
+      d.createObjectStore('seen')
+    },
+  })
+  return {
+    async loadKeys(a) {
+      const k = await db.get('keys', a.toLowerCase())
+      return k ? { binding: k.binding, signSecret: k.signSecret, boxSecret: k.boxSecret } : undefined
+    },
+    async saveKeys(k) {
+      await db.put('keys', { address: k.binding.address.toLowerCase(), ...k })
+    },
+    loadState: async () => (await db.get('state', 'state')) ?? EMPTY_STATE(),
+    saveState: async (s) => void (await db.put('state', s, 'state')),
+    putMessage: async (m) => void (await db.put('messages', m)),
+    getMessage: async (id) => await db.get('messages', id),
+    messages: async () => await db.getAll('messages'),
+    outbox: async () => await db.getAll('outbox'),
+    putOutbox: async (e) => void (await db.put('outbox', e)),
+    deleteOutbox: async (id) => void (await db.delete('outbox', id)),
+    async markSeen(id) {
+      const tx = db.transaction('seen', 'readwrite')
+      const had = (await tx.store.getKey(id)) !== undefined
+      if (!had) await tx.store.put(Date.now(), id)
+      await tx.done
+      return !had
+    },
+    close: async () => db.close(),
+  }
+}
