@@ -94,6 +94,18 @@ export class SoukApp extends LitElement {
       font-size: 1.25rem;
       margin: 0;
     }
+    @media (max-width: 30rem) {
+      header {
+        gap: 0.5rem;
+        padding-inline: 0.75rem;
+      }
+      .tagline {
+        display: none;
+      }
+      nav a {
+        padding: 0 0.55rem;
+      }
+    }
     .tagline {
       font-size: 0.8rem;
       opacity: 0.9;

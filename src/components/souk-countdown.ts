@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { localized, msg } from '@lit/localize'
+import { localized, msg, str } from '@lit/localize'
 import { formatCountdown } from '../services/format.ts'
 
 /**
@@ -57,7 +57,9 @@ export class SoukCountdown extends LitElement {
   override render() {
     const left = this.#left()
     return left > 0
-      ? html`<time datetime=${`PT${Math.ceil(left)}S`}>${formatCountdown(left)}</time>`
+      ? html`<time datetime=${`PT${Math.ceil(left)}S`}
+          >${formatCountdown(left, (d) => msg(str`${d}d`, { id: 'countdown.days' }))}</time
+        >`
       : html`${msg('now', { id: 'countdown.over' })}`
   }
 }

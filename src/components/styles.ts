@@ -43,6 +43,20 @@ export const shared = css`
     color: inherit;
     width: 100%;
   }
+  input[type='file'] {
+    max-width: 100%;
+  }
+  input[type='file']::file-selector-button {
+    font: inherit;
+    min-height: 2.75rem;
+    padding: 0.4rem 1rem;
+    margin-inline-end: 0.75rem;
+    border-radius: 0.5rem;
+    border: 1px solid var(--souk-accent, #0f5c4d);
+    background: var(--souk-accent, #0f5c4d);
+    color: var(--souk-on-accent, #fff);
+    cursor: pointer;
+  }
   textarea {
     min-height: 7rem;
     resize: vertical;

@@ -32,8 +32,8 @@ export function shortAddress(address: string): string {
   return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address
 }
 
-/** "2d 03:04:05" / "03:04:05" / "04:05" for a number of seconds (never negative). */
-export function formatCountdown(seconds: number): string {
+/** "2d 03:04:05" / "03:04:05" / "04:05" for a number of seconds (never negative); `days` words the day part. */
+export function formatCountdown(seconds: number, days: (d: number) => string = (d) => `${d}d`): string {
   const s = Math.max(0, Math.floor(seconds))
   const d = Math.floor(s / 86_400)
   const h = Math.floor((s % 86_400) / 3_600)
@@ -41,7 +41,7 @@ export function formatCountdown(seconds: number): string {
   const sec = s % 60
   const pad = (n: number): string => n.toString().padStart(2, '0')
   const clock = h > 0 || d > 0 ? `${pad(h)}:${pad(m)}:${pad(sec)}` : `${pad(m)}:${pad(sec)}`
-  return d > 0 ? `${d}d ${clock}` : clock
+  return d > 0 ? `${days(d)} ${clock}` : clock
 }
 
 /** A date and time in the reader's locale. */

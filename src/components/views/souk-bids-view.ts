@@ -63,8 +63,13 @@ export class SoukBidsView extends LitElement {
         gap: 0.5rem;
         align-items: center;
       }
-      input[type='file'] {
-        max-width: 100%;
+      .tools label {
+        margin: 0;
+        font-weight: normal;
+      }
+      input:focus-visible + label {
+        outline: 3px solid var(--souk-focus, #1a73e8);
+        outline-offset: 2px;
       }
     `,
   ]
@@ -216,7 +221,6 @@ export class SoukBidsView extends LitElement {
       </p>
       <div class="tools">
         <button @click=${this.#export} ?disabled=${!!this.busy}>${msg('Export bids', { id: 'bids.export' })}</button>
-        <label for="import" class="button">${msg('Import bids', { id: 'bids.import' })}</label>
         <input
           id="import"
           class="visually-hidden"
@@ -224,6 +228,7 @@ export class SoukBidsView extends LitElement {
           accept="application/json,.json"
           @change=${this.#import}
         />
+        <label for="import" class="button">${msg('Import bids', { id: 'bids.import' })}</label>
       </div>
       ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
     `

@@ -20,6 +20,8 @@ const LENGTHS = [HOUR, DAY, 3 * DAY, 7 * DAY] as const
 const REVEALS = [HOUR, DAY] as const
 
 function durationLabel(seconds: number): string {
+  if (seconds === HOUR) return msg('1 hour', { id: 'sell.hour' })
+  if (seconds === DAY) return msg('1 day', { id: 'sell.day' })
   if (seconds < DAY) {
     const n = seconds / HOUR
     return msg(str`${n} hours`, { id: 'sell.hours' })
