@@ -1,6 +1,8 @@
 /**
  * Builds the services the UI reads through context. Loaded after first paint (dynamic import from main.ts),
- * so viem and libp2p are not in the first route's JavaScript.
+ * so viem and libp2p are not in the first route's JavaScript. The P2P node runs in the engine Worker
+ * (src/engine/), not on the main thread; `src/p2p/browser.ts` (`startNetwork`, with WebRTC) stays for a page
+ * that needs a direct connection.
  *
  * The catalog and publish services (the OrbitDB catalog of issue #11) are not wired yet: `catalog` and
  * `publish` stay undefined and the views say "the catalog is not available yet" instead of showing anything
@@ -32,8 +34,8 @@ export async function startServices(config: SoukConfig): Promise<Services> {
         console.warn('souk: the chain service could not start', err)
         return undefined
       }),
-    import('./p2p/browser.ts')
-      .then(({ startNetwork }) => startNetwork(config))
+    import('./engine/client.ts')
+      .then(({ startEngine }) => startEngine(config))
       .catch((err: unknown) => {
         console.warn('souk: the peer-to-peer node could not start', err)
         return undefined
@@ -49,7 +51,7 @@ export async function startServices(config: SoukConfig): Promise<Services> {
     async stop() {
       chainStatus.stop()
       chain?.stop()
-      await network?.stop()
+      await network?.close()
     },
   }
 }
