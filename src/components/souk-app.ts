@@ -156,6 +156,8 @@ export class SoukApp extends LitElement {
     main {
       flex: 1;
       min-width: 0;
+      /* on a phone the status panel sits below the fold, so a view arriving late does not move it on screen */
+      min-height: calc(100dvh - 7rem);
       padding: 1rem;
       max-width: 60rem;
       width: 100%;

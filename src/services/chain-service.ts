@@ -74,6 +74,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
   readonly #reminders = new RevealReminders()
   #currencies: Promise<Currency[]> | undefined
   readonly #stops: (() => void)[] = []
+  #stopped = false
 
   private constructor(wagmi: SoukWagmiConfig, vault: BidVault) {
     super()
@@ -108,15 +109,30 @@ export class WagmiChainService extends EventTarget implements ChainService {
     }
     for (const kind of ['reveal-open', 'reveal-closing', 'reveal-closed'])
       this.#reminders.addEventListener(kind, onReminder)
-    const tracking = trackRevealReminders(this.wagmi, {
-      vault: this.vault,
-      reminders: this.#reminders,
-      onError: (err) => console.warn('souk: reveal reminders', err.shortMessage),
-    })
-    this.#stops.push(tracking.stop, () => this.#reminders.stop())
+    // the reminders poll the chain for blocks: started only once this browser holds a bid to reveal
+    let tracking: ReturnType<typeof trackRevealReminders> | undefined
+    const ensureTracking = async (): Promise<void> => {
+      if (tracking || this.#stopped) return
+      const open = await this.vault.list({ chainId: this.chainId, status: ['pending', 'sent', 'confirmed'] })
+      if (open.length === 0 || tracking || this.#stopped) return
+      tracking = trackRevealReminders(this.wagmi, {
+        vault: this.vault,
+        reminders: this.#reminders,
+        onError: (err) => console.warn('souk: reveal reminders', err.shortMessage),
+      })
+    }
+    const onVaultForReminders = (): void => void ensureTracking()
+    this.vault.addEventListener('change', onVaultForReminders)
+    void ensureTracking()
+    this.#stops.push(
+      () => this.vault.removeEventListener('change', onVaultForReminders),
+      () => tracking?.stop(),
+      () => this.#reminders.stop(),
+    )
   }
 
   stop(): void {
+    this.#stopped = true
     for (const stop of this.#stops.splice(0)) stop()
   }
 
