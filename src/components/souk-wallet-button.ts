@@ -93,8 +93,29 @@ export class SoukWalletButton extends LitElement {
     }
   }
 
+  /** Escape or a click elsewhere closes the menu, as a person expects of a popup. */
+  readonly #onKey = (e: KeyboardEvent): void => {
+    const details = this.renderRoot.querySelector('details')
+    if (e.key === 'Escape' && details?.open) {
+      details.open = false
+      this.renderRoot.querySelector('summary')?.focus()
+    }
+  }
+  readonly #onOutside = (e: Event): void => {
+    const details = this.renderRoot.querySelector('details')
+    if (details?.open && !e.composedPath().includes(this)) details.open = false
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.addEventListener('keydown', this.#onKey)
+    document.addEventListener('click', this.#onOutside)
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    this.removeEventListener('keydown', this.#onKey)
+    document.removeEventListener('click', this.#onOutside)
     this.#watched?.removeEventListener('wallet', this.#onWallet)
     this.#watched = undefined
   }

@@ -70,6 +70,13 @@ describe('<souk-wallet-button> and chain errors on the page', function () {
         () => summary() === `${me.address.slice(0, 6)}…${me.address.slice(-4)}`,
       )
       expect(fake.calls).to.include('wallet_switchEthereumChain')
+      // Escape closes the menu and gives the focus back to its button
+      const details = button.querySelector('details')!
+      expect(details.open).to.equal(true)
+      app
+        .shadowRoot!.querySelector('souk-wallet-button')!
+        .dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }))
+      expect(details.open).to.equal(false)
 
       const form = shadow(await waitFor('the bid form', () => view.querySelector('souk-bid-form')), 'bid form')
       const tryBid = async (before?: string): Promise<string> => {
