@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { provide } from '@lit/context'
-import { localized, msg } from '@lit/localize'
+import { localized, msg, str } from '@lit/localize'
 import {
   catalogContext,
   chainContext,
@@ -12,7 +12,7 @@ import {
   publishContext,
 } from './context.ts'
 import { RouterController, type Route, type RouteName } from './routes.ts'
-import type { CatalogService, ChainService, MediaService, PublishService } from '../services/types.ts'
+import type { CatalogService, ChainService, MediaService, PublishService, Reminder } from '../services/types.ts'
 import { allLocales, getLocale, useLocale, type Locale } from '../i18n.ts'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
@@ -149,6 +149,29 @@ export class SoukApp extends LitElement {
       outline: 3px solid var(--souk-focus, #1a73e8);
       outline-offset: -3px;
     }
+    .reminder {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+      padding: 0.25rem 0.5rem 0.25rem 1rem;
+      background: var(--souk-warn-bg, #fff4d6);
+      color: #3d2a00;
+      border-bottom: 1px solid var(--souk-border, #dedad0);
+    }
+    .reminder a {
+      color: inherit;
+      font-weight: 600;
+    }
+    .reminder button {
+      min-width: 2.75rem;
+      min-height: 2.75rem;
+      font-size: 1.25rem;
+      border: none;
+      background: none;
+      color: inherit;
+      cursor: pointer;
+    }
     .brand {
       color: inherit;
       text-decoration: none;
@@ -220,16 +243,52 @@ export class SoukApp extends LitElement {
   @property({ type: Boolean, attribute: 'no-routes' })
   noRoutes = false
 
+  /** The latest reveal reminder, shown on every page until dismissed. */
+  @state() private reminder: Reminder | undefined
+  #remindersOf: ChainService | undefined
+  readonly #onReminder = (e: Event): void => {
+    this.reminder = (e as CustomEvent<Reminder>).detail
+  }
+
   readonly #router = new RouterController(this)
   #lastRoute: RouteName | undefined
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
+    this.#remindersOf = undefined
+  }
+
   override willUpdate(): void {
+    if (this.chain !== this.#remindersOf) {
+      this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
+      this.#remindersOf = this.chain
+      this.#remindersOf?.addEventListener('reminder', this.#onReminder)
+    }
     const name = this.#router.route.name
     if (!this.noRoutes) void VIEWS[name].load()
     if (this.#lastRoute !== undefined && this.#lastRoute !== name)
       // a new page: move focus to it so keyboard and screen-reader users start at its top
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus())
     this.#lastRoute = name
+  }
+
+  #reminderBanner() {
+    const r = this.reminder
+    if (!r) return nothing
+    const id = r.listingId
+    const text =
+      r.kind === 'reveal-closed'
+        ? msg(str`The reveal window of listing ${id} has closed.`, { id: 'app.reminder.closed' })
+        : r.kind === 'reveal-closing'
+          ? msg(str`Reveal your bid on listing ${id} soon: the window is closing.`, { id: 'app.reminder.closing' })
+          : msg(str`Bidding on listing ${id} has ended: reveal your bid now.`, { id: 'app.reminder.open' })
+    return html`<div class="reminder" role="status" data-testid="reminder">
+      <a href=${`#/listing/${id}`}>${text}</a>
+      <button @click=${() => (this.reminder = undefined)} aria-label=${msg('Dismiss', { id: 'app.reminder.dismiss' })}>
+        ×
+      </button>
+    </div>`
   }
 
   #nav() {
@@ -268,7 +327,7 @@ export class SoukApp extends LitElement {
         </label>
         <souk-wallet-button></souk-wallet-button>
       </header>
-      ${this.#nav()}
+      ${this.#nav()} ${this.#reminderBanner()}
       <div class="body">
         <main id="main" tabindex="-1">
           ${

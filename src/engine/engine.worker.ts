@@ -5,10 +5,19 @@
  * RTCPeerConnection, so WebRTC is off here; a page that needs a direct connection starts it itself.
  */
 import * as Comlink from 'comlink'
+import { BaseError } from 'viem'
 import type { NetworkSnapshot } from '../core/status.ts'
 import { MediaStore } from '../p2p/media.ts'
 import { createSoukNode, type SoukNode } from '../p2p/node.ts'
 import type { EngineApi, EngineStartOptions } from './api.ts'
+
+/** A media request before `start()`: the page must start the engine first. */
+export class EngineNotStartedError extends BaseError {
+  override name = 'EngineNotStartedError'
+  constructor() {
+    super('The engine is not started yet.')
+  }
+}
 
 let running: Promise<{ node: SoukNode; media: MediaStore }> | undefined
 const listeners = new Map<number, (s: NetworkSnapshot) => void>()
@@ -40,7 +49,7 @@ const api: EngineApi = {
     listeners.delete(id)
   },
   async fetchMedia(cid, onProgress) {
-    if (!running) throw new Error('the engine is not started')
+    if (!running) throw new EngineNotStartedError()
     const { media } = await running
     const bytes = await media.fetch(cid, { onProgress: (p) => onProgress?.(p.loaded, p.total) })
     // a copy, so the cached bytes stay usable here after the transfer

@@ -88,6 +88,13 @@ describe('<souk-bids-view>', function () {
         timeout: 20_000,
       },
     )
+    // the app frame shows the reminder on every page
+    const banner = await waitFor(
+      'the reveal reminder banner',
+      () => laptopView.host.closest('souk-app')?.shadowRoot?.querySelector('[data-testid=reminder]'),
+      { timeout: 20_000 },
+    )
+    expect(banner.textContent).to.contain(`Bidding on listing ${listingId} has ended: reveal your bid now.`)
     const reveal = await waitFor(
       'the reveal button on the laptop',
       () => laptopView.querySelector<HTMLButtonElement>(`li.needs-reveal [data-action=reveal]`),
