@@ -28,7 +28,11 @@ async function boot(): Promise<void> {
   const { startServices } = await import('./services.ts')
   const services = await startServices(config)
   app.chainStatus = services.chainStatus
+  app.chain = services.chain
   app.network = services.network
+  app.media = services.media
+  app.catalog = services.catalog
+  app.publish = services.publish
 }
 
 void boot()

@@ -1,13 +1,24 @@
 /**
  * Builds the services the UI reads through context. Loaded after first paint (dynamic import from main.ts),
- * so viem and libp2p are not in the first route's JavaScript.
+ * so viem and libp2p are not in the first route's JavaScript. The P2P node runs in the engine Worker
+ * (src/engine/), not on the main thread; `src/p2p/browser.ts` (`startNetwork`, with WebRTC) stays for a page
+ * that needs a direct connection.
+ *
+ * The catalog and publish services (the OrbitDB catalog of issue #11) are not wired yet: `catalog` and
+ * `publish` stay undefined and the views say "the catalog is not available yet" instead of showing anything
+ * made up. Plug them in here.
  */
 import type { SoukConfig } from './core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from './core/status.ts'
+import type { CatalogService, ChainService, MediaService, PublishService } from './services/types.ts'
 
 export interface Services {
   chainStatus: StatusSource<ChainSnapshot>
   network: StatusSource<NetworkSnapshot> | undefined
+  chain: ChainService | undefined
+  media: MediaService | undefined
+  catalog: CatalogService | undefined
+  publish: PublishService | undefined
   stop(): Promise<void>
 }
 
@@ -15,17 +26,32 @@ export async function startServices(config: SoukConfig): Promise<Services> {
   const { ChainStatus } = await import('./chain/chain-status.ts')
   const chainStatus = new ChainStatus(config)
   void chainStatus.start()
-  const { startNetwork } = await import('./p2p/browser.ts')
-  const network = await startNetwork(config).catch((err: unknown) => {
-    console.warn('souk: the peer-to-peer node could not start', err)
-    return undefined
-  })
+  // the chain service and the P2P node start side by side; neither waits for the other
+  const [chain, network] = await Promise.all([
+    import('./services/chain-service.ts')
+      .then(({ WagmiChainService }) => WagmiChainService.start(config))
+      .catch((err: unknown) => {
+        console.warn('souk: the chain service could not start', err)
+        return undefined
+      }),
+    import('./engine/client.ts')
+      .then(({ startEngine }) => startEngine(config))
+      .catch((err: unknown) => {
+        console.warn('souk: the peer-to-peer node could not start', err)
+        return undefined
+      }),
+  ])
   return {
     chainStatus,
     network: network?.status,
+    chain,
+    media: network?.media,
+    catalog: undefined,
+    publish: undefined,
     async stop() {
       chainStatus.stop()
-      await network?.stop()
+      chain?.stop()
+      await network?.close()
     },
   }
 }

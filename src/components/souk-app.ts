@@ -1,12 +1,52 @@
-import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
 import { provide } from '@lit/context'
-import { localized, msg } from '@lit/localize'
-import { chainStatusContext, configContext, networkContext } from './context.ts'
+import { localized, msg, str } from '@lit/localize'
+import {
+  catalogContext,
+  chainContext,
+  chainStatusContext,
+  configContext,
+  mediaContext,
+  networkContext,
+  publishContext,
+} from './context.ts'
+import { RouterController, type Route, type RouteName } from './routes.ts'
+import type { CatalogService, ChainService, MediaService, PublishService, Reminder } from '../services/types.ts'
 import { allLocales, getLocale, useLocale, type Locale } from '../i18n.ts'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import './souk-network-status.ts'
+import './souk-wallet-button.ts'
+
+/**
+ * The view of each route: loaded on first visit (so the first route's JavaScript stays small) and rendered
+ * with the route's parameters. A new view is one line here and one pattern in routes.ts.
+ */
+const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route) => TemplateResult }> = {
+  home: { load: () => import('./views/souk-home-view.ts'), render: () => html`<souk-home-view></souk-home-view>` },
+  search: {
+    load: () => import('./views/souk-search-view.ts'),
+    render: (r) => html`<souk-search-view .query=${r.query.toString()}></souk-search-view>`,
+  },
+  listing: {
+    load: () => import('./views/souk-listing-view.ts'),
+    render: (r) => html`<souk-listing-view .listingId=${r.params.id ?? ''}></souk-listing-view>`,
+  },
+  seller: {
+    load: () => import('./views/souk-sales-view.ts'),
+    render: (r) => html`<souk-sales-view .seller=${r.params.address}></souk-sales-view>`,
+  },
+  sales: { load: () => import('./views/souk-sales-view.ts'), render: () => html`<souk-sales-view></souk-sales-view>` },
+  sell: { load: () => import('./views/souk-sell-view.ts'), render: () => html`<souk-sell-view></souk-sell-view>` },
+  bids: { load: () => import('./views/souk-bids-view.ts'), render: () => html`<souk-bids-view></souk-bids-view>` },
+  'not-found': {
+    load: async () => undefined,
+    render: () =>
+      html`<h2>${msg('Page not found', { id: 'app.notFound' })}</h2>
+        <p><a href="#/">${msg('Back to the start page', { id: 'app.notFound.home' })}</a></p>`,
+  },
+}
 
 const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-Hans': '简体中文' }
 
@@ -14,7 +54,7 @@ const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-Hans': '简体
  * The application frame: header with the brand and language switch, the main region, and the live network
  * status. Provides the runtime config and the services to every element below it through context.
  *
- * @slot - the current view
+ * @slot - content shown instead of the routed views when `no-routes` is set
  */
 @customElement('souk-app')
 @localized()
@@ -54,6 +94,18 @@ export class SoukApp extends LitElement {
       font-size: 1.25rem;
       margin: 0;
     }
+    @media (max-width: 30rem) {
+      header {
+        gap: 0.5rem;
+        padding-inline: 0.75rem;
+      }
+      .tagline {
+        display: none;
+      }
+      nav a {
+        padding: 0 0.55rem;
+      }
+    }
     .tagline {
       font-size: 0.8rem;
       opacity: 0.9;
@@ -68,8 +120,67 @@ export class SoukApp extends LitElement {
       border-radius: 0.5rem;
       padding: 0 0.5rem;
     }
+    nav ul {
+      display: flex;
+      gap: 0.25rem;
+      margin: 0;
+      padding: 0 0.5rem;
+      list-style: none;
+      overflow-x: auto;
+      background: var(--souk-surface, #fff);
+      border-bottom: 1px solid var(--souk-border, #dedad0);
+    }
+    nav a {
+      display: inline-flex;
+      align-items: center;
+      min-height: 2.75rem;
+      padding: 0 0.75rem;
+      color: var(--souk-fg, #1d1b16);
+      text-decoration: none;
+      white-space: nowrap;
+      border-bottom: 3px solid transparent;
+    }
+    nav a[aria-current='page'] {
+      border-bottom-color: var(--souk-accent, #0f5c4d);
+      font-weight: 600;
+    }
+    nav a:focus-visible,
+    select:focus-visible {
+      outline: 3px solid var(--souk-focus, #1a73e8);
+      outline-offset: -3px;
+    }
+    .reminder {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+      padding: 0.25rem 0.5rem 0.25rem 1rem;
+      background: var(--souk-warn-bg, #fff4d6);
+      color: #3d2a00;
+      border-bottom: 1px solid var(--souk-border, #dedad0);
+    }
+    .reminder a {
+      color: inherit;
+      font-weight: 600;
+    }
+    .reminder button {
+      min-width: 2.75rem;
+      min-height: 2.75rem;
+      font-size: 1.25rem;
+      border: none;
+      background: none;
+      color: inherit;
+      cursor: pointer;
+    }
+    .brand {
+      color: inherit;
+      text-decoration: none;
+    }
     main {
       flex: 1;
+      min-width: 0;
+      /* on a phone the status panel sits below the fold, so a view arriving late does not move it on screen */
+      min-height: calc(100dvh - 7rem);
       padding: 1rem;
       max-width: 60rem;
       width: 100%;
@@ -108,9 +219,92 @@ export class SoukApp extends LitElement {
   @property({ attribute: false })
   chainStatus?: StatusSource<ChainSnapshot>
 
+  @provide({ context: catalogContext })
+  @property({ attribute: false })
+  catalog?: CatalogService
+
+  @provide({ context: publishContext })
+  @property({ attribute: false })
+  publish?: PublishService
+
+  @provide({ context: chainContext })
+  @property({ attribute: false })
+  chain?: ChainService
+
+  @provide({ context: mediaContext })
+  @property({ attribute: false })
+  media?: MediaService
+
   /** A start-up error to show instead of the content (e.g. config.json missing or invalid). */
   @property({ attribute: false })
   error?: string
+
+  /** Render the routed views (off in tests of the frame alone). */
+  @property({ type: Boolean, attribute: 'no-routes' })
+  noRoutes = false
+
+  /** The latest reveal reminder, shown on every page until dismissed. */
+  @state() private reminder: Reminder | undefined
+  #remindersOf: ChainService | undefined
+  readonly #onReminder = (e: Event): void => {
+    this.reminder = (e as CustomEvent<Reminder>).detail
+  }
+
+  readonly #router = new RouterController(this)
+  #lastRoute: RouteName | undefined
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
+    this.#remindersOf = undefined
+  }
+
+  override willUpdate(): void {
+    if (this.chain !== this.#remindersOf) {
+      this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
+      this.#remindersOf = this.chain
+      this.#remindersOf?.addEventListener('reminder', this.#onReminder)
+    }
+    const name = this.#router.route.name
+    if (!this.noRoutes) void VIEWS[name].load()
+    if (this.#lastRoute !== undefined && this.#lastRoute !== name)
+      // a new page: move focus to it so keyboard and screen-reader users start at its top
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus())
+    this.#lastRoute = name
+  }
+
+  #reminderBanner() {
+    const r = this.reminder
+    if (!r) return nothing
+    const id = r.listingId
+    const text =
+      r.kind === 'reveal-closed'
+        ? msg(str`The reveal window of listing ${id} has closed.`, { id: 'app.reminder.closed' })
+        : r.kind === 'reveal-closing'
+          ? msg(str`Reveal your bid on listing ${id} soon: the window is closing.`, { id: 'app.reminder.closing' })
+          : msg(str`Bidding on listing ${id} has ended: reveal your bid now.`, { id: 'app.reminder.open' })
+    return html`<div class="reminder" role="status" data-testid="reminder">
+      <a href=${`#/listing/${id}`}>${text}</a>
+      <button @click=${() => (this.reminder = undefined)} aria-label=${msg('Dismiss', { id: 'app.reminder.dismiss' })}>
+        ×
+      </button>
+    </div>`
+  }
+
+  #nav() {
+    const current = this.#router.route.name
+    const link = (path: string, name: RouteName, label: string) =>
+      html`<li><a href=${`#${path}`} aria-current=${current === name ? 'page' : nothing}>${label}</a></li>`
+    return html`<nav aria-label=${msg('Main', { id: 'app.nav' })}>
+      <ul>
+        ${link('/', 'home', msg('Home', { id: 'app.nav.home' }))}
+        ${link('/search', 'search', msg('Search', { id: 'app.nav.search' }))}
+        ${link('/sell', 'sell', msg('Sell', { id: 'app.nav.sell' }))}
+        ${link('/bids', 'bids', msg('My bids', { id: 'app.nav.bids' }))}
+        ${link('/sales', 'sales', msg('My listings', { id: 'app.nav.sales' }))}
+      </ul>
+    </nav>`
+  }
 
   #onLocale(e: Event): void {
     void useLocale((e.target as HTMLSelectElement).value as Locale)
@@ -121,7 +315,7 @@ export class SoukApp extends LitElement {
     return html`
       <header>
         <div>
-          <h1>Souk</h1>
+          <h1><a class="brand" href="#/">Souk</a></h1>
           <p class="tagline">${msg('Auctions with no one in the middle', { id: 'app.tagline' })}</p>
         </div>
         <span class="spacer"></span>
@@ -131,7 +325,9 @@ export class SoukApp extends LitElement {
             ${allLocales.map((l) => html`<option value=${l} ?selected=${l === locale} lang=${l}>${LOCALE_NAMES[l]}</option>`)}
           </select>
         </label>
+        <souk-wallet-button></souk-wallet-button>
       </header>
+      ${this.#nav()} ${this.#reminderBanner()}
       <div class="body">
         <main id="main" tabindex="-1">
           ${
@@ -141,15 +337,7 @@ export class SoukApp extends LitElement {
                 </p>`
               : nothing
           }
-          <slot>
-            <h2>${msg('Welcome to Souk', { id: 'app.welcome.title' })}</h2>
-            <p>
-              ${msg(
-                'Here every browser is a peer: the catalog is synced and searched on your device, bids are sealed on chain, and payment waits in a 2-of-3 escrow.',
-                { id: 'app.welcome.body' },
-              )}
-            </p>
-          </slot>
+          ${this.noRoutes ? html`<slot></slot>` : VIEWS[this.#router.route.name].render(this.#router.route)}
         </main>
         <aside><souk-network-status></souk-network-status></aside>
       </div>

@@ -10,7 +10,7 @@ import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/statu
  * Live network status: relays connected, peers seen, direct peers, local storage, and the chain (id and latest
  * block). Reads the network and chain services from context; shows "starting" until they exist.
  *
- * Exposes `data-relays-connected` and `data-chain-id` attributes for tests and styling.
+ * Exposes `data-relays-connected`, `data-peer-id` and `data-chain-id` attributes for tests and styling.
  */
 @customElement('souk-network-status')
 @localized()
@@ -74,6 +74,7 @@ export class SoukNetworkStatus extends LitElement {
     const net = this.#network.value
     const chain = this.#chain.value
     this.dataset.relaysConnected = String(net?.relays.filter((r) => r.connected).length ?? 0)
+    if (net?.peerId) this.dataset.peerId = net.peerId
     if (chain?.chainId !== undefined) this.dataset.chainId = String(chain.chainId)
     else delete this.dataset.chainId
   }

@@ -1,0 +1,111 @@
+/**
+ * Every error a view can meet, as one sentence in the reader's language. Chain errors are recognised by their
+ * class name (src/chain/errors.ts) without importing them, so views do not pull viem in; contract reverts by
+ * their decoded custom error name. Anything unknown keeps its own (English) short message behind a localized
+ * lead-in, so nothing is ever swallowed.
+ */
+import { msg, str } from '@lit/localize'
+
+interface ErrorLike {
+  name?: string
+  shortMessage?: string
+  message?: string
+  errorName?: string
+  expectedChainName?: string
+  actualChainId?: number
+  revealEnd?: number
+  revealStart?: number
+}
+
+function contractSentence(errorName: string): string | undefined {
+  switch (errorName) {
+    case 'UnknownListing':
+      return msg('This listing does not exist.', { id: 'err.c.UnknownListing' })
+    case 'InvalidTerms':
+      return msg('The listing terms are invalid.', { id: 'err.c.InvalidTerms' })
+    case 'ArbiterIsSeller':
+      return msg('The arbiter cannot be the seller.', { id: 'err.c.ArbiterIsSeller' })
+    case 'FeeTooHigh':
+      return msg('The arbiter fee is too high (at most 10%).', { id: 'err.c.FeeTooHigh' })
+    case 'NotSeller':
+      return msg('Only the seller can do this.', { id: 'err.c.NotSeller' })
+    case 'HasBids':
+      return msg('The listing already has bids.', { id: 'err.c.HasBids' })
+    case 'ListingClosed':
+      return msg('This listing is closed.', { id: 'err.c.ListingClosed' })
+    case 'NotAnAuction':
+      return msg('This listing is not an auction.', { id: 'err.c.NotAnAuction' })
+    case 'WrongCurrency':
+      return msg('Wrong currency for this listing.', { id: 'err.c.WrongCurrency' })
+    case 'InvalidAmount':
+      return msg('Enter an amount above zero.', { id: 'err.c.InvalidAmount' })
+    case 'BiddingClosed':
+      return msg('Bidding on this listing has closed.', { id: 'err.c.BiddingClosed' })
+    case 'BidExists':
+      return msg('You already placed this bid.', { id: 'err.c.BidExists' })
+    case 'UnknownBid':
+      return msg('No such bid.', { id: 'err.c.UnknownBid' })
+    case 'RevealNotOpen':
+      return msg('The reveal window is not open yet.', { id: 'err.c.RevealNotOpen' })
+    case 'RevealClosed':
+      return msg('The reveal window has closed.', { id: 'err.c.RevealClosed' })
+    case 'AlreadyRevealed':
+      return msg('This bid was already revealed.', { id: 'err.c.AlreadyRevealed' })
+    case 'DepositBelowAmount':
+      return msg('The deposit must be at least the bid amount.', { id: 'err.c.DepositBelowAmount' })
+    case 'RevealNotOver':
+      return msg('The reveal window is not over yet.', { id: 'err.c.RevealNotOver' })
+    case 'AlreadyFinalized':
+      return msg('The auction is already finalized.', { id: 'err.c.AlreadyFinalized' })
+    case 'NotWinningBid':
+      return msg('This is not the winning bid.', { id: 'err.c.NotWinningBid' })
+    case 'BidLocked':
+      return msg('This bid cannot be withdrawn yet.', { id: 'err.c.BidLocked' })
+    case 'SellerOrArbiterCannotBuy':
+      return msg('The seller or the arbiter cannot bid on this listing.', { id: 'err.c.SellerOrArbiterCannotBuy' })
+    case 'NothingToWithdraw':
+      return msg('Nothing to withdraw.', { id: 'err.c.NothingToWithdraw' })
+    case 'NotEscrowParty':
+      return msg('Only the buyer, the seller or the arbiter can do this.', { id: 'err.c.NotEscrowParty' })
+    case 'EscrowNotOpen':
+      return msg('The escrow is not open.', { id: 'err.c.EscrowNotOpen' })
+    default:
+      return undefined
+  }
+}
+
+/** One sentence for `err`, in the current locale. */
+export function errorSentence(err: unknown): string {
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ErrorLike
+  const own = e.shortMessage ?? e.message ?? String(err)
+  switch (e.name) {
+    case 'UserRejectedError':
+      return msg('You rejected the request in your wallet. Nothing was sent.', { id: 'err.rejected' })
+    case 'InsufficientFundsError':
+      return msg('Not enough funds in your wallet to pay for this and its fee.', { id: 'err.funds' })
+    case 'WrongNetworkError': {
+      const name = e.expectedChainName ?? ''
+      return msg(str`Wrong network: switch your wallet to ${name}.`, { id: 'err.network' })
+    }
+    case 'WalletNotConnectedError':
+      return msg('Connect a wallet first.', { id: 'err.noWallet' })
+    case 'DevWalletUnavailableError':
+      return msg('The dev wallet exists only on the local development chain.', { id: 'err.devWallet' })
+    case 'RevealWindowClosedError':
+      return msg('The reveal window has closed.', { id: 'err.c.RevealClosed' })
+    case 'RevealNotOpenError':
+      return msg('The reveal window is not open yet.', { id: 'err.c.RevealNotOpen' })
+    case 'RpcUnreachableError':
+      return msg('The blockchain node is unreachable. Check your connection and try again.', { id: 'err.rpc' })
+    case 'VaultError':
+      return msg(str`Your bid vault: ${own}`, { id: 'err.vault' })
+    case 'ContractRevertError':
+      return (
+        (e.errorName && contractSentence(e.errorName)) ?? msg(str`The contract refused: ${own}`, { id: 'err.revert' })
+      )
+    case 'AbortError':
+      return msg('Cancelled.', { id: 'err.aborted' })
+    default:
+      return msg(str`Something went wrong: ${own}`, { id: 'err.unknown' })
+  }
+}

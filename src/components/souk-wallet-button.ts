@@ -1,0 +1,207 @@
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, state } from 'lit/decorators.js'
+import { consume } from '@lit/context'
+import { localized, msg, str } from '@lit/localize'
+import { chainContext } from './context.ts'
+import { errorSentence } from './chain-error.ts'
+import { shared } from './styles.ts'
+import { shortAddress } from '../services/format.ts'
+import type { ChainService, WalletView } from '../services/types.ts'
+
+/**
+ * Wallet connect and switch, for the header: lists the EIP-6963 wallets (and the dev wallet on 31337),
+ * shows the connected account, offers "switch network" when the wallet is on another chain, and the dev
+ * account picker. Errors (rejected, wrong network…) are shown as sentences.
+ */
+@customElement('souk-wallet-button')
+@localized()
+export class SoukWalletButton extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        position: relative;
+        display: inline-block;
+        color: var(--souk-fg, #1d1b16);
+      }
+      details > summary {
+        list-style: none;
+        min-height: 2.75rem;
+        display: inline-flex;
+        align-items: center;
+        padding: 0 0.9rem;
+        border-radius: 0.5rem;
+        background: var(--souk-surface, #fff);
+        color: var(--souk-accent, #0f5c4d);
+        cursor: pointer;
+        font-weight: 600;
+        white-space: nowrap;
+      }
+      details > summary::-webkit-details-marker {
+        display: none;
+      }
+      .wrong summary {
+        color: var(--souk-bad, #a3261b);
+      }
+      .panel {
+        position: absolute;
+        inset-inline-end: 0;
+        top: calc(100% + 0.4rem);
+        z-index: 10;
+        width: min(20rem, 90vw);
+        background: var(--souk-surface, #fff);
+        border: 1px solid var(--souk-border, #dedad0);
+        border-radius: 0.75rem;
+        padding: 0.75rem;
+        box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+        display: grid;
+        gap: 0.5rem;
+      }
+      .panel button {
+        width: 100%;
+        justify-content: flex-start;
+      }
+      img {
+        width: 1.5rem;
+        height: 1.5rem;
+      }
+      p {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+    `,
+  ]
+
+  @consume({ context: chainContext, subscribe: true })
+  @state()
+  chain?: ChainService
+
+  @state() private wallet: WalletView | undefined
+  @state() private error: string | undefined
+  @state() private busy = false
+  #watched: ChainService | undefined
+  readonly #onWallet = (): void => {
+    this.wallet = this.chain?.wallet()
+  }
+
+  override willUpdate(): void {
+    if (this.chain !== this.#watched) {
+      this.#watched?.removeEventListener('wallet', this.#onWallet)
+      this.#watched = this.chain
+      this.#watched?.addEventListener('wallet', this.#onWallet)
+      this.wallet = this.chain?.wallet()
+    }
+  }
+
+  /** Escape or a click elsewhere closes the menu, as a person expects of a popup. */
+  readonly #onKey = (e: KeyboardEvent): void => {
+    const details = this.renderRoot.querySelector('details')
+    if (e.key === 'Escape' && details?.open) {
+      details.open = false
+      this.renderRoot.querySelector('summary')?.focus()
+    }
+  }
+  readonly #onOutside = (e: Event): void => {
+    const details = this.renderRoot.querySelector('details')
+    if (details?.open && !e.composedPath().includes(this)) details.open = false
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.addEventListener('keydown', this.#onKey)
+    document.addEventListener('click', this.#onOutside)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.removeEventListener('keydown', this.#onKey)
+    document.removeEventListener('click', this.#onOutside)
+    this.#watched?.removeEventListener('wallet', this.#onWallet)
+    this.#watched = undefined
+  }
+
+  async #run(fn: () => Promise<unknown>): Promise<void> {
+    this.busy = true
+    this.error = undefined
+    try {
+      await fn()
+    } catch (err) {
+      this.error = errorSentence(err)
+    } finally {
+      this.busy = false
+      this.wallet = this.chain?.wallet()
+    }
+  }
+
+  #panel() {
+    const chain = this.chain!
+    const w = this.wallet
+    const error = this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing
+    if (!w || w.status !== 'connected') {
+      const wallets = chain.wallets()
+      return html`<div class="panel">
+        ${wallets.length === 0 ? html`<p>${msg('No wallet found in this browser.', { id: 'wallet.none' })}</p>` : nothing}
+        ${wallets.map(
+          (o) =>
+            html`<button
+              ?disabled=${this.busy}
+              @click=${() => this.#run(() => chain.connect(o.uid))}
+              data-wallet=${o.uid}
+            >
+              ${o.icon ? html`<img src=${o.icon} alt="" />` : nothing}${o.name}
+            </button>`,
+        )}
+        ${error}
+      </div>`
+    }
+    return html`<div class="panel">
+      <p>${w.walletName}: <code>${w.address}</code></p>
+      ${
+        w.onConfiguredChain
+          ? nothing
+          : html`<p class="error">
+                ${msg(str`Your wallet is on another network. Souk runs on ${chain.chainName}.`, { id: 'wallet.wrongNetwork' })}
+              </p>
+              <button class="primary" ?disabled=${this.busy} @click=${() => this.#run(() => chain.switchChain())}>
+                ${msg(str`Switch to ${chain.chainName}`, { id: 'wallet.switch' })}
+              </button>`
+      }
+      ${
+        w.isDevWallet
+          ? html`<label for="account">${msg('Dev account', { id: 'wallet.devAccount' })}</label>
+              <select
+                id="account"
+                @change=${(e: Event) => this.#run(() => chain.selectDevAccount(Number((e.target as HTMLSelectElement).value)))}
+              >
+                ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => html`<option value=${i}>${msg(str`Account ${i}`, { id: 'wallet.account' })}</option>`)}
+              </select>`
+          : nothing
+      }
+      <button ?disabled=${this.busy} @click=${() => this.#run(() => chain.disconnect())}>
+        ${msg('Disconnect', { id: 'wallet.disconnect' })}
+      </button>
+      ${error}
+    </div>`
+  }
+
+  override render() {
+    if (!this.chain) return html`<button disabled>${msg('Wallet…', { id: 'wallet.loading' })}</button>`
+    const w = this.wallet
+    const connected = w?.status === 'connected'
+    const label = !connected
+      ? msg('Connect wallet', { id: 'wallet.connect' })
+      : w.onConfiguredChain
+        ? shortAddress(w.address ?? '')
+        : msg('Wrong network', { id: 'wallet.wrong' })
+    return html`<details class=${connected && !w.onConfiguredChain ? 'wrong' : ''} data-status=${w?.status ?? 'none'}>
+      <summary aria-label=${connected ? msg(str`Wallet ${label}`, { id: 'wallet.summary' }) : label}>${label}</summary>
+      ${this.#panel()}
+    </details>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souk-wallet-button': SoukWalletButton
+  }
+}

@@ -1,0 +1,436 @@
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import { consume } from '@lit/context'
+import { localized, msg, str } from '@lit/localize'
+import { Task } from '@lit/task'
+import { formatAmount, formatDateTime, shortAddress } from '../../services/format.ts'
+import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
+import { getLocale } from '../../i18n.ts'
+import { catalogContext, chainContext } from '../context.ts'
+import { errorSentence } from '../chain-error.ts'
+import { categoryLabel, conditionLabel, escrowLabel, phaseLabel } from '../labels.ts'
+import { catalogUnavailable, chainLoading } from '../notices.ts'
+import { href } from '../routes.ts'
+import { shared } from '../styles.ts'
+import '../souk-gallery.ts'
+import '../souk-countdown.ts'
+import '../souk-bid-form.ts'
+
+/**
+ * A listing: photos, title and description (as text, never HTML), seller and arbiter, terms, a timeline with
+ * live countdowns, and the actions that fit the phase and the person: bid, reveal, finalize, withdraw.
+ * The document comes from the catalog, the state from the chain (live).
+ */
+@customElement('souk-listing-view')
+@localized()
+export class SoukListingView extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .layout {
+        display: grid;
+        gap: 1rem;
+      }
+      @media (min-width: 56rem) {
+        .layout {
+          grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
+        }
+      }
+      h2 {
+        overflow-wrap: anywhere;
+      }
+      .description {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      ol.timeline {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.4rem;
+      }
+      ol.timeline li {
+        padding: 0.5rem 0.75rem;
+        border-radius: 0.5rem;
+        border: 1px solid var(--souk-border, #dedad0);
+      }
+      ol.timeline li[aria-current='step'] {
+        border-color: var(--souk-accent, #0f5c4d);
+        border-width: 2px;
+        font-weight: 600;
+      }
+      .phase {
+        font-weight: 600;
+      }
+      .actions > * {
+        margin-top: 0.5rem;
+      }
+      .bid {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        justify-content: space-between;
+        border: 1px solid var(--souk-border, #dedad0);
+        border-radius: 0.5rem;
+        padding: 0.5rem 0.75rem;
+        margin-top: 0.5rem;
+      }
+    `,
+  ]
+
+  @property() listingId = ''
+
+  @consume({ context: catalogContext, subscribe: true })
+  @state()
+  catalog?: CatalogService
+
+  @consume({ context: chainContext, subscribe: true })
+  @state()
+  chain?: ChainService
+
+  @state() private auction: AuctionView | undefined
+  @state() private auctionError: string | undefined
+  /** Chain time minus device time. */
+  @state() private offset = 0
+  @state() private wallet: WalletView | undefined
+  @state() private bidsVersion = 0
+  @state() private busy: string | undefined
+  @state() private actionError: string | undefined
+  @state() private actionDone: string | undefined
+
+  #watching: { chain: ChainService; id: string; stop: () => void } | undefined
+  readonly #onWallet = (): void => {
+    this.wallet = this.chain?.wallet()
+  }
+  readonly #onBids = (): void => {
+    this.bidsVersion++
+  }
+
+  readonly #doc = new Task(this, {
+    task: async ([catalog, id], { signal }) => {
+      if (!catalog || !id) return undefined
+      await catalog.ready
+      return (await catalog.get(id, { signal })) ?? null
+    },
+    args: () => [this.catalog, this.listingId] as const,
+  })
+
+  readonly #myBids = new Task(this, {
+    task: async ([chain, id, address], { signal }) => {
+      if (!chain || !id || !address) return []
+      return await chain.myBids({ listingId: id, signal })
+    },
+    args: () => [this.chain, this.listingId, this.wallet?.address, this.auction?.phase, this.bidsVersion] as const,
+  })
+
+  readonly #revealed = new Task(this, {
+    task: async ([chain, id, phase]) => {
+      if (!chain || !id || phase === 'bidding' || phase === undefined) return []
+      return await chain.revealedBids(id)
+    },
+    args: () => [this.chain, this.listingId, this.auction?.phase, this.bidsVersion] as const,
+  })
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('chain') || changed.has('listingId')) this.#watch()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#unwatch()
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    if (this.hasUpdated) this.#watch()
+  }
+
+  #unwatch(): void {
+    if (!this.#watching) return
+    this.#watching.stop()
+    this.#watching.chain.removeEventListener('wallet', this.#onWallet)
+    this.#watching.chain.removeEventListener('bids', this.#onBids)
+    this.#watching = undefined
+  }
+
+  #watch(): void {
+    const chain = this.chain
+    const id = this.listingId
+    if (this.#watching?.chain === chain && this.#watching?.id === id) return
+    this.#unwatch()
+    this.auction = undefined
+    this.auctionError = undefined
+    if (!chain || !id) return
+    chain.addEventListener('wallet', this.#onWallet)
+    chain.addEventListener('bids', this.#onBids)
+    this.wallet = chain.wallet()
+    const stop = chain.watchAuction(
+      id,
+      (a) => {
+        this.auction = a
+        this.auctionError = undefined
+        this.offset = a.now - Date.now() / 1000
+      },
+      (e) => (this.auctionError = errorSentence(e)),
+    )
+    this.#watching = { chain, id, stop }
+  }
+
+  async #act(name: string, fn: () => Promise<string>): Promise<void> {
+    this.busy = name
+    this.actionError = undefined
+    this.actionDone = undefined
+    try {
+      this.actionDone = await fn()
+      this.bidsVersion++
+    } catch (err) {
+      this.actionError = errorSentence(err)
+    } finally {
+      this.busy = undefined
+    }
+  }
+
+  #timeline(a: AuctionView) {
+    const steps = [
+      { phase: 'bidding', label: msg('Bidding', { id: 'status.open' }), until: a.biddingEnd },
+      { phase: 'revealing', label: msg('Reveal window', { id: 'phase.revealing' }), until: a.revealEnd },
+      { phase: 'finalizable', label: msg('Finalize', { id: 'listing.finalize' }), until: undefined },
+    ] as const
+    const locale = getLocale()
+    return html`<ol class="timeline" aria-label=${msg('Timeline', { id: 'listing.timeline' })}>
+      ${steps.map((s) => {
+        const current = a.phase === s.phase
+        return html`<li aria-current=${current ? 'step' : nothing} data-step=${s.phase}>
+          ${s.label}
+          ${
+            s.until !== undefined
+              ? html`— ${msg('until', { id: 'listing.until' })} ${formatDateTime(s.until, locale)}
+                ${current ? html`(<souk-countdown .deadline=${s.until} .offset=${this.offset}></souk-countdown>)` : nothing}`
+              : html`— ${msg('anyone can close the auction', { id: 'listing.anyone' })}`
+          }
+        </li>`
+      })}
+    </ol>`
+  }
+
+  #bidRow(b: MyBid, a: AuctionView) {
+    const chain = this.chain!
+    const amount =
+      b.amount !== undefined
+        ? formatAmount(b.amount, a.currency)
+        : msg('amount unknown here', { id: 'bids.amountUnknown' })
+    const canReveal = a.phase === 'revealing' && b.placedOnChain && !b.revealedOnChain && b.amount !== undefined
+    const canWithdraw = (a.phase === 'ended' || a.phase === 'cancelled') && b.placedOnChain && !b.withdrawn
+    return html`<div class="bid" data-commitment=${b.commitment}>
+      <span
+        >${msg(str`Your bid ${amount}, deposit ${formatAmount(b.deposit, a.currency)}`, { id: 'listing.yourBid' })} ·
+        ${b.withdrawn ? msg('withdrawn', { id: 'bids.withdrawn' }) : b.revealedOnChain ? msg('revealed', { id: 'bids.revealed' }) : b.placedOnChain ? msg('sealed', { id: 'bids.sealed' }) : msg('not on chain', { id: 'bids.notOnChain' })}</span
+      >
+      ${
+        canReveal
+          ? html`<button
+              class="primary"
+              data-action="reveal"
+              ?disabled=${!!this.busy}
+              @click=${() => this.#act('reveal', async () => (await chain.revealBid(b.commitment), msg('Bid revealed.', { id: 'listing.revealed' })))}
+            >
+              ${this.busy === 'reveal' ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Reveal bid', { id: 'listing.reveal' })}
+            </button>`
+          : nothing
+      }
+      ${
+        canWithdraw
+          ? html`<button
+              data-action="withdraw"
+              ?disabled=${!!this.busy}
+              @click=${() =>
+                this.#act('withdraw', async () => {
+                  const { refund } = await chain.withdrawBid(a.listingId, b.commitment)
+                  return msg(str`${formatAmount(refund, a.currency)} returned to your wallet.`, {
+                    id: 'listing.withdrawn',
+                  })
+                })}
+            >
+              ${this.busy === 'withdraw' ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Withdraw deposit', { id: 'listing.withdraw' })}
+            </button>`
+          : nothing
+      }
+    </div>`
+  }
+
+  #actions(a: AuctionView) {
+    const chain = this.chain!
+    const w = this.wallet
+    const me = w?.address?.toLowerCase()
+    const isSeller = me === a.seller.toLowerCase()
+    const isArbiter = me === a.arbiter.toLowerCase()
+    const myBids = this.#myBids.value ?? []
+    const parts = []
+    if (!w || w.status !== 'connected')
+      parts.push(
+        html`<p class="notice">
+          ${msg('Connect a wallet (top right) to bid, reveal or withdraw.', { id: 'listing.connect' })}
+        </p>`,
+      )
+    else if (!w.onConfiguredChain)
+      parts.push(
+        html`<p class="notice error">
+          ${msg(str`Your wallet is on another network. Souk runs on ${chain.chainName}.`, { id: 'wallet.wrongNetwork' })}
+          <button @click=${() => this.#act('switch', async () => (await chain.switchChain(), ''))}>
+            ${msg(str`Switch to ${chain.chainName}`, { id: 'wallet.switch' })}
+          </button>
+        </p>`,
+      )
+    else if (a.phase === 'bidding' && !a.buyNow) {
+      if (isSeller) parts.push(html`<p class="muted">${msg('This is your listing.', { id: 'listing.yours' })}</p>`)
+      else if (isArbiter)
+        parts.push(
+          html`<p class="muted">
+            ${msg('You are the arbiter of this listing, so you cannot bid.', { id: 'listing.arbiter.you' })}
+          </p>`,
+        )
+      else
+        parts.push(
+          html`<souk-bid-form
+            .listingId=${a.listingId}
+            .currency=${a.currency}
+            .reserve=${a.price}
+            @souk-bid-placed=${() => this.bidsVersion++}
+          ></souk-bid-form>`,
+        )
+    }
+    if (a.phase === 'finalizable')
+      parts.push(
+        html`<button
+          class="primary"
+          data-action="finalize"
+          ?disabled=${!!this.busy || !w?.onConfiguredChain}
+          @click=${() =>
+            this.#act('finalize', async () => {
+              const { buyer, price } = await chain.finalize(a.listingId)
+              return buyer
+                ? msg(str`Auction closed: ${shortAddress(buyer)} won and pays ${formatAmount(price, a.currency)}.`, {
+                    id: 'listing.finalized',
+                  })
+                : msg('Auction closed without a sale.', { id: 'listing.noSale' })
+            })}
+        >
+          ${this.busy === 'finalize' ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Finalize auction', { id: 'listing.finalizeButton' })}
+        </button>`,
+      )
+    if (myBids.length)
+      parts.push(
+        html`<h3>${msg('Your bids here', { id: 'listing.yourBids' })}</h3>
+          ${myBids.map((b) => this.#bidRow(b, a))}`,
+      )
+    return html`<div class="actions">
+      ${parts}
+      <p role="status" class="ok" data-testid="action-status">${this.actionDone ?? nothing}</p>
+      ${this.actionError ? html`<p role="alert" class="error">${this.actionError}</p>` : nothing}
+    </div>`
+  }
+
+  #outcome(a: AuctionView) {
+    if (a.escrow)
+      return html`<p data-testid="escrow">
+        <strong>${escrowLabel(a.escrow.status)}</strong> —
+        ${msg(str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`, { id: 'listing.won' })}
+        ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
+      </p>`
+    if (a.phase === 'ended')
+      return html`<p>${msg('The auction ended without a sale.', { id: 'listing.ended.noSale' })}</p>`
+    const revealed = this.#revealed.value ?? []
+    if (revealed.length && (a.phase === 'revealing' || a.phase === 'finalizable'))
+      return html`<p>${msg(str`${revealed.length} bids revealed so far.`, { id: 'listing.revealedCount' })}</p>`
+    return nothing
+  }
+
+  override render() {
+    const a = this.auction
+    const locale = getLocale()
+    const entry = this.#doc.value
+    const doc = entry ? entry.doc : undefined
+    const title = doc?.title ?? msg(str`Listing ${this.listingId}`, { id: 'listing.fallbackTitle' })
+    return html`
+      <article class="layout" aria-labelledby="title" data-listing-id=${this.listingId}>
+        <div>
+          ${
+            doc
+              ? html`<souk-gallery .images=${doc.images} .label=${doc.title}></souk-gallery>`
+              : this.catalog
+                ? nothing
+                : catalogUnavailable()
+          }
+          ${entry === null ? html`<p class="notice">${msg('This listing is not in the catalog on this device (yet).', { id: 'listing.notInCatalog' })}</p>` : nothing}
+          ${
+            doc
+              ? html`<h3>${msg('Description', { id: 'listing.description' })}</h3>
+                  <p class="description">${doc.description}</p>`
+              : nothing
+          }
+        </div>
+        <div>
+          <h2 id="title">${title}</h2>
+          ${this.auctionError ? html`<p role="alert" class="error">${this.auctionError}</p>` : nothing}
+          ${!this.chain ? chainLoading() : nothing}
+          ${
+            a
+              ? html`
+                  <p class="phase" data-phase=${a.phase}>
+                    ${phaseLabel(a.phase)}
+                    ${a.phase === 'bidding' || a.phase === 'revealing' ? html`· <souk-countdown .deadline=${a.phase === 'bidding' ? a.biddingEnd : a.revealEnd} .offset=${this.offset}></souk-countdown>` : nothing}
+                  </p>
+                  ${this.#outcome(a)} ${this.#actions(a)}
+                  <h3>${msg('Timeline', { id: 'listing.timeline' })}</h3>
+                  ${this.#timeline(a)}
+                  <h3>${msg('Terms', { id: 'listing.terms' })}</h3>
+                  <dl class="terms">
+                    <dt>
+                      ${a.buyNow ? msg('Price', { id: 'listing.price' }) : msg('Reserve price', { id: 'listing.reserve' })}
+                    </dt>
+                    <dd>${formatAmount(a.price, a.currency, locale)}</dd>
+                    ${
+                      doc
+                        ? html`<dt>${msg('Category', { id: 'search.category' })}</dt>
+                            <dd>${categoryLabel(doc.category)}</dd>
+                            <dt>${msg('Condition', { id: 'listing.condition' })}</dt>
+                            <dd>${conditionLabel(doc.condition)}</dd>
+                            <dt>${msg('Ships from', { id: 'listing.shipsFrom' })}</dt>
+                            <dd>${doc.shipping.from}${doc.shipping.note ? html` — ${doc.shipping.note}` : nothing}</dd>`
+                        : nothing
+                    }
+                    <dt>${msg('Seller', { id: 'listing.seller' })}</dt>
+                    <dd>
+                      <a href=${href(`/seller/${a.seller}`)}>${shortAddress(a.seller)}</a>
+                      <code class="muted">${a.seller}</code>
+                    </dd>
+                    <dt>${msg('Arbiter', { id: 'listing.arbiter' })}</dt>
+                    <dd>
+                      <code>${a.arbiter}</code> ·
+                      ${msg(str`fee ${(a.arbiterFeeBps / 100).toString()}%`, { id: 'listing.fee' })}
+                    </dd>
+                    <dt>${msg('Payment', { id: 'listing.payment' })}</dt>
+                    <dd>
+                      ${msg('The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBody' })}
+                    </dd>
+                  </dl>
+                `
+              : this.chain && !this.auctionError
+                ? html`<p class="muted" role="status">
+                    ${msg('Reading the auction from the chain…', { id: 'listing.loading' })}
+                  </p>`
+                : nothing
+          }
+        </div>
+      </article>
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souk-listing-view': SoukListingView
+  }
+}

@@ -1,0 +1,165 @@
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import { consume } from '@lit/context'
+import { localized, msg, str } from '@lit/localize'
+import { Task } from '@lit/task'
+import { formatAmount, shortAddress } from '../../services/format.ts'
+import type { CatalogService, ChainService, WalletView } from '../../services/types.ts'
+import { catalogContext, chainContext } from '../context.ts'
+import { errorSentence } from '../chain-error.ts'
+import { escrowLabel, phaseLabel } from '../labels.ts'
+import { chainLoading } from '../notices.ts'
+import { href } from '../routes.ts'
+import { shared } from '../styles.ts'
+
+/**
+ * A seller's listings (from the chain, titles from the catalog when it has them). Without `seller` it shows
+ * the connected account's listings ("My listings") and what the market owes them, with a withdraw button.
+ */
+@customElement('souk-sales-view')
+@localized()
+export class SoukSalesView extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      ul.sales {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.5rem;
+      }
+      ul.sales li {
+        border: 1px solid var(--souk-border, #dedad0);
+        border-radius: 0.5rem;
+        padding: 0.6rem 0.75rem;
+        background: var(--souk-surface, #fff);
+        display: grid;
+        gap: 0.25rem;
+      }
+    `,
+  ]
+
+  /** Whose listings; the connected account when unset. */
+  @property() seller: `0x${string}` | undefined
+
+  @consume({ context: chainContext, subscribe: true })
+  @state()
+  chain?: ChainService
+
+  @consume({ context: catalogContext, subscribe: true })
+  @state()
+  catalog?: CatalogService
+
+  @state() private wallet: WalletView | undefined
+  @state() private version = 0
+  @state() private message: { ok: boolean; text: string } | undefined
+  #watched: ChainService | undefined
+  readonly #onWallet = (): void => {
+    this.wallet = this.chain?.wallet()
+  }
+
+  readonly #sales = new Task(this, {
+    task: async ([chain, catalog, seller, me], { signal }) => {
+      const who = seller ?? me
+      if (!chain || !who) return undefined
+      const sales = await chain.mySales({ seller: who, signal })
+      const titles = new Map<string, string>()
+      if (catalog)
+        await Promise.all(
+          sales.map(async (s) => {
+            const e = await catalog.get(s.listingId, { signal }).catch(() => undefined)
+            if (e) titles.set(s.listingId, e.doc.title)
+          }),
+        )
+      return { sales, titles }
+    },
+    args: () => [this.chain, this.catalog, this.seller, this.wallet?.address, this.version] as const,
+  })
+
+  readonly #owed = new Task(this, {
+    task: async ([chain, seller, me]) => (chain && me && !seller ? await chain.withdrawable() : []),
+    args: () => [this.chain, this.seller, this.wallet?.address, this.version] as const,
+  })
+
+  override willUpdate(): void {
+    if (this.chain === this.#watched) return
+    this.#watched?.removeEventListener('wallet', this.#onWallet)
+    this.#watched = this.chain
+    this.chain?.addEventListener('wallet', this.#onWallet)
+    this.wallet = this.chain?.wallet()
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#watched?.removeEventListener('wallet', this.#onWallet)
+    this.#watched = undefined
+  }
+
+  override render() {
+    const title = this.seller
+      ? msg(str`Listings by ${shortAddress(this.seller)}`, { id: 'sales.by' })
+      : msg('My listings', { id: 'app.nav.sales' })
+    if (!this.chain)
+      return html`<h2>${title}</h2>
+        ${chainLoading()}`
+    const data = this.#sales.value
+    const owed = (this.#owed.value ?? []).filter((o) => o.amount > 0n)
+    return html`
+      <h2>${title}</h2>
+      ${!this.seller && this.wallet?.status !== 'connected' ? html`<p class="notice">${msg('Connect a wallet (top right) to see your listings.', { id: 'sales.connect' })}</p>` : nothing}
+      ${this.#sales.error ? html`<p role="alert" class="error">${errorSentence(this.#sales.error)}</p>` : nothing}
+      ${
+        owed.length
+          ? html`<div class="notice">
+              ${owed.map(
+                (o) =>
+                  html`<p>
+                    ${msg(str`The market holds ${formatAmount(o.amount, o.currency)} for you.`, { id: 'sales.owed' })}
+                    <button
+                      data-action="withdraw-funds"
+                      @click=${async () => {
+                        try {
+                          const { amount } = await this.chain!.withdraw(o.currency.id)
+                          this.message = {
+                            ok: true,
+                            text: msg(str`${formatAmount(amount, o.currency)} sent to your wallet.`, {
+                              id: 'sales.withdrawn',
+                            }),
+                          }
+                          this.version++
+                        } catch (err) {
+                          this.message = { ok: false, text: errorSentence(err) }
+                        }
+                      }}
+                    >
+                      ${msg('Withdraw', { id: 'sales.withdraw' })}
+                    </button>
+                  </p>`,
+              )}
+            </div>`
+          : nothing
+      }
+      ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
+      ${data && data.sales.length === 0 ? html`<p class="muted">${msg('No listings yet.', { id: 'sales.none' })} <a href="#/sell">${msg('Sell something', { id: 'sales.sell' })}</a></p>` : nothing}
+      <ul class="sales">
+        ${(data?.sales ?? []).map(
+          (s) =>
+            html`<li>
+              <a href=${href(`/listing/${s.listingId}`)}
+                >${data?.titles.get(s.listingId) ?? msg(str`Listing ${s.listingId}`, { id: 'listing.fallbackTitle' })}</a
+              >
+              <span>${phaseLabel(s.auction.phase)} · ${formatAmount(s.auction.price, s.auction.currency)}</span>
+              ${s.auction.escrow ? html`<span class="muted">${escrowLabel(s.auction.escrow.status)}</span>` : nothing}
+            </li>`,
+        )}
+      </ul>
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souk-sales-view': SoukSalesView
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The typed message interface between the page and the engine Worker (Comlink). Only structured-clonable
+ * values cross it; callbacks are Comlink proxies.
+ */
+import type { NetworkSnapshot } from '../core/status.ts'
+
+export interface EngineStartOptions {
+  /** Relay multiaddrs from config.json. */
+  relays: string[]
+  /** IndexedDB name prefix of the node's identity and blocks (default `souk`). */
+  storageName?: string
+}
+
+export interface EngineApi {
+  /** Starts the node once (later calls, e.g. from another tab of a SharedWorker, reuse it). */
+  start(options: EngineStartOptions): Promise<NetworkSnapshot>
+  /** Calls `onChange` with every new network snapshot; returns a subscription id for `unsubscribe`. */
+  subscribe(onChange: (snapshot: NetworkSnapshot) => void): Promise<number>
+  unsubscribe(id: number): Promise<void>
+  /** A file's bytes by CID (local store, peers or relays), reporting progress. */
+  fetchMedia(cid: string, onProgress?: (loaded: number, total: number | undefined) => void): Promise<Uint8Array>
+  stop(): Promise<void>
+}

@@ -1,0 +1,73 @@
+/**
+ * The long-lived engine, off the main thread: the libp2p node (WebSockets to relays, circuit relay,
+ * gossipsub), Helia and media, in a SharedWorker (one for every tab of the origin) or, where the browser has
+ * no SharedWorker, a dedicated Worker. Workers have WebSocket, IndexedDB and WebCrypto but no
+ * RTCPeerConnection, so WebRTC is off here; a page that needs a direct connection starts it itself.
+ */
+import * as Comlink from 'comlink'
+import { BaseError } from 'viem'
+import type { NetworkSnapshot } from '../core/status.ts'
+import { MediaStore } from '../p2p/media.ts'
+import { createSoukNode, type SoukNode } from '../p2p/node.ts'
+import type { EngineApi, EngineStartOptions } from './api.ts'
+
+/** A media request before `start()`: the page must start the engine first. */
+export class EngineNotStartedError extends BaseError {
+  override name = 'EngineNotStartedError'
+  constructor() {
+    super('The engine is not started yet.')
+  }
+}
+
+let running: Promise<{ node: SoukNode; media: MediaStore }> | undefined
+const listeners = new Map<number, (s: NetworkSnapshot) => void>()
+let nextId = 1
+
+function broadcast(snapshot: NetworkSnapshot): void {
+  for (const [id, fn] of listeners)
+    // a listener whose tab is gone throws or never answers; drop it on a throw
+    Promise.resolve(fn(snapshot)).catch(() => listeners.delete(id))
+}
+
+const api: EngineApi = {
+  async start({ relays, storageName }: EngineStartOptions) {
+    running ??= (async () => {
+      const node = await createSoukNode({ relays, webrtc: false, ...(storageName ? { storageName } : {}) })
+      node.status.addEventListener('change', () => broadcast(node.status.snapshot))
+      return { node, media: new MediaStore(node) }
+    })()
+    running.catch(() => (running = undefined))
+    return (await running).node.status.snapshot
+  },
+  async subscribe(onChange) {
+    const id = nextId++
+    listeners.set(id, onChange)
+    if (running) onChange((await running).node.status.snapshot)
+    return id
+  },
+  async unsubscribe(id) {
+    listeners.delete(id)
+  },
+  async fetchMedia(cid, onProgress) {
+    if (!running) throw new EngineNotStartedError()
+    const { media } = await running
+    const bytes = await media.fetch(cid, { onProgress: (p) => onProgress?.(p.loaded, p.total) })
+    // a copy, so the cached bytes stay usable here after the transfer
+    const copy = bytes.slice()
+    return Comlink.transfer(copy, [copy.buffer])
+  },
+  async stop() {
+    const r = running
+    running = undefined
+    listeners.clear()
+    if (r) {
+      const { node, media } = await r
+      media.close()
+      await node.stop()
+    }
+  },
+}
+
+if ('SharedWorkerGlobalScope' in globalThis)
+  Object.assign(globalThis, { onconnect: (e: MessageEvent) => Comlink.expose(api, e.ports[0]) })
+else Comlink.expose(api)

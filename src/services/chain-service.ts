@@ -1,0 +1,356 @@
+/**
+ * `ChainService` over src/chain (wagmi + viem): the one place the views' chain calls meet the action and read
+ * files, so a change of an action's signature (issue #10) is adapted here and nowhere else.
+ * Loaded after first paint (dynamic import from src/services.ts).
+ */
+import { readContract } from '@wagmi/core'
+import { getAddress, type Address, type Hex } from 'viem'
+import { testUsdAbi } from '../chain/abi/testUsd.ts'
+import { finalizeAuction } from '../chain/actions/finalizeAuction.ts'
+import { placeBid } from '../chain/actions/placeBid.ts'
+import { revealBid } from '../chain/actions/revealBid.ts'
+import { withdraw } from '../chain/actions/withdraw.ts'
+import { withdrawBid } from '../chain/actions/withdrawBid.ts'
+import { configuredChain, createSoukWagmiConfig, type SoukWagmiConfig } from '../chain/config.ts'
+import { toSoukChainError } from '../chain/errors.ts'
+import { getMarketEvents, marketOf, readMarket, tokenOf, ZERO_ADDRESS, type MarketRead } from '../chain/market.ts'
+import { getAuction, type GetAuctionReturnType } from '../chain/reads/getAuction.ts'
+import { getUserBids } from '../chain/reads/getUserBids.ts'
+import { getUserSales } from '../chain/reads/getUserSales.ts'
+import { trackRevealReminders } from '../chain/reads/trackRevealReminders.ts'
+import { watchAuction } from '../chain/reads/watchMarket.ts'
+import { RevealReminders, type ReminderEvent } from '../chain/reminders.ts'
+import { BidVault } from '../chain/vault.ts'
+import {
+  connectWallet,
+  disconnectWallet,
+  getWalletState,
+  listWallets,
+  reconnectWallet,
+  selectDevAccount,
+  switchToConfiguredChain,
+  watchWallet,
+  watchWallets,
+  type WalletState,
+} from '../chain/wallet.ts'
+import type { SoukConfig } from '../core/config.ts'
+import type {
+  ArbiterOption,
+  AuctionView,
+  ChainService,
+  Currency,
+  MyBid,
+  MySale,
+  Reminder,
+  WalletOption,
+  WalletView,
+} from './types.ts'
+
+const ETH: Currency = { id: 'ETH', symbol: 'ETH', decimals: 18 }
+
+export interface WagmiChainServiceOptions {
+  /** An existing wagmi config (tests: one per simulated person). */
+  wagmi?: SoukWagmiConfig
+  /** An opened vault (tests: a fresh profile). */
+  vault?: BidVault
+}
+
+function walletView(s: WalletState): WalletView {
+  return {
+    status: s.status,
+    address: s.address,
+    chainId: s.chainId,
+    onConfiguredChain: s.onConfiguredChain,
+    walletName: s.connector?.name,
+    isDevWallet: s.connector?.isDevWallet ?? false,
+  }
+}
+
+export class WagmiChainService extends EventTarget implements ChainService {
+  readonly wagmi: SoukWagmiConfig
+  readonly vault: BidVault
+  readonly chainId: number
+  readonly chainName: string
+  readonly #reminders = new RevealReminders()
+  #currencies: Promise<Currency[]> | undefined
+  readonly #stops: (() => void)[] = []
+  #stopped = false
+
+  private constructor(wagmi: SoukWagmiConfig, vault: BidVault) {
+    super()
+    this.wagmi = wagmi
+    this.vault = vault
+    const chain = configuredChain(wagmi)
+    this.chainId = chain.id
+    this.chainName = chain.name
+  }
+
+  /** Builds the wagmi config, opens the vault, reconnects the last wallet and starts the reveal reminders. */
+  static async start(config: SoukConfig, options: WagmiChainServiceOptions = {}): Promise<WagmiChainService> {
+    const wagmi = options.wagmi ?? createSoukWagmiConfig(config)
+    const vault = options.vault ?? (await BidVault.open())
+    const service = new WagmiChainService(wagmi, vault)
+    service.#start()
+    if (!options.wagmi) await reconnectWallet(wagmi)
+    return service
+  }
+
+  #start(): void {
+    this.#stops.push(watchWallet(this.wagmi, () => this.dispatchEvent(new Event('wallet'))))
+    this.#stops.push(watchWallets(this.wagmi, () => this.dispatchEvent(new Event('wallet'))))
+    const onVault = (): void => void this.dispatchEvent(new Event('bids'))
+    this.vault.addEventListener('change', onVault)
+    this.#stops.push(() => this.vault.removeEventListener('change', onVault))
+    const onReminder = (e: Event): void => {
+      const { kind, listingId, secondsLeft } = (e as ReminderEvent).detail
+      this.dispatchEvent(
+        new CustomEvent<Reminder>('reminder', { detail: { kind, listingId: listingId.toString(), secondsLeft } }),
+      )
+    }
+    for (const kind of ['reveal-open', 'reveal-closing', 'reveal-closed'])
+      this.#reminders.addEventListener(kind, onReminder)
+    // the reminders poll the chain for blocks: started only once this browser holds a bid to reveal
+    let tracking: ReturnType<typeof trackRevealReminders> | undefined
+    const ensureTracking = async (): Promise<void> => {
+      if (tracking || this.#stopped) return
+      const open = await this.vault.list({ chainId: this.chainId, status: ['pending', 'sent', 'confirmed'] })
+      if (open.length === 0 || tracking || this.#stopped) return
+      tracking = trackRevealReminders(this.wagmi, {
+        vault: this.vault,
+        reminders: this.#reminders,
+        onError: (err) => console.warn('souk: reveal reminders', err.shortMessage),
+      })
+    }
+    const onVaultForReminders = (): void => void ensureTracking()
+    this.vault.addEventListener('change', onVaultForReminders)
+    void ensureTracking()
+    this.#stops.push(
+      () => this.vault.removeEventListener('change', onVaultForReminders),
+      () => tracking?.stop(),
+      () => this.#reminders.stop(),
+    )
+  }
+
+  stop(): void {
+    this.#stopped = true
+    for (const stop of this.#stops.splice(0)) stop()
+  }
+
+  async currencies(): Promise<Currency[]> {
+    this.#currencies ??= (async () => {
+      const token = tokenOf(this.wagmi)
+      if (!token) return [ETH]
+      try {
+        const [symbol, decimals] = await Promise.all([
+          readContract(this.wagmi, { abi: testUsdAbi, address: token, functionName: 'symbol', chainId: this.chainId }),
+          readContract(this.wagmi, {
+            abi: testUsdAbi,
+            address: token,
+            functionName: 'decimals',
+            chainId: this.chainId,
+          }),
+        ])
+        return [ETH, { id: token, symbol, decimals }]
+      } catch (err) {
+        this.#currencies = undefined
+        throw toSoukChainError(err, { chain: configuredChain(this.wagmi) })
+      }
+    })()
+    return await this.#currencies
+  }
+
+  async #currency(token: Address | undefined): Promise<Currency> {
+    if (!token || token === ZERO_ADDRESS) return ETH
+    const known = (await this.currencies()).find((c) => c.id !== 'ETH' && c.id.toLowerCase() === token.toLowerCase())
+    return known ?? { id: getAddress(token), symbol: `${token.slice(0, 6)}…`, decimals: 18 }
+  }
+
+  async #view(a: GetAuctionReturnType): Promise<AuctionView> {
+    const l = a.listing
+    return {
+      listingId: a.listingId.toString(),
+      seller: l.seller,
+      arbiter: l.arbiter,
+      arbiterFeeBps: l.arbiterFeeBps,
+      buyNow: l.buyNow,
+      price: l.price,
+      currency: await this.#currency(a.token),
+      phase: a.phase,
+      now: a.timeline.now,
+      biddingEnd: a.timeline.biddingEnd,
+      revealEnd: a.timeline.revealEnd,
+      hasBids: l.hasBids,
+      escrow: a.escrow && { status: a.escrow.statusName, buyer: a.escrow.buyer, amount: a.escrow.price },
+    }
+  }
+
+  wallet(): WalletView {
+    return walletView(getWalletState(this.wagmi))
+  }
+
+  wallets(): WalletOption[] {
+    return listWallets(this.wagmi).map((w) => ({
+      uid: w.uid,
+      name: w.name,
+      icon: w.icon,
+      isDevWallet: w.isDevWallet,
+    }))
+  }
+
+  async connect(uid: string): Promise<WalletView> {
+    return walletView(await connectWallet(this.wagmi, { wallet: uid }))
+  }
+
+  async disconnect(): Promise<void> {
+    await disconnectWallet(this.wagmi)
+  }
+
+  async switchChain(): Promise<WalletView> {
+    return walletView(await switchToConfiguredChain(this.wagmi))
+  }
+
+  async selectDevAccount(index: number): Promise<void> {
+    await selectDevAccount(this.wagmi, index)
+  }
+
+  async auction(listingId: string, { signal }: { signal?: AbortSignal } = {}): Promise<AuctionView> {
+    const a = await getAuction(this.wagmi, { listingId: BigInt(listingId) })
+    signal?.throwIfAborted()
+    return await this.#view(a)
+  }
+
+  watchAuction(listingId: string, onChange: (a: AuctionView) => void, onError: (e: Error) => void): () => void {
+    let stopped = false
+    const unwatch = watchAuction(this.wagmi, {
+      listingId: BigInt(listingId),
+      onChange: (a) =>
+        void this.#view(a).then((v) => {
+          if (!stopped) onChange(v)
+        }, onError),
+      onError,
+    })
+    return () => {
+      stopped = true
+      unwatch()
+    }
+  }
+
+  async revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]> {
+    const logs = await getMarketEvents(this.wagmi, 'BidRevealed', { listingId: BigInt(listingId) })
+    return logs
+      .flatMap((l) =>
+        l.args.bidder && l.args.amount !== undefined ? [{ bidder: l.args.bidder, amount: l.args.amount }] : [],
+      )
+      .sort((a, b) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1))
+  }
+
+  async placeBid({ listingId, amount, deposit }: { listingId: string; amount: bigint; deposit: bigint }) {
+    const { hash } = await placeBid(this.wagmi, { listingId: BigInt(listingId), amount, deposit, vault: this.vault })
+    return { txHash: hash }
+  }
+
+  async revealBid(commitment: Hex) {
+    const { hash } = await revealBid(this.wagmi, { commitment, vault: this.vault })
+    return { txHash: hash }
+  }
+
+  async finalize(listingId: string) {
+    const { buyer, price } = await finalizeAuction(this.wagmi, { listingId: BigInt(listingId) })
+    return { buyer, price }
+  }
+
+  async withdrawBid(listingId: string, commitment: Hex) {
+    const { refund, penalty } = await withdrawBid(this.wagmi, {
+      listingId: BigInt(listingId),
+      commitment,
+      vault: this.vault,
+    })
+    return { refund, penalty }
+  }
+
+  async withdrawable(): Promise<{ currency: Currency; amount: bigint }[]> {
+    const { address } = this.wallet()
+    if (!address) return []
+    const currencies = await this.currencies()
+    const reads: MarketRead<'withdrawable'>[] = currencies.map((c) => ({
+      functionName: 'withdrawable',
+      args: [address, c.id === 'ETH' ? ZERO_ADDRESS : c.id],
+    }))
+    const amounts: readonly unknown[] = await readMarket(this.wagmi, reads)
+    return currencies.map((currency, i) => {
+      const amount = amounts[i]
+      return { currency, amount: typeof amount === 'bigint' ? amount : 0n }
+    })
+  }
+
+  async withdraw(currency: Currency['id']) {
+    const { amount } = await withdraw(this.wagmi, currency === 'ETH' ? {} : { token: currency })
+    return { amount }
+  }
+
+  async myBids({ listingId, signal }: { listingId?: string; signal?: AbortSignal } = {}): Promise<MyBid[]> {
+    const { address } = this.wallet()
+    if (!address) return []
+    const bids = await getUserBids(this.wagmi, { bidder: address, vault: this.vault })
+    signal?.throwIfAborted()
+    const out: MyBid[] = []
+    for (const b of bids) {
+      if (listingId !== undefined && b.listingId.toString() !== listingId) continue
+      const auction = b.auction && (await this.#view(b.auction))
+      out.push({
+        listingId: b.listingId.toString(),
+        commitment: b.commitment,
+        amount: b.secret?.amount,
+        deposit: b.deposit,
+        currency: auction?.currency,
+        status: b.secret?.status ?? 'placed',
+        placedOnChain: b.placed,
+        revealedOnChain: b.onChain?.revealed ?? false,
+        withdrawn: b.withdrawn,
+        error: b.secret?.error,
+        auction,
+      })
+    }
+    return out.reverse()
+  }
+
+  async mySales({ seller, signal }: { seller?: Address; signal?: AbortSignal } = {}): Promise<MySale[]> {
+    const who = seller ?? this.wallet().address
+    if (!who) return []
+    const sales = await getUserSales(this.wagmi, { seller: who })
+    signal?.throwIfAborted()
+    const out: MySale[] = []
+    for (const s of sales) out.push({ listingId: s.listingId.toString(), auction: await this.#view(s.auction) })
+    return out.reverse()
+  }
+
+  /**
+   * Arbiters other sellers on this market chose, most used first. Stands in for the arbiter registry of
+   * issue #10 (`getArbiter`/`registerArbiter`) until it is merged; the sell form also takes any address.
+   */
+  async recommendedArbiters(): Promise<ArbiterOption[]> {
+    const created = await getMarketEvents(this.wagmi, 'ListingCreated')
+    const count = new Map<Address, number>()
+    for (const l of created) {
+      const a = l.args.terms?.arbiter
+      if (a && a !== ZERO_ADDRESS) count.set(a, (count.get(a) ?? 0) + 1)
+    }
+    return [...count]
+      .map(([address, listings]) => ({ address, listings }))
+      .sort((a, b) => b.listings - a.listings)
+      .slice(0, 10)
+  }
+
+  async exportBids(): Promise<{ blob: Blob; fileName: string }> {
+    return { blob: await this.vault.exportVault(), fileName: BidVault.exportFileName() }
+  }
+
+  async importBids(file: Blob) {
+    return await this.vault.importVault(file)
+  }
+
+  /** The market contract address (for display). */
+  get market(): Address {
+    return marketOf(this.wagmi).address
+  }
+}

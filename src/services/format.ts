@@ -1,0 +1,67 @@
+/**
+ * Display helpers shared by the views: amounts in a currency's units, short addresses, countdowns. Amount
+ * parsing and formatting are viem's (`parseUnits` / `formatUnits`, pure functions, no client).
+ */
+import { formatUnits, parseUnits } from 'viem'
+import type { Currency } from './types.ts'
+
+/** "1.5 ETH", "12.00 TUSD": at most 6 decimals shown, trailing zeros dropped. */
+export function formatAmount(amount: bigint, currency: Pick<Currency, 'symbol' | 'decimals'>, locale?: string): string {
+  const text = formatUnits(amount, currency.decimals)
+  const [whole = '0', frac = ''] = text.split('.')
+  const shown = frac.slice(0, 6).replace(/0+$/, '')
+  const grouped = new Intl.NumberFormat(locale, { useGrouping: true }).format(BigInt(whole))
+  return `${grouped}${shown ? `.${shown}` : ''} ${currency.symbol}`
+}
+
+/** Parses what a person typed ("1.5", "1,5" is refused) into smallest units; undefined when it is not a number. */
+export function parseAmount(text: string, decimals: number): bigint | undefined {
+  const t = text.trim()
+  if (!/^\d+(\.\d+)?$/.test(t)) return undefined
+  const [, frac = ''] = t.split('.')
+  if (frac.length > decimals) return undefined
+  try {
+    return parseUnits(t, decimals)
+  } catch {
+    return undefined
+  }
+}
+
+/** 0x1234…abcd */
+export function shortAddress(address: string): string {
+  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address
+}
+
+/** "2d 03:04:05" / "03:04:05" / "04:05" for a number of seconds (never negative); `days` words the day part. */
+export function formatCountdown(seconds: number, days: (d: number) => string = (d) => `${d}d`): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const d = Math.floor(s / 86_400)
+  const h = Math.floor((s % 86_400) / 3_600)
+  const m = Math.floor((s % 3_600) / 60)
+  const sec = s % 60
+  const pad = (n: number): string => n.toString().padStart(2, '0')
+  const clock = h > 0 || d > 0 ? `${pad(h)}:${pad(m)}:${pad(sec)}` : `${pad(m)}:${pad(sec)}`
+  return d > 0 ? `${days(d)} ${clock}` : clock
+}
+
+/** A date and time in the reader's locale. */
+export function formatDateTime(unixSeconds: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(unixSeconds * 1000)
+}
+
+/** The currency a catalog row names (a symbol or an address), from the known currencies. */
+export function currencyOf(code: string, currencies: readonly Currency[]): Currency | undefined {
+  const c = code.toLowerCase()
+  return currencies.find((x) => x.id.toLowerCase() === c || x.symbol.toLowerCase() === c)
+}
+
+/** An amount in a catalog currency; raw smallest units when the currency is not known here. */
+export function formatCatalogPrice(
+  amount: bigint,
+  code: string,
+  currencies: readonly Currency[],
+  locale?: string,
+): string {
+  const currency = currencyOf(code, currencies)
+  return currency ? formatAmount(amount, currency, locale) : `${amount} ${code}`
+}

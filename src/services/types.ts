@@ -1,0 +1,222 @@
+/**
+ * The services the views use, as small interfaces. Views get them through @lit/context
+ * (`src/components/context.ts`) and never import libp2p, Helia, OrbitDB or viem themselves, so that:
+ * - the first route's JavaScript carries none of them (they load after first paint);
+ * - the engine can move into a Worker behind the same interfaces;
+ * - a view can be tested with a real service on a test network.
+ *
+ * Amounts are bigints in the currency's smallest unit; listing ids are decimal strings (uint256 on chain).
+ * Every long call takes an `AbortSignal`.
+ */
+import type { Category, Condition, ListingDocument } from '../core/listing.ts'
+import type { SearchQuery, SearchResult, StoredListing } from '../core/search.ts'
+
+// ------------------------------------------------------------------------------------------------- catalog
+
+/** A catalog entry: the verified listing document (its hash matched the seller's on-chain content hash). */
+export interface CatalogListing {
+  id: string
+  doc: ListingDocument
+  /** Search row with the latest known auction state (price, status, end, bids). */
+  summary: StoredListing
+}
+
+/**
+ * The local, replicated catalog and its search index (issue #11 builds the OrbitDB one). Fires `change`
+ * when entries arrive or auction state moves, so lists can refresh.
+ */
+export interface CatalogService extends EventTarget {
+  /** Full text + facets + sort over the local index (see `CatalogSearch.search`). */
+  search(query: SearchQuery, options?: { signal?: AbortSignal }): Promise<SearchResult>
+  /** One listing by id, or undefined when the catalog does not have it (yet). */
+  get(id: string, options?: { signal?: AbortSignal }): Promise<CatalogListing | undefined>
+  /** True once the cached copy is loaded; `ready` resolves then. */
+  readonly ready: Promise<void>
+}
+
+// ------------------------------------------------------------------------------------------------- publish
+
+/** What the sell form collects (kept as a draft in IndexedDB until published). */
+export interface ListingDraft {
+  title: string
+  description: string
+  category: Category
+  condition: Condition
+  /** Photos as picked or captured (resized by the publish service). */
+  photos: Blob[]
+  /** Reserve price in the currency's smallest unit. */
+  reserve: bigint
+  /** 'ETH' or the configured token's address. */
+  currency: 'ETH' | `0x${string}`
+  /** Seconds of bidding, then seconds of the reveal window. */
+  biddingSeconds: number
+  revealSeconds: number
+  arbiter: `0x${string}`
+  shippingFrom: string
+  /** BCP 47 tag of title and description. */
+  language: string
+}
+
+export type PublishStage = 'photos' | 'document' | 'pinning' | 'transaction' | 'catalog'
+
+export interface PublishProgress {
+  stage: PublishStage
+  /** Units done and total within the stage (photos: count; transaction: 0 = waiting for the wallet, 1 = sent). */
+  done: number
+  total: number
+  /** Transaction hash once the wallet returned it. */
+  txHash?: `0x${string}`
+}
+
+export interface PublishResult {
+  listingId: string
+  txHash: `0x${string}`
+}
+
+/** `publishListing` of issue #11: photos → document → pins → `list()` → catalog entry. */
+export interface PublishService {
+  publish(
+    draft: ListingDraft,
+    options: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal },
+  ): Promise<PublishResult>
+}
+
+// ------------------------------------------------------------------------------------------------- media
+
+export interface MediaProgress {
+  loaded: number
+  total: number | undefined
+}
+
+/** Listing photos from IPFS (`MediaStore` of src/p2p/media.ts fits this). */
+export interface MediaService {
+  objectUrl(
+    cid: string,
+    type?: string,
+    options?: { signal?: AbortSignal; onProgress?: (p: MediaProgress) => void },
+  ): Promise<string>
+}
+
+// ------------------------------------------------------------------------------------------------- chain
+
+export interface Currency {
+  /** 'ETH' or the token address. */
+  id: 'ETH' | `0x${string}`
+  symbol: string
+  decimals: number
+}
+
+export interface WalletOption {
+  uid: string
+  name: string
+  icon: string | undefined
+  isDevWallet: boolean
+}
+
+export interface WalletView {
+  status: 'disconnected' | 'connecting' | 'reconnecting' | 'connected'
+  address: `0x${string}` | undefined
+  chainId: number | undefined
+  /** Connected and on the deployment's chain. */
+  onConfiguredChain: boolean
+  walletName: string | undefined
+  isDevWallet: boolean
+}
+
+export type Phase = 'bidding' | 'revealing' | 'finalizable' | 'ended' | 'cancelled' | 'on-sale' | 'sold' | 'expired'
+
+export type EscrowStatus = 'none' | 'funded' | 'shipped' | 'disputed' | 'released' | 'refunded' | 'split'
+
+/** A listing's on-chain state, as the listing page shows it. */
+export interface AuctionView {
+  listingId: string
+  seller: `0x${string}`
+  arbiter: `0x${string}`
+  arbiterFeeBps: number
+  buyNow: boolean
+  /** Reserve (auction) or price (fixed), smallest unit. */
+  price: bigint
+  currency: Currency
+  phase: Phase
+  /** Chain time of the read, and the deadlines (unix seconds). */
+  now: number
+  biddingEnd: number
+  revealEnd: number
+  /** Any bid placed (the contract does not count them). */
+  hasBids: boolean
+  escrow: { status: EscrowStatus; buyer: `0x${string}`; amount: bigint } | undefined
+}
+
+/** One of this person's bids, joined from the chain and the vault. */
+export interface MyBid {
+  listingId: string
+  commitment: `0x${string}`
+  amount: bigint | undefined
+  deposit: bigint
+  currency: Currency | undefined
+  /** Vault status, or 'placed' for a bid known on chain but not in this browser's vault. */
+  status: 'pending' | 'sent' | 'confirmed' | 'failed' | 'revealed' | 'withdrawn' | 'placed'
+  placedOnChain: boolean
+  revealedOnChain: boolean
+  withdrawn: boolean
+  error: string | undefined
+  auction: AuctionView | undefined
+}
+
+export interface MySale {
+  listingId: string
+  auction: AuctionView
+}
+
+export interface ArbiterOption {
+  address: `0x${string}`
+  /** How many listings on this market already chose this arbiter. */
+  listings: number
+}
+
+export interface Reminder {
+  kind: 'reveal-open' | 'reveal-closing' | 'reveal-closed'
+  listingId: string
+  /** Seconds until the reveal window closes (<= 0 once closed). */
+  secondsLeft: number
+}
+
+/**
+ * The chain for views: wallet, auction state and actions. Over src/chain (wagmi + viem) in
+ * `src/services/chain-service.ts`. Fires `wallet` when the wallet changes, `bids` when the vault changes and
+ * `reminder` (a CustomEvent<Reminder>) when a reveal window opens or is about to close.
+ */
+export interface ChainService extends EventTarget {
+  readonly chainId: number
+  readonly chainName: string
+  /** ETH first, then the configured token if there is one. */
+  currencies(): Promise<Currency[]>
+  wallet(): WalletView
+  wallets(): WalletOption[]
+  connect(uid: string): Promise<WalletView>
+  disconnect(): Promise<void>
+  switchChain(): Promise<WalletView>
+  /** Dev wallet only: the anvil account to act as (0..9). */
+  selectDevAccount(index: number): Promise<void>
+
+  auction(listingId: string, options?: { signal?: AbortSignal }): Promise<AuctionView>
+  /** Calls back with fresh state on every event of the listing and when a deadline passes. */
+  watchAuction(listingId: string, onChange: (a: AuctionView) => void, onError: (e: Error) => void): () => void
+  /** Revealed bids of a listing, highest first (for the "winner pays" line). */
+  revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
+
+  placeBid(p: { listingId: string; amount: bigint; deposit: bigint }): Promise<{ txHash: `0x${string}` }>
+  revealBid(commitment: `0x${string}`): Promise<{ txHash: `0x${string}` }>
+  finalize(listingId: string): Promise<{ buyer: `0x${string}` | undefined; price: bigint }>
+  withdrawBid(listingId: string, commitment: `0x${string}`): Promise<{ refund: bigint; penalty: bigint }>
+  /** What the market owes the connected account, per currency (sale proceeds, refunds). */
+  withdrawable(): Promise<{ currency: Currency; amount: bigint }[]>
+  withdraw(currency: Currency['id']): Promise<{ amount: bigint }>
+
+  myBids(options?: { listingId?: string; signal?: AbortSignal }): Promise<MyBid[]>
+  mySales(options?: { seller?: `0x${string}`; signal?: AbortSignal }): Promise<MySale[]>
+  recommendedArbiters(options?: { signal?: AbortSignal }): Promise<ArbiterOption[]>
+
+  exportBids(): Promise<{ blob: Blob; fileName: string }>
+  importBids(file: Blob): Promise<{ added: number; updated: number; unchanged: number }>
+}

@@ -1,0 +1,40 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { formatAmount, formatCountdown, parseAmount, shortAddress, currencyOf } from '../../src/services/format.ts'
+import { parseRoute, href } from '../../src/components/routes.ts'
+
+const ETH = { id: 'ETH' as const, symbol: 'ETH', decimals: 18 }
+const TUSD = { id: '0x5FbDB2315678afecb367f032d93F642f64180aa3' as const, symbol: 'TUSD', decimals: 6 }
+
+test('amounts: what a person types, to smallest units and back', () => {
+  assert.equal(parseAmount('1.5', 18), 1_500_000_000_000_000_000n)
+  assert.equal(parseAmount(' 12 ', 6), 12_000_000n)
+  for (const bad of ['', 'abc', '1,5', '-1', '1e3', '0.1234567']) assert.equal(parseAmount(bad, 6), undefined, bad)
+  assert.equal(formatAmount(1_500_000_000_000_000_000n, ETH, 'en'), '1.5 ETH')
+  assert.equal(formatAmount(1_234_567_890_000n, TUSD, 'en'), '1,234,567.89 TUSD')
+  assert.equal(formatAmount(1n, ETH, 'en'), '0 ETH')
+  assert.equal(currencyOf('tusd', [ETH, TUSD]), TUSD)
+  assert.equal(currencyOf(TUSD.id.toLowerCase(), [ETH, TUSD]), TUSD)
+})
+
+test('countdowns and addresses', () => {
+  assert.equal(formatCountdown(65), '01:05')
+  assert.equal(formatCountdown(3_661), '01:01:01')
+  assert.equal(formatCountdown(2 * 86_400 + 5), '2d 00:00:05')
+  assert.equal(formatCountdown(-4), '00:00')
+  assert.equal(
+    formatCountdown(86_400, (d) => `${d}天`),
+    '1天 00:00:00',
+  )
+  assert.equal(shortAddress('0x70997970C51812dc3A010C7d01b50e0d17dc79C8'), '0x7099…79C8')
+})
+
+test('routes: deep links parse, anything else is not found', () => {
+  assert.deepEqual(parseRoute('#/listing/42').params, { id: '42' })
+  assert.equal(parseRoute('').name, 'home')
+  assert.equal(parseRoute('#/search?q=lamp&category=home').query.get('category'), 'home')
+  assert.equal(parseRoute('#/seller/0x70997970C51812dc3A010C7d01b50e0d17dc79C8').name, 'seller')
+  for (const bad of ['#/listing/abc', '#/listing/1/../2', '#/seller/0x12', '#/nope'])
+    assert.equal(parseRoute(bad).name, 'not-found', bad)
+  assert.equal(href('/search', { q: 'brass lamp', category: '', sort: undefined }), '#/search?q=brass+lamp')
+})
