@@ -34,6 +34,8 @@ export class SoukBidForm extends LitElement {
   ]
 
   @property() listingId = ''
+  /** Content hash of the listing document shown beside this form; a bid names what the bidder saw. */
+  @property({ attribute: false }) contentHash?: `0x${string}`
   @property({ attribute: false }) currency?: Currency
   /** Reserve price, smallest unit. */
   @property({ attribute: false }) reserve = 0n
@@ -65,9 +67,20 @@ export class SoukBidForm extends LitElement {
       this.error = msg('The deposit must be at least the bid amount.', { id: 'err.c.DepositBelowAmount' })
       return
     }
+    if (this.contentHash === undefined) {
+      this.error = msg('The listing description has not loaded yet; bid once you can read it.', {
+        id: 'bid.noDocument',
+      })
+      return
+    }
     this.busy = true
     try {
-      const { txHash } = await chain.placeBid({ listingId: this.listingId, amount, deposit })
+      const { txHash } = await chain.placeBid({
+        listingId: this.listingId,
+        amount,
+        deposit,
+        contentHash: this.contentHash,
+      })
       this.done = msg('Your sealed bid is on chain. Come back to reveal it when bidding ends.', { id: 'bid.done' })
       this.amount = ''
       this.deposit = ''

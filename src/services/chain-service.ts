@@ -244,8 +244,24 @@ export class WagmiChainService extends EventTarget implements ChainService {
       .sort((a, b) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1))
   }
 
-  async placeBid({ listingId, amount, deposit }: { listingId: string; amount: bigint; deposit: bigint }) {
-    const { hash } = await placeBid(this.wagmi, { listingId: BigInt(listingId), amount, deposit, vault: this.vault })
+  async placeBid({
+    listingId,
+    amount,
+    deposit,
+    contentHash,
+  }: {
+    listingId: string
+    amount: bigint
+    deposit: bigint
+    contentHash: Hex
+  }) {
+    const { hash } = await placeBid(this.wagmi, {
+      listingId: BigInt(listingId),
+      amount,
+      deposit,
+      contentHash,
+      vault: this.vault,
+    })
     return { txHash: hash }
   }
 

@@ -205,7 +205,13 @@ export interface ChainService extends EventTarget {
   /** Revealed bids of a listing, highest first (for the "winner pays" line). */
   revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
 
-  placeBid(p: { listingId: string; amount: bigint; deposit: bigint }): Promise<{ txHash: `0x${string}` }>
+  /** `contentHash` is the listing document the person was shown; the bid fails if the seller changed it since. */
+  placeBid(p: {
+    listingId: string
+    amount: bigint
+    deposit: bigint
+    contentHash: `0x${string}`
+  }): Promise<{ txHash: `0x${string}` }>
   revealBid(commitment: `0x${string}`): Promise<{ txHash: `0x${string}` }>
   finalize(listingId: string): Promise<{ buyer: `0x${string}` | undefined; price: bigint }>
   withdrawBid(listingId: string, commitment: `0x${string}`): Promise<{ refund: bigint; penalty: bigint }>

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util'
 import { fakerEN, fakerZH_CN, type Faker } from '@faker-js/faker'
-import { encodeFunctionData, type Address, type Hex } from 'viem'
+import { encodeFunctionData, zeroAddress, type Address, type Hex } from 'viem'
 import { startStack, type Stack } from '../../scripts/lib/stack.ts'
 import { soukMarketAbi } from '../../src/chain/abi/soukMarket.ts'
 import { scanListingLogs } from '../../src/chain/reads/scanListingLogs.ts'
@@ -83,6 +83,7 @@ async function seedChain(stack: Stack): Promise<{ docs: Map<string, Uint8Array>;
   const rpcUrl = stack.anvil.rpcUrl
   const market = stack.deployment!.market
   const token = stack.deployment!.token
+  if (token === undefined) throw new Error('bench:catalog needs the test token the local deploy provides')
   const [block] = await rpc<{ timestamp: Hex }>(rpcUrl, [{ method: 'eth_getBlockByNumber', params: ['latest', false] }])
   const now = Number(BigInt(block!.timestamp))
   fakerEN.seed(7)
@@ -278,7 +279,7 @@ async function main(): Promise<void> {
           biddingEnd: end,
           revealEnd: end + 86_400,
           price: 5_000_000n,
-          token: stack.deployment!.token,
+          token: stack.deployment!.token ?? zeroAddress,
           arbiter: ARBITER,
           arbiterFeeBps: 0,
           confirmWindow: 86_400,

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
+import { encodeListing } from '../../core/listing.ts'
 import { formatAmount, formatDateTime, shortAddress } from '../../services/format.ts'
 import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
 import { getLocale } from '../../i18n.ts'
@@ -112,7 +113,11 @@ export class SoukListingView extends LitElement {
     task: async ([catalog, id], { signal }) => {
       if (!catalog || !id) return undefined
       await catalog.ready
-      return (await catalog.get(id, { signal })) ?? null
+      const entry = await catalog.get(id, { signal })
+      if (!entry) return null
+      // the bid names the document shown here, so a seller's later edit cannot change what was bid on
+      const { contentHash } = await encodeListing(entry.doc)
+      return { ...entry, contentHash }
     },
     args: () => [this.catalog, this.listingId] as const,
   })
@@ -295,6 +300,7 @@ export class SoukListingView extends LitElement {
         parts.push(
           html`<souk-bid-form
             .listingId=${a.listingId}
+            .contentHash=${this.#doc.value?.contentHash}
             .currency=${a.currency}
             .reserve=${a.price}
             @souk-bid-placed=${() => this.bidsVersion++}

@@ -9,7 +9,7 @@ import { waitFor } from '../../helpers/wait.ts'
 import { advanceTime, chainNow, chainStack, contentHash, freshVault, person } from '../chain/helpers.ts'
 import { shadow } from './helpers.ts'
 
-// accounts: 8 seller, 7 arbiter, 6 the bidder with a phone (one vault) and a laptop (another vault)
+// accounts: 8 seller, 9 arbiter (registered by deploy), 6 the bidder with a phone (one vault) and a laptop (another vault)
 describe('<souk-bids-view>', function () {
   this.timeout(120_000)
   const services: WagmiChainService[] = []
@@ -35,7 +35,7 @@ describe('<souk-bids-view>', function () {
   it('lists a bid, reminds to reveal, and reveals on another device after exporting and importing the vault', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
-    const arbiter = await person(stack.config, 7)
+    const arbiter = await person(stack.config, 9) // registered by the deploy script
     const start = await chainNow(seller.wagmi)
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: contentHash(`ui bids ${start}`),
@@ -45,7 +45,12 @@ describe('<souk-bids-view>', function () {
       arbiter: arbiter.address,
     })
     const phone = await device('ui-phone')
-    await phone.placeBid({ listingId: listingId.toString(), amount: parseEther('0.3'), deposit: parseEther('0.5') })
+    await phone.placeBid({
+      listingId: listingId.toString(),
+      amount: parseEther('0.3'),
+      deposit: parseEther('0.5'),
+      contentHash: contentHash(`ui bids ${start}`),
+    })
     const phoneView = await view(phone)
     const row = await waitFor(
       'the bid in the list',

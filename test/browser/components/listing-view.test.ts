@@ -4,13 +4,14 @@ import '../../../src/components/souk-app.ts'
 import '../../../src/components/views/souk-listing-view.ts'
 import type { SoukApp } from '../../../src/components/souk-app.ts'
 import type { SoukListingView } from '../../../src/components/views/souk-listing-view.ts'
+import { encodeListing } from '../../../src/core/listing.ts'
 import { createListing } from '../../../src/chain/actions/createListing.ts'
 import { WagmiChainService } from '../../../src/services/chain-service.ts'
 import { waitFor } from '../../helpers/wait.ts'
 import { advanceTime, chainNow, chainStack, contentHash, freshVault, person } from '../chain/helpers.ts'
 import { LocalCatalog, sampleDoc, shadow, type } from './helpers.ts'
 
-// accounts: 1 seller, 2 and 3 bidders, 4 arbiter (files run one at a time; every test uses its own listing)
+// accounts: 1 seller, 2 and 3 bidders, 9 arbiter (registered by deploy) (files run one at a time; every test uses its own listing)
 describe('<souk-listing-view> on a real chain', function () {
   this.timeout(180_000)
   const services: WagmiChainService[] = []
@@ -75,7 +76,7 @@ describe('<souk-listing-view> on a real chain', function () {
   it('runs an auction from the page: two bid, both reveal, anyone finalizes, the loser withdraws, the winner sees the escrow at the second price', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 1)
-    const arbiter = await person(stack.config, 4)
+    const arbiter = await person(stack.config, 9) // registered by the deploy script
     const start = await chainNow(seller.wagmi)
     const doc = sampleDoc({
       title: 'Brass ship lantern',
@@ -84,7 +85,7 @@ describe('<souk-listing-view> on a real chain', function () {
       seller: seller.address,
     })
     const { listingId } = await createListing(seller.wagmi, {
-      contentHash: contentHash(`ui lantern ${start}`),
+      contentHash: (await encodeListing(doc)).contentHash,
       categoryId: 3,
       biddingEnd: start + 600,
       revealEnd: start + 1_200,
@@ -149,7 +150,7 @@ describe('<souk-listing-view> on a real chain', function () {
   it('says so in a sentence when the wallet cannot bid (the seller) and when the listing does not exist', async () => {
     const stack = await chainStack()
     const seller = await buyer(1, 'ui-seller')
-    const arbiter = await person(stack.config, 4)
+    const arbiter = await person(stack.config, 9) // registered by the deploy script
     const start = await chainNow(seller.wagmi)
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: contentHash(`ui own ${start}`),
