@@ -34,6 +34,11 @@ export const DEV_TOKEN_MINT = 1_000_000n * 10n ** 6n
 export const LOCAL_CHAIN_ID = 31337
 /** Anvil account registered as the default arbiter on the local chain (tests and the app list with it). */
 export const DEV_ARBITER_INDEX = 9
+/**
+ * Local treasury: account 10 of anvil's mnemonic, just past the ten funded accounts the dev wallet offers. The
+ * treasury may neither list nor bid, so it must not be an account a person shops with in `npm start`.
+ */
+export const DEV_TREASURY = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 10 }).address
 /** The dev arbiter's largest fee: 10% (the contract's cap). */
 export const DEV_ARBITER_MAX_FEE_BPS = 1_000
 
@@ -46,7 +51,7 @@ export function devArbiterMetadataCid(): string {
 export interface DeployOptions {
   rpcUrl: string
   privateKey?: Hex
-  /** Receives unrevealed-bid penalties. Defaults to anvil account 0 on the local chain; required elsewhere. */
+  /** Receives unrevealed-bid penalties. Defaults to DEV_TREASURY on the local chain; required elsewhere. */
   treasury?: `0x${string}`
 }
 
@@ -78,7 +83,7 @@ export function checkDeployment(opts: {
   const dev = new Set(anvilDevAddresses().map((a) => a.toLowerCase()))
   if (opts.treasury !== undefined && !isAddress(opts.treasury))
     throw new DeployRefusedError(`--treasury must be an address (got ${opts.treasury})`)
-  if (opts.chainId === LOCAL_CHAIN_ID) return getAddress(opts.treasury ?? anvilDevAddresses()[0]!)
+  if (opts.chainId === LOCAL_CHAIN_ID) return getAddress(opts.treasury ?? DEV_TREASURY)
   if (dev.has(opts.deployer.toLowerCase()))
     throw new DeployRefusedError(
       `refusing to deploy on chain ${opts.chainId} with one of anvil's public development keys: pass --private-key (or SOUK_DEPLOYER_KEY)`,

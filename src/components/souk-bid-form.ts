@@ -34,7 +34,7 @@ export class SoukBidForm extends LitElement {
   ]
 
   @property() listingId = ''
-  /** Content hash of the listing document shown beside this form; a bid names what the bidder saw. */
+  /** Content hash of the listing document shown beside this form (a bid names what the bidder saw), if any. */
   @property({ attribute: false }) contentHash?: `0x${string}`
   @property({ attribute: false }) currency?: Currency
   /** Reserve price, smallest unit. */
@@ -65,12 +65,6 @@ export class SoukBidForm extends LitElement {
     }
     if (deposit === undefined || deposit < amount) {
       this.error = msg('The deposit must be at least the bid amount.', { id: 'err.c.DepositBelowAmount' })
-      return
-    }
-    if (this.contentHash === undefined) {
-      this.error = msg('The listing description has not loaded yet; bid once you can read it.', {
-        id: 'bid.noDocument',
-      })
       return
     }
     this.busy = true

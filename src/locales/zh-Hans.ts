@@ -47,7 +47,6 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'bid.badAmount': '请输入数字作为出价,例如 1.5。',
   'bid.deposit': str`保证金(${0})`,
   'bid.depositWhy': '所有人都能看到你的保证金,但看不到你的出价;保证金高于出价可以让出价保密,未支付的部分会退还给你。',
-  'bid.noDocument': '商品描述尚未加载;请在能看到描述后再出价。',
   'bid.done': '你的密封出价已上链。竞价结束后请回来揭示出价。',
   'bid.reserve': str`底价:${0}。`,
   'bid.submit': '出价',

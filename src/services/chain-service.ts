@@ -8,6 +8,7 @@ import { getAddress, type Address, type Hex } from 'viem'
 import { testUsdAbi } from '../chain/abi/testUsd.ts'
 import { finalizeAuction } from '../chain/actions/finalizeAuction.ts'
 import { placeBid } from '../chain/actions/placeBid.ts'
+import { getListingContent } from '../chain/reads/getListingContent.ts'
 import { revealBid } from '../chain/actions/revealBid.ts'
 import { withdraw } from '../chain/actions/withdraw.ts'
 import { withdrawBid } from '../chain/actions/withdrawBid.ts'
@@ -253,13 +254,14 @@ export class WagmiChainService extends EventTarget implements ChainService {
     listingId: string
     amount: bigint
     deposit: bigint
-    contentHash: Hex
+    contentHash?: Hex
   }) {
+    const id = BigInt(listingId)
     const { hash } = await placeBid(this.wagmi, {
-      listingId: BigInt(listingId),
+      listingId: id,
       amount,
       deposit,
-      contentHash,
+      contentHash: contentHash ?? (await getListingContent(this.wagmi, { listingId: id })).contentHash,
       vault: this.vault,
     })
     return { txHash: hash }

@@ -205,12 +205,15 @@ export interface ChainService extends EventTarget {
   /** Revealed bids of a listing, highest first (for the "winner pays" line). */
   revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
 
-  /** `contentHash` is the listing document the person was shown; the bid fails if the seller changed it since. */
+  /**
+   * `contentHash` is the listing document the person was shown; the bid fails if the seller changed it since.
+   * Without one (no document on this device yet) the bid names the listing's current version on chain.
+   */
   placeBid(p: {
     listingId: string
     amount: bigint
     deposit: bigint
-    contentHash: `0x${string}`
+    contentHash?: `0x${string}`
   }): Promise<{ txHash: `0x${string}` }>
   revealBid(commitment: `0x${string}`): Promise<{ txHash: `0x${string}` }>
   finalize(listingId: string): Promise<{ buyer: `0x${string}` | undefined; price: bigint }>

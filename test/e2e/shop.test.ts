@@ -63,7 +63,7 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
       biddingEnd: now + 3_600,
       revealEnd: now + 7_200,
       price: parseEther('0.1'),
-      arbiter: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+      arbiter: stack.config.recommendedArbiters![0]!,
       account: seller,
     })
     const { page, context, errors } = await openPage(browser, `${site.url}#/listing/${listingId}`)

@@ -10,7 +10,7 @@ import { waitFor } from '../../helpers/wait.ts'
 import { announceFakeWallet, chainNow, chainStack, contentHash, freshVault, person } from '../chain/helpers.ts'
 import { LocalCatalog, shadow, type } from './helpers.ts'
 
-// accounts: 8 seller, 7 arbiter, 9 the person with the (fake) wallet extension
+// accounts: 8 seller, 9 arbiter (registered by deploy), 7 the person with the (fake) wallet extension
 describe('<souk-wallet-button> and chain errors on the page', function () {
   this.timeout(120_000)
   afterEach(async () => {
@@ -20,8 +20,8 @@ describe('<souk-wallet-button> and chain errors on the page', function () {
   it('connects an EIP-6963 wallet, says "wrong network", switches, and shows a rejected bid as a sentence in both languages', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
-    const arbiter = await person(stack.config, 7)
-    const me = await person(stack.config, 9)
+    const arbiter = await person(stack.config, 9)
+    const me = await person(stack.config, 7)
     const start = await chainNow(seller.wagmi)
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: contentHash(`ui wallet ${start}`),
