@@ -1,29 +1,14 @@
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser } from 'playwright-core'
-import { startStack, type Stack } from '../helpers/stack.ts'
-import { DIST, launchBrowser, openPage } from '../helpers/browser.ts'
-import { serveDist, type StaticSite } from '../../scripts/lib/serve.ts'
+import { servedApp } from '../helpers/served-app.ts'
+import { DIST, openPage } from '../helpers/browser.ts'
+import { serveDist } from '../../scripts/lib/serve.ts'
 
 describe('the served PWA against the real stack', () => {
-  let stack: Stack
-  let site: StaticSite
-  let browser: Browser
-
-  before(async () => {
-    stack = await startStack({ relays: 1 })
-    site = await serveDist({ dir: DIST, config: stack.config })
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await site?.close()
-    await stack?.stop()
-  })
+  const served = servedApp()
 
   it('shows a connected relay and chain 31337, with no console errors', async () => {
-    const { page, errors, context } = await openPage(browser, site.url)
+    const { page, errors, context } = await openPage(served.browser, served.site.url)
     try {
       const status = page.locator('souk-network-status')
       await status.waitFor({ timeout: 15_000 })
@@ -49,8 +34,11 @@ describe('the served PWA against the real stack', () => {
   })
 
   it('explains a broken config.json instead of showing a blank page', async () => {
-    const broken = await serveDist({ dir: DIST, config: { ...stack.config, chain: { ...stack.config.chain, id: -5 } } })
-    const { page, context } = await openPage(browser, broken.url)
+    const broken = await serveDist({
+      dir: DIST,
+      config: { ...served.stack.config, chain: { ...served.stack.config.chain, id: -5 } },
+    })
+    const { page, context } = await openPage(served.browser, broken.url)
     try {
       const alert = page.locator('souk-app [role=alert]')
       await alert.waitFor({ timeout: 15_000 }).catch(() => assert.fail('no error was shown for a bad config.json'))

@@ -1,39 +1,23 @@
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser } from 'playwright-core'
 import { parseEther } from 'viem'
 import { createListing } from '../../src/chain/actions/createListing.ts'
 import { createSoukWagmiConfig } from '../../src/chain/config.ts'
 import { DEV_WALLET_ID } from '../../src/chain/dev-wallet.ts'
 import { getChainTime } from '../../src/chain/market.ts'
 import { connectWallet, selectDevAccount } from '../../src/chain/wallet.ts'
-import { startStack, type Stack } from '../helpers/stack.ts'
-import { DIST, launchBrowser, openPage } from '../helpers/browser.ts'
-import { serveDist, type StaticSite } from '../../scripts/lib/serve.ts'
+import { servedApp } from '../helpers/served-app.ts'
+import { openPage } from '../helpers/browser.ts'
 
 describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, the dev wallet', () => {
-  let stack: Stack
-  let site: StaticSite
-  let browser: Browser
-
-  before(async () => {
-    stack = await startStack({ relays: 1 })
-    site = await serveDist({ dir: DIST, config: stack.config })
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await site?.close()
-    await stack?.stop()
-  })
+  const served = servedApp()
 
   it('runs the P2P node off the main thread: online with no WebSocket from the page, one node for two tabs', async () => {
-    const { page, context, errors } = await openPage(browser, 'about:blank')
+    const { page, context, errors } = await openPage(served.browser, 'about:blank')
     try {
       const pageSockets: string[] = []
       page.on('websocket', (ws) => pageSockets.push(ws.url()))
-      await page.goto(site.url)
+      await page.goto(served.site.url)
       await page
         .locator('souk-network-status h2.online')
         .waitFor({ timeout: 45_000 })
@@ -42,7 +26,7 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
       assert.match(peerId ?? '', /^12D3/)
       assert.deepEqual(pageSockets, [], 'the page itself opened WebSockets: the node is on the main thread')
       const second = await context.newPage()
-      await second.goto(site.url)
+      await second.goto(served.site.url)
       await second
         .locator(`souk-network-status[data-peer-id="${peerId}"]`)
         .waitFor({ timeout: 30_000 })
@@ -54,7 +38,7 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
   })
 
   it('opens a listing by its link, keeps it across a reload, and bids with the dev wallet from the page', async () => {
-    const wagmi = createSoukWagmiConfig(stack.config, { storage: null, multiInjectedProviderDiscovery: false })
+    const wagmi = createSoukWagmiConfig(served.stack.config, { storage: null, multiInjectedProviderDiscovery: false })
     await connectWallet(wagmi, { wallet: DEV_WALLET_ID })
     const seller = await selectDevAccount(wagmi, 1)
     const now = await getChainTime(wagmi)
@@ -63,10 +47,10 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
       biddingEnd: now + 3_600,
       revealEnd: now + 7_200,
       price: parseEther('0.1'),
-      arbiter: stack.config.recommendedArbiters![0]!,
+      arbiter: served.stack.config.recommendedArbiters![0]!,
       account: seller,
     })
-    const { page, context, errors } = await openPage(browser, `${site.url}#/listing/${listingId}`)
+    const { page, context, errors } = await openPage(served.browser, `${served.site.url}#/listing/${listingId}`)
     try {
       const phase = page.locator('souk-listing-view [data-phase="bidding"]')
       await phase.waitFor({ timeout: 30_000 })
