@@ -104,6 +104,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ...(deployment ? { deployBlock: deployment.deployBlock } : {}),
       },
       relays: relays.map((r) => r!.wsAddr),
+      gateways: relays.map((r) => r!.http),
       ...(deployment?.arbiter ? { recommendedArbiters: [deployment.arbiter] } : {}),
       devWallet: true,
     }

@@ -28,6 +28,12 @@ export interface SoukConfig {
    * shows their on-chain record from `getArbiter`). Optional; older config files without it stay valid.
    */
   recommendedArbiters?: `0x${string}`[]
+  /**
+   * Trustless HTTP gateways (https://specs.ipfs.tech/http-gateways/trustless-gateway/) that serve Souk media,
+   * usually the relays' own HTTP ports. Photos are fetched from them (each block checked against its CID) beside
+   * bitswap, so a photo shows before or without a libp2p connection. Optional.
+   */
+  gateways?: string[]
   /** Offer anvil's public dev accounts as a wallet. Only honoured on chain 31337. */
   devWallet?: boolean
 }
@@ -63,6 +69,9 @@ export function parseConfig(value: unknown): SoukConfig {
   if (!Array.isArray(v.relays) || !v.relays.every((r) => typeof r === 'string' && r.includes('/p2p/')))
     fail('relays', 'a list of multiaddrs ending in /p2p/<peer id>')
   if (v.devWallet !== undefined && typeof v.devWallet !== 'boolean') fail('devWallet', 'true or false')
+  const gateways = v.gateways ?? []
+  if (!Array.isArray(gateways) || !gateways.every((g) => typeof g === 'string' && /^https?:\/\/[^/]/.test(g)))
+    fail('gateways', 'a list of http(s) URLs')
   const arbiters = v.recommendedArbiters ?? []
   if (!Array.isArray(arbiters) || !arbiters.every((a) => typeof a === 'string' && ADDRESS.test(a)))
     fail('recommendedArbiters', 'a list of addresses')
@@ -80,6 +89,7 @@ export function parseConfig(value: unknown): SoukConfig {
     },
     relays: v.relays as string[],
     recommendedArbiters: arbiters as `0x${string}`[],
+    ...(gateways.length > 0 ? { gateways: gateways as string[] } : {}),
     devWallet: v.devWallet === true && chain.id === 31337,
   }
 }

@@ -7,6 +7,9 @@ import type { NetworkSnapshot } from '../core/status.ts'
 export interface EngineStartOptions {
   /** Relay multiaddrs from config.json. */
   relays: string[]
+  /** Trustless HTTP gateways for media (config.json `gateways`), and whether http:// / private ones are allowed. */
+  gateways?: string[]
+  allowLocalGateways?: boolean
   /** IndexedDB name prefix of the node's identity and blocks (default `souk`). */
   storageName?: string
 }

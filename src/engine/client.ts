@@ -58,7 +58,12 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
   const status = new EngineStatus()
   const subscription = await remote.subscribe(Comlink.proxy((s: NetworkSnapshot) => status.set(s)))
   status.set(
-    await remote.start({ relays: config.relays, ...(options.storageName ? { storageName: options.storageName } : {}) }),
+    // http:// and loopback gateways only on the development chain (a https page cannot fetch http anyway)
+    await remote.start({
+      relays: config.relays,
+      ...(config.gateways ? { gateways: config.gateways, allowLocalGateways: config.chain.id === 31337 } : {}),
+      ...(options.storageName ? { storageName: options.storageName } : {}),
+    }),
   )
 
   const urls = new Map<string, Promise<string>>()

@@ -30,9 +30,14 @@ function broadcast(snapshot: NetworkSnapshot): void {
 }
 
 const api: EngineApi = {
-  async start({ relays, storageName }: EngineStartOptions) {
+  async start({ relays, storageName, gateways, allowLocalGateways }: EngineStartOptions) {
     running ??= (async () => {
-      const node = await createSoukNode({ relays, webrtc: false, ...(storageName ? { storageName } : {}) })
+      const node = await createSoukNode({
+        relays,
+        webrtc: false,
+        ...(storageName ? { storageName } : {}),
+        ...(gateways ? { gateways, allowLocalGateways: allowLocalGateways === true } : {}),
+      })
       node.status.addEventListener('change', () => broadcast(node.status.snapshot))
       return { node, media: new MediaStore(node) }
     })()

@@ -10,6 +10,8 @@
 import { createHeliaLight, type Helia } from 'helia'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
+import { fallbackRouter } from '@helia/fallback-router'
+import { trustlessGatewayBlockBroker } from '@helia/trustless-gateway-client'
 import * as dagCbor from '@ipld/dag-cbor'
 import * as dagJson from '@ipld/dag-json'
 import * as json from 'multiformats/codecs/json'
@@ -47,6 +49,13 @@ export interface SoukNodeOptions {
   webrtc?: boolean
   /** ICE servers for WebRTC (default none: host candidates only, enough on one network). */
   iceServers?: RTCIceServer[]
+  /**
+   * Trustless HTTP gateways (at most 5 are used) from which blocks are fetched beside bitswap, each checked
+   * against its CID by Helia. Usually the relays' HTTP ports, so media loads before any libp2p connection.
+   */
+  gateways?: string[]
+  /** Allow gateways on http:// and private addresses (development on one machine; default false). */
+  allowLocalGateways?: boolean
   /** Reconnect backoff towards relays. */
   backoff?: BackoffOptions
   /**
@@ -82,6 +91,8 @@ export interface SoukNode {
 }
 
 const RELAYS_KEY = new Key('/souk/relays')
+/** @helia/fallback-router never evicts its providers from a session: more than five would crowd out peers. */
+const MAX_GATEWAYS = 5
 
 /** One failed attempt of `dialPeer`, naming the step it reached; the libp2p error is its cause. */
 export class DialAttemptError extends BaseError {
@@ -100,8 +111,8 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
   const late: { pool?: RelayPool } = {}
   let helia: SoukHelia
   try {
-    // Helia composed by hand (what createHelia does, minus its defaults): no HTTP gateways or delegated
-    // routers (blocks come from relays and peers over bitswap) and none of libp2p's default services
+    // Helia composed by hand (what createHelia does, minus its defaults): no public HTTP gateways or delegated
+    // routers (blocks come from relays and peers over bitswap, and from the configured gateways below) and none of libp2p's default services
     // (DHT, AutoNAT, DCUtR, …), which a browser here doesn't run and shouldn't download and compile
     const light = createHeliaLight({
       blockstore: stores.blockstore,
@@ -144,6 +155,13 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
         },
       } as Parameters<typeof withLibp2pLight>[1]),
     ) as unknown as SoukHelia
+    const gateways = (options.gateways ?? []).slice(0, MAX_GATEWAYS)
+    if (gateways.length > 0) {
+      // no delegated routers or public gateways (what @helia/http's withHTTP adds): only the configured ones
+      helia.addRouter(fallbackRouter({ gateways }))
+      const local = options.allowLocalGateways === true
+      helia.addBlockBroker(trustlessGatewayBlockBroker({ allowInsecure: local, allowLocal: local }))
+    }
     await helia.start()
   } catch (err) {
     await stores.close()

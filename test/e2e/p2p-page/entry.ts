@@ -10,6 +10,9 @@ export interface StartOptions {
   relays: string[]
   storage?: 'indexeddb' | 'memory'
   storageName?: string
+  /** Trustless HTTP gateways for media, and whether http:// / loopback ones may be used. */
+  gateways?: string[]
+  allowLocalGateways?: boolean
 }
 
 export interface ConnectionInfo {
@@ -56,6 +59,7 @@ const api = {
       relays: opts.relays,
       storage: opts.storage ?? 'indexeddb',
       storageName: opts.storageName,
+      ...(opts.gateways ? { gateways: opts.gateways, allowLocalGateways: opts.allowLocalGateways === true } : {}),
     })
     media = new MediaStore(node)
     node.libp2p.services.pubsub.addEventListener('message', (evt) => {
