@@ -8,7 +8,7 @@
  * real network.
  */
 import { createConnector } from '@wagmi/core'
-import { getAddress, numberToHex, SwitchChainError, type Address, type EIP1193RequestFn } from 'viem'
+import { getAddress, numberToHex, SwitchChainError, type Address, type EIP1193RequestFn, BaseError } from 'viem'
 
 export const DEV_CHAIN_ID = 31337
 export const DEV_WALLET_ID = 'souk-dev-wallet'
@@ -30,7 +30,7 @@ export interface DevWalletProvider {
   request: EIP1193RequestFn
 }
 
-export class DevWalletRefusedError extends Error {
+export class DevWalletRefusedError extends BaseError {
   override name = 'DevWalletRefusedError'
 }
 

@@ -12,15 +12,14 @@ export interface SoukChainErrorOptions {
   details?: string
 }
 
-export class SoukChainError extends Error {
+export class SoukChainError extends BaseError {
   override name = 'SoukChainError'
-  readonly shortMessage: string
-  readonly details: string | undefined
 
   constructor(shortMessage: string, { cause, details }: SoukChainErrorOptions = {}) {
-    super(details ? `${shortMessage}\n\nDetails: ${details}` : shortMessage, { cause })
-    this.shortMessage = shortMessage
-    this.details = details
+    super(shortMessage, details ? { details } : {})
+    // the original error as it came (a wallet's EIP-1193 error may be a plain object, which BaseError's
+    // `cause` would not take); `walk()` follows it
+    if (cause !== undefined) this.cause = cause
   }
 }
 

@@ -4,6 +4,8 @@
  * The static build works on any chain and any set of relays named here without rebuilding.
  * `npm start` writes this file after it has deployed the contracts and started a relay.
  */
+import { BaseError } from 'viem'
+
 export interface SoukConfig {
   chain: {
     /** EIP-155 chain id, e.g. 31337 for anvil. */
@@ -38,7 +40,7 @@ export interface SoukConfig {
   devWallet?: boolean
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends BaseError {
   override name = 'ConfigError'
 }
 

@@ -9,6 +9,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { BaseError } from 'viem'
 
 export const LISTING_SCHEMA = 'souk/listing/1' as const
 
@@ -65,7 +66,7 @@ export interface ListingDocument {
   createdAt: number
 }
 
-export class ListingValidationError extends Error {
+export class ListingValidationError extends BaseError {
   override name = 'ListingValidationError'
   readonly field: string
   constructor(field: string, message: string) {

@@ -12,6 +12,7 @@
  */
 import MiniSearch, { type Options, type SearchOptions } from 'minisearch'
 import { CATEGORIES, CONDITIONS, LIMITS, type Category, type Condition, type ListingDocument } from './listing.ts'
+import { BaseError } from 'viem'
 
 export const AUCTION_STATUSES = ['open', 'revealing', 'ended', 'cancelled'] as const
 export type AuctionStatus = (typeof AUCTION_STATUSES)[number]
@@ -141,7 +142,7 @@ export interface AddResult {
 }
 
 /** A bad entry or state update; names the field. The index is left as it was. */
-export class SearchEntryError extends Error {
+export class SearchEntryError extends BaseError {
   override name = 'SearchEntryError'
   readonly field: string
   constructor(field: string, message: string) {
@@ -151,12 +152,12 @@ export class SearchEntryError extends Error {
 }
 
 /** A snapshot that is not one this code can load (wrong format or version, malformed, inconsistent). */
-export class SearchSnapshotError extends Error {
+export class SearchSnapshotError extends BaseError {
   override name = 'SearchSnapshotError'
 }
 
 /** A bad search query (wrong types). */
-export class SearchQueryError extends Error {
+export class SearchQueryError extends BaseError {
   override name = 'SearchQueryError'
 }
 

@@ -6,14 +6,16 @@
  */
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
+import { BaseError } from 'viem'
 
 export type FrameErrorReason = 'oversized' | 'malformed' | 'timeout' | 'closed'
 
-export class FrameError extends Error {
+export class FrameError extends BaseError {
   override name = 'FrameError'
   readonly reason: FrameErrorReason
   constructor(reason: FrameErrorReason, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(message)
+    if (options?.cause !== undefined) this.cause = options.cause
     this.reason = reason
   }
 }

@@ -8,6 +8,7 @@ import { CID } from 'multiformats/cid'
 import { concat } from 'uint8arrays/concat'
 import { requestPin, type PinResult } from './pin-protocol.ts'
 import type { SoukNode } from './node.ts'
+import { BaseError } from 'viem'
 
 export interface ResizeOptions {
   /** Longest side of the full image in px (default 1600). */
@@ -102,7 +103,7 @@ export interface RelayPinOutcome {
   error?: string
 }
 
-export class MediaPinError extends Error {
+export class MediaPinError extends BaseError {
   override name = 'MediaPinError'
   readonly outcomes: RelayPinOutcome[]
   constructor(message: string, outcomes: RelayPinOutcome[]) {
@@ -166,7 +167,10 @@ export class MediaStore {
           const results = await requestPin(this.#node.libp2p, peerIdFromString(r.peerId), list, options)
           return { relay: r.peerId, results }
         } catch (err) {
-          return { relay: r.peerId, error: err instanceof Error ? err.message : String(err) }
+          return {
+            relay: r.peerId,
+            error: err instanceof BaseError ? err.shortMessage : err instanceof Error ? err.message : String(err),
+          }
         }
       }),
     )

@@ -7,7 +7,7 @@
  * `SOUK_RELAY_DEPLOY_BLOCK` (environment, like every relay option). Without them the relay runs as before.
  */
 import { join } from 'node:path'
-import { createPublicClient, http, isAddress, type Address } from 'viem'
+import { createPublicClient, http, isAddress, type Address, BaseError } from 'viem'
 import type { Connection, Stream } from '@libp2p/interface'
 import { Catalog, type CatalogHelia } from '../p2p/catalog.ts'
 import { ChainListings } from '../p2p/catalog-chain.ts'
@@ -26,7 +26,7 @@ export interface RelayCatalogConfig {
   deployBlock: bigint
 }
 
-export class RelayCatalogConfigError extends Error {
+export class RelayCatalogConfigError extends BaseError {
   override name = 'RelayCatalogConfigError'
 }
 

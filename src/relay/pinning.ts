@@ -26,6 +26,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { PinResult } from '../p2p/pin-protocol.ts'
 import type { Metrics } from './metrics.ts'
 import { collectBytes } from '../p2p/bytes.ts'
+import { BaseError } from 'viem'
 
 export interface PinLimits {
   maxFileBytes: number
@@ -71,7 +72,7 @@ interface Inflight {
   staged: number
 }
 
-class Rejected extends Error {
+class Rejected extends BaseError {
   override name = 'Rejected'
 }
 
@@ -198,8 +199,8 @@ export class PinService {
       return outcome(await this.#queue.add(async () => await this.#fetchAndPin(cid, from, signal), { signal }))
     } catch (err) {
       if (err instanceof Rejected) {
-        this.#rejected({ reason: err.message.split(':')[0] ?? 'rejected' })
-        return outcome({ cid: id, status: 'rejected', reason: err.message })
+        this.#rejected({ reason: err.shortMessage.split(':')[0] ?? 'rejected' })
+        return outcome({ cid: id, status: 'rejected', reason: err.shortMessage })
       }
       const timedOut = signal.aborted || (err as Error).name === 'TimeoutError'
       this.#rejected({ reason: timedOut ? 'timeout' : 'fetch failed' })
