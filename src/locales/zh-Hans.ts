@@ -122,6 +122,8 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'err.rejected': '你在钱包中拒绝了请求,未发送任何内容。',
   'err.revert': str`合约拒绝了操作:${0}`,
   'err.rpc': '无法连接区块链节点。请检查网络后重试。',
+  'err.publish': '草稿已保留:再次点击“发布”即可从中断处继续。',
+  'err.pin': '能保存照片的中继节点不足。请检查网络后重试。',
   'err.unknown': str`出错了:${0}`,
   'err.vault': str`出价密钥库:${0}`,
   'escrow.disputed': '争议中,由仲裁人裁决',

@@ -116,7 +116,7 @@ describe('<souk-sell-view>', function () {
     await waitFor('the pinning step active with photos done', () =>
       root.querySelector('ol.progress li[data-state=active]')?.textContent?.includes('Storing on relays (1/2)'),
     )
-    expect(root.querySelectorAll('ol.progress li[data-state=done]').length).to.equal(2)
+    expect(root.querySelectorAll('ol.progress li[data-state=done]').length).to.equal(1)
     finish()
     await waitFor('the listing page', () => location.hash === '#/listing/42')
     history.replaceState(null, '', '#/')
