@@ -219,6 +219,11 @@ describe('an auction run from start to finish in the app (issue #12)', () => {
     const zh = await person('zh reader', PHONE, 'zh-CN')
     await zh.goto(`${site.url}#/`)
     await waitText(zh, '首页', 'the Chinese home page', 30_000)
+    // the home page says how far this device's catalog is (the engine's sync state), here in Chinese
+    await zh
+      .locator('souk-home-view [data-testid="catalog-sync"][data-status="ready"]', { hasText: '件商品' })
+      .waitFor({ timeout: 90_000 })
+      .catch(() => assert.fail('the home page never said the catalog is ready'))
     await shot(zh, 'zh-home')
     await zh.goto(`${site.url}#/search?q=lantern`)
     await zh
