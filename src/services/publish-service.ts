@@ -73,7 +73,8 @@ export class EnginePublishService implements PublishService {
       const terms: StoredDraft['terms'] = {
         biddingEnd: now + draft.biddingSeconds,
         revealEnd: now + draft.biddingSeconds + draft.revealSeconds,
-        price: draft.reserve,
+        // "no reserve" in the form is 0; the contract wants a price above 0, so the floor is one smallest unit
+        price: draft.reserve > 0n ? draft.reserve : 1n,
         arbiter: draft.arbiter,
         ...(draft.currency === 'ETH' ? {} : { token: draft.currency }),
       }

@@ -7,10 +7,12 @@
  */
 import { expect } from '@open-wc/testing'
 import { deleteDB } from 'idb'
+import { getTransactionCount } from '@wagmi/core'
 import type { SoukConfig } from '../../../src/core/config.ts'
 import { startEngine, type Engine } from '../../../src/engine/client.ts'
+import type { PublishBackend } from '../../../src/engine/catalog-client.ts'
 import { EnginePublishService } from '../../../src/services/publish-service.ts'
-import type { PublishProgress } from '../../../src/services/types.ts'
+import type { ListingDraft, PublishProgress } from '../../../src/services/types.ts'
 import { waitFor, within } from '../../helpers/wait.ts'
 import { chainStack, person } from '../chain/helpers.ts'
 
@@ -111,5 +113,62 @@ describe('the catalog in the engine Worker', function () {
     const hits = await again.catalog.search({ text: 'walnut', now: Math.floor(Date.now() / 1000) })
     expect(hits.hits.map((h) => h.id)).to.include(result.listingId)
     expect((await again.catalog.get(result.listingId))?.doc.shipping.from).to.equal('Porto')
+  })
+
+  it('a stage that fails is retried from where it stopped, keeping the draft and sending one transaction', async () => {
+    const name = `souk-test-c-${crypto.randomUUID()}`
+    names.push(name)
+    const e = await engine(name)
+    await within('the catalog to be ready', e.catalog.ready, 60_000)
+    const { wagmi, address } = await person(config, 8)
+    const storeName = `${name}-publish`
+    // the real engine, except that the first catalog put fails (a relay gone, the tab closing…)
+    let puts = 0
+    const flaky: PublishBackend = {
+      addPhoto: (p, o) => e.catalog.addPhoto(p, o),
+      pin: (c, o) => e.catalog.pin(c, o),
+      put: async (id, bytes, o) => {
+        if (puts++ === 0) throw new Error('the catalog went away')
+        await e.catalog.put(id, bytes, o)
+      },
+    }
+    const draft: ListingDraft = {
+      title: `Enamel teapot ${crypto.randomUUID().slice(0, 8)}`,
+      description: 'Blue enamel, 1.5 l.',
+      category: 'home',
+      condition: 'like-new',
+      photos: [await photo('steelblue')],
+      reserve: 0n,
+      currency: 'ETH',
+      biddingSeconds: 3_600,
+      revealSeconds: 3_600,
+      arbiter: config.recommendedArbiters![0]!,
+      shippingFrom: 'Braga',
+      language: 'en',
+    }
+    const nonce = (): Promise<number> => getTransactionCount(wagmi, { address, blockTag: 'latest' })
+    const before = await nonce()
+    const first = new EnginePublishService(wagmi, flaky, { minRelays: 2, storeName })
+    const failed = await first.publish(draft).then(
+      () => undefined,
+      (err: unknown) => err as Error & { stage?: string },
+    )
+    first.close()
+    expect(failed?.name).to.equal('PublishError')
+    expect(failed?.stage, failed?.message).to.equal('catalog')
+    expect(await nonce()).to.equal(before + 1)
+
+    // the same draft again (a new page, a new service): photos, pins and the transaction are not redone
+    const progress: PublishProgress[] = []
+    const again = new EnginePublishService(wagmi, flaky, { minRelays: 2, storeName })
+    const result = await within(
+      'the retried publication',
+      again.publish({ ...draft, photos: [await photo('steelblue')] }, { onProgress: (p) => progress.push(p) }),
+      60_000,
+    )
+    again.close()
+    expect(await nonce()).to.equal(before + 1, 'a second transaction was sent')
+    expect(progress.filter((p) => p.done === 0).map((p) => p.stage)).to.deep.equal(['catalog'])
+    expect((await e.catalog.get(result.listingId))?.doc.title).to.equal(draft.title)
   })
 })
