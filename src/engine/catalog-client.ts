@@ -42,6 +42,9 @@ export class EngineCatalog extends EventTarget implements CatalogService, Publis
   state: CatalogSyncState | undefined
   readonly #remote: Comlink.Remote<CatalogEngineApi>
   #subscription: Promise<number> | undefined
+  #retry: ReturnType<typeof setTimeout> | undefined
+  #closed = false
+  #giveUp: (() => void) | undefined
 
   constructor(remote: Comlink.Remote<CatalogEngineApi>, config: SoukConfig, storageName?: string) {
     super()
@@ -54,21 +57,37 @@ export class EngineCatalog extends EventTarget implements CatalogService, Publis
     )
     this.#subscription.catch(() => {})
     const rpcUrl = config.chain.rpcUrls[0]
-    this.ready =
-      ZERO.test(config.contracts.market) || !rpcUrl
-        ? Promise.reject(new CatalogUnavailableError())
-        : remote
-            .catalogOpen({
-              rpcUrl,
-              chainId: config.chain.id,
-              market: config.contracts.market,
-              deployBlock: config.contracts.deployBlock ?? 0,
-              ...(storageName ? { storageName } : {}),
-            })
-            .then((s) => {
+    if (ZERO.test(config.contracts.market) || !rpcUrl) this.ready = Promise.reject(new CatalogUnavailableError())
+    else {
+      const options = {
+        rpcUrl,
+        chainId: config.chain.id,
+        market: config.contracts.market,
+        deployBlock: config.contracts.deployBlock ?? 0,
+        ...(storageName ? { storageName } : {}),
+      }
+      // a first start that cannot open (no chain reachable, nothing saved yet) is tried again with backoff,
+      // as ChainStatus does for the RPC; meanwhile `state` says 'failed' and why, and `ready` waits
+      this.ready = new Promise<void>((resolve, reject) => {
+        this.#giveUp = () => reject(new CatalogUnavailableError())
+        let delay = 1_000
+        const attempt = (): void => {
+          remote.catalogOpen(options).then(
+            (s) => {
               this.state = s
               this.dispatchEvent(new Event('change'))
-            })
+              resolve()
+            },
+            () => {
+              if (this.#closed) return reject(new CatalogUnavailableError())
+              this.#retry = setTimeout(attempt, delay)
+              delay = Math.min(delay * 2, 30_000)
+            },
+          )
+        }
+        attempt()
+      })
+    }
     // views await `ready` and show its error; nobody else must see it as unhandled
     this.ready.catch(() => {})
   }
@@ -104,6 +123,9 @@ export class EngineCatalog extends EventTarget implements CatalogService, Publis
 
   /** Stops listening to the Worker (the catalog keeps running there for other tabs). */
   async close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#retry)
+    this.#giveUp?.()
     const id = await this.#subscription?.catch(() => undefined)
     this.#subscription = undefined
     if (id !== undefined) await this.#remote.catalogUnsubscribe(id).catch(() => {})

@@ -183,6 +183,12 @@ export function catalogHost(running: () => Running): CatalogEngineApi & { stopCa
         opening = open(o)
         opening.catch((err: unknown) => {
           opening = undefined
+          // what the failed attempt opened goes, so the page's next attempt starts clean
+          chain?.removeEventListener('change', scheduleSave)
+          chain?.stop()
+          chain = undefined
+          db?.close()
+          db = undefined
           set({ status: 'failed', error: (err as Error).message })
         })
       }

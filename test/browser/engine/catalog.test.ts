@@ -171,4 +171,25 @@ describe('the catalog in the engine Worker', function () {
     expect(progress.filter((p) => p.done === 0).map((p) => p.stage)).to.deep.equal(['catalog'])
     expect((await e.catalog.get(result.listingId))?.doc.title).to.equal(draft.title)
   })
+
+  it('a first start with no chain reachable says so, keeps trying, and stops trying when closed', async () => {
+    const name = `souk-test-d-${crypto.randomUUID()}`
+    names.push(name)
+    const offline: SoukConfig = { ...config, relays: [], chain: { ...config.chain, rpcUrls: ['http://127.0.0.1:9/'] } }
+    const e = await engine(name, offline)
+    let settled = false
+    const ready = e.catalog.ready.then(
+      () => 'opened',
+      (err: Error) => err.name,
+    )
+    void ready.then(() => (settled = true))
+    await waitFor('the catalog to report that it could not open', () => e.catalog.state?.status === 'failed', {
+      timeout: 30_000,
+    })
+    expect(e.catalog.state?.error).to.be.a('string')
+    expect(settled, 'ready settled although nothing could be opened').to.equal(false)
+    await e.stop()
+    engines.splice(engines.indexOf(e), 1)
+    expect(await within('ready to give up once the engine is closed', ready, 5_000)).to.equal('CatalogUnavailableError')
+  })
 })
