@@ -4,7 +4,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild'
 import { chromeLauncher } from '@web/test-runner-chrome'
 import { CHROME_ARGS } from './scripts/lib/chrome.ts'
-import { transform } from 'esbuild'
+import { build, transform } from 'esbuild'
 
 /**
  * CommonJS-only dependencies (eventemitter3, imported by @wagmi/core through an ESM wrapper that default-imports
@@ -18,6 +18,35 @@ function commonjsToEsm(patterns = [/\/node_modules\/eventemitter3\/index\.js$/])
       if (!patterns.some((p) => p.test(context.path))) return undefined
       const { code } = await transform(context.body, { format: 'esm', loader: 'js' })
       return { body: code }
+    },
+  }
+}
+
+/**
+ * The engine Worker (libp2p, Helia, OrbitDB: dozens of CommonJS packages deep) served as one esbuild bundle,
+ * as Vite bundles it for the app; served module by module, the Worker's import graph does not load.
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+function bundledWorkers(pattern = /^\/src\/engine\/engine\.worker\.ts$/) {
+  return {
+    name: 'bundled-workers',
+    // a transform placed after esbuildPlugin's, so the bundle replaces its output instead of going through it
+    async transform(context) {
+      if (!pattern.test(context.path)) return undefined
+      const out = await build({
+        entryPoints: [`.${context.path}`],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2023',
+        conditions: ['browser', 'production'],
+        // not the project's tsconfig: its useDefineForClassFields=false (for Lit) would break libraries'
+        // `static name = …` fields; the Worker has no decorators
+        tsconfigRaw: '{}',
+        logLevel: 'silent',
+      })
+      return { body: out.outputFiles[0].text }
     },
   }
 }
@@ -70,7 +99,12 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 60_000 } },
-  plugins: [commonjsToEsm(), esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }), soukStack()],
+  plugins: [
+    commonjsToEsm(),
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }),
+    bundledWorkers(),
+    soukStack(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: process.env.CHROME_PATH, headless: true, args: CHROME_ARGS },

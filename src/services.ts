@@ -4,9 +4,9 @@
  * (src/engine/), not on the main thread; `src/p2p/browser.ts` (`startNetwork`, with WebRTC) stays for a page
  * that needs a direct connection.
  *
- * The catalog and publish services (the OrbitDB catalog of issue #11) are not wired yet: `catalog` and
- * `publish` stay undefined and the views say "the catalog is not available yet" instead of showing anything
- * made up. Plug them in here.
+ * The catalog (OrbitDB + search index) runs in the engine Worker too (`network.catalog`); publishing runs its
+ * photo, pin and catalog stages there and the transaction here, through the wallet (publish-service.ts).
+ * Without the engine or the chain service there is no catalog or no publishing, and the views say so.
  */
 import type { SoukConfig } from './core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from './core/status.ts'
@@ -41,16 +41,27 @@ export async function startServices(config: SoukConfig): Promise<Services> {
         return undefined
       }),
   ])
+  const publish =
+    chain && network
+      ? await import('./services/publish-service.ts').then(
+          ({ EnginePublishService }) =>
+            new EnginePublishService(chain.wagmi, network.catalog, {
+              // two relays hold the photos before the transaction, or every relay when fewer are configured
+              minRelays: Math.max(1, Math.min(2, config.relays.length)),
+            }),
+        )
+      : undefined
   return {
     chainStatus,
     network: network?.status,
     chain,
     media: network?.media,
-    catalog: undefined,
-    publish: undefined,
+    catalog: network?.catalog,
+    publish,
     async stop() {
       chainStatus.stop()
       chain?.stop()
+      publish?.close()
       await network?.close()
     },
   }

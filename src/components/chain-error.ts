@@ -15,6 +15,7 @@ interface ErrorLike {
   actualChainId?: number
   revealEnd?: number
   revealStart?: number
+  cause?: unknown
 }
 
 function contractSentence(errorName: string): string | undefined {
@@ -105,6 +106,15 @@ export function errorSentence(err: unknown): string {
       )
     case 'AbortError':
       return msg('Cancelled.', { id: 'err.aborted' })
+    case 'PublishError': {
+      // the stage's own failure, then what to do: the draft and every finished step are kept
+      const why = e.cause === undefined ? own : errorSentence(e.cause)
+      return `${why} ${msg('Your draft is kept: press Publish again to continue where it stopped.', { id: 'err.publish' })}`
+    }
+    case 'MediaPinError':
+      return msg('Not enough relays could store the photos. Check your connection and try again.', {
+        id: 'err.pin',
+      })
     default:
       return msg(str`Something went wrong: ${own}`, { id: 'err.unknown' })
   }

@@ -3,6 +3,7 @@
  * values cross it; callbacks are Comlink proxies.
  */
 import type { NetworkSnapshot } from '../core/status.ts'
+import type { CatalogEngineApi } from './catalog-api.ts'
 
 export interface EngineStartOptions {
   /** Relay multiaddrs from config.json. */
@@ -14,7 +15,7 @@ export interface EngineStartOptions {
   storageName?: string
 }
 
-export interface EngineApi {
+export interface EngineApi extends CatalogEngineApi {
   /** Starts the node once (later calls, e.g. from another tab of a SharedWorker, reuse it). */
   start(options: EngineStartOptions): Promise<NetworkSnapshot>
   /** Calls `onChange` with every new network snapshot; returns a subscription id for `unsubscribe`. */

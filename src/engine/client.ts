@@ -8,10 +8,13 @@ import type { SoukConfig } from '../core/config.ts'
 import type { NetworkSnapshot, StatusSource } from '../core/status.ts'
 import type { MediaService } from '../services/types.ts'
 import type { EngineApi } from './api.ts'
+import { EngineCatalog } from './catalog-client.ts'
 
 export interface Engine {
   status: StatusSource<NetworkSnapshot>
   media: MediaService
+  /** The catalog in the Worker, and the engine's part of publishing (src/engine/catalog-client.ts). */
+  catalog: EngineCatalog
   /** Stops listening; with a SharedWorker the node keeps running for the other tabs. */
   close(): Promise<void>
   /** Stops the node itself (tests, or a dedicated Worker). */
@@ -66,6 +69,7 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
     }),
   )
 
+  const catalog = new EngineCatalog(remote, config, options.storageName)
   const urls = new Map<string, Promise<string>>()
   const media: MediaService = {
     objectUrl(cid, type = 'image/webp', { signal, onProgress } = {}) {
@@ -85,6 +89,7 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
   }
   const close = async (): Promise<void> => {
     await remote.unsubscribe(subscription).catch(() => undefined)
+    await catalog.close()
     for (const u of urls.values())
       void u.then(
         (x) => URL.revokeObjectURL(x),
@@ -97,6 +102,7 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
   return {
     status,
     media,
+    catalog,
     close,
     async stop() {
       await remote.stop()

@@ -10,6 +10,7 @@ import type { NetworkSnapshot } from '../core/status.ts'
 import { MediaStore } from '../p2p/media.ts'
 import { createSoukNode, type SoukNode } from '../p2p/node.ts'
 import type { EngineApi, EngineStartOptions } from './api.ts'
+import { catalogHost } from './catalog-host.ts'
 
 /** A media request before `start()`: the page must start the engine first. */
 export class EngineNotStartedError extends BaseError {
@@ -29,7 +30,10 @@ function broadcast(snapshot: NetworkSnapshot): void {
     Promise.resolve(fn(snapshot)).catch(() => listeners.delete(id))
 }
 
+const { stopCatalog, ...catalogApi } = catalogHost(() => running)
+
 const api: EngineApi = {
+  ...catalogApi,
   async start({ relays, storageName, gateways, allowLocalGateways }: EngineStartOptions) {
     running ??= (async () => {
       const node = await createSoukNode({
@@ -65,6 +69,7 @@ const api: EngineApi = {
     const r = running
     running = undefined
     listeners.clear()
+    await stopCatalog()
     if (r) {
       const { node, media } = await r
       media.close()

@@ -29,6 +29,7 @@ export class ChainListings extends EventTarget {
   #timer: ReturnType<typeof setTimeout> | undefined
   #stopped = false
   #started = false
+  #seeded = false
   readonly #abort = new AbortController()
 
   constructor(options: ChainListingsOptions) {
@@ -54,13 +55,36 @@ export class ChainListings extends EventTarget {
     return this.#scanned
   }
 
-  /** Starts polling (when `pollMs` > 0) after a first full scan. */
+  /**
+   * Starts polling (when `pollMs` > 0) after a first scan. When the records were seeded from a saved copy
+   * (`seed`), a first scan that fails (offline, RPC down) does not stop the start: the saved view serves
+   * until the poll reaches the chain again, and the failure is dispatched as `error`.
+   */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.#started) return
     this.#started = true
-    // a scan made just before (e.g. to check a snapshot) counts
-    await this.refreshIfOlderThan(1_000, signal)
+    try {
+      // a scan made just before (e.g. to check a snapshot) counts
+      await this.refreshIfOlderThan(1_000, signal)
+    } catch (err) {
+      if (!this.#seeded || signal?.aborted) {
+        this.#started = false
+        throw err
+      }
+      this.dispatchEvent(new CustomEvent('error', { detail: err }))
+    }
     this.#schedule()
+  }
+
+  /**
+   * Loads a saved view of the chain (records folded up to block `scanned`) before `start`, so a reload can
+   * show the catalog offline; the next scans continue after `scanned`. Ignored once started or scanned.
+   */
+  seed(records: Iterable<ListingRecord>, scanned: bigint): void {
+    if (this.#started || this.#records.size > 0 || scanned <= this.#scanned) return
+    for (const r of records) this.#records.set(r.id, r)
+    this.#scanned = scanned
+    this.#seeded = true
   }
 
   #schedule(): void {

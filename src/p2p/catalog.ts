@@ -194,7 +194,13 @@ export class Catalog extends EventTarget {
       // from a snapshot fetch old entries it never needed
       referencesCount: 0,
     })
-    this.#db.events.on('error', () => {})
+    // OrbitDB reports each entry it could not join (patched, see patches/@orbitdb+core+4.0.0.patch: it used to
+    // print "Could not append entry" for every one). A refusal by the access controller is counted in #admit
+    // already; anything else (a bad signature, an entry of another log) is counted here as malformed
+    this.#db.events.on('error', (err: unknown) => {
+      if (!(err instanceof Error) || !err.message.startsWith('Could not append entry'))
+        this.#count(new CatalogEntryRejectedError('malformed', (err as Error)?.message ?? String(err)))
+    })
     // the snapshot's documents and entry hashes are written in the background, one at a time, so the
     // blockstore is not swamped while the page is in use (a reload then finds them locally)
     if (snapshot)

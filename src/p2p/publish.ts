@@ -167,7 +167,9 @@ export function memoryDraftStore(): DraftStore {
 }
 
 /** Drafts kept in IndexedDB (the browser): a reload resumes where publishing stopped. */
-export async function idbDraftStore(name = 'souk-drafts'): Promise<DraftStore & { close(): void }> {
+export async function idbDraftStore(
+  name = 'souk-drafts',
+): Promise<DraftStore & { close(): void; delete(id: string): Promise<void> }> {
   const { openDB } = await import('idb')
   const db = await openDB(name, 1, {
     upgrade(d) {
@@ -178,6 +180,9 @@ export async function idbDraftStore(name = 'souk-drafts'): Promise<DraftStore & 
     get: async (id) => (await db.get('drafts', id)) as PublishRecord | undefined,
     put: async (id, record) => {
       await db.put('drafts', record, id)
+    },
+    delete: async (id) => {
+      await db.delete('drafts', id)
     },
     close: () => db.close(),
   }

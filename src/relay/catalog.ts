@@ -3,16 +3,18 @@
  * (so junk is not carried further), pins the verified listing documents, and serves the snapshot a fresh
  * browser bootstraps from (`/souk/catalog-snapshot/1.0.0`).
  *
- * Enabled when the relay knows the chain: `SOUK_RELAY_RPC_URL`, `SOUK_RELAY_MARKET` and optionally
- * `SOUK_RELAY_DEPLOY_BLOCK` (environment, like every relay option). Without them the relay runs as before.
+ * Enabled when the relay knows the chain: `--rpc-url`, `--market` and optionally `--deploy-block` (or
+ * `SOUK_RELAY_RPC_URL`, `SOUK_RELAY_MARKET`, `SOUK_RELAY_DEPLOY_BLOCK`, like every relay option; see
+ * config.ts). Without them the relay runs as before.
  */
 import { join } from 'node:path'
-import { createPublicClient, http, isAddress, type Address, BaseError } from 'viem'
+import { createPublicClient, http } from 'viem'
 import type { Connection, Stream } from '@libp2p/interface'
 import { Catalog, type CatalogHelia } from '../p2p/catalog.ts'
 import { ChainListings } from '../p2p/catalog-chain.ts'
 import { buildSnapshot, serveCatalogSnapshot } from '../p2p/catalog-snapshot.ts'
 import { CATALOG_SNAPSHOT_PROTOCOL } from '../p2p/protocols.ts'
+import { parseCatalogConfig, type RelayCatalogConfig } from './config.ts'
 import type { Metrics } from './metrics.ts'
 import type { PinService } from './pinning.ts'
 import { pinGcFromEnv, startPinGc } from './catalog-pins.ts'
@@ -20,25 +22,11 @@ import { pinGcFromEnv, startPinGc } from './catalog-pins.ts'
 /** Largest eth_getLogs answer accepted (viem's default is 10 MiB): a dense block range of listings is bigger. */
 const LOG_RESPONSE_BYTES = 64 * 1024 * 1024
 
-export interface RelayCatalogConfig {
-  rpcUrl: string
-  market: Address
-  deployBlock: bigint
-}
+export { RelayCatalogConfigError, type RelayCatalogConfig } from './config.ts'
 
-export class RelayCatalogConfigError extends BaseError {
-  override name = 'RelayCatalogConfigError'
-}
-
+/** The catalog role's chain from the environment alone (a relay started without parsed flags). */
 export function catalogConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayCatalogConfig | undefined {
-  const rpcUrl = env.SOUK_RELAY_RPC_URL
-  const market = env.SOUK_RELAY_MARKET
-  if (!rpcUrl && !market) return undefined
-  if (!rpcUrl || !market) throw new RelayCatalogConfigError('SOUK_RELAY_RPC_URL and SOUK_RELAY_MARKET go together')
-  if (!isAddress(market)) throw new RelayCatalogConfigError(`SOUK_RELAY_MARKET is not an address: ${market}`)
-  const deploy = env.SOUK_RELAY_DEPLOY_BLOCK ?? '0'
-  if (!/^\d+$/.test(deploy)) throw new RelayCatalogConfigError(`SOUK_RELAY_DEPLOY_BLOCK must be a block number`)
-  return { rpcUrl, market, deployBlock: BigInt(deploy) }
+  return parseCatalogConfig(env.SOUK_RELAY_RPC_URL, env.SOUK_RELAY_MARKET, env.SOUK_RELAY_DEPLOY_BLOCK)
 }
 
 export interface RelayCatalog {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
-import { BaseError } from 'viem'
+import { BaseError, isAddress, type Address } from 'viem'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -57,6 +57,33 @@ export interface RelayConfig {
   logLevel: LogLevel
   /** Store-and-forward, presence and anti-entropy limits (docs/messaging.md). */
   messaging: MessagingConfig
+  /** The chain the catalog role checks listings against (src/relay/catalog.ts); undefined: no catalog role. */
+  catalog?: RelayCatalogConfig | undefined
+}
+
+export interface RelayCatalogConfig {
+  rpcUrl: string
+  market: Address
+  deployBlock: bigint
+}
+
+export class RelayCatalogConfigError extends BaseError {
+  override name = 'RelayCatalogConfigError'
+}
+
+/** The catalog role's chain from `--rpc-url`, `--market`, `--deploy-block` (or their env); both or neither. */
+export function parseCatalogConfig(
+  rpcUrl: string | undefined,
+  market: string | undefined,
+  deployBlock: string | undefined,
+): RelayCatalogConfig | undefined {
+  if (!rpcUrl && !market) return undefined
+  if (!rpcUrl || !market)
+    throw new RelayCatalogConfigError('--rpc-url and --market (SOUK_RELAY_RPC_URL, SOUK_RELAY_MARKET) go together')
+  if (!isAddress(market)) throw new RelayCatalogConfigError(`--market is not an address: ${market}`)
+  const deploy = deployBlock || '0'
+  if (!/^\d+$/.test(deploy)) throw new RelayCatalogConfigError(`--deploy-block must be a block number, got "${deploy}"`)
+  return { rpcUrl, market, deployBlock: BigInt(deploy) }
 }
 
 const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
@@ -89,6 +116,9 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --sender-rate N          messages per sender per minute (default 120)     SOUK_RELAY_SENDER_RATE
   --gossip-interval-ms N   anti-entropy round with a relay (default 1000)   SOUK_RELAY_GOSSIP_INTERVAL_MS
   --link-delay-ms N        benchmark only: delay frames from relays (0)     SOUK_RELAY_LINK_DELAY_MS
+  --rpc-url URL            chain JSON-RPC: turns on the catalog role         SOUK_RELAY_RPC_URL
+  --market ADDR            market whose listings the catalog keeps           SOUK_RELAY_MARKET
+  --deploy-block N         block the market was deployed at (default 0)      SOUK_RELAY_DEPLOY_BLOCK
   --help`
 
 export class RelayConfigError extends BaseError {
@@ -130,6 +160,9 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'sender-rate': { type: 'string' },
       'gossip-interval-ms': { type: 'string' },
       'link-delay-ms': { type: 'string' },
+      'rpc-url': { type: 'string' },
+      market: { type: 'string' },
+      'deploy-block': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -189,6 +222,7 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       gossipIntervalMs: int('gossip-interval-ms', 1_000, 20),
       linkDelayMs: int('link-delay-ms', 0, 0),
     },
+    catalog: parseCatalogConfig(str('rpc-url', ''), str('market', ''), str('deploy-block', '0')),
   }
 }
 

@@ -184,7 +184,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
 
   const pins = new PinService(helia, blockstore, retrieve, config, metrics)
   await pins.load()
-  const catalog = await startRelayCatalog({ helia, metrics, pins }, config.dataDir)
+  const catalog = await startRelayCatalog({ helia, metrics, pins }, config.dataDir, config.catalog)
 
   const record = (): RelayRecord => ({
     peerId: libp2p.peerId.toString(),

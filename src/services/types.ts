@@ -32,6 +32,18 @@ export interface CatalogService extends EventTarget {
   get(id: string, options?: { signal?: AbortSignal }): Promise<CatalogListing | undefined>
   /** True once the cached copy is loaded; `ready` resolves then. */
   readonly ready: Promise<void>
+  /** How far this device's copy is, when the catalog tells (the engine's does; `change` fires when it moves). */
+  readonly state?: CatalogSync | undefined
+}
+
+export interface CatalogSync {
+  status: 'closed' | 'opening' | 'bootstrapping' | 'ready' | 'failed'
+  /** Listings checked against the chain and searchable here. */
+  verified: number
+  /** The log is open and exchanging new entries with peers. */
+  replicating: boolean
+  /** Started from this device's saved copy. */
+  fromCache: boolean
 }
 
 // ------------------------------------------------------------------------------------------------- publish

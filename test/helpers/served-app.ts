@@ -14,13 +14,14 @@ export interface ServedApp {
   browser: Browser
 }
 
-export function servedApp(): ServedApp {
+/** `relays`: relay peers of the stack (default 1; publishing pins photos on two when there are two). */
+export function servedApp({ relays = 1 }: { relays?: number } = {}): ServedApp {
   const served = {} as ServedApp
   let stack: Stack | undefined
   let site: StaticSite | undefined
   let browser: Browser | undefined
   before(async () => {
-    stack = served.stack = await startStack({ relays: 1 })
+    stack = served.stack = await startStack({ relays })
     site = served.site = await serveDist({ dir: DIST, config: stack.config })
     browser = served.browser = await launchBrowser()
   })

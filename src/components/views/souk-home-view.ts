@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
-import { localized, msg } from '@lit/localize'
+import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
 import { CATEGORIES } from '../../core/listing.ts'
 import type { StoredListing } from '../../core/search.ts'
@@ -68,6 +68,24 @@ export class SoukHomeView extends LitElement {
     this.#changes.catalog = this.catalog
   }
 
+  /** One line on how far this device's catalog is (opening, fetching, saved copy, live). */
+  #sync() {
+    const s = this.catalog?.state
+    if (!s) return nothing
+    const n = s.verified.toLocaleString()
+    const text =
+      s.status === 'failed'
+        ? msg('The catalog could not be opened: check your connection.', { id: 'home.sync.failed' })
+        : s.status === 'bootstrapping'
+          ? msg('Fetching the catalog from a relay…', { id: 'home.sync.bootstrapping' })
+          : s.status !== 'ready'
+            ? msg('Opening the catalog on this device…', { id: 'home.sync.opening' })
+            : s.fromCache && !s.replicating
+              ? msg(str`${n} listings saved on this device; joining the network…`, { id: 'home.sync.cache' })
+              : msg(str`${n} listings on this device, kept up to date with the network.`, { id: 'home.sync.ready' })
+    return html`<p class="muted" role="status" data-testid="catalog-sync" data-status=${s.status}>${text}</p>`
+  }
+
   #list(title: string, id: string, hits: StoredListing[], currencies: readonly Currency[]) {
     return html`<section aria-labelledby=${id}>
       <h3 id=${id}>${title}</h3>
@@ -97,6 +115,7 @@ export class SoukHomeView extends LitElement {
           ${CATEGORIES.map((c) => html`<li><a class="button" href=${href('/search', { category: c })}>${categoryLabel(c)}</a></li>`)}
         </ul>
       </section>
+      ${this.#sync()}
       ${
         !this.catalog
           ? catalogUnavailable()

@@ -45,7 +45,7 @@ function stageLabel(s: PublishStage): string {
   }
 }
 
-const STAGES: readonly PublishStage[] = ['photos', 'document', 'pinning', 'transaction', 'catalog']
+const STAGES: readonly PublishStage[] = ['photos', 'pinning', 'document', 'transaction', 'catalog']
 
 function emptyDraft(): SellDraft {
   return {

@@ -1,0 +1,244 @@
+/**
+ * Issue #12's end-to-end run, driven through the built PWA's own views as people would use them (clicks,
+ * typing, the file chooser) on a real stack (anvil, the contracts, two relays) in real Chromium:
+ * a seller in a 360 px window lists an item with a photo; two buyers in their own browser profiles (each its
+ * own engine Worker and catalog) find it by searching; both bid, both reveal, one of them finalizes, the loser
+ * withdraws the deposit, and the winner's page shows the escrow opened at the second price. Phases move with
+ * anvil's clock (evm_increaseTime), the chain's own time. The main screens are shown once more in Chinese.
+ * Screenshots of every step: test-results/shop-auction/.
+ */
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { crc32, deflateSync } from 'node:zlib'
+import type { BrowserContext, Page } from 'playwright-core'
+import { ROOT } from '../../scripts/lib/processes.ts'
+import { servedApp } from '../helpers/served-app.ts'
+
+const SHOTS = join(ROOT, 'test-results', 'shop-auction')
+const PHONE = { width: 360, height: 740 }
+const DESKTOP = { width: 1280, height: 860 }
+
+/** A small solid-colour PNG, as a phone camera would hand over a photo (the app resizes it to WebP). */
+function png(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const out = Buffer.alloc(12 + data.length)
+    out.writeUInt32BE(data.length, 0)
+    body.copy(out, 4)
+    out.writeUInt32BE(crc32(body), 8 + data.length)
+    return out
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8)
+  const row = Buffer.alloc(1 + width * 3)
+  for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3)
+  const raw = Buffer.concat(Array.from({ length: height }, () => row))
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+describe('an auction run from start to finish in the app (issue #12)', () => {
+  const served = servedApp({ relays: 2 })
+  const contexts: BrowserContext[] = []
+  const errors: string[] = []
+  let step = 0
+
+  before(async () => {
+    await mkdir(SHOTS, { recursive: true })
+  })
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+  })
+
+  async function person(who: string, viewport = DESKTOP, locale = 'en-US'): Promise<Page> {
+    const context = await served.browser.newContext({ viewport, locale })
+    contexts.push(context)
+    const page = await context.newPage()
+    page.on('pageerror', (e) => errors.push(`${who}: ${e.message}`))
+    return page
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    step++
+    await page.screenshot({ path: join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
+  }
+
+  async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
+    const res = await fetch(served.stack.config.chain.rpcUrls[0]!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    })
+    const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+    if (body.error) throw new Error(`${method}: ${body.error.message}`)
+    return body.result
+  }
+
+  /** Moves the chain's clock (the auction's phases follow it) and mines a block at the new time. */
+  async function advance(seconds: number): Promise<void> {
+    await rpc('evm_increaseTime', [seconds])
+    await rpc('evm_mine')
+  }
+
+  /** Connects the dev wallet from the header and picks an anvil account, as a person does. */
+  async function connect(page: Page, account: number): Promise<void> {
+    await page.locator('souk-wallet-button summary').click()
+    await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
+    await page
+      .locator('souk-wallet-button details[data-status="connected"]')
+      .waitFor({ timeout: 30_000 })
+      .catch(() => assert.fail('the dev wallet never connected'))
+    await page.locator('souk-wallet-button #account').selectOption(String(account))
+    await page.locator('souk-wallet-button summary').click()
+  }
+
+  async function waitText(page: Page, text: string | RegExp, what: string, timeout = 60_000): Promise<void> {
+    await page
+      .getByText(text)
+      .first()
+      .waitFor({ timeout })
+      .catch(() => assert.fail(`${what} never showed`))
+  }
+
+  it('seller lists with a photo from a phone, two buyers find it, bid, reveal, finalize, withdraw, escrow at the second price', async () => {
+    const { site, stack } = served
+    const title = `Brass ship lantern ${Math.random().toString(36).slice(2, 7)}`
+
+    // the buyers are online (their engines replicating) before the listing exists
+    const buyers = [await person('buyer A'), await person('buyer B')]
+    for (const b of buyers) await b.goto(`${site.url}#/search`)
+
+    const seller = await person('seller', PHONE)
+    await seller.goto(`${site.url}#/sell`)
+    await connect(seller, 1)
+    const chooser = seller.waitForEvent('filechooser')
+    await seller.locator('souk-sell-view #photos').click()
+    await (
+      await chooser
+    ).setFiles({ name: 'lantern.png', mimeType: 'image/png', buffer: png(640, 480, [181, 137, 48]) })
+    await seller
+      .locator('souk-sell-view .photos img')
+      .waitFor({ timeout: 10_000 })
+      .catch(() => assert.fail('the chosen photo was not previewed'))
+    await seller.locator('souk-sell-view #title').fill(title)
+    await seller
+      .locator('souk-sell-view #description')
+      .fill('A working oil lantern from a fishing boat.\nGlass intact, handle a little bent.')
+    await seller.locator('souk-sell-view #category').selectOption('home')
+    await seller.locator('souk-sell-view #reserve').fill('0.1')
+    await seller.locator('souk-sell-view #length').selectOption('3600')
+    await seller.locator('souk-sell-view #reveal').selectOption('3600')
+    await seller.locator('souk-sell-view #arbiter-address').fill(stack.config.recommendedArbiters![0]!)
+    await seller.locator('souk-sell-view #from').fill('Lisbon')
+    await shot(seller, 'seller-draft-360px')
+    await seller.locator('souk-sell-view [data-action=publish]').click()
+    await seller
+      .locator('souk-sell-view ol.progress')
+      .waitFor({ timeout: 30_000 })
+      .catch(() => assert.fail('no publishing progress was shown'))
+    await shot(seller, 'seller-publishing')
+    await seller.waitForURL(/#\/listing\/\d+$/, { timeout: 180_000 }).catch(async () =>
+      assert.fail(
+        `publishing never reached the listing page: ${await seller
+          .locator('souk-sell-view [role=alert]')
+          .textContent()
+          .catch(() => '')}`,
+      ),
+    )
+    const listingId = /#\/listing\/(\d+)$/.exec(seller.url())![1]!
+    await seller
+      .locator('souk-listing-view h2', { hasText: title })
+      .waitFor({ timeout: 30_000 })
+      .catch(() => assert.fail('the seller’s listing page does not show the title from the catalog'))
+    await seller.locator('souk-listing-view [data-phase="bidding"]').waitFor({ timeout: 30_000 })
+    await shot(seller, 'seller-listing')
+
+    // each buyer finds it by typing in search, and opens it
+    const bids = [
+      { amount: '0.5', deposit: '0.8', account: 2 },
+      { amount: '0.3', deposit: '0.5', account: 3 },
+    ]
+    for (const [i, b] of buyers.entries()) {
+      await b.locator('souk-search-view #q').pressSequentially('lantern', { delay: 30 })
+      const card = b.locator(`souk-search-view a[data-listing-id="${listingId}"]`)
+      await card
+        .waitFor({ timeout: 90_000 })
+        .catch(() => assert.fail(`buyer ${i + 1} never found the new listing by searching`))
+      await shot(b, `buyer${i + 1}-search`)
+      await card.click()
+      await b.locator('souk-listing-view h2', { hasText: title }).waitFor({ timeout: 30_000 })
+      await b.locator('souk-listing-view [data-phase="bidding"]').waitFor({ timeout: 30_000 })
+      await connect(b, bids[i]!.account)
+      await b.getByLabel('Your bid (ETH)').fill(bids[i]!.amount)
+      await b.getByLabel('Deposit (ETH)').fill(bids[i]!.deposit)
+      await b.getByRole('button', { name: 'Place bid' }).click()
+      await waitText(b, 'Your sealed bid is on chain', `buyer ${i + 1}'s bid confirmation`)
+      await shot(b, `buyer${i + 1}-bid`)
+    }
+
+    // bidding ends; both reveal
+    await advance(3_601)
+    for (const [i, b] of buyers.entries()) {
+      const reveal = b.locator('souk-listing-view [data-action="reveal"]')
+      await reveal.waitFor({ timeout: 60_000 }).catch(() => assert.fail(`buyer ${i + 1} was never offered Reveal`))
+      await reveal.click()
+      await waitText(b, 'Bid revealed.', `buyer ${i + 1}'s reveal`)
+      await shot(b, `buyer${i + 1}-revealed`)
+    }
+
+    // the reveal window closes; buyer B (the loser) finalizes, then withdraws the deposit
+    await advance(3_601)
+    const [winner, loser] = buyers as [Page, Page]
+    const finalize = loser.locator('souk-listing-view [data-action="finalize"]')
+    await finalize.waitFor({ timeout: 60_000 }).catch(() => assert.fail('nobody was offered Finalize'))
+    await finalize.click()
+    await waitText(loser, /Auction closed: .* won and pays 0\.3 ETH/, 'the finalize result')
+    await shot(loser, 'finalized')
+    const withdraw = loser.locator('souk-listing-view [data-action="withdraw"]')
+    await withdraw.waitFor({ timeout: 60_000 }).catch(() => assert.fail('the loser was never offered Withdraw'))
+    await withdraw.click()
+    await waitText(loser, /0\.5 ETH returned to your wallet/, 'the loser’s refund')
+    await shot(loser, 'loser-withdrew')
+
+    const escrow = winner.locator('souk-listing-view [data-testid="escrow"]')
+    await escrow.waitFor({ timeout: 60_000 }).catch(() => assert.fail('the winner’s page never showed the escrow'))
+    const text = (await escrow.textContent()) ?? ''
+    assert.match(text, /at 0\.3 ETH/, `escrow not at the second price: ${text}`)
+    assert.match(text, /You won this auction/)
+    await shot(winner, 'winner-escrow')
+
+    // the main screens once more, in Chinese, on a phone
+    const zh = await person('zh reader', PHONE, 'zh-CN')
+    await zh.goto(`${site.url}#/`)
+    await waitText(zh, '首页', 'the Chinese home page', 30_000)
+    // the home page says how far this device's catalog is (the engine's sync state), here in Chinese
+    await zh
+      .locator('souk-home-view [data-testid="catalog-sync"][data-status="ready"]', { hasText: '件商品' })
+      .waitFor({ timeout: 90_000 })
+      .catch(() => assert.fail('the home page never said the catalog is ready'))
+    await shot(zh, 'zh-home')
+    await zh.goto(`${site.url}#/search?q=lantern`)
+    await zh
+      .locator(`souk-search-view a[data-listing-id="${listingId}"]`)
+      .waitFor({ timeout: 90_000 })
+      .catch(() => assert.fail('the Chinese search never listed the listing'))
+    await shot(zh, 'zh-search')
+    await zh.locator(`souk-search-view a[data-listing-id="${listingId}"]`).click()
+    await zh.locator('souk-listing-view h2', { hasText: title }).waitFor({ timeout: 30_000 })
+    await waitText(zh, '卖家', 'the Chinese listing page', 30_000)
+    await shot(zh, 'zh-listing')
+    await zh.goto(`${site.url}#/sell`)
+    await waitText(zh, '出售物品', 'the Chinese sell page', 30_000)
+    await shot(zh, 'zh-sell')
+
+    assert.deepEqual(errors, [])
+  })
+})
