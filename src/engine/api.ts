@@ -2,13 +2,18 @@
  * The typed message interface between the page and the engine Worker (Comlink). Only structured-clonable
  * values cross it; callbacks are Comlink proxies.
  */
+import type { ProxyMarked } from 'comlink'
 import type { NetworkSnapshot } from '../core/status.ts'
+import type { SoukNodeOptions } from '../p2p/node.ts'
+import type { MessagingEngineApi } from './messaging-api.ts'
 
 export interface EngineStartOptions {
   /** Relay multiaddrs from config.json. */
   relays: string[]
   /** IndexedDB name prefix of the node's identity and blocks (default `souk`). */
   storageName?: string
+  /** Node tuning for tests (relays kept, reservations, reconnect backoff); defaults otherwise. */
+  tuning?: Pick<SoukNodeOptions, 'maxRelays' | 'reservations' | 'backoff'>
 }
 
 export interface EngineApi {
@@ -20,4 +25,6 @@ export interface EngineApi {
   /** A file's bytes by CID (local store, peers or relays), reporting progress. */
   fetchMedia(cid: string, onProgress?: (loaded: number, total: number | undefined) => void): Promise<Uint8Array>
   stop(): Promise<void>
+  /** Presence and end-to-end encrypted messages (src/engine/messaging-host.ts). */
+  messaging: MessagingEngineApi & ProxyMarked
 }

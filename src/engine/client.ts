@@ -8,10 +8,13 @@ import type { SoukConfig } from '../core/config.ts'
 import type { NetworkSnapshot, StatusSource } from '../core/status.ts'
 import type { MediaService } from '../services/types.ts'
 import type { EngineApi } from './api.ts'
+import type { MessagingEngineApi } from './messaging-api.ts'
 
 export interface Engine {
   status: StatusSource<NetworkSnapshot>
   media: MediaService
+  /** The engine's messaging (wrap it with `EngineMessagingService` of src/services/messaging-service.ts). */
+  messaging: Comlink.Remote<MessagingEngineApi>
   /** Stops listening; with a SharedWorker the node keeps running for the other tabs. */
   close(): Promise<void>
   /** Stops the node itself (tests, or a dedicated Worker). */
@@ -92,6 +95,7 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
   return {
     status,
     media,
+    messaging: remote.messaging,
     close,
     async stop() {
       await remote.stop()

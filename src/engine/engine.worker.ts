@@ -10,6 +10,7 @@ import type { NetworkSnapshot } from '../core/status.ts'
 import { MediaStore } from '../p2p/media.ts'
 import { createSoukNode, type SoukNode } from '../p2p/node.ts'
 import type { EngineApi, EngineStartOptions } from './api.ts'
+import { createMessagingHost } from './messaging-host.ts'
 
 /** A media request before `start()`: the page must start the engine first. */
 export class EngineNotStartedError extends BaseError {
@@ -22,6 +23,7 @@ export class EngineNotStartedError extends BaseError {
 let running: Promise<{ node: SoukNode; media: MediaStore }> | undefined
 const listeners = new Map<number, (s: NetworkSnapshot) => void>()
 let nextId = 1
+const messaging = createMessagingHost()
 
 function broadcast(snapshot: NetworkSnapshot): void {
   for (const [id, fn] of listeners)
@@ -30,10 +32,11 @@ function broadcast(snapshot: NetworkSnapshot): void {
 }
 
 const api: EngineApi = {
-  async start({ relays, storageName }: EngineStartOptions) {
+  async start({ relays, storageName, tuning }: EngineStartOptions) {
     running ??= (async () => {
-      const node = await createSoukNode({ relays, webrtc: false, ...(storageName ? { storageName } : {}) })
+      const node = await createSoukNode({ ...tuning, relays, webrtc: false, ...(storageName ? { storageName } : {}) })
       node.status.addEventListener('change', () => broadcast(node.status.snapshot))
+      messaging.attach(node, storageName ?? 'souk')
       return { node, media: new MediaStore(node) }
     })()
     running.catch(() => (running = undefined))
@@ -62,10 +65,12 @@ const api: EngineApi = {
     listeners.clear()
     if (r) {
       const { node, media } = await r
+      await messaging.detach()
       media.close()
       await node.stop()
     }
   },
+  messaging: Comlink.proxy(messaging.api),
 }
 
 if ('SharedWorkerGlobalScope' in globalThis)

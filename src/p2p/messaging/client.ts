@@ -326,15 +326,22 @@ export class MessagingClient extends EventTarget {
         )) as {
           t?: string
           reason?: string
+          stored?: unknown
         }
         if (answer?.t !== 'ack')
           throw new MessagingError('malformed', `relay refused the message: ${answer?.reason ?? 'no reason'}`)
-        return 'sent' as const
+        const copies = typeof answer.stored === 'number' && answer.stored >= 1 ? Math.min(answer.stored, 64) : 1
+        return { copies }
       })
       const direct = this.#deliverDirect(e, signal)
-      const results = await Promise.allSettled([...toRelays, direct])
-      const stored = results.some((r) => r.status === 'fulfilled' && r.value === 'sent')
-      const delivered = results.some((r) => r.status === 'fulfilled' && r.value === 'delivered')
+      const [relayResults, directResult] = await Promise.all([
+        Promise.allSettled(toRelays),
+        direct.catch(() => 'skipped' as const),
+      ])
+      const acks = relayResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.copies] : []))
+      const stored = acks.length > 0
+      const delivered = directResult === 'delivered'
+      if (e.messageId && stored) await this.#setRelays(e.messageId, Math.max(acks.length, ...acks))
       if (stored || delivered) {
         if (e.messageId) await this.#setState(e.messageId, delivered ? 'delivered' : 'sent')
       }
@@ -375,6 +382,14 @@ export class MessagingClient extends EventTarget {
       ids?: unknown
     }
     return Array.isArray(answer?.ids) && answer.ids.includes(e.id) ? 'delivered' : 'skipped'
+  }
+
+  async #setRelays(id: string, relays: number): Promise<void> {
+    const m = this.#messages.get(id)
+    if (!m || relays <= (m.relays ?? 0)) return
+    m.relays = relays
+    await this.#o.storage.putMessage(m)
+    this.#changed()
   }
 
   async #setState(id: string, state: ChatMessage['state']): Promise<void> {
