@@ -128,11 +128,12 @@ describe('messaging in the app: listing link, conversations view, offline and ba
     await composer.getByRole('button', { name: 'Send' }).click()
     await waitState(b.page, 'Is the lamp still available?', ['sent', 'delivered'], 'the relay never took it')
 
-    // the seller sees one unread message in the header, opens the conversation and reads it
+    // the seller sees one unread message in the header (the buyer sees "delivered"), opens it and reads it
     await s.page
       .locator('souk-unread-badge [data-testid=unread]', { hasText: '1' })
       .waitFor({ timeout: 30_000 })
       .catch(() => assert.fail('the seller’s header never showed 1 unread message'))
+    await waitState(b.page, 'Is the lamp still available?', ['delivered'], 'no delivery receipt came back')
     await s.page.locator(`souk-conversations .conv[data-peer="${buyer}"]`).click()
     await s.page.waitForURL(`**#/messages/${buyer}`)
     await s.page.locator('souk-conversations .bubble.in', { hasText: 'Is the lamp still available?' }).waitFor()

@@ -61,6 +61,8 @@ async function pageDevice(o: MsgStartOptions, sign: (text: string) => Promise<`0
     keys,
     storage,
     retry: { minMs: 200, maxMs: 1_000 },
+    // "delivered" then comes only from the recipient's direct acknowledgement, which the WebRTC test checks
+    deliveryReceipts: false,
   })
   await client.start()
   const driver: DeviceDriver = {
