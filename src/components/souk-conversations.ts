@@ -206,8 +206,16 @@ export class SoukConversations extends LitElement {
   private markReadIfVisible(): void {
     const c = this.openConversation()
     if (!c || c.unread === 0 || document.visibilityState !== 'visible' || this.source?.status !== 'ready') return
-    void this.source.markRead(c.conv).catch(() => undefined)
+    if (this.reading.has(c.conv)) return
+    this.reading.add(c.conv)
+    void this.source
+      .markRead(c.conv)
+      .catch(() => undefined)
+      .finally(() => this.reading.delete(c.conv))
   }
+
+  /** Conversations with a read receipt in flight (updates come faster than the worker's snapshot). */
+  private readonly reading = new Set<string>()
 
   private choose(peer: Address | undefined): void {
     this.peer = peer

@@ -67,7 +67,7 @@ export interface Conversation {
 }
 
 /** Messages received within this window share one delivery receipt per sender. */
-const RECEIPT_DELAY_MS = 250
+const RECEIPT_DELAY_MS = 1_000
 
 /** Relays' clocks differ; a pull starts this far before the cursor and dedupes the overlap. */
 const PULL_LOOKBACK_MS = 60_000
