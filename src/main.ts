@@ -34,6 +34,7 @@ async function boot(): Promise<void> {
   app.media = services.media
   app.catalog = services.catalog
   app.publish = services.publish
+  app.messaging = services.messaging
 }
 
 void boot()

@@ -11,6 +11,7 @@
 import type { SoukConfig } from './core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from './core/status.ts'
 import type { CatalogService, ChainService, MediaService, PublishService } from './services/types.ts'
+import type { MessagingService } from './services/types.ts'
 
 export interface Services {
   chainStatus: StatusSource<ChainSnapshot>
@@ -19,6 +20,8 @@ export interface Services {
   media: MediaService | undefined
   catalog: CatalogService | undefined
   publish: PublishService | undefined
+  /** Messages of the connected wallet, run by the engine Worker (undefined without a chain service or engine). */
+  messaging: MessagingService | undefined
   stop(): Promise<void>
 }
 
@@ -51,6 +54,10 @@ export async function startServices(config: SoukConfig): Promise<Services> {
             }),
         )
       : undefined
+  const messaging =
+    chain && network
+      ? new (await import('./services/messaging-service.ts')).EngineMessagingService(network.messaging, chain)
+      : undefined
   return {
     chainStatus,
     network: network?.status,
@@ -58,7 +65,9 @@ export async function startServices(config: SoukConfig): Promise<Services> {
     media: network?.media,
     catalog: network?.catalog,
     publish,
+    messaging,
     async stop() {
+      messaging?.stop()
       chainStatus.stop()
       chain?.stop()
       publish?.close()

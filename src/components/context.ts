@@ -1,7 +1,7 @@
 import { createContext } from '@lit/context'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
-import type { CatalogService, ChainService, MediaService, PublishService } from '../services/types.ts'
+import type { CatalogService, ChainService, MediaService, MessagingService, PublishService } from '../services/types.ts'
 
 /** The validated runtime config (`config.json`). */
 export const configContext = createContext<SoukConfig | undefined>(Symbol('souk-config'))
@@ -20,3 +20,5 @@ export const publishContext = createContext<PublishService | undefined>(Symbol('
 export const chainContext = createContext<ChainService | undefined>(Symbol('souk-chain'))
 /** Listing photos from IPFS. */
 export const mediaContext = createContext<MediaService | undefined>(Symbol('souk-media'))
+/** Messages of the connected wallet (presence, end-to-end encrypted, store-and-forward). */
+export const messagingContext = createContext<MessagingService | undefined>(Symbol('souk-messaging'))

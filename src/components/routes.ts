@@ -14,6 +14,7 @@ export const ROUTES = {
   sell: /^\/sell$/,
   bids: /^\/bids$/,
   sales: /^\/sales$/,
+  messages: /^\/messages(?:\/(?<address>0x[0-9a-fA-F]{40}))?$/,
 } as const
 
 export type RouteName = keyof typeof ROUTES | 'not-found'

@@ -8,16 +8,19 @@ import {
   chainStatusContext,
   configContext,
   mediaContext,
+  messagingContext,
   networkContext,
   publishContext,
 } from './context.ts'
 import { RouterController, type Route, type RouteName } from './routes.ts'
 import type { CatalogService, ChainService, MediaService, PublishService, Reminder } from '../services/types.ts'
+import type { MessagingService } from '../services/types.ts'
 import { allLocales, getLocale, useLocale, type Locale } from '../i18n.ts'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import './souk-network-status.ts'
 import './souk-wallet-button.ts'
+import './souk-unread-badge.ts'
 
 /**
  * The view of each route: loaded on first visit (so the first route's JavaScript stays small) and rendered
@@ -40,6 +43,10 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
   sales: { load: () => import('./views/souk-sales-view.ts'), render: () => html`<souk-sales-view></souk-sales-view>` },
   sell: { load: () => import('./views/souk-sell-view.ts'), render: () => html`<souk-sell-view></souk-sell-view>` },
   bids: { load: () => import('./views/souk-bids-view.ts'), render: () => html`<souk-bids-view></souk-bids-view>` },
+  messages: {
+    load: () => import('./views/souk-messages-view.ts'),
+    render: (r) => html`<souk-messages-view .peer=${r.params.address}></souk-messages-view>`,
+  },
   'not-found': {
     load: async () => undefined,
     render: () =>
@@ -235,6 +242,10 @@ export class SoukApp extends LitElement {
   @property({ attribute: false })
   media?: MediaService
 
+  @provide({ context: messagingContext })
+  @property({ attribute: false })
+  messaging?: MessagingService
+
   /** A start-up error to show instead of the content (e.g. config.json missing or invalid). */
   @property({ attribute: false })
   error?: string
@@ -293,8 +304,8 @@ export class SoukApp extends LitElement {
 
   #nav() {
     const current = this.#router.route.name
-    const link = (path: string, name: RouteName, label: string) =>
-      html`<li><a href=${`#${path}`} aria-current=${current === name ? 'page' : nothing}>${label}</a></li>`
+    const link = (path: string, name: RouteName, label: string, extra: unknown = nothing) =>
+      html`<li><a href=${`#${path}`} aria-current=${current === name ? 'page' : nothing}>${label}${extra}</a></li>`
     return html`<nav aria-label=${msg('Main', { id: 'app.nav' })}>
       <ul>
         ${link('/', 'home', msg('Home', { id: 'app.nav.home' }))}
@@ -302,6 +313,7 @@ export class SoukApp extends LitElement {
         ${link('/sell', 'sell', msg('Sell', { id: 'app.nav.sell' }))}
         ${link('/bids', 'bids', msg('My bids', { id: 'app.nav.bids' }))}
         ${link('/sales', 'sales', msg('My listings', { id: 'app.nav.sales' }))}
+        ${link('/messages', 'messages', msg('Messages', { id: 'app.nav.messages' }), html`<souk-unread-badge></souk-unread-badge>`)}
       </ul>
     </nav>`
   }

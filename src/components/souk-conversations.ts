@@ -1,121 +1,157 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { localized, msg } from '@lit/localize'
+import { consume } from '@lit/context'
+import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
 import { BaseError, isAddress, type Address } from 'viem'
-import type { Conversation } from '../p2p/messaging/client.ts'
-import type { ChatMessage, DeliveryState } from '../p2p/messaging/storage.ts'
+import { messagingContext } from './context.ts'
+import { shared } from './styles.ts'
+import { shortAddress } from '../services/format.ts'
+import type { ChatMessage, Conversation, MessagingService } from '../services/types.ts'
 
-/** What the view needs from the messaging service (`MessagingClient` implements it). */
-export interface ConversationsSource extends EventTarget {
-  readonly address: Address
-  conversations(): Conversation[]
-  thread(conv: string): ChatMessage[]
-  send(to: Address, text: string, options?: { signal?: AbortSignal }): Promise<ChatMessage>
-  markRead(conv: string, options?: { signal?: AbortSignal }): Promise<void>
-}
-
-const short = (a: string): string => `${a.slice(0, 6)}…${a.slice(-4)}`
+const same = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase()
 
 /**
- * A small conversations view: the list of conversations, the open thread with each message's delivery state,
- * and a composer. Opening a thread marks it read (the sender gets a read receipt). While the page is in the
- * background, a new message raises a system notification when the person has allowed them.
+ * The conversations of the connected wallet: the list (unread counts), the open thread with each message's
+ * delivery state (waiting, stored on N relays, delivered, read) and a composer. Opening a thread marks it read
+ * (the sender gets a read receipt). One column on a phone (list, or the open thread with a back button), two
+ * from 40rem. The messaging service comes from context (or the `source` property).
  *
+ * @fires souk-conversation-open - `detail: { peer: Address | undefined }` when a conversation is chosen or left
+ *   (bubbles, composed; the messages view turns it into a `#/messages/<address>` link)
  * @fires souk-message-sent - `detail: ChatMessage` once a message is in the outbox (bubbles, composed)
  */
 @localized()
 @customElement('souk-conversations')
 export class SoukConversations extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      grid-template-columns: minmax(12rem, 1fr) 2fr;
-      gap: 1rem;
-      font: inherit;
-      color: var(--souk-text, #1b1b1f);
-    }
-    @media (max-width: 40rem) {
-      :host {
+  static override styles = [
+    shared,
+    css`
+      .layout {
+        display: grid;
         grid-template-columns: 1fr;
+        gap: 1rem;
       }
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    .conv {
-      display: flex;
-      width: 100%;
-      justify-content: space-between;
-      gap: 0.5rem;
-      padding: 0.5rem;
-      border: 0;
-      border-bottom: 1px solid var(--souk-border, #ddd);
-      background: none;
-      font: inherit;
-      text-align: start;
-      cursor: pointer;
-    }
-    .conv[aria-current='true'] {
-      background: var(--souk-selected, #eef);
-    }
-    .badge {
-      min-width: 1.5rem;
-      border-radius: 1rem;
-      background: var(--souk-accent, #3346d3);
-      color: #fff;
-      text-align: center;
-    }
-    .thread {
-      display: flex;
-      flex-direction: column;
-      gap: 0.5rem;
-      max-height: 60vh;
-      overflow-y: auto;
-    }
-    .bubble {
-      max-width: 80%;
-      padding: 0.5rem 0.75rem;
-      border-radius: 0.75rem;
-      background: var(--souk-bubble-in, #f1f1f4);
-      overflow-wrap: anywhere;
-    }
-    .bubble.out {
-      align-self: flex-end;
-      background: var(--souk-bubble-out, #dfe6ff);
-    }
-    .state {
-      display: block;
-      font-size: 0.75rem;
-      color: var(--souk-muted, #555);
-    }
-    form {
-      display: flex;
-      gap: 0.5rem;
-      margin-top: 0.5rem;
-    }
-    input,
-    textarea {
-      flex: 1;
-      font: inherit;
-    }
-    [role='alert'] {
-      color: var(--souk-danger, #a00);
-    }
-  `
+      @media (min-width: 40rem) {
+        .layout {
+          grid-template-columns: minmax(12rem, 1fr) 2fr;
+        }
+      }
+      @media (max-width: 39.99rem) {
+        .layout.open nav,
+        .layout:not(.open) section {
+          display: none;
+        }
+      }
+      @media (min-width: 40rem) {
+        .back {
+          display: none;
+        }
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .conv {
+        display: flex;
+        width: 100%;
+        min-height: 2.75rem;
+        justify-content: space-between;
+        align-items: center;
+        gap: 0.5rem;
+        padding: 0.5rem;
+        border: 0;
+        border-bottom: 1px solid var(--souk-border, #dedad0);
+        background: none;
+        color: inherit;
+        text-align: start;
+        cursor: pointer;
+      }
+      .conv[aria-current='true'] {
+        background: var(--souk-selected, #e8f1ee);
+      }
+      .conv .preview {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        max-width: 14rem;
+        display: block;
+      }
+      .badge {
+        min-width: 1.5rem;
+        border-radius: 1rem;
+        background: var(--souk-accent, #0f5c4d);
+        color: #fff;
+        text-align: center;
+      }
+      .thread {
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+        max-height: 60vh;
+        overflow-y: auto;
+      }
+      .bubble {
+        max-width: 85%;
+        margin: 0;
+        padding: 0.5rem 0.75rem;
+        border-radius: 0.75rem;
+        background: var(--souk-bubble-in, #f1f0ec);
+        overflow-wrap: anywhere;
+      }
+      .bubble .text {
+        white-space: pre-wrap;
+      }
+      .bubble.out {
+        align-self: flex-end;
+        background: var(--souk-bubble-out, #dcefe9);
+      }
+      .state {
+        display: block;
+        font-size: 0.75rem;
+        color: var(--souk-muted, #5d594f);
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin-top: 0.5rem;
+      }
+      form input,
+      form textarea {
+        flex: 1 1 12rem;
+      }
+      button {
+        min-height: 2.75rem;
+      }
+      [role='alert'] {
+        color: var(--souk-bad, #a3261b);
+      }
+    `,
+  ]
 
-  /** The messaging service of the signed-in wallet. */
-  @property({ attribute: false }) source?: ConversationsSource
+  @consume({ context: messagingContext, subscribe: true })
+  @property({ attribute: false })
+  source?: MessagingService
 
-  @state() private open?: { conv?: string; peer: Address }
+  /** The other person of the open thread (a deep link `#/messages/<address>` sets it). */
+  @property({ attribute: false }) peer?: Address
+
   @state() private revision = 0
+
+  /** The open thread, reloaded on every change of the service. */
+  private readonly threadTask = new Task(this, {
+    task: async ([source, conv], { signal }) =>
+      source && conv && source.status === 'ready' ? await source.thread(conv, { signal }) : [],
+    args: () => [this.source, this.openConversation()?.conv, this.revision] as const,
+  })
 
   private readonly sending = new Task(this, {
     task: async ([to, text]: [Address, string], { signal }) => {
       const m = await this.source!.send(to, text, { signal })
-      this.open = { conv: m.conv, peer: to }
+      if (!same(this.peer, m.peer)) this.choose(m.peer)
       this.dispatchEvent(new CustomEvent('souk-message-sent', { detail: m, bubbles: true, composed: true }))
       return m
     },
@@ -128,31 +164,25 @@ export class SoukConversations extends LitElement {
 
   private readonly onMessage = (event: Event): void => {
     const m = (event as CustomEvent<ChatMessage>).detail
-    if (this.open?.conv === m.conv && document.visibilityState === 'visible') void this.source?.markRead(m.conv)
-    if (
-      document.visibilityState === 'hidden' &&
-      'Notification' in globalThis &&
-      Notification.permission === 'granted'
-    ) {
-      new Notification(msg('New message on Souk', { id: 'msg.notify.title' }), {
-        body: `${short(m.from)}: ${m.text.slice(0, 120)}`,
-        tag: m.conv,
-      })
-    }
+    if (same(m.peer, this.peer)) this.markReadIfVisible()
   }
+
+  private readonly onVisibility = (): void => this.markReadIfVisible()
 
   override connectedCallback(): void {
     super.connectedCallback()
     this.listen(this.source)
+    document.addEventListener('visibilitychange', this.onVisibility)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.listen(undefined)
+    document.removeEventListener('visibilitychange', this.onVisibility)
   }
 
-  private listening?: ConversationsSource
-  private listen(source: ConversationsSource | undefined): void {
+  private listening?: MessagingService
+  private listen(source: MessagingService | undefined): void {
     this.listening?.removeEventListener('change', this.onChange)
     this.listening?.removeEventListener('message', this.onMessage)
     this.listening = source
@@ -164,17 +194,44 @@ export class SoukConversations extends LitElement {
     if (changed.has('source') && this.isConnected) this.listen(this.source)
   }
 
-  private select(c: Conversation): void {
-    this.open = { conv: c.conv, peer: c.peer }
-    void this.source?.markRead(c.conv)
+  protected override updated(): void {
+    this.markReadIfVisible()
   }
 
-  private stateLabel(s: DeliveryState): string {
-    switch (s) {
+  private openConversation(): Conversation | undefined {
+    return this.source?.conversations.find((c) => same(c.peer, this.peer))
+  }
+
+  /** Opening a thread reads it: one receipt for everything unread in it, only while the page is seen. */
+  private markReadIfVisible(): void {
+    const c = this.openConversation()
+    if (!c || c.unread === 0 || document.visibilityState !== 'visible' || this.source?.status !== 'ready') return
+    if (this.reading.has(c.conv)) return
+    this.reading.add(c.conv)
+    void this.source
+      .markRead(c.conv)
+      .catch(() => undefined)
+      .finally(() => this.reading.delete(c.conv))
+  }
+
+  /** Conversations with a read receipt in flight (updates come faster than the worker's snapshot). */
+  private readonly reading = new Set<string>()
+
+  private choose(peer: Address | undefined): void {
+    this.peer = peer
+    this.dispatchEvent(new CustomEvent('souk-conversation-open', { detail: { peer }, bubbles: true, composed: true }))
+  }
+
+  private stateLabel(m: ChatMessage): string {
+    switch (m.state) {
       case 'queued':
         return msg('Waiting for the network…', { id: 'msg.state.queued' })
-      case 'sent':
-        return msg('Sent', { id: 'msg.state.sent' })
+      case 'sent': {
+        const n = m.relays ?? 1
+        return n > 1
+          ? msg(str`Stored on ${n} relays`, { id: 'msg.state.stored' })
+          : msg('Sent', { id: 'msg.state.sent' })
+      }
       case 'delivered':
         return msg('Delivered', { id: 'msg.state.delivered' })
       case 'read':
@@ -189,65 +246,95 @@ export class SoukConversations extends LitElement {
     const form = event.target as HTMLFormElement
     const data = new FormData(form)
     const text = String(data.get('text') ?? '').trim()
-    const to = this.open?.peer ?? String(data.get('to') ?? '').trim()
+    const to = this.peer ?? String(data.get('to') ?? '').trim()
     if (!text || !isAddress(to)) return
     void this.sending.run([to, text]).then(() => {
       if (this.sending.status !== TaskStatus.ERROR) form.reset()
     })
   }
 
+  #list(conversations: readonly Conversation[]) {
+    const permission = 'Notification' in globalThis ? Notification.permission : 'denied'
+    return html`<nav aria-label=${msg('Conversations', { id: 'msg.list' })}>
+      ${
+        conversations.length === 0
+          ? html`<p class="muted">${msg('No conversations yet.', { id: 'msg.empty' })}</p>`
+          : nothing
+      }
+      <ul>
+        ${conversations.map(
+          (c) =>
+            html`<li>
+              <button
+                class="conv"
+                data-peer=${c.peer}
+                aria-current=${same(c.peer, this.peer) ? 'true' : 'false'}
+                @click=${() => this.choose(c.peer)}
+              >
+                <span
+                  ><strong>${shortAddress(c.peer)}</strong
+                  ><span class="preview">${c.last.text.slice(0, 60)}</span></span
+                >
+                ${
+                  c.unread > 0
+                    ? html`<span class="badge" aria-label=${msg(str`${c.unread} unread`, { id: 'msg.unreadCount' })}
+                        >${c.unread}</span
+                      >`
+                    : nothing
+                }
+              </button>
+            </li>`,
+        )}
+      </ul>
+      <button class="new" @click=${() => this.choose(undefined)}>${msg('New conversation', { id: 'msg.new' })}</button>
+      ${
+        permission === 'default'
+          ? html`<button @click=${() => void Notification.requestPermission().then(() => this.revision++)}>
+              ${msg('Notify me of new messages', { id: 'msg.notify.enable' })}
+            </button>`
+          : nothing
+      }
+    </nav>`
+  }
+
+  #thread(thread: readonly ChatMessage[]) {
+    return html`<div class="thread" role="log" aria-live="polite">
+      ${thread.map(
+        (m) =>
+          html`<p class="bubble ${m.direction}" data-id=${m.id}>
+            <span class="text">${m.text}</span>${
+              m.direction === 'out'
+                ? html`<span class="state" data-state=${m.state} data-relays=${m.relays ?? 0}
+                    >${this.stateLabel(m)}</span
+                  >`
+                : nothing
+            }
+          </p>`,
+      )}
+    </div>`
+  }
+
   override render() {
-    if (!this.source)
+    const source = this.source
+    if (!source || source.status !== 'ready')
       return html`<p>${msg('Connect your wallet to read and send messages.', { id: 'msg.no-wallet' })}</p>`
     void this.revision
-    const conversations = this.source.conversations()
-    const thread = this.open?.conv ? this.source.thread(this.open.conv) : []
-    const permission = 'Notification' in globalThis ? Notification.permission : 'denied'
-    return html`
-      <nav aria-label=${msg('Conversations', { id: 'msg.list' })}>
-        <ul>
-          ${conversations.map(
-            (c) =>
-              html`<li>
-                <button
-                  class="conv"
-                  aria-current=${this.open?.conv === c.conv ? 'true' : 'false'}
-                  @click=${() => this.select(c)}
-                >
-                  <span><strong>${short(c.peer)}</strong><br />${c.last.text.slice(0, 40)}</span>
-                  ${
-                    c.unread > 0
-                      ? html`<span class="badge" aria-label=${`${c.unread} ${msg('unread', { id: 'msg.unread' })}`}
-                          >${c.unread}</span
-                        >`
-                      : nothing
-                  }
-                </button>
-              </li>`,
-          )}
-        </ul>
-        <button @click=${() => (this.open = undefined)}>${msg('New conversation', { id: 'msg.new' })}</button>
-        ${
-          permission === 'default'
-            ? html`<button @click=${() => void Notification.requestPermission().then(() => this.revision++)}>
-                ${msg('Notify me of new messages', { id: 'msg.notify.enable' })}
-              </button>`
-            : nothing
-        }
-      </nav>
+    const thread = this.threadTask.value ?? []
+    return html`<div class="layout ${this.peer ? 'open' : ''}">
+      ${this.#list(source.conversations)}
       <section aria-label=${msg('Thread', { id: 'msg.thread' })}>
-        ${this.open ? html`<h2>${short(this.open.peer)}</h2>` : nothing}
-        <div class="thread" role="log" aria-live="polite">
-          ${thread.map(
-            (m) =>
-              html`<p class="bubble ${m.direction}" data-id=${m.id}>
-                ${m.text}${m.direction === 'out' ? html`<span class="state" data-state=${m.state}>${this.stateLabel(m.state)}</span>` : nothing}
-              </p>`,
-          )}
-        </div>
+        ${
+          this.peer
+            ? html`<button class="back" @click=${() => this.choose(undefined)}>
+                  ← ${msg('Conversations', { id: 'msg.list' })}
+                </button>
+                <h3>${shortAddress(this.peer)}</h3>`
+            : html`<h3>${msg('New conversation', { id: 'msg.new' })}</h3>`
+        }
+        ${this.peer ? this.#thread(thread) : nothing}
         <form @submit=${this.submit}>
           ${
-            this.open
+            this.peer
               ? nothing
               : html`<input
                   name="to"
@@ -275,7 +362,7 @@ export class SoukConversations extends LitElement {
             </p>`,
         })}
       </section>
-    `
+    </div>`
   }
 }
 

@@ -189,7 +189,7 @@ export interface Envelope {
 }
 
 /** What is inside an envelope, readable only by the recipient's devices. */
-export type Payload = { t: 'text'; text: string } | { t: 'read'; ids: string[] }
+export type Payload = { t: 'text'; text: string } | { t: 'read' | 'delivered'; ids: string[] }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -394,8 +394,12 @@ export async function openEnvelope(envelope: Envelope, keys: DeviceKeys): Promis
 function parsePayload(value: unknown): Payload {
   const v = value as Record<string, unknown> | null
   if (v?.t === 'text' && typeof v.text === 'string') return { t: 'text', text: v.text }
-  if (v?.t === 'read' && Array.isArray(v.ids) && v.ids.every((i) => typeof i === 'string' && /^[0-9a-f]{32}$/.test(i)))
-    return { t: 'read', ids: v.ids as string[] }
+  if (
+    (v?.t === 'read' || v?.t === 'delivered') &&
+    Array.isArray(v.ids) &&
+    v.ids.every((i) => typeof i === 'string' && /^[0-9a-f]{32}$/.test(i))
+  )
+    return { t: v.t, ids: v.ids as string[] }
   throw new MessagingError('malformed', 'message payload is malformed')
 }
 

@@ -2,8 +2,11 @@
  * The typed message interface between the page and the engine Worker (Comlink). Only structured-clonable
  * values cross it; callbacks are Comlink proxies.
  */
+import type { ProxyMarked } from 'comlink'
 import type { NetworkSnapshot } from '../core/status.ts'
+import type { SoukNodeOptions } from '../p2p/node.ts'
 import type { CatalogEngineApi } from './catalog-api.ts'
+import type { MessagingEngineApi } from './messaging-api.ts'
 
 export interface EngineStartOptions {
   /** Relay multiaddrs from config.json. */
@@ -13,6 +16,8 @@ export interface EngineStartOptions {
   allowLocalGateways?: boolean
   /** IndexedDB name prefix of the node's identity and blocks (default `souk`). */
   storageName?: string
+  /** Node tuning for tests (relays kept, reservations, reconnect backoff); defaults otherwise. */
+  tuning?: Pick<SoukNodeOptions, 'maxRelays' | 'reservations' | 'backoff'>
 }
 
 export interface EngineApi extends CatalogEngineApi {
@@ -24,4 +29,6 @@ export interface EngineApi extends CatalogEngineApi {
   /** A file's bytes by CID (local store, peers or relays), reporting progress. */
   fetchMedia(cid: string, onProgress?: (loaded: number, total: number | undefined) => void): Promise<Uint8Array>
   stop(): Promise<void>
+  /** Presence and end-to-end encrypted messages (src/engine/messaging-host.ts). */
+  messaging: MessagingEngineApi & ProxyMarked
 }

@@ -9,12 +9,15 @@ import type { NetworkSnapshot, StatusSource } from '../core/status.ts'
 import type { MediaService } from '../services/types.ts'
 import type { EngineApi } from './api.ts'
 import { EngineCatalog } from './catalog-client.ts'
+import type { MessagingEngineApi } from './messaging-api.ts'
 
 export interface Engine {
   status: StatusSource<NetworkSnapshot>
   media: MediaService
   /** The catalog in the Worker, and the engine's part of publishing (src/engine/catalog-client.ts). */
   catalog: EngineCatalog
+  /** The engine's messaging (wrap it with `EngineMessagingService` of src/services/messaging-service.ts). */
+  messaging: Comlink.Remote<MessagingEngineApi>
   /** Stops listening; with a SharedWorker the node keeps running for the other tabs. */
   close(): Promise<void>
   /** Stops the node itself (tests, or a dedicated Worker). */
@@ -103,6 +106,7 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
     status,
     media,
     catalog,
+    messaging: remote.messaging,
     close,
     async stop() {
       await remote.stop()

@@ -11,6 +11,7 @@ import { MediaStore } from '../p2p/media.ts'
 import { createSoukNode, type SoukNode } from '../p2p/node.ts'
 import type { EngineApi, EngineStartOptions } from './api.ts'
 import { catalogHost } from './catalog-host.ts'
+import { createMessagingHost } from './messaging-host.ts'
 
 /** A media request before `start()`: the page must start the engine first. */
 export class EngineNotStartedError extends BaseError {
@@ -23,6 +24,7 @@ export class EngineNotStartedError extends BaseError {
 let running: Promise<{ node: SoukNode; media: MediaStore }> | undefined
 const listeners = new Map<number, (s: NetworkSnapshot) => void>()
 let nextId = 1
+const messaging = createMessagingHost()
 
 function broadcast(snapshot: NetworkSnapshot): void {
   for (const [id, fn] of listeners)
@@ -34,15 +36,17 @@ const { stopCatalog, ...catalogApi } = catalogHost(() => running)
 
 const api: EngineApi = {
   ...catalogApi,
-  async start({ relays, storageName, gateways, allowLocalGateways }: EngineStartOptions) {
+  async start({ relays, storageName, gateways, allowLocalGateways, tuning }: EngineStartOptions) {
     running ??= (async () => {
       const node = await createSoukNode({
+        ...tuning,
         relays,
         webrtc: false,
         ...(storageName ? { storageName } : {}),
         ...(gateways ? { gateways, allowLocalGateways: allowLocalGateways === true } : {}),
       })
       node.status.addEventListener('change', () => broadcast(node.status.snapshot))
+      messaging.attach(node, storageName ?? 'souk')
       return { node, media: new MediaStore(node) }
     })()
     running.catch(() => (running = undefined))
@@ -72,10 +76,12 @@ const api: EngineApi = {
     await stopCatalog()
     if (r) {
       const { node, media } = await r
+      await messaging.detach()
       media.close()
       await node.stop()
     }
   },
+  messaging: Comlink.proxy(messaging.api),
 }
 
 if ('SharedWorkerGlobalScope' in globalThis)

@@ -223,8 +223,10 @@ export async function startMessaging({
    * Eager push of a newly accepted message to every connected relay. Resolves once one other relay has stored
    * it (or none is connected, or `REPLICATE_TIMEOUT_MS` passed), so the client's ack means "held by two relays"
    * whenever two are reachable; the other pushes go on in the background and anti-entropy repairs the rest.
+   * Returns how many relays hold it by then, this one included.
    */
-  const replicate = async (m: StoredMessage): Promise<void> => {
+  const replicate = async (m: StoredMessage): Promise<number> => {
+    let replicas = 0
     const pushes = pool.relays
       .filter((r) => r.connected)
       .map(async (r) => {
@@ -238,8 +240,9 @@ export async function startMessaging({
           t?: string
         }
         if (answer?.t !== 'ack') throw new Error('relay refused the replica')
+        replicas++
       })
-    if (pushes.length === 0) return
+    if (pushes.length === 0) return 1
     for (const p of pushes) p.catch(() => {})
     let timer: ReturnType<typeof setTimeout> | undefined
     await Promise.race([
@@ -247,6 +250,7 @@ export async function startMessaging({
       new Promise<void>((resolve) => (timer = setTimeout(resolve, REPLICATE_TIMEOUT_MS))),
     ])
     clearTimeout(timer)
+    return 1 + replicas
   }
 
   /** Asks every connected relay for the keys and presence of `address`; verifies and keeps what they know. */
@@ -303,8 +307,9 @@ export async function startMessaging({
     try {
       if (req.t === 'put') {
         const r = await accept(req.env, fromRelay ? 'relay' : 'client')
-        if (r.m && !fromRelay) await replicate(r.m)
-        answer = { t: 'ack', id: r.id, dup: r.dup }
+        // `stored`: how many relays are known to hold it when this ack leaves (this one plus replicas that answered)
+        const stored = r.m && !fromRelay ? await replicate(r.m) : 1
+        answer = { t: 'ack', id: r.id, dup: r.dup, stored }
       } else if (req.t === 'pull') {
         answer = await pull(req)
       } else if (req.t === 'keys') {

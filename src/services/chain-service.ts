@@ -3,7 +3,7 @@
  * files, so a change of an action's signature (issue #10) is adapted here and nowhere else.
  * Loaded after first paint (dynamic import from src/services.ts).
  */
-import { readContract } from '@wagmi/core'
+import { readContract, signMessage } from '@wagmi/core'
 import { getAddress, type Address, type Hex } from 'viem'
 import { testUsdAbi } from '../chain/abi/testUsd.ts'
 import { finalizeAuction } from '../chain/actions/finalizeAuction.ts'
@@ -212,6 +212,14 @@ export class WagmiChainService extends EventTarget implements ChainService {
 
   async selectDevAccount(index: number): Promise<void> {
     await selectDevAccount(this.wagmi, index)
+  }
+
+  async signMessage(text: string): Promise<Hex> {
+    try {
+      return await signMessage(this.wagmi, { message: text })
+    } catch (err) {
+      throw toSoukChainError(err, { chain: configuredChain(this.wagmi) })
+    }
   }
 
   async auction(listingId: string, { signal }: { signal?: AbortSignal } = {}): Promise<AuctionView> {

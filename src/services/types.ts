@@ -10,6 +10,8 @@
  */
 import type { Category, Condition, ListingDocument } from '../core/listing.ts'
 import type { SearchQuery, SearchResult, StoredListing } from '../core/search.ts'
+import type { Conversation } from '../p2p/messaging/client.ts'
+import type { ChatMessage } from '../p2p/messaging/storage.ts'
 
 // ------------------------------------------------------------------------------------------------- catalog
 
@@ -210,6 +212,8 @@ export interface ChainService extends EventTarget {
   switchChain(): Promise<WalletView>
   /** Dev wallet only: the anvil account to act as (0..9). */
   selectDevAccount(index: number): Promise<void>
+  /** EIP-191 signature of `text` by the connected account (the messaging device binding). */
+  signMessage(text: string): Promise<`0x${string}`>
 
   auction(listingId: string, options?: { signal?: AbortSignal }): Promise<AuctionView>
   /** Calls back with fresh state on every event of the listing and when a deadline passes. */
@@ -240,4 +244,40 @@ export interface ChainService extends EventTarget {
 
   exportBids(): Promise<{ blob: Blob; fileName: string }>
   importBids(file: Blob): Promise<{ added: number; updated: number; unchanged: number }>
+}
+
+// ------------------------------------------------------------------------------------------------- messaging
+
+export type { ChatMessage, Conversation }
+
+/**
+ * - `no-wallet`: no wallet connected, nothing to show;
+ * - `needs-setup`: this device has no messaging key for the wallet yet; `enable()` asks the wallet to sign once;
+ * - `starting`: keys found or being made, the engine's client is starting;
+ * - `ready`: conversations are live;
+ * - `unavailable`: the engine could not start messaging (`error` says why).
+ */
+export type MessagingStatus = 'no-wallet' | 'needs-setup' | 'starting' | 'ready' | 'unavailable'
+
+/**
+ * Presence and end-to-end encrypted messages of the connected wallet (issue #13), run by the engine Worker
+ * (`src/services/messaging-service.ts`). Fires `change` when the status, a conversation or a delivery state
+ * changes and `message` (a CustomEvent<ChatMessage>) for every new incoming message.
+ */
+export interface MessagingService extends EventTarget {
+  readonly status: MessagingStatus
+  readonly address: `0x${string}` | undefined
+  readonly error: string | undefined
+  /** Newest first. */
+  readonly conversations: readonly Conversation[]
+  /** Unread incoming messages over all conversations (the header's badge). */
+  readonly unread: number
+  /** Sets this device up for messaging: makes its key pair and asks the wallet for one binding signature. */
+  enable(options?: { signal?: AbortSignal }): Promise<void>
+  /** One conversation's messages in thread order. */
+  thread(conv: string, options?: { signal?: AbortSignal }): Promise<ChatMessage[]>
+  /** Encrypts and queues `text`; resolves once it is in the outbox (state `queued`). */
+  send(to: `0x${string}`, text: string, options?: { signal?: AbortSignal }): Promise<ChatMessage>
+  /** Marks a conversation read and sends the other person one read receipt. */
+  markRead(conv: string, options?: { signal?: AbortSignal }): Promise<void>
 }

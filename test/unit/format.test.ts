@@ -34,7 +34,11 @@ test('routes: deep links parse, anything else is not found', () => {
   assert.equal(parseRoute('').name, 'home')
   assert.equal(parseRoute('#/search?q=lamp&category=home').query.get('category'), 'home')
   assert.equal(parseRoute('#/seller/0x70997970C51812dc3A010C7d01b50e0d17dc79C8').name, 'seller')
-  for (const bad of ['#/listing/abc', '#/listing/1/../2', '#/seller/0x12', '#/nope'])
+  assert.equal(parseRoute('#/messages').name, 'messages')
+  assert.deepEqual(parseRoute('#/messages/0x70997970C51812dc3A010C7d01b50e0d17dc79C8').params, {
+    address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+  })
+  for (const bad of ['#/listing/abc', '#/listing/1/../2', '#/seller/0x12', '#/messages/0x12', '#/nope'])
     assert.equal(parseRoute(bad).name, 'not-found', bad)
   assert.equal(href('/search', { q: 'brass lamp', category: '', sort: undefined }), '#/search?q=brass+lamp')
 })

@@ -85,16 +85,22 @@ describe('messaging faults with real relay processes', { concurrency: false, tim
       timeout: 20_000,
     })
 
-    await alice.client.send(bobKeys.binding.address, 'online hello')
+    const hello = await alice.client.send(bobKeys.binding.address, 'online hello')
     await waitFor('the online message at Bob', () => texts(bob).includes('online hello'), { timeout: 15_000 })
+    // Bob's device sends a delivery receipt through the relays (no direct connection here)
+    await waitFor(
+      'Alice to see "delivered"',
+      () => alice.client.thread(hello.conv).find((m) => m.id === hello.id)?.state === 'delivered',
+      { timeout: 15_000 },
+    )
 
     await bob.stop()
     for (let i = 0; i < 20; i++) await alice.client.send(bobKeys.binding.address, `offline ${i}`)
     await waitFor('every message acknowledged by a relay', () => alice.client.pending === 0, { timeout: 30_000 })
     // a retry of an already stored message is acknowledged, not stored twice
     await waitFor(
-      'relay B to hold all 21 (replicated from A)',
-      async () => (await metric(b.http, 'souk_relay_messages_stored')) === 21,
+      'relay B to hold all 21 and Bob’s delivery receipt (replicated from A)',
+      async () => (await metric(b.http, 'souk_relay_messages_stored')) === 22,
     )
 
     bob = await dev([b.wsAddr], bobKeys, { storage: bobStorage, maxRelays: 1 })

@@ -52,6 +52,11 @@ export interface MessagingClientOptions {
   presenceIntervalMs?: number
   /** How often the client pulls even without a reconnect (default 30 s). */
   pullIntervalMs?: number
+  /**
+   * Send a delivery receipt (an encrypted `delivered` payload, one per sender per `RECEIPT_DELAY_MS`) for
+   * messages received, so the sender sees "delivered" through the relays too (default true).
+   */
+  deliveryReceipts?: boolean
 }
 
 export interface Conversation {
@@ -60,6 +65,9 @@ export interface Conversation {
   last: ChatMessage
   unread: number
 }
+
+/** Messages received within this window share one delivery receipt per sender. */
+const RECEIPT_DELAY_MS = 1_000
 
 /** Relays' clocks differ; a pull starts this far before the cursor and dedupes the overlap. */
 const PULL_LOOKBACK_MS = 60_000
@@ -103,6 +111,8 @@ export class MessagingClient extends EventTarget {
   #pulling: Promise<void> | undefined
   #pullAgain = false
   #started = false
+  readonly #receipts = new Map<Address, Set<string>>()
+  #receiptTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(options: MessagingClientOptions) {
     super()
@@ -110,6 +120,7 @@ export class MessagingClient extends EventTarget {
       replicas: 2,
       presenceIntervalMs: PRESENCE_INTERVAL_MS,
       pullIntervalMs: 30_000,
+      deliveryReceipts: true,
       ...options,
       retry: options.retry ?? { minMs: 500, maxMs: 30_000 },
     }
@@ -154,6 +165,9 @@ export class MessagingClient extends EventTarget {
     this.#o.relays.removeEventListener('change', this.#onRelaysChange)
     this.#o.libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     clearTimeout(this.#announceTimer)
+    clearTimeout(this.#receiptTimer)
+    this.#receiptTimer = undefined
+    this.#receipts.clear()
     await this.#pulling?.catch(() => {})
     await this.#o.libp2p.unhandle(MESSAGE_DELIVER_PROTOCOL).catch(() => {})
   }
@@ -326,15 +340,22 @@ export class MessagingClient extends EventTarget {
         )) as {
           t?: string
           reason?: string
+          stored?: unknown
         }
         if (answer?.t !== 'ack')
           throw new MessagingError('malformed', `relay refused the message: ${answer?.reason ?? 'no reason'}`)
-        return 'sent' as const
+        const copies = typeof answer.stored === 'number' && answer.stored >= 1 ? Math.min(answer.stored, 64) : 1
+        return { copies }
       })
       const direct = this.#deliverDirect(e, signal)
-      const results = await Promise.allSettled([...toRelays, direct])
-      const stored = results.some((r) => r.status === 'fulfilled' && r.value === 'sent')
-      const delivered = results.some((r) => r.status === 'fulfilled' && r.value === 'delivered')
+      const [relayResults, directResult] = await Promise.all([
+        Promise.allSettled(toRelays),
+        direct.catch(() => 'skipped' as const),
+      ])
+      const acks = relayResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.copies] : []))
+      const stored = acks.length > 0
+      const delivered = directResult === 'delivered'
+      if (e.messageId && stored) await this.#setRelays(e.messageId, Math.max(acks.length, ...acks))
       if (stored || delivered) {
         if (e.messageId) await this.#setState(e.messageId, delivered ? 'delivered' : 'sent')
       }
@@ -375,6 +396,14 @@ export class MessagingClient extends EventTarget {
       ids?: unknown
     }
     return Array.isArray(answer?.ids) && answer.ids.includes(e.id) ? 'delivered' : 'skipped'
+  }
+
+  async #setRelays(id: string, relays: number): Promise<void> {
+    const m = this.#messages.get(id)
+    if (!m || relays <= (m.relays ?? 0)) return
+    m.relays = relays
+    await this.#o.storage.putMessage(m)
+    this.#changed()
   }
 
   async #setState(id: string, state: ChatMessage['state']): Promise<void> {
@@ -435,10 +464,10 @@ export class MessagingClient extends EventTarget {
     const peer = envelope.from.address
     const conv = conversationId(this.address, peer)
     this.#state.clocks[conv] = Math.max(this.#state.clocks[conv] ?? 0, envelope.clock)
-    if (payload.t === 'read') {
-      for (const read of payload.ids) {
-        const m = this.#messages.get(read)
-        if (m && m.direction === 'out' && m.to === peer) await this.#setState(read, 'read')
+    if (payload.t !== 'text') {
+      for (const seen of payload.ids) {
+        const m = this.#messages.get(seen)
+        if (m && m.direction === 'out' && m.to === peer) await this.#setState(seen, payload.t)
       }
       await this.#o.storage.saveState(this.#state)
       return id
@@ -459,9 +488,48 @@ export class MessagingClient extends EventTarget {
     await this.#o.storage.putMessage(m)
     await this.#o.storage.saveState(this.#state)
     this.stats.received++
+    this.#queueReceipt(peer, id)
     this.dispatchEvent(new CustomEvent('message', { detail: m }))
     this.#changed()
     return id
+  }
+
+  /** Collects received ids; one `delivered` receipt per sender leaves after `RECEIPT_DELAY_MS`. */
+  #queueReceipt(peer: Address, id: string): void {
+    if (!this.#o.deliveryReceipts || peer === this.address || !this.#started) return
+    let ids = this.#receipts.get(peer)
+    if (!ids) this.#receipts.set(peer, (ids = new Set()))
+    ids.add(id)
+    this.#receiptTimer ??= setTimeout(() => {
+      this.#receiptTimer = undefined
+      void this.#sendReceipts()
+    }, RECEIPT_DELAY_MS)
+  }
+
+  async #sendReceipts(): Promise<void> {
+    const batch = [...this.#receipts]
+    this.#receipts.clear()
+    for (const [peer, ids] of batch) {
+      try {
+        const { bindings } = await this.#lookup(peer, this.#controller.signal)
+        const conv = conversationId(this.address, peer)
+        const all = [...ids]
+        for (let i = 0; i < all.length; i += 256) {
+          const { envelope, id } = await sealEnvelope({
+            from: this.#o.keys,
+            to: peer,
+            devices: bindings,
+            payload: { t: 'delivered', ids: all.slice(i, i + 256) },
+            clock: this.#state.clocks[conv] ?? 0,
+          })
+          await this.#o.storage.markSeen(id)
+          await this.#enqueue({ id, envelope, attempts: 0, created: Date.now() })
+        }
+      } catch {
+        // best effort: the read receipt (or nothing) tells the sender later
+        this.#drop('receipt_failed')
+      }
+    }
   }
 
   /** Pulls everything stored for this address after the cursor from one connected relay (then the next on failure). */

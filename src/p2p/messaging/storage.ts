@@ -21,6 +21,8 @@ export interface ChatMessage {
   clock: number
   direction: 'in' | 'out'
   state: DeliveryState
+  /** Outgoing: how many relays hold it, as their acknowledgements said (the store-and-forward copies). */
+  relays?: number
 }
 
 export interface OutboxEntry {

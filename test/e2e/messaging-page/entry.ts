@@ -1,13 +1,21 @@
 /**
- * Test page for the messaging e2e tests: the real browser node, messaging client (keys and outbox in
- * IndexedDB) and conversations view, driven through `window.soukMsg` by playwright.
+ * Test page for the messaging e2e tests, driven through `window.soukMsg` by playwright. Two ways to run a
+ * device, both the real code:
+ * - `engine` (default): the app's engine Worker (src/engine/engine.worker.ts, bundled next to this page) runs
+ *   the node and the messaging client; keys, outbox, seen ids and cursor in the worker's IndexedDB. The
+ *   wallet's binding signature is made here on the page and passed in, as the app does.
+ * - `page`: node (with WebRTC) and `MessagingClient` on the main thread, for direct WebRTC delivery, which
+ *   workers cannot do (no RTCPeerConnection).
  */
+import * as Comlink from 'comlink'
 import { mnemonicToAccount } from 'viem/accounts'
 import type { Address } from 'viem'
+import type { EngineApi } from '../../../src/engine/api.ts'
+import type { MessagingStats } from '../../../src/p2p/messaging/client.ts'
+import type { ChatMessage } from '../../../src/p2p/messaging/storage.ts'
 import { createSoukNode, type SoukNode } from '../../../src/p2p/node.ts'
 import { loadOrCreateKeys, MessagingClient } from '../../../src/p2p/messaging/client.ts'
 import { indexedDbStorage, type MessagingStorage } from '../../../src/p2p/messaging/storage.ts'
-import '../../../src/components/souk-conversations.ts'
 
 export interface MsgStartOptions {
   relays: string[]
@@ -16,100 +24,144 @@ export interface MsgStartOptions {
   storageName: string
   maxRelays?: number
   reservations?: number
+  mode?: 'engine' | 'page'
 }
 
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk'
-let node: SoukNode | undefined
-let client: MessagingClient | undefined
-let storage: MessagingStorage | undefined
-const notifications: string[] = []
 
-function need(): { node: SoukNode; client: MessagingClient } {
-  if (!node || !client) throw new Error('call soukMsg.start() first')
-  return { node, client }
+/** What the tests ask of a device, whichever way it runs. */
+interface DeviceDriver {
+  peerId: string
+  address: Address
+  relaysConnected(): Promise<number>
+  reservations(): Promise<number>
+  send(to: Address, text: string): Promise<ChatMessage>
+  pull(): Promise<void>
+  pending(): Promise<number>
+  messages(): Promise<ChatMessage[]>
+  markRead(conv: string): Promise<void>
+  stats(): Promise<MessagingStats>
+  dial(peerId: string): Promise<{ addr: string; limited: boolean }>
+  stop(): Promise<void>
 }
 
-// record system notifications the view raises (the real Notification still shows)
-if ('Notification' in globalThis) {
-  const Real = Notification
-  globalThis.Notification = class extends Real {
-    static override get permission(): NotificationPermission {
-      return Real.permission
-    }
-    static override requestPermission = Real.requestPermission.bind(Real)
-    constructor(title: string, options?: NotificationOptions) {
-      super(title, options)
-      notifications.push(`${title}|${options?.body ?? ''}`)
-    }
-  } as typeof Notification
+async function pageDevice(o: MsgStartOptions, sign: (text: string) => Promise<`0x${string}`>, address: Address) {
+  const node: SoukNode = await createSoukNode({
+    relays: o.relays,
+    storage: 'memory',
+    maxRelays: o.maxRelays ?? 2,
+    reservations: o.reservations ?? 1,
+    backoff: { minMs: 200, maxMs: 1_000 },
+  })
+  const storage: MessagingStorage = await indexedDbStorage(o.storageName)
+  const keys = await loadOrCreateKeys(storage, address, sign)
+  const client = new MessagingClient({
+    libp2p: node.libp2p,
+    relays: node.relays,
+    keys,
+    storage,
+    retry: { minMs: 200, maxMs: 1_000 },
+    // "delivered" then comes only from the recipient's direct acknowledgement, which the WebRTC test checks
+    deliveryReceipts: false,
+  })
+  await client.start()
+  const driver: DeviceDriver = {
+    peerId: node.peerId,
+    address,
+    relaysConnected: async () => node.relays.relays.filter((r) => r.connected).length,
+    reservations: async () => node.status.snapshot.reservations,
+    send: (to, text) => client.send(to, text),
+    pull: () => client.pull(),
+    pending: async () => client.pending,
+    messages: async () => client.conversations().flatMap((c) => client.thread(c.conv)),
+    markRead: (conv) => client.markRead(conv),
+    stats: async () => structuredClone(client.stats),
+    async dial(peerId) {
+      const c = await node.dialPeer(peerId)
+      return { addr: c.remoteAddr.toString(), limited: c.limits !== undefined }
+    },
+    async stop() {
+      await client.stop()
+      await node.stop()
+      await storage.close()
+    },
+  }
+  return driver
+}
+
+async function engineDevice(o: MsgStartOptions, sign: (text: string) => Promise<`0x${string}`>, address: Address) {
+  const worker = new Worker('/engine.worker.js', { type: 'module', name: o.storageName })
+  const engine = Comlink.wrap<EngineApi>(worker)
+  const snapshot = await engine.start({
+    relays: o.relays,
+    storageName: o.storageName,
+    tuning: {
+      maxRelays: o.maxRelays ?? 2,
+      reservations: o.reservations ?? 1,
+      backoff: { minMs: 200, maxMs: 1_000 },
+    },
+  })
+  await engine.messaging.open(address, Comlink.proxy(sign))
+  const m = engine.messaging
+  const driver: DeviceDriver = {
+    peerId: snapshot.peerId,
+    address,
+    relaysConnected: async () => (await m.snapshot(address)).relaysConnected,
+    async reservations() {
+      throw new Error('not reported by the engine; use mode "page"')
+    },
+    send: (to, text) => m.send(address, to, text),
+    pull: () => m.pull(address),
+    pending: async () => (await m.snapshot(address)).pending,
+    async messages() {
+      const { conversations } = await m.snapshot(address)
+      return (await Promise.all(conversations.map((c) => m.thread(address, c.conv)))).flat()
+    },
+    markRead: (conv) => m.markRead(address, conv),
+    stats: () => m.stats(address),
+    async dial() {
+      throw new Error('the engine Worker has no WebRTC; use mode "page"')
+    },
+    async stop() {
+      await engine.stop()
+      engine[Comlink.releaseProxy]()
+      worker.terminate()
+    },
+  }
+  return driver
+}
+
+let device: DeviceDriver | undefined
+function need(): DeviceDriver {
+  if (!device) throw new Error('call soukMsg.start() first')
+  return device
 }
 
 const api = {
   async start(o: MsgStartOptions): Promise<{ peerId: string; address: Address }> {
     const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: o.account })
-    node = await createSoukNode({
-      relays: o.relays,
-      storage: 'memory',
-      maxRelays: o.maxRelays ?? 2,
-      reservations: o.reservations ?? 1,
-      backoff: { minMs: 200, maxMs: 1_000 },
-    })
-    storage = await indexedDbStorage(o.storageName)
-    const keys = await loadOrCreateKeys(storage, account.address, (message) => account.signMessage({ message }))
-    client = new MessagingClient({
-      libp2p: node.libp2p,
-      relays: node.relays,
-      keys,
-      storage,
-      retry: { minMs: 200, maxMs: 1_000 },
-    })
-    await client.start()
-    return { peerId: node.peerId, address: account.address }
+    const sign = (message: string) => account.signMessage({ message })
+    device = await (o.mode === 'page' ? pageDevice : engineDevice)(o, sign, account.address)
+    return { peerId: device.peerId, address: account.address }
   },
-  relaysConnected: (): number => need().node.relays.relays.filter((r) => r.connected).length,
-  reservations: (): number => need().node.status.snapshot.reservations,
+  relaysConnected: () => need().relaysConnected(),
+  reservations: () => need().reservations(),
   async send(to: Address, text: string): Promise<{ id: string; conv: string; state: string }> {
-    const m = await need().client.send(to, text)
+    const m = await need().send(to, text)
     return { id: m.id, conv: m.conv, state: m.state }
   },
-  pull: (): Promise<void> => need().client.pull(),
-  pending: (): number => need().client.pending,
-  incoming(): string[] {
-    const c = need().client
-    return c.conversations().flatMap((x) =>
-      c
-        .thread(x.conv)
-        .filter((m) => m.direction === 'in')
-        .map((m) => m.text),
-    )
-  },
-  stateOf(id: string): string | undefined {
-    const c = need().client
-    for (const x of c.conversations()) for (const m of c.thread(x.conv)) if (m.id === id) return m.state
-    return undefined
-  },
-  conversations: (): string[] =>
-    need()
-      .client.conversations()
-      .map((c) => c.conv),
-  markRead: (conv: string): Promise<void> => need().client.markRead(conv),
-  stats: () => structuredClone(need().client.stats),
-  async dial(peerId: string): Promise<{ addr: string; limited: boolean }> {
-    const c = await need().node.dialPeer(peerId)
-    return { addr: c.remoteAddr.toString(), limited: c.limits !== undefined }
-  },
-  mountView(): void {
-    const el = document.createElement('souk-conversations')
-    el.source = need().client
-    document.body.append(el)
-  },
-  notifications: (): string[] => [...notifications],
+  pull: () => need().pull(),
+  pending: () => need().pending(),
+  incoming: async (): Promise<string[]> =>
+    (await need().messages()).filter((m) => m.direction === 'in').map((m) => m.text),
+  stateOf: async (id: string): Promise<string | undefined> => (await need().messages()).find((m) => m.id === id)?.state,
+  conversations: async (): Promise<string[]> => [...new Set((await need().messages()).map((m) => m.conv))],
+  markRead: (conv: string) => need().markRead(conv),
+  stats: () => need().stats(),
+  dial: (peerId: string) => need().dial(peerId),
   async stop(): Promise<void> {
-    await client?.stop()
-    await node?.stop()
-    await storage?.close()
-    client = undefined
-    node = undefined
+    await device?.stop()
+    device = undefined
   },
 }
 

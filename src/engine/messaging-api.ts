@@ -1,0 +1,41 @@
+/**
+ * The messaging part of the engine's message interface (Comlink): the page asks the engine Worker, which runs
+ * one `MessagingClient` per wallet address on the shared node. Only structured-clonable values cross it;
+ * callbacks (the wallet's signature, event listeners) are Comlink proxies.
+ */
+import type { Address, Hex } from 'viem'
+import type { Conversation, MessagingStats } from '../p2p/messaging/client.ts'
+import type { ChatMessage } from '../p2p/messaging/storage.ts'
+
+export interface MessagingSnapshot {
+  address: Address
+  conversations: Conversation[]
+  /** Outbox entries not yet acknowledged by any relay. */
+  pending: number
+  /** Incoming messages not yet read, over all conversations. */
+  unread: number
+  /** Relays the engine's node is connected to now. */
+  relaysConnected: number
+}
+
+export type MessagingEvent = { t: 'change'; snapshot: MessagingSnapshot } | { t: 'message'; message: ChatMessage }
+
+export interface MessagingEngineApi {
+  /** True when this device already holds messaging keys for `address` (no signature needed to open). */
+  hasKeys(address: Address): Promise<boolean>
+  /**
+   * Starts messaging for `address` (once; later calls, e.g. from another tab, reuse it). A device without keys
+   * makes them and calls `sign` once for the wallet's binding signature; without `sign` it fails with
+   * `MessagingSetupError`.
+   */
+  open(address: Address, sign?: (text: string) => Promise<Hex>): Promise<MessagingSnapshot>
+  /** Calls `onEvent` with every change and incoming message of `address`; returns an id for `unwatch`. */
+  watch(address: Address, onEvent: (e: MessagingEvent) => void): Promise<number>
+  unwatch(id: number): Promise<void>
+  snapshot(address: Address): Promise<MessagingSnapshot>
+  thread(address: Address, conv: string): Promise<ChatMessage[]>
+  send(address: Address, to: Address, text: string): Promise<ChatMessage>
+  markRead(address: Address, conv: string): Promise<void>
+  pull(address: Address): Promise<void>
+  stats(address: Address): Promise<MessagingStats>
+}
