@@ -4,7 +4,7 @@
  */
 import './components/souk-app.ts'
 import { preferredLocale, useLocale } from './i18n.ts'
-import { parseConfig, type SoukConfig } from './core/config.ts'
+import { ConfigError, parseConfig, type SoukConfig } from './core/config.ts'
 
 async function loadConfig(): Promise<SoukConfig> {
   const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-cache' })
@@ -21,7 +21,7 @@ async function boot(): Promise<void> {
   try {
     config = await loadConfig()
   } catch (err) {
-    app.error = err instanceof Error ? err.message : String(err)
+    app.error = err instanceof ConfigError ? err.shortMessage : err instanceof Error ? err.message : String(err)
     return
   }
   app.config = config
