@@ -200,7 +200,8 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
   const chain = configuredChain(wagmi)
   const market = marketOf(wagmi)
   try {
-    const head = await getBlockNumber(wagmi, { chainId: chain.id })
+    // the newest head (no cached value), so a log of a transaction just confirmed is included
+    const head = await getBlockNumber(wagmi, { chainId: chain.id, cacheTime: 0 })
     return (await scanLogs({
       getLogs: (fromBlock, toBlock) =>
         getContractEvents(wagmi, {
