@@ -3,6 +3,7 @@
  * (chain status, the peer-to-peer node) lazily, so the first paint does not wait for libp2p.
  */
 import './components/souk-app.ts'
+import './components/souk-build-info.ts'
 import { preferredLocale, useLocale } from './i18n.ts'
 import { ConfigError, parseConfig, type SoukConfig } from './core/config.ts'
 

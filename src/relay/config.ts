@@ -57,6 +57,9 @@ export interface RelayConfig {
   logLevel: LogLevel
   /** Store-and-forward, presence and anti-entropy limits (docs/messaging.md). */
   messaging: MessagingConfig
+  /** The PWA build (UnixFS directory CID) to pin and serve at the HTTP root, and the CAR to import it from. */
+  app?: string
+  appCar?: string
 }
 
 const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
@@ -89,6 +92,8 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --sender-rate N          messages per sender per minute (default 120)     SOUK_RELAY_SENDER_RATE
   --gossip-interval-ms N   anti-entropy round with a relay (default 1000)   SOUK_RELAY_GOSSIP_INTERVAL_MS
   --link-delay-ms N        benchmark only: delay frames from relays (0)     SOUK_RELAY_LINK_DELAY_MS
+  --app CID                serve this build of the app (npm run publish:app) at the HTTP root   SOUK_RELAY_APP
+  --app-car FILE           import --app from this CAR instead of fetching it from peers SOUK_RELAY_APP_CAR
   --help`
 
 export class RelayConfigError extends BaseError {
@@ -130,6 +135,8 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'sender-rate': { type: 'string' },
       'gossip-interval-ms': { type: 'string' },
       'link-delay-ms': { type: 'string' },
+      app: { type: 'string' },
+      'app-car': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -157,7 +164,13 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     throw new RelayConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
   const privateEnv = env.SOUK_RELAY_ALLOW_PRIVATE_ADDRS ?? ''
   const host = str('host', '0.0.0.0')
+  const app = str('app', '')
+  const appCar = str('app-car', '')
+  if (appCar && !app)
+    throw new RelayConfigError('--app-car needs --app <cid> (the root printed by npm run publish:app)')
   return {
+    ...(app ? { app } : {}),
+    ...(appCar ? { appCar: resolve(appCar) } : {}),
     host,
     httpHost: str('http-host', host),
     port: int('port', 4003),
