@@ -9,6 +9,8 @@
  * Progress is reported as the finished prefix of the range grows (`onProgress`), so a caller can keep what was
  * read (`scanListingLogs` caches it) and resume there after an error, an abort or a closed tab.
  */
+import { BaseError } from 'viem'
+
 export interface ScanLogsParameters<T> {
   /** One `eth_getLogs` call (e.g. `client.getLogs` or wagmi's `getContractEvents`) over `[fromBlock, toBlock]`. */
   getLogs: (fromBlock: bigint, toBlock: bigint) => Promise<T[]>
@@ -131,8 +133,10 @@ export async function scanLogs<T>(p: ScanLogsParameters<T>): Promise<T[]> {
     if (p.onProgress) reporting = reporting.then(() => p.onProgress!(reached, added))
   }
 
+  let failed = false
   const worker = async (): Promise<void> => {
-    for (let slice = take(); slice; slice = take()) {
+    // after one worker's failure the others take no new slice (the scan has failed; its progress is reported)
+    for (let slice = take(); slice && !failed; slice = take()) {
       p.signal?.throwIfAborted()
       const [from, to] = slice
       try {
@@ -144,7 +148,10 @@ export async function scanLogs<T>(p: ScanLogsParameters<T>): Promise<T[]> {
         finish(from, to, logs)
       } catch (err) {
         const refusal = to > from ? rangeRefusal(err, [from, to]) : undefined
-        if (!refusal) throw err
+        if (!refusal) {
+          failed = true
+          throw err
+        }
         streak = 0
         const span = to - from + 1n
         const first = refusal.suggested !== undefined && refusal.suggested < span ? refusal.suggested : span / 2n
@@ -159,7 +166,8 @@ export async function scanLogs<T>(p: ScanLogsParameters<T>): Promise<T[]> {
     const before = doneTo
     await Promise.all(Array.from({ length: Math.max(1, p.concurrency ?? 4) }, worker))
     await reporting
-    if (doneTo === before && again.length === 0 && cursor > p.toBlock) break
+    if (doneTo === before && again.length === 0 && cursor > p.toBlock)
+      throw new BaseError(`log scan stopped at block ${doneTo} of ${p.toBlock}`)
   }
   await reporting
   return collected
