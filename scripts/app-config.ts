@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { BaseError } from 'viem'
 import { isUndeployed, parseConfig, type SoukConfig } from '../src/core/config.ts'
 import { repoRoot } from './forge.ts'
-import { DEPLOYMENTS_DIR, readDeployment, type DeploymentRecord } from './lib/deployments.ts'
+import { deploymentsDirFor, readDeployment, type DeploymentRecord } from './lib/deployments.ts'
 
 export class AppConfigError extends BaseError {
   constructor(message: string) {
@@ -40,7 +40,7 @@ export interface AppConfigOptions {
 export function appConfig(o: AppConfigOptions): SoukConfig {
   const example = exampleConfigs().get(o.chainId)
   if (!example) throw new AppConfigError(`no example config for chain ${o.chainId} in public/config.*.json`)
-  const deployment = o.deployment ?? readDeployment(o.chainId, o.deploymentsDir ?? DEPLOYMENTS_DIR)
+  const deployment = o.deployment ?? readDeployment(o.chainId, o.deploymentsDir ?? deploymentsDirFor(o.chainId))
   if (!deployment)
     throw new AppConfigError(`chain ${o.chainId} has no deployment file: run \`npm run deploy -- --rpc URL\` first`)
   const base = example.config

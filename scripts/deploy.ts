@@ -25,9 +25,10 @@ import {
   type Hex,
 } from 'viem'
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
-import { contractsOutDir, ensureContractsBuilt, repoRoot } from './forge.ts'
-import { DEPLOYMENTS_DIR, gitCommit, writeDeployment, type DeploymentRecord } from './lib/deployments.ts'
+import { contractsOutDir, ensureContractsBuilt } from './forge.ts'
+import { deploymentsDirFor, gitCommit, writeDeployment, type DeploymentRecord } from './lib/deployments.ts'
 import { decryptKeystore } from './lib/keystore.ts'
+import { installMulticall3 } from './lib/multicall3.ts'
 
 const DEPLOY_HELP = `Usage: npm run deploy -- --rpc URL [options]
   --rpc URL            JSON-RPC endpoint of the chain (SOUK_RPC_URL)
@@ -251,8 +252,10 @@ export async function deployFromCli(
     ...(privateKey ? { privateKey } : {}),
     ...(o.treasury ? { treasury: o.treasury as `0x${string}` } : {}),
   })
+  // the local example config names Multicall3, which a bare anvil lacks (the dev stack installs it too)
+  if (chainId === LOCAL_CHAIN_ID) await installMulticall3(o.rpc)
   const record: DeploymentRecord = { ...deployment, commit: gitCommit(), deployedAt: new Date().toISOString() }
-  const dir = o.outDir ?? (chainId === LOCAL_CHAIN_ID ? join(repoRoot, '.souk', 'deployments') : DEPLOYMENTS_DIR)
+  const dir = o.outDir ?? deploymentsDirFor(chainId)
   const file = writeDeployment(dir, record)
   return { record, file }
 }

@@ -12,6 +12,11 @@ import type { Deployment } from '../deploy.ts'
 
 export const DEPLOYMENTS_DIR = join(repoRoot, 'deployments')
 
+/** Where the deployment file of a chain goes by default: local-chain (31337) deployments are throwaway. */
+export function deploymentsDirFor(chainId: number): string {
+  return chainId === 31337 ? join(repoRoot, '.souk', 'deployments') : DEPLOYMENTS_DIR
+}
+
 export interface DeploymentRecord extends Deployment {
   /** The git commit the contracts were built from (`-dirty` when the work tree had changes). */
   commit: string
@@ -40,7 +45,7 @@ export function writeDeployment(dir: string, record: DeploymentRecord): string {
 }
 
 /** The deployment file of a chain, checked; undefined when there is none. */
-export function readDeployment(chainId: number, dir = DEPLOYMENTS_DIR): DeploymentRecord | undefined {
+export function readDeployment(chainId: number, dir = deploymentsDirFor(chainId)): DeploymentRecord | undefined {
   const file = join(dir, `${chainId}.json`)
   if (!existsSync(file)) return undefined
   const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<DeploymentRecord>
