@@ -3,6 +3,8 @@ import { VitePWA } from 'vite-plugin-pwa'
 
 // The PWA is a static build: `dist/` can be served from any host or IPFS gateway, next to a config.json.
 export default defineConfig({
+  // relative URLs: the same build works at a domain's root, under /ipfs/<cid>/ on any gateway, or from a relay
+  base: './',
   build: {
     target: 'es2023',
     sourcemap: true,

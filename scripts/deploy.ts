@@ -1,12 +1,14 @@
 // Deploys the Souk contracts with viem, from the Foundry build.
-//   node scripts/deploy.ts --rpc http://127.0.0.1:8545 [--private-key 0x...] [--treasury 0x...]
-// prints {"chainId":31337,"market":"0x…","treasury":"0x…","token":"0x…","arbiter":"0x…","deployBlock":N}
+//   npm run deploy -- --rpc URL [--keystore FILE | --private-key 0x…] [--treasury 0x…] [--out DIR]
+// prints {"chainId":31337,"market":"0x…","treasury":"0x…","token":"0x…","arbiter":"0x…","deployBlock":N,"commit":"…"}
+// and writes it to deployments/<chainId>.json (.souk/deployments/ for the local chain), which
+// `npm run app-config` / `npm run publish:app` turn into the app's config.json.
 // On the local chain (31337) it also deploys the open-mint TestUSD, mints it to anvil's accounts and
 // registers anvil account 9 as the default arbiter. On any other chain it refuses anvil's public keys
 // (as deployer or treasury), needs --private-key and --treasury, and deploys SoukMarket only.
 // Used by `npm start`, the browser/e2e test stacks and the gas benchmark.
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CID } from 'multiformats/cid'
@@ -24,6 +26,20 @@ import {
 } from 'viem'
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { contractsOutDir, ensureContractsBuilt } from './forge.ts'
+import { deploymentsDirFor, gitCommit, writeDeployment, type DeploymentRecord } from './lib/deployments.ts'
+import { decryptKeystore } from './lib/keystore.ts'
+import { installMulticall3 } from './lib/multicall3.ts'
+
+const DEPLOY_HELP = `Usage: npm run deploy -- --rpc URL [options]
+  --rpc URL            JSON-RPC endpoint of the chain (SOUK_RPC_URL)
+  --keystore FILE      encrypted JSON keystore of the deployer (SOUK_KEYSTORE); password from
+                       SOUK_KEYSTORE_PASSWORD or asked on the terminal
+  --private-key 0x…    the deployer's key; prefer SOUK_DEPLOYER_KEY (flags show in the process list)
+  --treasury 0x…       receives unrevealed-bid penalties (SOUK_TREASURY); required off the local chain
+  --test-token         the open-mint TestUSD: local chain (31337) only, refused elsewhere
+  --out DIR            where <chainId>.json goes (default deployments/, .souk/deployments/ for 31337)
+Anvil's public development keys are refused on every chain but 31337.
+`
 
 /** Anvil's first public development key (account 0 of the "test test … junk" mnemonic). Never use it on a real chain. */
 export const ANVIL_DEFAULT_PRIVATE_KEY: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -191,21 +207,112 @@ export async function deployContracts({
   return { ...deployment, token: getAddress(tokenReceipt.contractAddress), arbiter: arbiter.address }
 }
 
+export interface DeployCliOptions {
+  rpc: string
+  /** Private key in hex; prefer SOUK_DEPLOYER_KEY (flags show in `ps`) or a keystore. */
+  privateKey?: string
+  /** An encrypted JSON keystore (Web3 Secret Storage, as `cast wallet import` or geth write). */
+  keystore?: string
+  /** Keystore password; SOUK_KEYSTORE_PASSWORD, or asked on the terminal. */
+  password?: string
+  treasury?: string
+  /** Also deploy the open-mint TestUSD and the dev arbiter: refused off the local chain. */
+  testToken?: boolean
+  /** Where deployment files go (default deployments/, or .souk/deployments/ for chain 31337). */
+  outDir?: string
+}
+
+/** The deployer key: from the flag or environment, else decrypted from a keystore; undefined = anvil's key. */
+export async function deployerKey(o: DeployCliOptions, ask?: () => Promise<string>): Promise<Hex | undefined> {
+  if (o.privateKey && o.keystore) throw new DeployRefusedError('give either a private key or --keystore, not both')
+  if (o.privateKey) {
+    const key = o.privateKey.startsWith('0x') ? o.privateKey : `0x${o.privateKey}`
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new DeployRefusedError('the private key must be 32 bytes of hex')
+    return key as Hex
+  }
+  if (!o.keystore) return undefined
+  const password = o.password ?? (ask ? await ask() : undefined)
+  if (password === undefined) throw new DeployRefusedError('--keystore needs SOUK_KEYSTORE_PASSWORD (or a terminal)')
+  return await decryptKeystore(readFileSync(o.keystore, 'utf8'), password)
+}
+
+/** Deploys from CLI options and writes `<outDir>/<chainId>.json`; returns the record and the file written. */
+export async function deployFromCli(
+  o: DeployCliOptions,
+  ask?: () => Promise<string>,
+): Promise<{ record: DeploymentRecord; file: string }> {
+  const privateKey = await deployerKey(o, ask)
+  const chainId = await createPublicClient({ transport: http(o.rpc) }).getChainId()
+  if (o.testToken && chainId !== LOCAL_CHAIN_ID)
+    throw new DeployRefusedError(
+      `refusing TestUSD on chain ${chainId}: anyone can mint it, so it only exists on the local chain (31337)`,
+    )
+  const deployment = await deployContracts({
+    rpcUrl: o.rpc,
+    ...(privateKey ? { privateKey } : {}),
+    ...(o.treasury ? { treasury: o.treasury as `0x${string}` } : {}),
+  })
+  // the local example config names Multicall3, which a bare anvil lacks (the dev stack installs it too)
+  if (chainId === LOCAL_CHAIN_ID) await installMulticall3(o.rpc)
+  const record: DeploymentRecord = { ...deployment, commit: gitCommit(), deployedAt: new Date().toISOString() }
+  const dir = o.outDir ?? deploymentsDirFor(chainId)
+  const file = writeDeployment(dir, record)
+  return { record, file }
+}
+
+/** Reads a password from the terminal without echoing it. */
+async function askPassword(): Promise<string> {
+  if (!process.stdin.isTTY)
+    throw new DeployRefusedError('--keystore needs SOUK_KEYSTORE_PASSWORD when not on a terminal')
+  process.stderr.write('Keystore password: ')
+  process.stdin.setRawMode(true)
+  let password = ''
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    for (const ch of chunk.toString('utf8')) {
+      if (ch === '\r' || ch === '\n') {
+        process.stdin.setRawMode(false)
+        process.stdin.pause()
+        process.stderr.write('\n')
+        return password
+      }
+      if (ch === '\u0003') process.exit(130)
+      password = ch === '\u007f' ? password.slice(0, -1) : password + ch
+    }
+  }
+  return password
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       rpc: { type: 'string', default: process.env.SOUK_RPC_URL ?? 'http://127.0.0.1:8545' },
       'private-key': { type: 'string', default: process.env.SOUK_DEPLOYER_KEY },
+      keystore: { type: 'string', default: process.env.SOUK_KEYSTORE },
       treasury: { type: 'string', default: process.env.SOUK_TREASURY },
+      'test-token': { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
     },
   })
+  if (values.help) {
+    process.stdout.write(DEPLOY_HELP)
+    process.exit(0)
+  }
   try {
-    const deployment = await deployContracts({
-      rpcUrl: values.rpc,
-      ...(values['private-key'] ? { privateKey: values['private-key'] as Hex } : {}),
-      ...(values.treasury ? { treasury: values.treasury as `0x${string}` } : {}),
-    })
-    process.stdout.write(`${JSON.stringify(deployment)}\n`)
+    const { record, file } = await deployFromCli(
+      {
+        rpc: values.rpc,
+        ...(values['private-key'] ? { privateKey: values['private-key'] } : {}),
+        ...(values.keystore ? { keystore: values.keystore } : {}),
+        ...(process.env.SOUK_KEYSTORE_PASSWORD === undefined ? {} : { password: process.env.SOUK_KEYSTORE_PASSWORD }),
+        ...(values.treasury ? { treasury: values.treasury } : {}),
+        ...(values['test-token'] ? { testToken: true } : {}),
+        ...(values.out ? { outDir: values.out } : {}),
+      },
+      askPassword,
+    )
+    process.stderr.write(`deployment written to ${relative(process.cwd(), file) || file}\n`)
+    process.stdout.write(`${JSON.stringify(record)}\n`)
   } catch (error) {
     const reason =
       error instanceof BaseError ? error.shortMessage : error instanceof Error ? error.message : String(error)

@@ -3,9 +3,9 @@
  * (chain status, the peer-to-peer node) lazily, so the first paint does not wait for libp2p.
  */
 import './components/souk-app.ts'
+import './components/souk-build-info.ts'
 import { preferredLocale, useLocale } from './i18n.ts'
-import { parseConfig, type SoukConfig } from './core/config.ts'
-import { BaseError } from 'viem'
+import { ConfigError, parseConfig, type SoukConfig } from './core/config.ts'
 
 async function loadConfig(): Promise<SoukConfig> {
   const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-cache' })
@@ -22,7 +22,7 @@ async function boot(): Promise<void> {
   try {
     config = await loadConfig()
   } catch (err) {
-    app.error = err instanceof BaseError ? err.shortMessage : err instanceof Error ? err.message : String(err)
+    app.error = err instanceof ConfigError ? err.shortMessage : err instanceof Error ? err.message : String(err)
     return
   }
   app.config = config

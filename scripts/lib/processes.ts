@@ -166,22 +166,26 @@ export interface Anvil {
   proc: ManagedProcess
 }
 
-/** Starts anvil (from @foundry-rs/anvil) on a free port, or the one given, and waits until it answers RPC. */
+/**
+ * Starts anvil (from @foundry-rs/anvil) on a free port, or the one given, and waits until it answers RPC.
+ * `chainId` imitates another chain (e.g. 11155111, Sepolia) to test what is refused off the dev chain.
+ */
 export async function startAnvil({
   port,
   host = '127.0.0.1',
   echo = false,
-}: { port?: number; host?: string; echo?: boolean } = {}): Promise<Anvil> {
+  chainId = 31337,
+}: { port?: number; host?: string; echo?: boolean; chainId?: number } = {}): Promise<Anvil> {
   const p = port ?? (await freePort(host))
   const { proc } = await spawnReady({
     name: 'anvil',
     // the native binary: the npm wrapper in .bin always exits 0 and does not pass SIGKILL on
     command: foundryBinary('anvil'),
-    args: ['--host', host, '--port', String(p), '--chain-id', '31337'],
+    args: ['--host', host, '--port', String(p), '--chain-id', String(chainId)],
     ready: (line) => (line.includes('Listening on') ? true : undefined),
     echo,
   })
-  return { rpcUrl: `http://${host}:${p}`, port: p, chainId: 31337, proc }
+  return { rpcUrl: `http://${host}:${p}`, port: p, chainId, proc }
 }
 
 // ---------------------------------------------------------------- relay

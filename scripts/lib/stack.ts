@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SoukConfig } from '../../src/core/config.ts'
+import { installMulticall3 } from './multicall3.ts'
 import {
   killChildrenOnExit,
   startAnvil,
@@ -70,6 +71,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
   try {
     anvil = await startAnvil({ port: opts.anvilPort, echo: opts.echo })
+    // batched reads go through Multicall3 as on public chains (anvil has none of its own)
+    const multicall3 = await installMulticall3(anvil.rpcUrl)
     let deployment: Deployment | undefined
     if (opts.contracts !== false) {
       const { deployContracts } = (await import('../deploy.ts')) as {
@@ -97,7 +100,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       relays.push(relay)
     }
     const config: SoukConfig = {
-      chain: { id: anvil.chainId, name: 'Anvil (local)', rpcUrls: [anvil.rpcUrl] },
+      chain: { id: anvil.chainId, name: 'Anvil (local)', rpcUrls: [anvil.rpcUrl], multicall3 },
       contracts: {
         market: deployment?.market ?? '0x0000000000000000000000000000000000000000',
         ...(deployment?.token ? { token: deployment.token } : {}),

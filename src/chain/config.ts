@@ -19,9 +19,14 @@ export interface CreateSoukWagmiConfigOptions {
   multiInjectedProviderDiscovery?: boolean
   /** Initial dev account (0..9) of the dev wallet. */
   devAccountIndex?: number
-  /** A Multicall3 deployment on this chain; reads are batched through it when set. */
+  /** A Multicall3 deployment on this chain; reads are batched through it when set (default: `chain.multicall3`). */
   multicall3?: Address
   pollingInterval?: number
+  /**
+   * Rank several RPC URLs by health (default true). viem's ranking pings each endpoint every 30 s for the
+   * life of the page and cannot be stopped, so Node processes and tests that must exit pass false.
+   */
+  rankRpcs?: boolean
   /** More connectors (e.g. WalletConnect) appended after the built-in ones. */
   connectors?: CreateConnectorFn[]
 }
@@ -31,7 +36,7 @@ export function soukChain(config: SoukConfig, { multicall3 }: { multicall3?: Add
   return defineChain({
     id: config.chain.id,
     name: config.chain.name,
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    nativeCurrency: config.chain.nativeCurrency ?? { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: config.chain.rpcUrls } },
     ...(config.chain.explorer ? { blockExplorers: { default: { name: 'Explorer', url: config.chain.explorer } } } : {}),
     // the deployment travels with the chain object, so every action needs only the wagmi config
@@ -52,8 +57,31 @@ export function devWalletAllowed(config: SoukConfig): boolean {
   return config.devWallet === true && config.chain.id === DEV_CHAIN_ID
 }
 
+/**
+ * The read transport of a deployment: every configured RPC through viem's `fallback`, ranked by health when
+ * there are several (each is pinged now and then and ordered by latency and success rate), so a rate-limited
+ * or dead public endpoint is skipped. Each endpoint batches JSON-RPC calls and retries 429/5xx answers itself.
+ */
+export function soukTransport(rpcUrls: readonly string[], { rank = true }: { rank?: boolean } = {}) {
+  return fallback(
+    rpcUrls.map((url) => http(url, { batch: { wait: 16 }, retryCount: 2 })),
+    rank && rpcUrls.length > 1
+      ? {
+          rank: {
+            interval: 30_000,
+            sampleCount: 5,
+            timeout: 2_000,
+            // every endpoint serves eth_blockNumber (not all answer net_listening, viem's default ping)
+            ping: ({ transport }) => transport.request({ method: 'eth_blockNumber' }),
+          },
+        }
+      : {},
+  )
+}
+
 export function createSoukWagmiConfig(config: SoukConfig, options: CreateSoukWagmiConfigOptions = {}): SoukWagmiConfig {
-  const chain = soukChain(config, options.multicall3 ? { multicall3: options.multicall3 } : {})
+  const multicall3 = options.multicall3 ?? config.chain.multicall3
+  const chain = soukChain(config, multicall3 ? { multicall3 } : {})
   const connectors: CreateConnectorFn[] = [injected()]
   if (devWalletAllowed(config))
     connectors.push(
@@ -61,12 +89,12 @@ export function createSoukWagmiConfig(config: SoukConfig, options: CreateSoukWag
     )
   connectors.push(...(options.connectors ?? []))
   // Without Multicall3 the reads still go out as one HTTP request per tick through JSON-RPC batching.
-  const transport = fallback(config.chain.rpcUrls.map((url) => http(url, { batch: { wait: 16 }, retryCount: 2 })))
+  const transport = soukTransport(config.chain.rpcUrls, { rank: options.rankRpcs ?? true })
   return createConfig({
     chains: [chain],
     connectors,
     transports: { [chain.id]: transport },
-    batch: { multicall: options.multicall3 ? { wait: 16 } : false },
+    batch: { multicall: multicall3 ? { wait: 16 } : false },
     multiInjectedProviderDiscovery: options.multiInjectedProviderDiscovery ?? true,
     pollingInterval: options.pollingInterval ?? 1_000,
     storage:

@@ -5,6 +5,7 @@
  */
 import {
   getBlock,
+  getBlockNumber,
   getConnection,
   getContractEvents,
   multicall,
@@ -26,6 +27,7 @@ import type {
 import { soukMarketAbi } from './abi/soukMarket.ts'
 import { configuredChain, type SoukWagmiConfig } from './config.ts'
 import { toSoukChainError, WalletNotConnectedError, WrongNetworkError, type ErrorContext } from './errors.ts'
+import { scanLogs } from './reads/scanLogs.ts'
 
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000' as const
 
@@ -187,9 +189,8 @@ export async function readMarket<const reads extends readonly MarketRead[]>(
 type MarketAbi = typeof soukMarketAbi
 
 /**
- * Logs of one market event from the deployment block on, with the error mapping every read needs. The one
- * place that asks the RPC for market logs (and so the place to add block-range chunking for RPCs that cap
- * `eth_getLogs`).
+ * Logs of one market event from the deployment block on, with the error mapping every read needs. Read in
+ * slices public RPCs accept (`scanLogs`: the slice width adapts to "range too large" and results-cap refusals).
  */
 export async function getMarketEvents<const name extends ContractEventName<MarketAbi>>(
   wagmi: SoukWagmiConfig,
@@ -199,15 +200,22 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
   const chain = configuredChain(wagmi)
   const market = marketOf(wagmi)
   try {
-    return (await getContractEvents(wagmi, {
-      abi: market.abi,
-      address: market.address,
-      eventName,
-      ...(args === undefined ? {} : { args }),
+    // the newest head (no cached value), so a log of a transaction just confirmed is included
+    const head = await getBlockNumber(wagmi, { chainId: chain.id, cacheTime: 0 })
+    return (await scanLogs({
+      getLogs: (fromBlock, toBlock) =>
+        getContractEvents(wagmi, {
+          abi: market.abi,
+          address: market.address,
+          eventName,
+          ...(args === undefined ? {} : { args }),
+          fromBlock,
+          toBlock,
+          chainId: chain.id,
+        } as never),
       fromBlock: market.deployBlock,
-      toBlock: 'latest',
-      chainId: chain.id,
-    } as never)) as GetContractEventsReturnType<MarketAbi, name>
+      toBlock: head,
+    })) as GetContractEventsReturnType<MarketAbi, name>
   } catch (err) {
     throw toSoukChainError(err, { chain })
   }

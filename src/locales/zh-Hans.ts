@@ -1,9 +1,11 @@
 /** Simplified Chinese translations, keyed by message id (`${n}` is the n-th expression of the English template). */
 import { str } from '@lit/localize'
+import { buildTemplates } from './zh-Hans.build.ts'
 import { messagingTemplates } from './zh-Hans.messaging.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
+  ...buildTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',

@@ -5,7 +5,8 @@
  * listings that do not exist cannot turn into a flood of RPC calls.
  */
 import type { Address, PublicClient } from 'viem'
-import { scanListingLogs } from '../chain/reads/scanListingLogs.ts'
+import type { LogCache } from '../chain/reads/logCache.ts'
+import { scanListingLogs, type ListingLog } from '../chain/reads/scanListingLogs.ts'
 import { applyListingLogs, type ListingRecord } from '../core/catalog.ts'
 
 export interface ChainListingsOptions {
@@ -18,6 +19,8 @@ export interface ChainListingsOptions {
   minIntervalMs?: number
   /** Poll the chain for new listing logs this often (default 2 s; 0 = only on demand). */
   pollMs?: number
+  /** Keeps the logs read across restarts (`idbLogCache()` in the browser), so a reload reads only new blocks. */
+  logCache?: LogCache<ListingLog>
 }
 
 export class ChainListings extends EventTarget {
@@ -120,6 +123,7 @@ export class ChainListings extends EventTarget {
           toBlock: head,
           signal: combined,
           ...(this.#o.maxRange ? { maxRange: this.#o.maxRange } : {}),
+          ...(this.#o.logCache ? { cache: this.#o.logCache } : {}),
         })
         this.#scanned = head
         const changed = applyListingLogs(this.#records, logs)

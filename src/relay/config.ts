@@ -59,6 +59,9 @@ export interface RelayConfig {
   messaging: MessagingConfig
   /** The chain the catalog role checks listings against (src/relay/catalog.ts); undefined: no catalog role. */
   catalog?: RelayCatalogConfig | undefined
+  /** The PWA build (UnixFS directory CID) to pin and serve at the HTTP root, and the CAR to import it from. */
+  app?: string
+  appCar?: string
 }
 
 export interface RelayCatalogConfig {
@@ -119,6 +122,8 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --rpc-url URL            chain JSON-RPC: turns on the catalog role         SOUK_RELAY_RPC_URL
   --market ADDR            market whose listings the catalog keeps           SOUK_RELAY_MARKET
   --deploy-block N         block the market was deployed at (default 0)      SOUK_RELAY_DEPLOY_BLOCK
+  --app CID                serve this build of the app (npm run publish:app) at the HTTP root   SOUK_RELAY_APP
+  --app-car FILE           import --app from this CAR instead of fetching it from peers SOUK_RELAY_APP_CAR
   --help`
 
 export class RelayConfigError extends BaseError {
@@ -163,6 +168,8 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'rpc-url': { type: 'string' },
       market: { type: 'string' },
       'deploy-block': { type: 'string' },
+      app: { type: 'string' },
+      'app-car': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -190,7 +197,13 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     throw new RelayConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
   const privateEnv = env.SOUK_RELAY_ALLOW_PRIVATE_ADDRS ?? ''
   const host = str('host', '0.0.0.0')
+  const app = str('app', '')
+  const appCar = str('app-car', '')
+  if (appCar && !app)
+    throw new RelayConfigError('--app-car needs --app <cid> (the root printed by npm run publish:app)')
   return {
+    ...(app ? { app } : {}),
+    ...(appCar ? { appCar: resolve(appCar) } : {}),
     host,
     httpHost: str('http-host', host),
     port: int('port', 4003),

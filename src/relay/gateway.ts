@@ -159,7 +159,8 @@ async function walk(
   }
 }
 
-async function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+/** Waits until `res` can take more (or closes); rejects when `signal` aborts first. */
+export async function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const done = (): void => {
       res.off('drain', done)

@@ -15,6 +15,8 @@ export interface HttpEndpoints {
   ready(): boolean
   metrics(): Promise<{ contentType: string; body: string }>
   gateway?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>
+  /** The hosted app (`--app`): every other path, and `/ipfs/<its cid>/…` (src/relay/app-host.ts). */
+  app?: { accepts(url: URL): boolean; handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> }
 }
 
 export async function startHttp(
@@ -27,6 +29,8 @@ export async function startHttp(
   }
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://relay')
+    if (endpoints.app && !['/health', '/ready', '/metrics'].includes(url.pathname) && endpoints.app.accepts(url))
+      return await endpoints.app.handle(req, res, url)
     if (endpoints.gateway && url.pathname.startsWith('/ipfs/')) {
       if (req.method === 'OPTIONS') {
         res

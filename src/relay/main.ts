@@ -5,6 +5,7 @@
  * `SOUK_RELAY_*` env: see `--help` and docs/p2p.md.
  */
 import { parseRelayConfig, RELAY_HELP, RelayConfigError } from './config.ts'
+import { startAppHost } from './app-host.ts'
 import { startHttp } from './http.ts'
 import { createLogger } from './log.ts'
 import { startRelayNode } from './relay-node.ts'
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
   if (config.allowPrivateAddrs) log.warn('--allow-private-addrs: development mode, private addresses are dialled')
 
   const node = await startRelayNode(config, { log })
+  const app = config.app
+    ? await startAppHost({ helia: node.helia, cid: config.app, ...(config.appCar ? { car: config.appCar } : {}), log })
+    : undefined
   const started = Date.now()
   let stopping = false
   const http = await startHttp(config.httpHost, config.httpPort, {
@@ -45,10 +49,12 @@ async function main(): Promise<void> {
       reservations: node.metrics.value('souk_relay_reservations'),
       relays: node.pool.relays.map((r) => ({ peerId: r.peerId, connected: r.connected })),
       pinnedBytes: node.pins.pinnedBytes,
+      ...(app ? { app: { cid: app.cid.toString(), ready: app.ready } } : {}),
     }),
     ready: () => !stopping && node.libp2p.status === 'started',
     metrics: async () => ({ contentType: node.metrics.contentType, body: await node.metrics.render() }),
     gateway: node.gateway,
+    ...(app ? { app } : {}),
   })
 
   const shutdown = (signal: string): void => {
