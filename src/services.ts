@@ -2,7 +2,8 @@
  * Builds the services the UI reads through context. Loaded after first paint (dynamic import from main.ts),
  * so viem and libp2p are not in the first route's JavaScript. The P2P node runs in the engine Worker
  * (src/engine/), not on the main thread; `src/p2p/browser.ts` (`startNetwork`, with WebRTC) stays for a page
- * that needs a direct connection.
+ * that needs a direct connection. The chain status, the chain reads and the reveal reminders run in the chain
+ * Worker (`src/engine/chain-client.ts`); viem and wagmi load on the page only for the wallet, when the person acts.
  *
  * The catalog and publish services (the OrbitDB catalog of issue #11) are not wired yet: `catalog` and
  * `publish` stay undefined and the views say "the catalog is not available yet" instead of showing anything
@@ -13,7 +14,7 @@ import type { ChainSnapshot, NetworkSnapshot, StatusSource } from './core/status
 import type { CatalogService, ChainService, MediaService, PublishService } from './services/types.ts'
 
 export interface Services {
-  chainStatus: StatusSource<ChainSnapshot>
+  chainStatus: StatusSource<ChainSnapshot> | undefined
   network: StatusSource<NetworkSnapshot> | undefined
   chain: ChainService | undefined
   media: MediaService | undefined
@@ -23,13 +24,10 @@ export interface Services {
 }
 
 export async function startServices(config: SoukConfig): Promise<Services> {
-  const { ChainStatus } = await import('./chain/chain-status.ts')
-  const chainStatus = new ChainStatus(config)
-  void chainStatus.start()
-  // the chain service and the P2P node start side by side; neither waits for the other
+  // the chain worker and the P2P node start side by side; neither waits for the other
   const [chain, network] = await Promise.all([
-    import('./services/chain-service.ts')
-      .then(({ WagmiChainService }) => WagmiChainService.start(config))
+    import('./engine/chain-client.ts')
+      .then(({ startChain }) => startChain(config))
       .catch((err: unknown) => {
         console.warn('souk: the chain service could not start', err)
         return undefined
@@ -42,15 +40,14 @@ export async function startServices(config: SoukConfig): Promise<Services> {
       }),
   ])
   return {
-    chainStatus,
+    chainStatus: chain?.status,
     network: network?.status,
-    chain,
+    chain: chain?.service,
     media: network?.media,
     catalog: undefined,
     publish: undefined,
     async stop() {
-      chainStatus.stop()
-      chain?.stop()
+      await chain?.close()
       await network?.close()
     },
   }
