@@ -17,7 +17,7 @@ export function registerServiceWorker(onUpdate: (apply: () => void) => void): vo
       applied = true
       waiting.postMessage({ type: 'SKIP_WAITING' })
     })
-  void (async () => {
+  const register = async (): Promise<void> => {
     const registration = await sw.register(new URL('sw.js', document.baseURI), { scope: './' })
     if (registration.waiting && sw.controller) offer(registration.waiting)
     registration.addEventListener('updatefound', () => {
@@ -29,5 +29,10 @@ export function registerServiceWorker(onUpdate: (apply: () => void) => void): vo
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void registration.update().catch(() => undefined)
     })
-  })().catch((err: unknown) => console.warn('souk: the service worker could not be registered', err))
+  }
+  const start = (): void =>
+    void register().catch((err: unknown) => console.warn('souk: the service worker could not be registered', err))
+  // after the page's own resources (the usual advice): the precache download does not compete with them
+  if (document.readyState === 'complete') start()
+  else window.addEventListener('load', start, { once: true })
 }
