@@ -62,11 +62,21 @@ export class SoukOfflineBanner extends LitElement {
     this.#status.source = this.network
   }
 
-  /** Which message applies now. */
+  /**
+   * Which message applies now. "No relay" only once relays were reached and lost, or every relay's dial has
+   * failed (it waits to retry): not while the node is still making its first connections.
+   */
   get state(): 'online' | 'offline' | 'no-relay' {
     if (!this.online) return 'offline'
-    return this.#status.value?.status === 'offline' ? 'no-relay' : 'online'
+    const net = this.#status.value
+    if (net?.status !== 'offline') {
+      if (net && net.status !== 'starting') this.#reachedRelays = true
+      return 'online'
+    }
+    const allFailed = net.relays.length > 0 && net.relays.every((r) => r.retryAt !== undefined)
+    return this.#reachedRelays || allFailed ? 'no-relay' : 'online'
   }
+  #reachedRelays = false
 
   override updated(): void {
     this.dataset.state = this.state

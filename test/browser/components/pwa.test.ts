@@ -24,14 +24,14 @@ function bannerOf(app: SoukApp): SoukOfflineBanner {
 class Status extends EventTarget implements StatusSource<NetworkSnapshot> {
   snapshot: NetworkSnapshot = {
     peerId: '12D3KooWtest',
-    status: 'online',
+    status: 'starting',
     relays: [],
     directPeers: 0,
     peersSeen: 0,
     bytesStored: 0,
   }
-  set(status: NetworkSnapshot['status']): void {
-    this.snapshot = { ...this.snapshot, status }
+  set(status: NetworkSnapshot['status'], relays: NetworkSnapshot['relays'] = this.snapshot.relays): void {
+    this.snapshot = { ...this.snapshot, status, relays }
     this.dispatchEvent(new Event('change'))
   }
 }
@@ -120,7 +120,24 @@ describe('<souk-offline-banner> in <souk-app>', () => {
     const banner = bannerOf(app)
     await banner.updateComplete
     expect(banner.dataset.state).to.equal('online')
-    status.set('offline')
+    // the first connections are being made: no warning yet
+    const relay = { peerId: '12D3KooWrelay', addr: '/ip4/127.0.0.1/tcp/1/ws', connected: false, reservation: false }
+    status.set('offline', [relay])
+    await banner.updateComplete
+    expect(banner.dataset.state).to.equal('online')
+    // every relay's dial failed: say so
+    status.set('offline', [{ ...relay, retryAt: Date.now() + 1_000 }])
+    await waitFor('the no-relay banner after the dials failed', async () => {
+      await banner.updateComplete
+      return banner.dataset.state === 'no-relay'
+    })
+    status.set('online', [{ ...relay, connected: true, reservation: true }])
+    await waitFor('the banner to leave when a relay answers', async () => {
+      await banner.updateComplete
+      return banner.dataset.state === 'online'
+    })
+    // reached, then lost: say so at once
+    status.set('offline', [relay])
     await waitFor('the no-relay banner', async () => {
       await banner.updateComplete
       return banner.dataset.state === 'no-relay'
