@@ -16,12 +16,13 @@ export default defineConfig({
       strategies: 'injectManifest',
       srcDir: 'src',
       filename: 'sw.ts',
-      injectRegister: 'script-defer',
+      // src/pwa/register.ts registers it (and offers a waiting new version to <souk-update-prompt>)
+      injectRegister: false,
       // public/manifest.webmanifest is ours; the plugin only links it
       manifest: false,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
-        globIgnores: ['**/config.json'],
+        globIgnores: ['**/config.json', '**/config.example.json', 'screenshots/**'],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
       devOptions: { enabled: false },

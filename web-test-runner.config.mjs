@@ -93,6 +93,32 @@ function soukStack() {
   }
 }
 
+/**
+ * `souk:while-offline` takes the test page offline (DevTools network emulation: `navigator.onLine` and the
+ * `online`/`offline` events are the browser's own), waits until the page expression `probe` is truthy,
+ * brings the page back online and returns the probe's value. One command, because the test page talks to
+ * this server over the network it just lost.
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+function networkConditions() {
+  return {
+    name: 'souk-network-conditions',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'souk:while-offline') return undefined
+      const page = session.browser.getPage(session.id)
+      await page.setOfflineMode(true)
+      try {
+        const handle = await page.waitForFunction(payload.probe, { timeout: 10_000 }).catch(() => {
+          throw new Error(`offline, the page never showed: ${payload.probe}`)
+        })
+        return await handle.jsonValue()
+      } finally {
+        await page.setOfflineMode(false)
+      }
+    },
+  }
+}
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'] },
@@ -104,6 +130,7 @@ export default {
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }),
     bundledWorkers(),
     soukStack(),
+    networkConditions(),
   ],
   browsers: [
     chromeLauncher({

@@ -1,9 +1,12 @@
 /**
  * Entry point of the PWA. Renders the frame at once, then loads `config.json` and starts the services
- * (chain status, the peer-to-peer node) lazily, so the first paint does not wait for libp2p.
+ * (chain status, the peer-to-peer node) lazily, so the first paint does not wait for libp2p. Registers the
+ * service worker and hands a waiting new version to <souk-update-prompt>.
  */
 import './components/souk-app.ts'
 import './components/souk-build-info.ts'
+import './components/souk-update-prompt.ts'
+import { registerServiceWorker } from './pwa/register.ts'
 import { preferredLocale, useLocale } from './i18n.ts'
 import { ConfigError, parseConfig, type SoukConfig } from './core/config.ts'
 
@@ -38,3 +41,7 @@ async function boot(): Promise<void> {
 }
 
 void boot()
+registerServiceWorker((apply) => {
+  const prompt = document.querySelector('souk-update-prompt')
+  if (prompt) prompt.apply = apply
+})

@@ -2,7 +2,8 @@
  * Builds the services the UI reads through context. Loaded after first paint (dynamic import from main.ts),
  * so viem and libp2p are not in the first route's JavaScript. The P2P node runs in the engine Worker
  * (src/engine/), not on the main thread; `src/p2p/browser.ts` (`startNetwork`, with WebRTC) stays for a page
- * that needs a direct connection.
+ * that needs a direct connection. The chain status, the chain reads and the reveal reminders run in the chain
+ * Worker (`src/engine/chain-client.ts`); viem and wagmi load on the page only for the wallet, when the person acts.
  *
  * The catalog (OrbitDB + search index) runs in the engine Worker too (`network.catalog`); publishing runs its
  * photo, pin and catalog stages there and the transaction here, through the wallet (publish-service.ts).
@@ -14,7 +15,7 @@ import type { CatalogService, ChainService, MediaService, PublishService } from 
 import type { MessagingService } from './services/types.ts'
 
 export interface Services {
-  chainStatus: StatusSource<ChainSnapshot>
+  chainStatus: StatusSource<ChainSnapshot> | undefined
   network: StatusSource<NetworkSnapshot> | undefined
   chain: ChainService | undefined
   media: MediaService | undefined
@@ -26,13 +27,10 @@ export interface Services {
 }
 
 export async function startServices(config: SoukConfig): Promise<Services> {
-  const { ChainStatus } = await import('./chain/chain-status.ts')
-  const chainStatus = new ChainStatus(config)
-  void chainStatus.start()
-  // the chain service and the P2P node start side by side; neither waits for the other
+  // the chain worker and the P2P node start side by side; neither waits for the other
   const [chain, network] = await Promise.all([
-    import('./services/chain-service.ts')
-      .then(({ WagmiChainService }) => WagmiChainService.start(config))
+    import('./engine/chain-client.ts')
+      .then(({ startChain }) => startChain(config))
       .catch((err: unknown) => {
         console.warn('souk: the chain service could not start', err)
         return undefined
@@ -48,7 +46,7 @@ export async function startServices(config: SoukConfig): Promise<Services> {
     chain && network
       ? await import('./services/publish-service.ts').then(
           ({ EnginePublishService }) =>
-            new EnginePublishService(chain.wagmi, network.catalog, {
+            new EnginePublishService(() => chain.service.wagmiConfig(), network.catalog, {
               // two relays hold the photos before the transaction, or every relay when fewer are configured
               minRelays: Math.max(1, Math.min(2, config.relays.length)),
             }),
@@ -56,21 +54,20 @@ export async function startServices(config: SoukConfig): Promise<Services> {
       : undefined
   const messaging =
     chain && network
-      ? new (await import('./services/messaging-service.ts')).EngineMessagingService(network.messaging, chain)
+      ? new (await import('./services/messaging-service.ts')).EngineMessagingService(network.messaging, chain.service)
       : undefined
   return {
-    chainStatus,
+    chainStatus: chain?.status,
     network: network?.status,
-    chain,
+    chain: chain?.service,
     media: network?.media,
     catalog: network?.catalog,
     publish,
     messaging,
     async stop() {
       messaging?.stop()
-      chainStatus.stop()
-      chain?.stop()
       publish?.close()
+      await chain?.close()
       await network?.close()
     },
   }

@@ -1,22 +1,61 @@
 /// <reference lib="webworker" />
 /**
- * Service worker: the app shell is precached so Souk opens offline; config.json is network-first (a new
- * deployment's relays and contracts win, the last copy serves when offline).
+ * Service worker (vite-plugin-pwa, injectManifest): the app shell is precached so Souk opens offline (every
+ * route is a hash route of index.html); config.json is network-first (a new deployment's relays and contracts
+ * win, the last copy serves when offline); listing media is cache-first by CID with a budget
+ * (src/pwa/media-cache.ts). A new version waits until the person accepts the update prompt
+ * (`SKIP_WAITING` from src/pwa/register.ts), so a page never runs against a half-swapped shell.
  */
-import { precacheAndRoute, cleanupOutdatedCaches } from 'workbox-precaching'
-import { registerRoute } from 'workbox-routing'
-import { NetworkFirst } from 'workbox-strategies'
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
+import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { CacheFirst, NetworkFirst } from 'workbox-strategies'
+import { ExpirationPlugin } from 'workbox-expiration'
 import { clientsClaim } from 'workbox-core'
+import { MEDIA_CACHE, MEDIA_MAX_AGE_SECONDS, MEDIA_MAX_ENTRIES, MEDIA_PATH } from './pwa/media-cache.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] }
 
-void self.skipWaiting()
+self.addEventListener('message', (event: ExtendableMessageEvent) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()
+})
+// the first install takes the open page at once (nothing to swap yet), so it works offline after one visit
 clientsClaim()
 cleanupOutdatedCaches()
 precacheAndRoute(self.__WB_MANIFEST)
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')))
 
+const CONFIG_CACHE = 'souk-config'
+// the page's first config.json may be fetched before this worker controls it: keep a copy at install, so the
+// app opens offline after a single visit
+self.addEventListener('install', (event: ExtendableEvent) => {
+  event.waitUntil(
+    caches
+      .open(CONFIG_CACHE)
+      .then((cache) => cache.add(new URL('config.json', self.registration.scope).href))
+      .catch(() => undefined),
+  )
+})
 registerRoute(
   ({ url, request }) =>
     request.method === 'GET' && url.origin === self.location.origin && url.pathname.endsWith('/config.json'),
-  new NetworkFirst({ cacheName: 'souk-config', networkTimeoutSeconds: 3 }),
+  new NetworkFirst({ cacheName: CONFIG_CACHE, networkTimeoutSeconds: 3 }),
+)
+
+registerRoute(
+  ({ url, request }) => request.method === 'GET' && MEDIA_PATH.test(url.pathname),
+  new CacheFirst({
+    cacheName: MEDIA_CACHE,
+    plugins: [
+      // a static host may answer an unknown path with its index page: that is not media
+      {
+        cacheWillUpdate: async ({ response }) =>
+          response.ok && !response.headers.get('content-type')?.startsWith('text/html') ? response : null,
+      },
+      new ExpirationPlugin({
+        maxEntries: MEDIA_MAX_ENTRIES,
+        maxAgeSeconds: MEDIA_MAX_AGE_SECONDS,
+        purgeOnQuotaError: true,
+      }),
+    ],
+  }),
 )

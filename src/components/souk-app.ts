@@ -19,6 +19,7 @@ import { allLocales, getLocale, useLocale, type Locale } from '../i18n.ts'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import './souk-network-status.ts'
+import './souk-offline-banner.ts'
 import './souk-wallet-button.ts'
 import './souk-unread-badge.ts'
 
@@ -339,7 +340,7 @@ export class SoukApp extends LitElement {
         </label>
         <souk-wallet-button></souk-wallet-button>
       </header>
-      ${this.#nav()} ${this.#reminderBanner()}
+      ${this.#nav()} <souk-offline-banner></souk-offline-banner> ${this.#reminderBanner()}
       <div class="body">
         <main id="main" tabindex="-1">
           ${

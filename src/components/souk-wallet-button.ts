@@ -79,6 +79,8 @@ export class SoukWalletButton extends LitElement {
   @state() private wallet: WalletView | undefined
   @state() private error: string | undefined
   @state() private busy = false
+  /** The menu is open: only then are wallets looked for (that loads the wallet code). */
+  @state() private open = false
   #watched: ChainService | undefined
   readonly #onWallet = (): void => {
     this.wallet = this.chain?.wallet()
@@ -140,7 +142,13 @@ export class SoukWalletButton extends LitElement {
     if (!w || w.status !== 'connected') {
       const wallets = chain.wallets()
       return html`<div class="panel">
-        ${wallets.length === 0 ? html`<p>${msg('No wallet found in this browser.', { id: 'wallet.none' })}</p>` : nothing}
+        ${
+          wallets.length > 0
+            ? nothing
+            : w?.status === 'connecting'
+              ? html`<p role="status">${msg('Looking for wallets…', { id: 'wallet.looking' })}</p>`
+              : html`<p>${msg('No wallet found in this browser.', { id: 'wallet.none' })}</p>`
+        }
         ${wallets.map(
           (o) =>
             html`<button
@@ -193,9 +201,13 @@ export class SoukWalletButton extends LitElement {
       : w.onConfiguredChain
         ? shortAddress(w.address ?? '')
         : msg('Wrong network', { id: 'wallet.wrong' })
-    return html`<details class=${connected && !w.onConfiguredChain ? 'wrong' : ''} data-status=${w?.status ?? 'none'}>
+    return html`<details
+      class=${connected && !w.onConfiguredChain ? 'wrong' : ''}
+      data-status=${w?.status ?? 'none'}
+      @toggle=${(e: Event) => (this.open = (e.target as HTMLDetailsElement).open)}
+    >
       <summary aria-label=${connected ? msg(str`Wallet ${label}`, { id: 'wallet.summary' }) : label}>${label}</summary>
-      ${this.#panel()}
+      ${this.open ? this.#panel() : nothing}
     </details>`
   }
 }

@@ -10,6 +10,8 @@ export interface RelayStatus {
   reservation: boolean
   /** Connected, but the reservation this node wants there is still being made (or re-made). */
   reserving?: boolean
+  /** When the next dial is due (ms since epoch) after a failed one. */
+  retryAt?: number
 }
 
 export interface NetworkSnapshot {

@@ -7,6 +7,7 @@ import * as Comlink from 'comlink'
 import type { SoukConfig } from '../core/config.ts'
 import type { NetworkSnapshot, StatusSource } from '../core/status.ts'
 import type { MediaService } from '../services/types.ts'
+import { mediaThroughCache } from '../pwa/media-cache.ts'
 import type { EngineApi } from './api.ts'
 import { EngineCatalog } from './catalog-client.ts'
 import type { MessagingEngineApi } from './messaging-api.ts'
@@ -78,12 +79,12 @@ export async function startEngine(config: SoukConfig, options: StartEngineOption
     objectUrl(cid, type = 'image/webp', { signal, onProgress } = {}) {
       let pending = urls.get(cid)
       if (!pending) {
-        pending = remote
-          .fetchMedia(
+        pending = mediaThroughCache(cid, type, () =>
+          remote.fetchMedia(
             cid,
             Comlink.proxy((loaded: number, total: number | undefined) => onProgress?.({ loaded, total })),
-          )
-          .then((bytes) => URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type })))
+          ),
+        ).then((blob) => URL.createObjectURL(blob))
         urls.set(cid, pending)
         pending.catch(() => urls.delete(cid))
       }

@@ -269,8 +269,17 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'wallet.disconnect': '断开连接',
   'wallet.loading': '钱包…',
   'wallet.none': '此浏览器中没有找到钱包。',
+  'wallet.looking': '正在查找钱包…',
   'wallet.summary': str`钱包 ${0}`,
   'wallet.switch': str`切换到 ${0}`,
   'wallet.wrong': '网络错误',
   'wallet.wrongNetwork': str`你的钱包连接在其他网络上。Souk 运行在 ${0}。`,
+  'offline.title': '你已离线。',
+  'offline.body':
+    'Souk 从本设备打开：这里保存的内容可以查看。恢复联网之前无法发送出价、商品和消息；联网后 Souk 会自动重新连接。',
+  'offline.noRelay.title': '无法连接任何中继。',
+  'offline.noRelay.body': 'Souk 会继续尝试连接。在中继响应之前，新的商品和消息既收不到也发不出。',
+  'update.ready': 'Souk 有新版本可用。',
+  'update.reload': '重新加载以更新',
+  'update.later': '稍后',
 }

@@ -44,13 +44,18 @@ export class PublishDraftError extends BaseError {
 }
 
 export class EnginePublishService implements PublishService {
-  readonly #wagmi: SoukWagmiConfig
+  readonly #wagmi: SoukWagmiConfig | (() => Promise<SoukWagmiConfig>)
   readonly #engine: PublishBackend
   readonly #minRelays: number
   readonly #storeName: string
   #store: Promise<DraftStore & { close(): void; delete(id: string): Promise<void> }> | undefined
 
-  constructor(wagmi: SoukWagmiConfig, engine: PublishBackend, options: EnginePublishServiceOptions = {}) {
+  /** `wagmi` may be a loader: the wallet code then loads only when a person publishes. */
+  constructor(
+    wagmi: SoukWagmiConfig | (() => Promise<SoukWagmiConfig>),
+    engine: PublishBackend,
+    options: EnginePublishServiceOptions = {},
+  ) {
     this.#wagmi = wagmi
     this.#engine = engine
     this.#minRelays = options.minRelays ?? 2
@@ -62,6 +67,7 @@ export class EnginePublishService implements PublishService {
     { onProgress, signal }: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal } = {},
   ): Promise<PublishResult> {
     if (draft.photos.length === 0) throw new PublishDraftError('A listing needs at least one photo.')
+    const wagmi = typeof this.#wagmi === 'function' ? await this.#wagmi() : this.#wagmi
     this.#store ??= idbDraftStore(this.#storeName)
     const store = await this.#store
     const id = await draftId(draft)
@@ -69,7 +75,7 @@ export class EnginePublishService implements PublishService {
     let stored = existing?.draft
     if (existing?.listingId === undefined) {
       // bidding starts now on the chain's clock; a retry before the transaction went through starts it afresh
-      const now = await getChainTime(this.#wagmi)
+      const now = await getChainTime(wagmi)
       const terms: StoredDraft['terms'] = {
         biddingEnd: now + draft.biddingSeconds,
         revealEnd: now + draft.biddingSeconds + draft.revealSeconds,
@@ -101,7 +107,7 @@ export class EnginePublishService implements PublishService {
     const engine = this.#engine
     const result = await publishListing(
       {
-        wagmi: this.#wagmi,
+        wagmi,
         media: {
           addPhoto: async (blob, o) => {
             const photo = await engine.addPhoto(blob, o)

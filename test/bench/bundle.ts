@@ -1,7 +1,7 @@
 // First-route JavaScript of the built PWA, gzip-compressed, next to the one-bundle baseline.
 //   npm run bench:bundle
 // "First route" = what the browser must download before <souk-app> renders: the entry chunk from index.html,
-// every chunk it imports statically (from Vite's build manifest) and the service-worker registration script.
+// every chunk it imports statically (from Vite's build manifest; the service worker is registered from it).
 // Chunks loaded later by dynamic import (viem, libp2p/Helia, translations) are listed separately.
 // Last line: {"bench":"bundle","firstRouteGzipKB":N,"lazyGzipKB":N,"totalGzipKB":N}
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -39,7 +39,6 @@ try {
     for (const dep of chunk.imports ?? []) visit(dep)
   }
   for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key)
-  critical.add('registerSW.js')
 
   const allJs = [...new Set(Object.values(manifest).map((c) => c.file))].filter((f) => f.endsWith('.js'))
   const lazy = allJs.filter((f) => !critical.has(f))

@@ -1,0 +1,28 @@
+/**
+ * The typed message interface between the page and the chain Worker (Comlink): the chain status and the
+ * chain reads the views need (auction state, revealed bids, currencies, sales, arbiters) run there, so viem's
+ * polling and decoding stay off the main thread. The wallet and transactions stay on the page (they need the
+ * wallet's EIP-1193 provider) and load only when the person acts.
+ */
+import type { SoukConfig } from '../core/config.ts'
+import type { ChainSnapshot } from '../core/status.ts'
+import type { ArbiterOption, AuctionView, Currency, MySale, Reminder } from '../services/types.ts'
+
+export interface ChainWorkerApi {
+  /** Starts following the chain and the reveal reminders once (later calls, e.g. from another tab, reuse it). */
+  start(config: SoukConfig): Promise<ChainSnapshot>
+  /** Calls `onChange` with every chain status; returns an id for `unsubscribe`. */
+  subscribe(onChange: (snapshot: ChainSnapshot) => void, onReminder: (r: Reminder) => void): Promise<number>
+  unsubscribe(id: number): Promise<void>
+  currencies(): Promise<Currency[]>
+  auction(listingId: string): Promise<AuctionView>
+  /** Calls back on every event of the listing and when a deadline passes; returns an id for `unwatch`. */
+  watchAuction(listingId: string, onChange: (a: AuctionView) => void, onError: (e: Error) => void): Promise<number>
+  unwatch(id: number): Promise<void>
+  revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
+  sales(seller: `0x${string}`): Promise<MySale[]>
+  recommendedArbiters(): Promise<ArbiterOption[]>
+  /** The page changed the bid vault (a new bid): look again for bids to remind about. */
+  bidsChanged(): Promise<void>
+  stop(): Promise<void>
+}

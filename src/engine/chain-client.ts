@@ -1,0 +1,272 @@
+/**
+ * The page's side of the chain Worker: a `StatusSource` of the chain and a `ChainService` whose reads (auction
+ * state, revealed bids, currencies, a seller's sales, arbiters) and reveal reminders run in the worker, while
+ * the wallet and the transactions — viem and @wagmi/core on the page — load only when the person acts
+ * (opens the wallet menu, connects, bids) or, for someone who connected before, when the page is idle, so
+ * their wallet reconnects without weighing on the first seconds.
+ */
+import * as Comlink from 'comlink'
+import type { SoukConfig } from '../core/config.ts'
+import type { ChainSnapshot, StatusSource } from '../core/status.ts'
+import type { SoukWagmiConfig } from '../chain/config.ts'
+import type { WagmiChainService } from '../services/chain-service.ts'
+import type {
+  ArbiterOption,
+  AuctionView,
+  ChainService,
+  Currency,
+  MyBid,
+  MySale,
+  Reminder,
+  WalletOption,
+  WalletView,
+} from '../services/types.ts'
+import type { ChainWorkerApi } from './chain-api.ts'
+import { installErrorTransfer } from './wire-errors.ts'
+
+class ChainStatusMirror extends EventTarget implements StatusSource<ChainSnapshot> {
+  snapshot: ChainSnapshot = { status: 'connecting' }
+  set(next: ChainSnapshot): void {
+    this.snapshot = next
+    this.dispatchEvent(new Event('change'))
+  }
+}
+
+const DISCONNECTED: WalletView = {
+  status: 'disconnected',
+  address: undefined,
+  chainId: undefined,
+  onConfiguredChain: false,
+  walletName: undefined,
+  isDevWallet: false,
+}
+
+/** True when this browser connected a wallet before (wagmi keeps the last connector in localStorage). */
+function connectedBefore(config: SoukConfig): boolean {
+  try {
+    const recent = globalThis.localStorage?.getItem(`souk.wagmi.${config.chain.id}.recentConnectorId`)
+    return recent !== null && recent !== undefined && recent !== 'null'
+  } catch {
+    return false
+  }
+}
+
+/** Runs `fn` when the page is idle (a task of its own, after the page's own work), else soon. */
+function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 10_000 })
+  else setTimeout(fn, 0)
+}
+
+export class WorkerChainService extends EventTarget implements ChainService {
+  readonly chainId: number
+  readonly chainName: string
+  readonly #config: SoukConfig
+  readonly #remote: Comlink.Remote<ChainWorkerApi>
+  #wallet: Promise<WagmiChainService> | undefined
+  #loaded: WagmiChainService | undefined
+  #stopped = false
+  readonly #seen = new Set<string>()
+
+  constructor(config: SoukConfig, remote: Comlink.Remote<ChainWorkerApi>) {
+    super()
+    this.chainId = config.chain.id
+    this.chainName = config.chain.name
+    this.#config = config
+    this.#remote = remote
+    if (connectedBefore(config)) whenIdle(() => void this.#walletService().catch(() => undefined))
+  }
+
+  /** The wallet side (viem + wagmi on the page), loaded on first need. */
+  #walletService(): Promise<WagmiChainService> {
+    if (this.#wallet) return this.#wallet
+    this.#wallet = (async () => {
+      const { WagmiChainService } = await import('../services/chain-service.ts')
+      const service = await WagmiChainService.start(this.#config)
+      if (this.#stopped) {
+        service.stop()
+        throw new Error('the chain service was stopped')
+      }
+      this.#loaded = service
+      service.addEventListener('wallet', () => this.dispatchEvent(new Event('wallet')))
+      service.addEventListener('bids', () => {
+        this.dispatchEvent(new Event('bids'))
+        void this.#remote.bidsChanged().catch(() => undefined)
+      })
+      service.addEventListener('reminder', (e) => this.reminder((e as CustomEvent<Reminder>).detail))
+      this.dispatchEvent(new Event('wallet'))
+      return service
+    })()
+    this.#wallet.catch(() => (this.#wallet = undefined))
+    // a microtask later: wallets() may be called while an element renders
+    queueMicrotask(() => this.dispatchEvent(new Event('wallet')))
+    return this.#wallet
+  }
+
+  /** A reminder from the worker or the page's wallet side, passed on once per listing and kind. */
+  reminder(r: Reminder): void {
+    const key = `${r.kind}:${r.listingId}`
+    if (this.#seen.has(key)) return
+    this.#seen.add(key)
+    this.dispatchEvent(new CustomEvent<Reminder>('reminder', { detail: r }))
+  }
+
+  stop(): void {
+    this.#stopped = true
+    this.#loaded?.stop()
+  }
+
+  wallet(): WalletView {
+    if (this.#loaded) return this.#loaded.wallet()
+    // loading: 'connecting' tells the wallet menu to say "looking for wallets" rather than "none found"
+    return this.#wallet ? { ...DISCONNECTED, status: 'connecting' } : DISCONNECTED
+  }
+
+  wallets(): WalletOption[] {
+    if (this.#loaded) return this.#loaded.wallets()
+    void this.#walletService().catch(() => undefined)
+    return []
+  }
+
+  async connect(uid: string) {
+    return await (await this.#walletService()).connect(uid)
+  }
+  async disconnect() {
+    await (await this.#walletService()).disconnect()
+  }
+  async switchChain() {
+    return await (await this.#walletService()).switchChain()
+  }
+  async selectDevAccount(index: number) {
+    await (await this.#walletService()).selectDevAccount(index)
+  }
+
+  async currencies(): Promise<Currency[]> {
+    return await this.#remote.currencies()
+  }
+
+  async auction(listingId: string, { signal }: { signal?: AbortSignal } = {}): Promise<AuctionView> {
+    const a = await this.#remote.auction(listingId)
+    signal?.throwIfAborted()
+    return a
+  }
+
+  watchAuction(listingId: string, onChange: (a: AuctionView) => void, onError: (e: Error) => void): () => void {
+    let stopped = false
+    const id = this.#remote.watchAuction(
+      listingId,
+      Comlink.proxy((a: AuctionView) => {
+        if (!stopped) onChange(a)
+      }),
+      Comlink.proxy((e: Error) => {
+        if (!stopped) onError(e)
+      }),
+    )
+    id.catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))
+    return () => {
+      stopped = true
+      void id.then((n) => this.#remote.unwatch(n)).catch(() => undefined)
+    }
+  }
+
+  async revealedBids(listingId: string) {
+    return await this.#remote.revealedBids(listingId)
+  }
+
+  async placeBid(p: { listingId: string; amount: bigint; deposit: bigint; contentHash?: `0x${string}` }) {
+    return await (await this.#walletService()).placeBid(p)
+  }
+  async revealBid(commitment: `0x${string}`) {
+    return await (await this.#walletService()).revealBid(commitment)
+  }
+  async finalize(listingId: string) {
+    return await (await this.#walletService()).finalize(listingId)
+  }
+  async withdrawBid(listingId: string, commitment: `0x${string}`) {
+    return await (await this.#walletService()).withdrawBid(listingId, commitment)
+  }
+  async withdrawable(): Promise<{ currency: Currency; amount: bigint }[]> {
+    // nothing is owed to no one: without a connected wallet there is no address to ask about
+    return this.#loaded ? await this.#loaded.withdrawable() : []
+  }
+  async withdraw(currency: Currency['id']) {
+    return await (await this.#walletService()).withdraw(currency)
+  }
+
+  async myBids(options: { listingId?: string; signal?: AbortSignal } = {}): Promise<MyBid[]> {
+    return this.#loaded ? await this.#loaded.myBids(options) : []
+  }
+
+  async mySales({ seller, signal }: { seller?: `0x${string}`; signal?: AbortSignal } = {}): Promise<MySale[]> {
+    const who = seller ?? this.wallet().address
+    if (!who) return []
+    const sales = await this.#remote.sales(who)
+    signal?.throwIfAborted()
+    return sales
+  }
+
+  async recommendedArbiters({ signal }: { signal?: AbortSignal } = {}): Promise<ArbiterOption[]> {
+    const arbiters = await this.#remote.recommendedArbiters()
+    signal?.throwIfAborted()
+    return arbiters
+  }
+
+  async exportBids() {
+    return await (await this.#walletService()).exportBids()
+  }
+  async importBids(file: Blob) {
+    return await (await this.#walletService()).importBids(file)
+  }
+  async signMessage(text: string) {
+    return await (await this.#walletService()).signMessage(text)
+  }
+  /** The page's wagmi config (loads the wallet side), for services that send transactions themselves. */
+  async wagmiConfig(): Promise<SoukWagmiConfig> {
+    return (await this.#walletService()).wagmi
+  }
+}
+
+export interface ChainClient {
+  status: StatusSource<ChainSnapshot>
+  service: WorkerChainService
+  /** Stops listening; with a SharedWorker the chain worker keeps running for the other tabs. */
+  close(): Promise<void>
+}
+
+export interface StartChainOptions {
+  /** Use a dedicated Worker even where SharedWorker exists (tests). */
+  dedicated?: boolean
+  /** SharedWorker name: one worker per name and origin. */
+  name?: string
+}
+
+export async function startChain(config: SoukConfig, options: StartChainOptions = {}): Promise<ChainClient> {
+  installErrorTransfer()
+  const shared = !options.dedicated && typeof SharedWorker === 'function'
+  const name = options.name ?? 'souk-chain'
+  let worker: Worker | undefined
+  let port: MessagePort | undefined
+  // written out in full, so Vite sees the worker entry and bundles it
+  if (shared) {
+    port = new SharedWorker(new URL('./chain.worker.ts', import.meta.url), { type: 'module', name }).port
+    port.start()
+  } else worker = new Worker(new URL('./chain.worker.ts', import.meta.url), { type: 'module', name })
+  const remote = Comlink.wrap<ChainWorkerApi>((port ?? worker)!)
+  const status = new ChainStatusMirror()
+  const service = new WorkerChainService(config, remote)
+  const subscription = await remote.subscribe(
+    Comlink.proxy((s: ChainSnapshot) => status.set(s)),
+    Comlink.proxy((r: Reminder) => service.reminder(r)),
+  )
+  status.set(await remote.start(config))
+  return {
+    status,
+    service,
+    async close() {
+      service.stop()
+      await remote.unsubscribe(subscription).catch(() => undefined)
+      remote[Comlink.releaseProxy]()
+      port?.close()
+      worker?.terminate()
+    },
+  }
+}
