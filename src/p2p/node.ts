@@ -101,6 +101,8 @@ export class DialAttemptError extends BaseError {
 /** Attempts of a browser-to-browser dial through each relay, and the time each may take. */
 const DIAL_ATTEMPTS_PER_RELAY = 3
 const DIAL_ATTEMPT_TIMEOUT_MS = 10_000
+/** Longest a retry waits for the previous attempt's dial to leave libp2p's dial queue. */
+const DIAL_QUEUE_DRAIN_MS = 2_000
 
 export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode> {
   const stores: NodeStores = await openStores(options.storage ?? 'indexeddb', options.storageName ?? 'souk')
@@ -209,11 +211,24 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       const suffix = useWebRTC ? `/p2p-circuit/webrtc/p2p/${peerId}` : `/p2p-circuit/p2p/${peerId}`
       // One relay at a time, each attempt with its own deadline: a relay that just died must not eat the whole
       // budget. Each relay is tried up to three times, a retry on a fresh relayed connection (the failed
-      // attempt's one may be what is stuck): with @libp2p/webrtc 6 the initiator now and then never sees its
-      // RTCPeerConnection reach "connected" although the answerer does, and a fresh offer then succeeds.
-      const dropLimited = (id: string): void => {
-        for (const c of libp2p.getConnections(peerIdFromString(id)))
+      // attempt's one may be what is stuck). The attempt that used to stall (@libp2p/webrtc 6 waiting for an
+      // "open" event of a data channel that had already opened and closed) is fixed by
+      // patches/@libp2p+webrtc+6.0.33.patch; the retries stay for relays that die mid-dial.
+      const target = peerIdFromString(peerId)
+      const dropLimited = (): void => {
+        for (const c of libp2p.getConnections(target))
           if (c.limits !== undefined) c.abort(new Error('retrying the dial on a fresh relayed connection'))
+      }
+      // libp2p's dial queue lets a new dial to a peer *join* a pending one. A timed-out attempt's dial job
+      // outlives its caller for a moment (its transport is still unwinding), and a retry that joined it
+      // inherited its failure at once (seen as attempts stopping after "dial-queue:calculated-addresses").
+      // So a retry first waits, briefly and bounded, for the previous attempt's job to leave the queue.
+      const previousDialGone = async (): Promise<void> => {
+        const until = Date.now() + DIAL_QUEUE_DRAIN_MS
+        while (libp2p.getDialQueue().some((d) => d.peerId?.equals(target) === true) && Date.now() < until) {
+          if (signal?.aborted) return
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
       }
       // Every attempt shows in the network status (`dials`, `dialRetries`), so a retry is never silent.
       const errors: unknown[] = []
@@ -231,7 +246,10 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
             attempt++
             const lastError = errors.length > 0 ? describe(errors.at(-1)) : undefined
             status.dialAttempt({ peerId, attempt, attempts, via: addr, ...(lastError ? { lastError } : {}) })
-            if (i > 0) dropLimited(peerId)
+            if (attempt > 1) {
+              await previousDialGone()
+              dropLimited()
+            }
             const deadline = AbortSignal.timeout(DIAL_ATTEMPT_TIMEOUT_MS)
             // the last step the dial reached (libp2p's progress events: relay hop, SDP, ICE…), so a failed
             // attempt says where it stopped

@@ -10,6 +10,7 @@ import { launchBrowser } from '../helpers/browser.ts'
 import { waitFor, within } from '../helpers/wait.ts'
 import { serveP2PTestPage, type TestPageServer } from './p2p-page/serve.ts'
 import type { SoukPageApi, StartOptions } from './p2p-page/entry.ts'
+import { captureLogs, dumpLogs } from './p2p-page/debug.ts'
 import type { NetworkSnapshot } from '../../src/p2p/network-status.ts'
 
 type Souk = SoukPageApi
@@ -21,7 +22,6 @@ const DEBUG = process.env.SOUK_E2E_DEBUG
  * on a loaded machine (20 s here, with a relay restart itself taking 5–10 s under load).
  */
 const RECOVERY_MS = 50_000
-let pages = 0
 interface Peer {
   page: Page
   context: BrowserContext
@@ -54,12 +54,7 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
     const page = await ctx.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    if (DEBUG) {
-      // SOUK_E2E_DEBUG=libp2p:circuit-relay*,libp2p:webrtc* streams those libp2p logs of every page to stderr
-      const label = `page${++pages}`
-      await page.addInitScript((ns) => localStorage.setItem('debug', ns), DEBUG)
-      page.on('console', (m) => process.stderr.write(`[${label} ${new Date().toISOString()}] ${m.text()}\n`))
-    }
+    if (DEBUG) await captureLogs(page, DEBUG)
     await page.goto(server.url)
     await page.waitForFunction(() => document.body.dataset.ready === 'true')
     const peerId = await page.evaluate((o) => (window as unknown as { souk: Souk }).souk.start(o), opts)
@@ -72,6 +67,15 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
       },
       [fn.toString(), arg] as const,
     )
+  /** With SOUK_E2E_DEBUG set, prints the pages' buffered libp2p logs when `work` fails, then rethrows. */
+  const logsOnFailure = async <R>(peers: Peer[], work: Promise<R>): Promise<R> => {
+    try {
+      return await work
+    } catch (err) {
+      if (DEBUG) for (const p of peers) await dumpLogs(p.page, p.peerId)
+      throw err
+    }
+  }
   const snapshot = (p: Peer): Promise<NetworkSnapshot> => souk(p, (s) => s.snapshot())
   /** Waits until the page's network snapshot passes `ok`; on timeout the error shows the last snapshot. */
   const waitSnapshot = async (
@@ -107,10 +111,13 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
     const sellerCircuit = (await snapshot(seller)).multiaddrs.find((a) => a.includes('/p2p-circuit'))
     assert.ok(sellerCircuit, 'the seller announces a relayed address')
 
-    const conn = await within(
-      'a WebRTC connection from buyer to seller',
-      souk(buyer, (s, id: string) => s.dialPeer(id), seller.peerId),
-      40_000,
+    const conn = await logsOnFailure(
+      [buyer, seller],
+      within(
+        'a WebRTC connection from buyer to seller',
+        souk(buyer, (s, id: string) => s.dialPeer(id), seller.peerId),
+        40_000,
+      ),
     )
     assert.equal(conn.peer, seller.peerId)
     assert.equal(conn.limited, false, 'the connection is direct, not the limited relayed one')
@@ -223,10 +230,13 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
     assert.notEqual(s.status, 'offline')
     assert.equal(s.reservations, 1)
     // still reachable by other browsers through the remaining relay, and media still loads
-    const conn = await within(
-      'a WebRTC dial through the remaining relay',
-      souk(b, (x, id: string) => x.dialPeer(id), a.peerId),
-      40_000,
+    const conn = await logsOnFailure(
+      [b, a],
+      within(
+        'a WebRTC dial through the remaining relay',
+        souk(b, (x, id: string) => x.dialPeer(id), a.peerId),
+        40_000,
+      ),
     )
     assert.equal(conn.limited, false)
     const got = await souk(a, (x, cid: string) => x.fetchMedia(cid), photo.cid)

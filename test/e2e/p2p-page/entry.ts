@@ -77,15 +77,34 @@ const api = {
       .node.libp2p.getConnections()
       .map((c) => ({ peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), limited: c.limits !== undefined }))
   },
-  async dialPeer(peerId: string): Promise<ConnectionInfo & { ms: number }> {
+  /** Dials another browser; `retries` lists why earlier attempts failed (from the network status). */
+  async dialPeer(peerId: string): Promise<ConnectionInfo & { ms: number; retries: string[] }> {
+    const { node } = need()
     const started = performance.now()
-    const c = await need().node.dialPeer(peerId)
-    return {
-      peer: c.remotePeer.toString(),
-      addr: c.remoteAddr.toString(),
-      limited: c.limits !== undefined,
-      ms: performance.now() - started,
+    const retries: string[] = []
+    const watch = (): void => {
+      const dial = node.status.snapshot.dials.find((d) => d.peerId === peerId)
+      if (dial?.lastError && !retries.includes(dial.lastError)) retries.push(dial.lastError)
     }
+    node.status.addEventListener('change', watch)
+    try {
+      const c = await node.dialPeer(peerId)
+      return {
+        peer: c.remotePeer.toString(),
+        addr: c.remoteAddr.toString(),
+        limited: c.limits !== undefined,
+        ms: performance.now() - started,
+        retries,
+      }
+    } finally {
+      node.status.removeEventListener('change', watch)
+    }
+  },
+  /** Closes every connection to `peerId` (direct and relayed), so the next `dialPeer` starts from nothing. */
+  async hangUp(peerId: string): Promise<void> {
+    const { node } = need()
+    const { peerIdFromString } = await import('@libp2p/peer-id')
+    await node.libp2p.hangUp(peerIdFromString(peerId))
   },
   /** Time to dial a relay (WebSocket + noise + yamux) that this node is not yet connected to. */
   async dialRelay(addr: string): Promise<number> {
