@@ -23,6 +23,22 @@ function commonjsToEsm(patterns = [/\/node_modules\/eventemitter3\/index\.js$/])
 }
 
 /**
+ * `process.env.NODE_ENV` in dependencies (workbox reads it) replaced by "production", as Vite's `define` does for
+ * the app; served as they are, those modules throw "process is not defined" in the browser.
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+function defineNodeEnv() {
+  return {
+    name: 'define-node-env',
+    transform(context) {
+      if (!context.path.includes('/node_modules/') || typeof context.body !== 'string') return undefined
+      if (!context.body.includes('process.env.NODE_ENV')) return undefined
+      return { body: context.body.replaceAll('process.env.NODE_ENV', '"production"') }
+    },
+  }
+}
+
+/**
  * The engine Worker (libp2p, Helia, OrbitDB: dozens of CommonJS packages deep) served as one esbuild bundle,
  * as Vite bundles it for the app; served module by module, the Worker's import graph does not load.
  * @returns {import('@web/test-runner').TestRunnerPlugin}
@@ -127,6 +143,7 @@ export default {
   testFramework: { config: { timeout: 60_000 } },
   plugins: [
     commonjsToEsm(),
+    defineNodeEnv(),
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'auto' }),
     bundledWorkers(),
     soukStack(),
