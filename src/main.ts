@@ -38,6 +38,7 @@ async function boot(): Promise<void> {
   app.catalog = services.catalog
   app.publish = services.publish
   app.messaging = services.messaging
+  app.starting = false
 }
 
 void boot()

@@ -22,3 +22,5 @@ export const chainContext = createContext<ChainService | undefined>(Symbol('souk
 export const mediaContext = createContext<MediaService | undefined>(Symbol('souk-media'))
 /** Messages of the connected wallet (presence, end-to-end encrypted, store-and-forward). */
 export const messagingContext = createContext<MessagingService | undefined>(Symbol('souk-messaging'))
+/** True while the app is still starting its services: views say "loading", not "not available". */
+export const startingContext = createContext<boolean>(Symbol('souk-starting'))

@@ -2,8 +2,15 @@
 import { html } from 'lit'
 import { msg } from '@lit/localize'
 
-/** No catalog service in this build yet (the OrbitDB catalog of issue #11 is plugged in by the app wiring). */
-export function catalogUnavailable() {
+/**
+ * No catalog service: while the app is still starting (`starting`), that only means "not yet", so say it is
+ * loading; after start-up the engine could not run here (e.g. no IndexedDB or workers), so say what still works.
+ */
+export function catalogUnavailable(starting = false) {
+  if (starting)
+    return html`<p class="muted" role="status" data-testid="catalog-starting">
+      ${msg('Loading the catalog…', { id: 'home.loading' })}
+    </p>`
   return html`<div class="notice" role="status" data-testid="catalog-unavailable">
     <strong>${msg('The catalog is not available yet.', { id: 'catalog.unavailable' })}</strong>
     ${msg(

@@ -9,6 +9,7 @@ import {
   configContext,
   mediaContext,
   messagingContext,
+  startingContext,
   networkContext,
   publishContext,
 } from './context.ts'
@@ -247,6 +248,11 @@ export class SoukApp extends LitElement {
   @property({ attribute: false })
   messaging?: MessagingService
 
+  /** Set to false by main.ts once the services have started (or failed to). */
+  @provide({ context: startingContext })
+  @property({ attribute: false })
+  starting = true
+
   /** A start-up error to show instead of the content (e.g. config.json missing or invalid). */
   @property({ attribute: false })
   error?: string
@@ -261,6 +267,19 @@ export class SoukApp extends LitElement {
   readonly #onReminder = (e: Event): void => {
     this.reminder = (e as CustomEvent<Reminder>).detail
   }
+  /** A reminder whose bids are all revealed (or withdrawn) now is out of date: take it down. */
+  readonly #onBids = (): void => {
+    const r = this.reminder
+    const chain = this.chain
+    if (!r || !chain) return
+    void chain
+      .myBids({ listingId: String(r.listingId) })
+      .then((bids) => {
+        const waiting = bids.some((b) => b.placedOnChain && !b.revealedOnChain && !b.withdrawn)
+        if (!waiting && this.reminder === r) this.reminder = undefined
+      })
+      .catch(() => undefined)
+  }
 
   readonly #router = new RouterController(this)
   #lastRoute: RouteName | undefined
@@ -268,14 +287,17 @@ export class SoukApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
+    this.#remindersOf?.removeEventListener('bids', this.#onBids)
     this.#remindersOf = undefined
   }
 
   override willUpdate(): void {
     if (this.chain !== this.#remindersOf) {
       this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
+      this.#remindersOf?.removeEventListener('bids', this.#onBids)
       this.#remindersOf = this.chain
       this.#remindersOf?.addEventListener('reminder', this.#onReminder)
+      this.#remindersOf?.addEventListener('bids', this.#onBids)
     }
     const name = this.#router.route.name
     if (!this.noRoutes) void VIEWS[name].load()

@@ -241,6 +241,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'sell.needTitle': '请填写商品标题。',
   'sell.photo': str`照片 ${0}`,
   'sell.photos': str`照片(最多 ${0} 张)`,
+  'sell.pickPhotos': '拍照或选择照片',
   'sell.photosHint': '用相机拍照,或从手机相册中选择。',
   'sell.progress': '进度',
   'sell.publish': '发布商品',

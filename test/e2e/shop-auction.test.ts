@@ -120,7 +120,7 @@ describe('an auction run from start to finish in the app (issue #12)', () => {
     await seller.goto(`${site.url}#/sell`)
     await connect(seller, 1)
     const chooser = seller.waitForEvent('filechooser')
-    await seller.locator('souk-sell-view #photos').click()
+    await seller.locator('souk-sell-view [data-testid=pick-photos]').click()
     await (
       await chooser
     ).setFiles({ name: 'lantern.png', mimeType: 'image/png', buffer: png(640, 480, [181, 137, 48]) })

@@ -6,7 +6,7 @@ import { Task } from '@lit/task'
 import { CATEGORIES } from '../../core/listing.ts'
 import type { StoredListing } from '../../core/search.ts'
 import type { CatalogService, ChainService, Currency } from '../../services/types.ts'
-import { catalogContext, chainContext } from '../context.ts'
+import { catalogContext, chainContext, startingContext } from '../context.ts'
 import { CatalogChanges } from '../catalog-controller.ts'
 import { categoryLabel } from '../labels.ts'
 import { catalogUnavailable } from '../notices.ts'
@@ -38,6 +38,11 @@ export class SoukHomeView extends LitElement {
   @consume({ context: catalogContext, subscribe: true })
   @state()
   catalog?: CatalogService
+
+  /** The app is still starting its services (provided by souk-app; false without it). */
+  @consume({ context: startingContext, subscribe: true })
+  @state()
+  starting = false
 
   @consume({ context: chainContext, subscribe: true })
   @state()
@@ -118,7 +123,7 @@ export class SoukHomeView extends LitElement {
       ${this.#sync()}
       ${
         !this.catalog
-          ? catalogUnavailable()
+          ? catalogUnavailable(this.starting)
           : this.#lists.render({
               pending: () =>
                 this.#lists.value

@@ -7,7 +7,7 @@ import { encodeListing } from '../../core/listing.ts'
 import { formatAmount, formatDateTime, shortAddress } from '../../services/format.ts'
 import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
 import { getLocale } from '../../i18n.ts'
-import { catalogContext, chainContext } from '../context.ts'
+import { catalogContext, chainContext, startingContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { categoryLabel, conditionLabel, escrowLabel, phaseLabel } from '../labels.ts'
 import { catalogUnavailable, chainLoading } from '../notices.ts'
@@ -28,13 +28,32 @@ export class SoukListingView extends LitElement {
   static override styles = [
     shared,
     css`
+      /* a phone reads title, photos, description, then the auction; a wide screen shows photos and
+         description on the left, title and auction on the right */
       .layout {
         display: grid;
         gap: 1rem;
+        grid-template-areas: 'title' 'media' 'desc' 'info';
+        align-items: start;
+      }
+      .layout > h2 {
+        grid-area: title;
+        margin: 0;
+      }
+      .layout > .media {
+        grid-area: media;
+      }
+      .layout > .desc {
+        grid-area: desc;
+      }
+      .layout > .info {
+        grid-area: info;
       }
       @media (min-width: 56rem) {
         .layout {
           grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
+          grid-template-rows: auto auto 1fr;
+          grid-template-areas: 'media title' 'media info' 'desc info';
         }
       }
       h2 {
@@ -86,6 +105,11 @@ export class SoukListingView extends LitElement {
   @consume({ context: catalogContext, subscribe: true })
   @state()
   catalog?: CatalogService
+
+  /** The app is still starting its services (provided by souk-app; false without it). */
+  @consume({ context: startingContext, subscribe: true })
+  @state()
+  starting = false
 
   @consume({ context: chainContext, subscribe: true })
   @state()
@@ -361,24 +385,26 @@ export class SoukListingView extends LitElement {
     const title = doc?.title ?? msg(str`Listing ${this.listingId}`, { id: 'listing.fallbackTitle' })
     return html`
       <article class="layout" aria-labelledby="title" data-listing-id=${this.listingId}>
-        <div>
+        <h2 id="title">${title}</h2>
+        <div class="media">
           ${
             doc
               ? html`<souk-gallery .images=${doc.images} .label=${doc.title}></souk-gallery>`
               : this.catalog
                 ? nothing
-                : catalogUnavailable()
+                : catalogUnavailable(this.starting)
           }
           ${entry === null ? html`<p class="notice">${msg('This listing is not in the catalog on this device (yet).', { id: 'listing.notInCatalog' })}</p>` : nothing}
-          ${
-            doc
-              ? html`<h3>${msg('Description', { id: 'listing.description' })}</h3>
-                  <p class="description">${doc.description}</p>`
-              : nothing
-          }
         </div>
-        <div>
-          <h2 id="title">${title}</h2>
+        ${
+          doc
+            ? html`<div class="desc">
+                <h3>${msg('Description', { id: 'listing.description' })}</h3>
+                <p class="description">${doc.description}</p>
+              </div>`
+            : nothing
+        }
+        <div class="info">
           ${this.auctionError ? html`<p role="alert" class="error">${this.auctionError}</p>` : nothing}
           ${!this.chain ? chainLoading() : nothing}
           ${

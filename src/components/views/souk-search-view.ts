@@ -7,7 +7,7 @@ import { CATEGORIES, type Category } from '../../core/listing.ts'
 import { AUCTION_STATUSES, SORTS, type AuctionStatus, type SearchQuery, type SearchSort } from '../../core/search.ts'
 import { currencyOf, parseAmount } from '../../services/format.ts'
 import type { CatalogService, ChainService } from '../../services/types.ts'
-import { catalogContext, chainContext } from '../context.ts'
+import { catalogContext, chainContext, startingContext } from '../context.ts'
 import { CatalogChanges } from '../catalog-controller.ts'
 import { categoryLabel, statusLabel } from '../labels.ts'
 import { catalogUnavailable } from '../notices.ts'
@@ -107,6 +107,11 @@ export class SoukSearchView extends LitElement {
   @consume({ context: catalogContext, subscribe: true })
   @state()
   catalog?: CatalogService
+
+  /** The app is still starting its services (provided by souk-app; false without it). */
+  @consume({ context: startingContext, subscribe: true })
+  @state()
+  starting = false
 
   @consume({ context: chainContext, subscribe: true })
   @state()
@@ -270,7 +275,7 @@ export class SoukSearchView extends LitElement {
         </div>
         <p class="hint" id="price-hint">${msg('Choose a currency to filter by price.', { id: 'search.priceHint' })}</p>
       </form>
-      ${this.catalog ? this.#renderResults(p) : catalogUnavailable()}
+      ${this.catalog ? this.#renderResults(p) : catalogUnavailable(this.starting)}
     `
   }
 

@@ -8,7 +8,7 @@ import { DraftStore, type SellDraft } from '../../services/drafts.ts'
 import { currencyOf, parseAmount, shortAddress } from '../../services/format.ts'
 import type { ChainService, PublishProgress, PublishService, PublishStage } from '../../services/types.ts'
 import { getLocale } from '../../i18n.ts'
-import { chainContext, publishContext } from '../context.ts'
+import { chainContext, publishContext, startingContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { categoryLabel, conditionLabel } from '../labels.ts'
 import { href, navigate } from '../routes.ts'
@@ -107,6 +107,10 @@ export class SoukSellView extends LitElement {
       .camera {
         width: 100%;
       }
+      #photos:focus-visible + .camera {
+        outline: 3px solid var(--souk-focus, #1a73e8);
+        outline-offset: 2px;
+      }
       .row {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
@@ -138,6 +142,11 @@ export class SoukSellView extends LitElement {
   @consume({ context: publishContext, subscribe: true })
   @state()
   publisher?: PublishService
+
+  /** The app is still starting its services (provided by souk-app; false without it). */
+  @consume({ context: startingContext, subscribe: true })
+  @state()
+  starting = false
 
   @state() private draft: SellDraft = emptyDraft()
   @state() private restored = false
@@ -281,7 +290,7 @@ export class SoukSellView extends LitElement {
     return html`
       <h2>${msg('Sell an item', { id: 'sell.title' })}</h2>
       ${
-        !this.publisher
+        !this.publisher && !this.starting
           ? html`<div class="notice" role="status" data-testid="publish-unavailable">
               ${msg('Publishing needs the catalog, which is not available yet. Your draft is kept on this device.', { id: 'sell.unavailable' })}
             </div>`
@@ -292,7 +301,7 @@ export class SoukSellView extends LitElement {
         <label for="photos">${msg(str`Photos (up to ${LIMITS.images})`, { id: 'sell.photos' })}</label>
         <input
           id="photos"
-          class="camera"
+          class="visually-hidden"
           type="file"
           accept="image/*"
           capture="environment"
@@ -300,6 +309,10 @@ export class SoukSellView extends LitElement {
           @change=${this.#onPhotos}
           aria-describedby="photos-hint"
         />
+        <!-- the browser's own file button speaks the browser's language, not the page's: this one follows the page -->
+        <label for="photos" class="button primary camera" data-testid="pick-photos" aria-hidden="true">
+          ${msg('Take or choose photos', { id: 'sell.pickPhotos' })}
+        </label>
         <p class="hint" id="photos-hint">
           ${msg('Take photos with your camera or pick them from your phone.', { id: 'sell.photosHint' })}
         </p>
