@@ -19,12 +19,15 @@ async function loadConfig(): Promise<SoukConfig> {
 async function boot(): Promise<void> {
   const app = document.querySelector('souk-app')
   if (!app) return
+  // before the first render: views say "loading" rather than "not available" until the services are up
+  app.starting = true
   const locale = preferredLocale()
   if (locale !== 'en') void useLocale(locale)
   let config: SoukConfig
   try {
     config = await loadConfig()
   } catch (err) {
+    app.starting = false
     app.error = err instanceof ConfigError ? err.shortMessage : err instanceof Error ? err.message : String(err)
     return
   }

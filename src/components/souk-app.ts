@@ -248,10 +248,10 @@ export class SoukApp extends LitElement {
   @property({ attribute: false })
   messaging?: MessagingService
 
-  /** Set to false by main.ts once the services have started (or failed to). */
+  /** True from main.ts's boot until the services have started (or failed to). */
   @provide({ context: startingContext })
   @property({ attribute: false })
-  starting = true
+  starting = false
 
   /** A start-up error to show instead of the content (e.g. config.json missing or invalid). */
   @property({ attribute: false })

@@ -78,15 +78,17 @@ async function importCar(helia: AppHostOptions['helia'], file: string, root: CID
 }
 
 /**
- * Without a CAR the DAG comes from peers (bitswap), which may not be connected yet when the relay starts: each
- * attempt gets a minute, and attempts repeat (backing off to 30 s apart) until `fetchTimeoutMs` has passed.
- * Meanwhile the HTTP root answers 503.
+ * Without a CAR the DAG comes from peers (bitswap), which may not be connected yet when the relay starts: the
+ * first attempt gets 10 s and each later one twice as long, up to a minute (blocks fetched by a cut attempt stay
+ * in the blockstore, so the next one goes on from there), backing off up to 30 s between attempts, until
+ * `fetchTimeoutMs` has passed. A first attempt made before any peer was connected therefore does not hold the
+ * app back for a whole minute. Meanwhile the HTTP root answers 503.
  */
 async function fetchApp(pin: (signal: AbortSignal) => Promise<void>, o: AppHostOptions, root: string): Promise<void> {
   const deadline = Date.now() + (o.fetchTimeoutMs ?? 600_000)
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     try {
-      await pin(AbortSignal.timeout(Math.min(60_000, deadline - Date.now())))
+      await pin(AbortSignal.timeout(Math.min(10_000 * 2 ** attempt, 60_000, deadline - Date.now())))
       return
     } catch (err) {
       o.log?.warn({ err, cid: root, attempt }, 'could not fetch the app yet; retrying')
