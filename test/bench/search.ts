@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib'
 import { parseArgs } from 'node:util'
 import { CatalogSearch, AUCTION_STATUSES, type CatalogEntryInput, type SearchQuery } from '../../src/core/search.ts'
 import { CATEGORIES, CONDITIONS } from '../../src/core/listing.ts'
+import { seededRandom } from '../helpers/random.ts'
 
 const { values } = parseArgs({
   options: { listings: { type: 'string', default: '10000' }, queries: { type: 'string', default: '2000' } },
@@ -15,18 +16,7 @@ const LISTINGS = Number(values.listings)
 const QUERIES = Number(values.queries)
 const NOW = 1_760_000_000
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const rand = prng(20240607)
+const rand = seededRandom(20240607)
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1))
 

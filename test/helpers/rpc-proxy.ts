@@ -16,6 +16,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { spawnReady, type ManagedProcess } from '../../scripts/lib/processes.ts'
+import { seededRandom } from './random.ts'
 
 export interface RpcProxyOptions {
   upstream: string
@@ -50,18 +51,6 @@ interface RpcCall {
 
 const MAX_BODY = 1024 * 1024
 
-/** mulberry32: a small seeded generator, so a run's failures can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0
   const chunks: Buffer[] = []
@@ -74,7 +63,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function serveRpcProxy(o: RpcProxyOptions): Promise<{ url: string; close(): Promise<void> }> {
-  const next = random(o.seed ?? 1)
+  const next = seededRandom(o.seed ?? 1)
   const stats: RpcProxyStats = { requests: 0, calls: {}, getLogs: [], rateLimited: 0, serverErrors: 0, callTargets: {} }
   // token bucket refilled continuously, `rate` per second, holding `burst` (default one second's worth)
   const capacity = o.burst ?? o.rate ?? Infinity
