@@ -31,13 +31,16 @@ try {
   const wagmi = createSoukWagmiConfig(stack.config, { storage: null, multiInjectedProviderDiscovery: false })
   await connectWallet(wagmi, { wallet: DEV_WALLET_ID })
   const seller = await selectDevAccount(wagmi, 1)
+  const arbiter = stack.deployment?.arbiter
+  if (!arbiter) throw new Error('the local deployment has no registered arbiter')
   const now = await getChainTime(wagmi)
   const { listingId } = await createListing(wagmi, {
     contentHash: `0x${'ab'.repeat(32)}`,
     biddingEnd: now + 2 * 86_400,
     revealEnd: now + 3 * 86_400,
     price: parseEther('0.25'),
-    arbiter: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+    // contracts v2 accept only a registered arbiter: the one the local deployment registers
+    arbiter,
     arbiterFeeBps: 150,
     account: seller,
   })
