@@ -15,7 +15,7 @@ import { killChildrenOnExit, ROOT, startRelay } from '../../scripts/lib/processe
 import { launchBrowser } from '../helpers/browser.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { serveP2PTestPage } from '../e2e/p2p-page/serve.ts'
-import type { SoukPageApi } from '../e2e/p2p-page/entry.ts'
+import type {} from '../e2e/p2p-page/entry.ts' // the page's `window.souk` type
 
 const { values } = parseArgs({
   options: {
@@ -109,7 +109,6 @@ const idleCpuPct =
 // ---- browsers: browser→relay and browser→browser (WebRTC through the relay)
 const server = await serveP2PTestPage()
 const browser = await launchBrowser()
-type Souk = SoukPageApi
 const browserToRelay: number[] = []
 const browserToBrowser: number[] = []
 try {
@@ -117,25 +116,20 @@ try {
     const page = await (await browser.newContext()).newPage()
     await page.goto(server.url)
     await page.waitForFunction(() => document.body.dataset.ready === 'true')
-    const id = await page.evaluate(
-      (list) => (window as unknown as { souk: Souk }).souk.start({ relays: list, storage: 'memory' }),
-      relays,
-    )
+    const id = await page.evaluate((list) => window.souk.start({ relays: list, storage: 'memory' }), relays)
     return { page, id }
   }
   for (let i = 0; i < rounds; i++) {
     // B is told about no relay, so its first dial to the relay is a fresh one we can time
     const [a, b] = await Promise.all([open([relay.wsAddr]), open([])])
     await waitFor('browser A to hold a reservation', () =>
-      a.page.evaluate(() => (window as unknown as { souk: Souk }).souk.snapshot().reservations > 0),
+      a.page.evaluate(() => window.souk.snapshot().reservations > 0),
     )
-    browserToRelay.push(
-      await b.page.evaluate((addr) => (window as unknown as { souk: Souk }).souk.dialRelay(addr), relay.wsAddr),
-    )
+    browserToRelay.push(await b.page.evaluate((addr) => window.souk.dialRelay(addr), relay.wsAddr))
     await waitFor('browser B to take the relay it dialled into its relay pool', () =>
-      b.page.evaluate(() => (window as unknown as { souk: Souk }).souk.snapshot().relays.some((r) => r.connected)),
+      b.page.evaluate(() => window.souk.snapshot().relays.some((r) => r.connected)),
     )
-    const conn = await b.page.evaluate((id) => (window as unknown as { souk: Souk }).souk.dialPeer(id), a.id)
+    const conn = await b.page.evaluate((id) => window.souk.dialPeer(id), a.id)
     if (conn.limited) throw new Error('browser→browser connection stayed relayed')
     browserToBrowser.push(conn.ms)
     await Promise.all([a.page.context().close(), b.page.context().close()])

@@ -3,15 +3,12 @@
  * process: a photo pinned on the relay by one browser loads in another browser that has no libp2p connection at
  * all, and a gateway that answers with other bytes is never believed (Helia checks every block against its CID).
  */
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Browser, Page } from 'playwright-core'
-import { startStack, type Stack } from '../helpers/stack.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { waitFor } from '../helpers/wait.ts'
-import { serveP2PTestPage, type TestPageServer } from './p2p-page/serve.ts'
+import type { Page } from 'playwright-core'
+import { onPage, p2pHarness, waitSnapshot } from './p2p-page/harness.ts'
 import type { SoukPageApi, StartOptions } from './p2p-page/entry.ts'
 
 /** Answers every `/ipfs/<cid>` with bytes that are not the block, as a lying or broken gateway would. */
@@ -38,59 +35,38 @@ async function startHostileGateway(): Promise<{ url: string; requests: () => num
 }
 
 describe('media over trustless HTTP gateways', { concurrency: 1 }, () => {
-  let stack: Stack
-  let server: TestPageServer
-  let browser: Browser
-  let hostile: Awaited<ReturnType<typeof startHostileGateway>>
+  let hostile: Awaited<ReturnType<typeof startHostileGateway>> | undefined
   let photo: Awaited<ReturnType<SoukPageApi['addPhoto']>>
   let gateway: string
-
-  async function open(opts: StartOptions): Promise<Page> {
-    const page = await (await browser.newContext()).newPage()
-    await page.goto(server.url)
-    await page.waitForFunction(() => document.body.dataset.ready === 'true')
-    await page.evaluate((o) => (window as unknown as { souk: SoukPageApi }).souk.start(o), opts)
-    return page
+  const h = p2pHarness(
+    { relays: 1, contracts: false },
+    {
+      async before() {
+        hostile = await startHostileGateway()
+        gateway = h.stack.relays[0]!.http
+        // a seller adds a photo and pins it on the relay, then closes: from here on only the relay has the blocks
+        const seller = await h.open({ relays: [h.relayAddr(0)], storage: 'memory' })
+        await waitSnapshot(
+          seller,
+          'the seller to connect to the relay',
+          (x) => x.relays.some((r) => r.connected),
+          20_000,
+        )
+        photo = await onPage(seller, (x) => x.addPhoto(1200, 900, 7))
+        await onPage(seller, (x, cids: string[]) => x.pin(cids), [photo.cid, photo.thumbCid])
+        await seller.context.close()
+      },
+    },
+  )
+  after(() => hostile?.close())
+  const liar = () => {
+    if (!hostile) throw new Error('the hostile gateway did not start')
+    return hostile
   }
+  const open = async (opts: StartOptions): Promise<Page> => (await h.open(opts)).page
   const fetchMedia = (page: Page, cid: string, timeoutMs: number) =>
-    page.evaluate(([c, t]) => (window as unknown as { souk: SoukPageApi }).souk.fetchMedia(c, t), [
-      cid,
-      timeoutMs,
-    ] as const)
-  const connections = (page: Page) =>
-    page.evaluate(() => (window as unknown as { souk: SoukPageApi }).souk.connections())
-
-  before(async () => {
-    ;[stack, server, browser, hostile] = await Promise.all([
-      startStack({ relays: 1, contracts: false }),
-      serveP2PTestPage(),
-      launchBrowser(),
-      startHostileGateway(),
-    ])
-    gateway = stack.relays[0]!.http
-    // a seller adds a photo and pins it on the relay, then closes: from here on only the relay has the blocks
-    const seller = await open({ relays: [stack.relays[0]!.wsAddr], storage: 'memory' })
-    await waitFor(
-      'the seller to connect to the relay',
-      () =>
-        seller.evaluate(() =>
-          (window as unknown as { souk: SoukPageApi }).souk.snapshot().relays.some((r) => r.connected),
-        ),
-      { timeout: 20_000 },
-    )
-    photo = await seller.evaluate(() => (window as unknown as { souk: SoukPageApi }).souk.addPhoto(1200, 900, 7))
-    await seller.evaluate(
-      (cids) => (window as unknown as { souk: SoukPageApi }).souk.pin(cids),
-      [photo.cid, photo.thumbCid],
-    )
-    await seller.context().close()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-    await hostile?.close()
-    await stack?.stop()
-  })
+    page.evaluate(([c, t]) => window.souk.fetchMedia(c, t), [cid, timeoutMs] as const)
+  const connections = (page: Page) => page.evaluate(() => window.souk.connections())
 
   test('a browser with no libp2p connection loads the photo from the relay gateway, byte for byte', async () => {
     const buyer = await open({ relays: [], storage: 'memory', gateways: [gateway], allowLocalGateways: true })
@@ -102,16 +78,16 @@ describe('media over trustless HTTP gateways', { concurrency: 1 }, () => {
   })
 
   test('a gateway that answers with other bytes is never believed', async () => {
-    const fooled = await open({ relays: [], storage: 'memory', gateways: [hostile.url], allowLocalGateways: true })
+    const fooled = await open({ relays: [], storage: 'memory', gateways: [liar().url], allowLocalGateways: true })
     await assert.rejects(fetchMedia(fooled, photo.thumbCid, 3_000), 'a fetch from only a lying gateway must fail')
-    assert.ok(hostile.requests() > 0, 'the lying gateway was never asked, so this test shows nothing')
+    assert.ok(liar().requests() > 0, 'the lying gateway was never asked, so this test shows nothing')
     await fooled.context().close()
 
     // the liar beside the honest relay gateway: the right bytes arrive
     const buyer = await open({
       relays: [],
       storage: 'memory',
-      gateways: [hostile.url, gateway],
+      gateways: [liar().url, gateway],
       allowLocalGateways: true,
     })
     const got = await fetchMedia(buyer, photo.thumbCid, 20_000)

@@ -2,106 +2,22 @@
  * The P2P network end to end: real relay processes and headless Chromium pages running the real browser node
  * (src/p2p bundled with esbuild into a small test page).
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startStack, type Stack } from '../helpers/stack.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { waitFor, within } from '../helpers/wait.ts'
-import { serveP2PTestPage, type TestPageServer } from './p2p-page/serve.ts'
-import type { SoukPageApi, StartOptions } from './p2p-page/entry.ts'
-import { captureLogs, dumpLogs } from './p2p-page/debug.ts'
+import { within, waitFor } from '../helpers/wait.ts'
+import { logsOnFailure, onPage as souk, p2pHarness, snapshot, waitSnapshot, type P2PPeer } from './p2p-page/harness.ts'
+import type { SoukPageApi } from './p2p-page/entry.ts'
 import type { NetworkSnapshot } from '../../src/p2p/network-status.ts'
 
-type Souk = SoukPageApi
-const DEBUG = process.env.SOUK_E2E_DEBUG
-/**
- * What the product promises after a relay comes back: its own announcement makes browsers redial at once,
- * else the backoff redials within 30 s (its cap); a missing reservation is then retried by the transport
- * within seconds, else the pool's 15 s watchdog redials. A window narrower than these bounds was a flake
- * on a loaded machine (20 s here, with a relay restart itself taking 5–10 s under load).
- */
 const RECOVERY_MS = 50_000
-interface Peer {
-  page: Page
-  context: BrowserContext
-  peerId: string
-  errors: string[]
-}
 
 describe('p2p network in the browser', { concurrency: 1 }, () => {
-  let stack: Stack
-  let server: TestPageServer
-  let browser: Browser
-  const relayAddr = (i: number): string => stack.relays[i]!.wsAddr
+  const h = p2pHarness({ relays: 2, contracts: false })
+  const { relayAddr } = h
+  const openPeer = h.open
 
-  before(async () => {
-    ;[stack, server, browser] = await Promise.all([
-      startStack({ relays: 2, contracts: false }),
-      serveP2PTestPage(),
-      launchBrowser(),
-    ])
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-    await stack?.stop()
-  })
-
-  /** A fresh browser profile (own IndexedDB) with the node started. */
-  async function openPeer(opts: StartOptions, context?: BrowserContext): Promise<Peer> {
-    const ctx = context ?? (await browser.newContext())
-    const page = await ctx.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    if (DEBUG) await captureLogs(page, DEBUG)
-    await page.goto(server.url)
-    await page.waitForFunction(() => document.body.dataset.ready === 'true')
-    const peerId = await page.evaluate((o) => (window as unknown as { souk: Souk }).souk.start(o), opts)
-    return { page, context: ctx, peerId, errors }
-  }
-  const souk = <R>(p: Peer, fn: (s: Souk, arg: never) => R | Promise<R>, arg?: unknown): Promise<R> =>
-    p.page.evaluate(
-      ([f, a]) => {
-        return new Function('s', 'a', `return (${f})(s, a)`)((window as unknown as { souk: Souk }).souk, a) as R
-      },
-      [fn.toString(), arg] as const,
-    )
-  /** With SOUK_E2E_DEBUG set, prints the pages' buffered libp2p logs when `work` fails, then rethrows. */
-  const logsOnFailure = async <R>(peers: Peer[], work: Promise<R>): Promise<R> => {
-    try {
-      return await work
-    } catch (err) {
-      if (DEBUG) for (const p of peers) await dumpLogs(p.page, p.peerId)
-      throw err
-    }
-  }
-  const snapshot = (p: Peer): Promise<NetworkSnapshot> => souk(p, (s) => s.snapshot())
-  /** Waits until the page's network snapshot passes `ok`; on timeout the error shows the last snapshot. */
-  const waitSnapshot = async (
-    p: Peer,
-    what: string,
-    ok: (s: NetworkSnapshot) => boolean,
-    timeout = 15_000,
-  ): Promise<NetworkSnapshot> => {
-    let last: NetworkSnapshot | undefined
-    try {
-      return await waitFor(
-        what,
-        async () => {
-          last = await snapshot(p)
-          return ok(last) ? last : undefined
-        },
-        { timeout, interval: 100 },
-      )
-    } catch (err) {
-      const { multiaddrs: _m, ...shown } = last ?? ({} as NetworkSnapshot)
-      throw new Error(`${(err as Error).message}; last snapshot: ${JSON.stringify(shown)}`, { cause: err })
-    }
-  }
-
-  let seller: Peer
-  let photo: Awaited<ReturnType<Souk['addPhoto']>>
+  let seller: P2PPeer
+  let photo: Awaited<ReturnType<SoukPageApi['addPhoto']>>
 
   test('two browsers connect through a relay, then directly over WebRTC', async () => {
     seller = await openPeer({ relays: [relayAddr(0)] })
@@ -140,7 +56,7 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
 
   test('the seller learns the second relay, adds a photo and both relays pin it', async () => {
     await waitSnapshot(seller, 'the seller, told only about relay 0, to connect to relay 1 too', (s) =>
-      s.relays.some((r) => r.peerId === stack.relays[1]!.peerId && r.connected),
+      s.relays.some((r) => r.peerId === h.stack.relays[1]!.peerId && r.connected),
     )
     photo = await souk(seller, (s) => s.addPhoto(2400, 1800, 7))
     assert.equal(photo.width, 1600)
@@ -197,8 +113,8 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
   test('a relay restarted keeps its peer id and browsers reconnect to it', async () => {
     const peer = await openPeer({ relays: [relayAddr(0), relayAddr(1)] })
     await waitSnapshot(peer, 'reservations on both relays', (s) => s.reservations === 2)
-    const old = stack.relays[1]!
-    const restarted = await stack.restartRelay(1)
+    const old = h.stack.relays[1]!
+    const restarted = await h.stack.restartRelay(1)
     assert.equal(restarted.peerId, old.peerId)
     assert.equal(restarted.wsAddr, old.wsAddr)
     await waitSnapshot(
@@ -218,12 +134,12 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
     const a = await openPeer({ relays: [relayAddr(0), relayAddr(1)] })
     const b = await openPeer({ relays: [relayAddr(1)] })
     await waitSnapshot(a, 'reservations on both relays', (s) => s.reservations === 2 && s.status === 'online')
-    const killed = stack.relays[0]!.peerId
-    const survivor = stack.relays[1]!.peerId
+    const killed = h.stack.relays[0]!.peerId
+    const survivor = h.stack.relays[1]!.peerId
     await waitSnapshot(b, 'the other browser to connect to relay 1', (s) =>
       s.relays.some((r) => r.peerId === survivor && r.connected),
     )
-    await stack.killRelay(0)
+    await h.stack.killRelay(0)
     const gone = (x: NetworkSnapshot): boolean => x.relays.every((r) => r.peerId !== killed || !r.connected)
     const s = await waitSnapshot(a, 'the browser to notice the relay is gone', gone)
     await waitSnapshot(b, 'the other browser to notice the relay is gone', gone)
@@ -242,7 +158,7 @@ describe('p2p network in the browser', { concurrency: 1 }, () => {
     const got = await souk(a, (x, cid: string) => x.fetchMedia(cid), photo.cid)
     assert.equal(got.sha256, photo.sha256)
     // the relay comes back: the browser reconnects by itself (backoff) and reserves again
-    await stack.restartRelay(0)
+    await h.stack.restartRelay(0)
     await waitSnapshot(
       a,
       'the browser to reconnect to the revived relay',

@@ -6,12 +6,19 @@
  */
 import type { Page } from 'playwright-core'
 
+declare global {
+  interface Window {
+    /** The page's log buffer while `captureLogs` is on. */
+    soukLog?: string[]
+  }
+}
+
 /** Installs the log buffer before the page's scripts run; call before `page.goto`. */
 export async function captureLogs(page: Page, namespaces: string): Promise<void> {
   await page.addInitScript((ns) => {
     localStorage.setItem('debug', ns)
     const lines: string[] = []
-    ;(window as unknown as { soukLog: string[] }).soukLog = lines
+    window.soukLog = lines
     const push = (text: string): void => {
       lines.push(`${new Date().toISOString()} ${text}`)
       if (lines.length > 20_000) lines.splice(0, 5_000)
@@ -61,8 +68,6 @@ export async function captureLogs(page: Page, namespaces: string): Promise<void>
 
 /** Writes the page's buffered log to stderr under a heading. */
 export async function dumpLogs(page: Page, label: string): Promise<void> {
-  const lines = await page
-    .evaluate(() => (window as unknown as { soukLog?: string[] }).soukLog ?? [])
-    .catch(() => [] as string[])
+  const lines = await page.evaluate(() => window.soukLog ?? []).catch(() => [] as string[])
   process.stderr.write(`--- log of ${label} (${lines.length} lines)\n${lines.join('\n')}\n`)
 }

@@ -166,6 +166,12 @@ const api = {
 }
 
 export type SoukPageApi = typeof api
-;(globalThis as unknown as { souk: SoukPageApi }).souk = api
+declare global {
+  interface Window {
+    /** The test page's API, driven by playwright. */
+    souk: SoukPageApi
+  }
+}
+window.souk = api
 document.title = 'souk p2p test page'
 document.body.dataset.ready = 'true'
