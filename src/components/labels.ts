@@ -2,7 +2,7 @@
 import { msg } from '@lit/localize'
 import type { Category, Condition } from '../core/listing.ts'
 import type { AuctionStatus } from '../core/search.ts'
-import type { EscrowStatus, Phase } from '../services/types.ts'
+import type { EscrowStatus, MyBid, Phase } from '../services/types.ts'
 
 export function categoryLabel(c: Category): string {
   switch (c) {
@@ -96,5 +96,38 @@ export function escrowLabel(s: EscrowStatus): string {
       return msg('Split by the arbiter', { id: 'escrow.split' })
     default:
       return msg('No escrow', { id: 'escrow.none' })
+  }
+}
+
+/**
+ * Whether `b` is the bid that won its auction: the escrow's buyer is the bidder and none of their other revealed
+ * bids on that listing (`mine`) was higher. The winning deposit is settled at finalize (the price into escrow,
+ * the rest back), so on chain it reads as withdrawn; it should read as won.
+ */
+export function isWinningBid(b: MyBid, mine: readonly MyBid[], me: string | undefined): boolean {
+  const escrow = b.auction?.escrow
+  const amount = b.amount
+  if (!escrow || !me || escrow.buyer.toLowerCase() !== me.toLowerCase()) return false
+  if (!b.revealedOnChain || amount === undefined) return false
+  return mine.every(
+    (o) => o.listingId !== b.listingId || !o.revealedOnChain || o.amount === undefined || o.amount <= amount,
+  )
+}
+
+/** A bid's state in a few words; `won` from `isWinningBid`. */
+export function bidStatusLabel(b: MyBid, won = false): string {
+  if (won) return msg('won — the rest of the deposit was returned', { id: 'bids.wonSettled' })
+  if (b.withdrawn) return msg('withdrawn', { id: 'bids.withdrawn' })
+  if (b.revealedOnChain) return msg('revealed', { id: 'bids.revealed' })
+  switch (b.status) {
+    case 'pending':
+    case 'sent':
+      return msg('waiting for the transaction', { id: 'bids.pending' })
+    case 'failed':
+      return msg('failed', { id: 'bids.failed' })
+    case 'placed':
+      return msg('sealed, but its secret is not in this browser', { id: 'bids.noSecret' })
+    default:
+      return b.placedOnChain ? msg('sealed', { id: 'bids.sealed' }) : msg('not on chain', { id: 'bids.notOnChain' })
   }
 }

@@ -72,6 +72,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'bids.vault': '你的出价密钥',
   'bids.vaultHint': '在揭示之前,你的出价金额只保存在此浏览器中。导出后可以在其他设备上揭示。',
   'bids.withdrawn': '已取回',
+  'bids.wonSettled': '已中标——押金余额已退回',
   'cat.art': '艺术品',
   'cat.books': '图书',
   'cat.collectibles': '收藏品',

@@ -7,27 +7,11 @@ import { formatAmount } from '../../services/format.ts'
 import type { ChainService, MyBid, Reminder, WalletView } from '../../services/types.ts'
 import { chainContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
-import { phaseLabel } from '../labels.ts'
+import { bidStatusLabel, isWinningBid, phaseLabel } from '../labels.ts'
 import { chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-countdown.ts'
-
-function statusText(b: MyBid): string {
-  if (b.withdrawn) return msg('withdrawn', { id: 'bids.withdrawn' })
-  if (b.revealedOnChain) return msg('revealed', { id: 'bids.revealed' })
-  switch (b.status) {
-    case 'pending':
-    case 'sent':
-      return msg('waiting for the transaction', { id: 'bids.pending' })
-    case 'failed':
-      return msg('failed', { id: 'bids.failed' })
-    case 'placed':
-      return msg('sealed, but its secret is not in this browser', { id: 'bids.noSecret' })
-    default:
-      return msg('sealed', { id: 'bids.sealed' })
-  }
-}
 
 /**
  * My bids: every bid from the chain and this browser's vault, with reveal reminders and the reveal action,
@@ -168,7 +152,8 @@ export class SoukBidsView extends LitElement {
       >
       <span>
         ${c && b.amount !== undefined ? msg(str`Bid ${formatAmount(b.amount, c)}`, { id: 'bids.amount' }) : nothing}
-        ${c ? msg(str`deposit ${formatAmount(b.deposit, c)}`, { id: 'bids.deposit' }) : nothing} · ${statusText(b)}
+        ${c ? msg(str`deposit ${formatAmount(b.deposit, c)}`, { id: 'bids.deposit' }) : nothing} ·
+        ${bidStatusLabel(b, isWinningBid(b, this.#bids.value ?? [], this.wallet?.address))}
       </span>
       ${b.error ? html`<span class="error">${b.error}</span>` : nothing}
       ${a ? html`<span class="muted">${phaseLabel(a.phase)}${a.phase === 'revealing' ? html` · <souk-countdown .deadline=${a.revealEnd} .offset=${a.now - Date.now() / 1000}></souk-countdown>` : nothing}</span>` : nothing}

@@ -9,7 +9,7 @@ import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } fro
 import { getLocale } from '../../i18n.ts'
 import { catalogContext, chainContext, startingContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
-import { categoryLabel, conditionLabel, escrowLabel, phaseLabel } from '../labels.ts'
+import { bidStatusLabel, categoryLabel, conditionLabel, escrowLabel, isWinningBid, phaseLabel } from '../labels.ts'
 import { catalogUnavailable, chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
@@ -198,6 +198,8 @@ export class SoukListingView extends LitElement {
     const stop = chain.watchAuction(
       id,
       (a) => {
+        // a confirmation ("Bid revealed.") belongs to the phase it was said in: drop it once the auction moves on
+        if (this.auction && this.auction.phase !== a.phase) this.actionDone = undefined
         this.auction = a
         this.auctionError = undefined
         this.offset = a.now - Date.now() / 1000
@@ -255,7 +257,7 @@ export class SoukListingView extends LitElement {
     return html`<div class="bid" data-commitment=${b.commitment}>
       <span
         >${msg(str`Your bid ${amount}, deposit ${formatAmount(b.deposit, a.currency)}`, { id: 'listing.yourBid' })} ·
-        ${b.withdrawn ? msg('withdrawn', { id: 'bids.withdrawn' }) : b.revealedOnChain ? msg('revealed', { id: 'bids.revealed' }) : b.placedOnChain ? msg('sealed', { id: 'bids.sealed' }) : msg('not on chain', { id: 'bids.notOnChain' })}</span
+        ${bidStatusLabel({ ...b, auction: a }, isWinningBid({ ...b, auction: a }, this.#myBids.value ?? [], this.wallet?.address))}</span
       >
       ${
         canReveal

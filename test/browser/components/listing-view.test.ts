@@ -139,6 +139,12 @@ describe('<souk-listing-view> on a real chain', function () {
     expect(escrow).to.contain('1.5 ETH')
     expect(escrow).to.contain('You won this auction')
     expect(escrow).to.contain('Escrow open')
+    // the winning bid reads as won (its deposit was settled at finalize), and the reveal's "done" is gone
+    await waitFor('the winner bid marked won', () => a.querySelector('.bid')?.textContent?.includes('won'), {
+      timeout: 20_000,
+    })
+    expect(a.querySelector('.bid')!.textContent).not.to.contain('withdrawn')
+    expect(a.textContent).not.to.contain('Bid revealed')
 
     const refund = await press(b, 'withdraw', 'returned to your wallet')
     expect(refund).to.contain('1.5 ETH')
