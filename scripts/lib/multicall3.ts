@@ -16,7 +16,7 @@ async function creationCode(): Promise<Hex> {
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createPublicClient, getAddress, http, parseAbi, type Address, type Hex } from 'viem'
+import { createPublicClient, createTestClient, getAddress, http, parseAbi, type Address, type Hex } from 'viem'
 
 /** The same address on every chain that has Multicall3 (https://www.multicall3.com). */
 export const MULTICALL3_ADDRESS: Address = getAddress('0xcA11bde05977b3631167028862bE2a173976CA11')
@@ -25,7 +25,10 @@ export async function installMulticall3(rpcUrl: string): Promise<Address> {
   const client = createPublicClient({ transport: http(rpcUrl) })
   if (!(await client.getCode({ address: MULTICALL3_ADDRESS }))) {
     const runtime = await client.request({ method: 'eth_call', params: [{ data: await creationCode() }, 'latest'] })
-    await client.request({ method: 'anvil_setCode' as 'eth_call', params: [MULTICALL3_ADDRESS, runtime] as never })
+    await createTestClient({ mode: 'anvil', transport: http(rpcUrl) }).setCode({
+      address: MULTICALL3_ADDRESS,
+      bytecode: runtime,
+    })
   }
   // a batched call through it proves the code works, not only that it is there
   const abi = parseAbi(['function getChainId() view returns (uint256)'])

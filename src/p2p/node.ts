@@ -10,6 +10,7 @@
 import { createHeliaLight, type Helia } from 'helia'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
+import { hasServices } from './libp2p-services.ts'
 import { fallbackRouter } from '@helia/fallback-router'
 import { trustlessGatewayBlockBroker } from '@helia/trustless-gateway-client'
 import * as dagCbor from '@ipld/dag-cbor'
@@ -122,7 +123,7 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
       codecs: [dagCbor, dagJson, json],
       hashers: [sha512],
     } as Parameters<typeof createHeliaLight>[0])
-    helia = withBitswap(
+    const composed = withBitswap(
       withLibp2pLight(light, {
         ...(options.privateKey ? { privateKey: options.privateKey } : {}),
         addresses: { listen },
@@ -156,15 +157,22 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
           }),
         },
       } as Parameters<typeof withLibp2pLight>[1]),
-    ) as unknown as SoukHelia
+    )
     const gateways = (options.gateways ?? []).slice(0, MAX_GATEWAYS)
     if (gateways.length > 0) {
       // no delegated routers or public gateways (what @helia/http's withHTTP adds): only the configured ones
-      helia.addRouter(fallbackRouter({ gateways }))
+      composed.addRouter(fallbackRouter({ gateways }))
       const local = options.allowLocalGateways === true
-      helia.addBlockBroker(trustlessGatewayBlockBroker({ allowInsecure: local, allowLocal: local }))
+      composed.addBlockBroker(trustlessGatewayBlockBroker({ allowInsecure: local, allowLocal: local }))
     }
-    await helia.start()
+    await composed.start()
+    // the service map given to withLibp2pLight is not in its return type: check the services are there (libp2p
+    // lists them only once started)
+    if (!hasServices<typeof composed, SoukServices>(composed, ['identify', 'ping', 'pubsub'])) {
+      await composed.stop()
+      throw new BaseError('the browser node started without its libp2p services (identify, ping, pubsub)')
+    }
+    helia = composed
   } catch (err) {
     await stores.close()
     throw err

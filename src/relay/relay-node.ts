@@ -5,6 +5,7 @@
 import { mkdir, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createHelia, type Helia } from 'helia'
+import { BaseError } from 'viem'
 import { FsBlockstore } from 'blockstore-fs'
 import { LevelDatastore } from 'datastore-level'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -30,6 +31,7 @@ import {
   type RelayRecord,
 } from '../p2p/relay-list.ts'
 import { RelayPool } from '../p2p/relay-pool.ts'
+import { hasServices } from '../p2p/libp2p-services.ts'
 import type { RelayConfig } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PinService, type BlockRetriever } from './pinning.ts'
@@ -101,7 +103,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   let carried: (topic: string) => boolean = () => true
   const ip = config.host.includes(':') ? 'ip6' : 'ip4'
 
-  const helia = (await createHelia({
+  const created = await createHelia({
     blockstore,
     datastore,
     http: { delegatedRouters: [], recursiveGateways: [] },
@@ -164,16 +166,23 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
         }),
       },
     },
-  } as Parameters<typeof createHelia>[0])) as unknown as RelayNode['helia']
+  } as Parameters<typeof createHelia>[0])
   // pins fetch blocks from the bitswap broker itself, not through Helia's locked, storing blockstore (see
   // pinning.ts): catch the broker when the bitswap mixin adds it at start
   let bitswap: Exclude<Parameters<Helia['addBlockBroker']>[0], (components: never) => unknown> | undefined
-  const addBlockBroker = helia.addBlockBroker.bind(helia)
-  helia.addBlockBroker = (broker) => {
+  const addBlockBroker = created.addBlockBroker.bind(created)
+  created.addBlockBroker = (broker) => {
     if (typeof broker !== 'function' && broker.name === 'bitswap') bitswap = broker
     addBlockBroker(broker)
   }
-  await helia.start()
+  await created.start()
+  // createHelia's types do not carry a service map given in its `libp2p` options: check the services are there
+  // (libp2p lists its services only once started)
+  if (!hasServices<typeof created, RelayServices>(created, ['identify', 'ping', 'relay', 'pubsub'])) {
+    await created.stop()
+    throw new BaseError('the relay started without its libp2p services (identify, ping, relay, pubsub)')
+  }
+  const helia = created
   const libp2p = helia.libp2p
   const retrieve: BlockRetriever = async (cid, opts) => {
     if (bitswap?.retrieve === undefined) throw new Error('bitswap is not running')

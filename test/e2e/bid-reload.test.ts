@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import {
   createPublicClient,
+  createTestClient,
   createWalletClient,
   http,
   parseEther,
@@ -101,8 +102,9 @@ describe('a sealed bid survives a real page reload', () => {
       assert.equal(kept.amount, parseEther('0.5').toString())
       assert.equal(kept.status, 'confirmed')
 
-      await client.request({ method: 'evm_increaseTime' as never, params: [121] as never })
-      await client.request({ method: 'evm_mine' as never })
+      const anvil = createTestClient({ mode: 'anvil', transport: http(rpcUrl) })
+      await anvil.increaseTime({ seconds: 121 })
+      await anvil.mine({ blocks: 1 })
       const status = await tab.evaluate((c) => window.soukChain.reveal(c as `0x${string}`), commitment)
       assert.equal(status, 'revealed')
       const revealed = await client.getContractEvents({

@@ -21,10 +21,17 @@ import { devAccount } from '../helpers/messaging.ts'
 const SELLER = 3
 const BUYER = 4
 
+declare global {
+  interface Window {
+    /** The titles and bodies of the notifications the page raised (recordNotifications). */
+    soukNotifications?: string[]
+  }
+}
+
 /** Records the notifications a page raises (the real Notification still runs). */
 function recordNotifications(): void {
   const seen: string[] = []
-  ;(globalThis as unknown as { soukNotifications: string[] }).soukNotifications = seen
+  window.soukNotifications = seen
   if (!('Notification' in globalThis)) return
   const Real = Notification
   globalThis.Notification = class extends Real {
@@ -176,14 +183,9 @@ describe('messaging in the app: listing link, conversations view, offline and ba
     await reply.getByLabel('Message').fill('Still there?')
     await reply.getByRole('button', { name: 'Send' }).click()
     await b.page
-      .waitForFunction(
-        () =>
-          (globalThis as unknown as { soukNotifications: string[] }).soukNotifications.some((n) =>
-            n.endsWith('Still there?'),
-          ),
-        undefined,
-        { timeout: 30_000 },
-      )
+      .waitForFunction(() => (window.soukNotifications ?? []).some((n) => n.endsWith('Still there?')), undefined, {
+        timeout: 30_000,
+      })
       .catch(() => assert.fail('no notification while the buyer’s page was hidden'))
 
     assert.deepEqual([...s.errors, ...b.errors], [])

@@ -58,7 +58,7 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(server.url)
     await page.waitForFunction(() => document.body.dataset.ready === 'true')
-    const started = await page.evaluate((opts) => (window as unknown as { soukMsg: Api }).soukMsg.start(opts), {
+    const started = await page.evaluate((opts) => window.soukMsg.start(opts), {
       storageName: `device-${n++}`,
       ...o,
     })
@@ -69,11 +69,10 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
     return d
   }
   const call = <R>(d: Device, fn: (s: Api, arg: never) => R | Promise<R>, arg?: unknown): Promise<R> =>
-    d.page.evaluate(
-      ([f, a]) =>
-        new Function('s', 'a', `return (${f})(s, a)`)((window as unknown as { soukMsg: Api }).soukMsg, a) as R,
-      [fn.toString(), arg] as const,
-    )
+    d.page.evaluate(([f, a]) => new Function('s', 'a', `return (${f})(s, a)`)(window.soukMsg, a) as R, [
+      fn.toString(),
+      arg,
+    ] as const)
   const close = async (d: Device): Promise<void> => {
     await call(d, (s) => s.stop())
     await d.page.close()

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createPublicClient, http, parseEther, toHex } from 'viem'
+import { createPublicClient, createTestClient, http, parseEther } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { appConfig } from '../../scripts/app-config.ts'
 import { ANVIL_DEFAULT_PRIVATE_KEY, DeployRefusedError, deployFromCli } from '../../scripts/deploy.ts'
@@ -32,10 +32,9 @@ describe('npm run deploy on a public testnet (anvil with chain id 11155111)', ()
   before(async () => {
     anvil = await startAnvil({ chainId: SEPOLIA })
     dir = await mkdtemp(join(tmpdir(), 'souk-deploy-'))
-    const client = createPublicClient({ transport: http(anvil.rpcUrl) })
-    await client.request({
-      method: 'anvil_setBalance' as 'eth_blockNumber',
-      params: [deployer.address, toHex(parseEther('10'))] as never,
+    await createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) }).setBalance({
+      address: deployer.address,
+      value: parseEther('10'),
     })
     keystore = join(dir, 'deployer.json')
     writeFileSync(keystore, await encryptKeystore(deployerKey, 'correct horse', { n: 1024 }))

@@ -4,7 +4,16 @@
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address, type PublicClient } from 'viem'
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  http,
+  keccak256,
+  toHex,
+  type Address,
+  type PublicClient,
+} from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { ANVIL_MNEMONIC, deployContracts, type Deployment } from '../../scripts/deploy.ts'
@@ -61,7 +70,7 @@ describe('log scans and reads through a public-like RPC (proxy in front of anvil
   }
 
   const mine = async (blocks: number): Promise<void> => {
-    await direct.request({ method: 'anvil_mine' as 'eth_blockNumber', params: [toHex(blocks)] as never })
+    await createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) }).mine({ blocks })
   }
 
   /** Ground truth: the listing events anvil itself has, in one call. */

@@ -48,10 +48,17 @@ export async function metric(http: string, name: string, labels: Record<string, 
   return sum
 }
 
-export async function health(http: string): Promise<Record<string, unknown> & { ok: boolean; peerId: string }> {
+/** What a relay's `/health` answers (src/relay/main.ts adds its peer id and its view of the relay mesh). */
+export interface RelayHealthJson extends Record<string, unknown> {
+  ok: boolean
+  peerId: string
+  relays: { peerId: string; connected: boolean }[]
+}
+
+export async function health(http: string): Promise<RelayHealthJson> {
   const res = await fetch(`${http}/health`)
   if (res.status !== 200) throw new Error(`/health answered ${res.status}`)
-  return (await res.json()) as Record<string, unknown> & { ok: boolean; peerId: string }
+  return (await res.json()) as RelayHealthJson
 }
 
 /** A protobuf/multiformats unsigned varint. */

@@ -39,7 +39,7 @@ async function fakeRelay(fakeAddr: string): Promise<Libp2p<{ pubsub: GossipSub }
 }
 
 async function relayIds(http: string): Promise<string[]> {
-  const h = (await health(http)) as unknown as { relays: { peerId: string }[] }
+  const h = await health(http)
   return h.relays.map((r) => r.peerId)
 }
 

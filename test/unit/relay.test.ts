@@ -105,7 +105,7 @@ describe('relay process', { concurrency: true }, () => {
       await waitFor(
         'relay A to connect to relay C (learnt through B)',
         async () => {
-          const h = (await health(a.http)) as unknown as { relays: { peerId: string; connected: boolean }[] }
+          const h = await health(a.http)
           return h.relays.some((r) => r.peerId === c.peerId && r.connected)
         },
         { timeout: 20_000, interval: 200 },

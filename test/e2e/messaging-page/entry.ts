@@ -166,6 +166,12 @@ const api = {
 }
 
 export type SoukMsgPageApi = typeof api
-;(globalThis as unknown as { soukMsg: SoukMsgPageApi }).soukMsg = api
+declare global {
+  interface Window {
+    /** The test page's API, driven by playwright. */
+    soukMsg: SoukMsgPageApi
+  }
+}
+window.soukMsg = api
 document.title = 'souk messaging test page'
 document.body.dataset.ready = 'true'
