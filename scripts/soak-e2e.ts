@@ -61,9 +61,15 @@ const stopBurners = (): void => {
   for (const b of burners) b.kill('SIGKILL')
 }
 process.on('exit', stopBurners)
+// stopped early (Ctrl-C, a CI limit): the runs that finished are still reported
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
     stopBurners()
+    const done = runVerdicts.length
+    console.log(
+      `\nstopped by ${signal} in run ${done + 1}: ${done} runs finished (the per-test table also counts the tests of the unfinished run)`,
+    )
+    report(done)
     process.exit(130)
   })
 
@@ -130,28 +136,34 @@ for (let i = 1; i <= runs; i++) {
 }
 stopBurners()
 
-const p50 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
-const rows = [...tallies.values()]
-const nameWidth = Math.min(90, Math.max(20, ...rows.map((r) => r.name.length)))
-console.log(`\n${'test'.padEnd(nameWidth)}  pass  fail  p50 s   max s`)
-for (const r of rows) {
-  const name = r.name.length > nameWidth ? r.name.slice(0, nameWidth - 1) + '…' : r.name
-  console.log(
-    `${name.padEnd(nameWidth)}  ${String(r.pass).padStart(4)}  ${String(r.fail).padStart(4)}  ${(p50(r.ms) / 1000).toFixed(1).padStart(5)}  ${(Math.max(...r.ms) / 1000).toFixed(1).padStart(6)}`,
-  )
-}
-const passedRuns = runVerdicts.filter(Boolean).length
-const failedTests = rows.reduce((n, r) => n + r.fail, 0)
-console.log(
-  `\n${passedRuns} of ${runs} runs passed (load: ${load} busy process${load === 1 ? '' : 'es'}), ${((Date.now() - started) / 60_000).toFixed(1)} min`,
-)
-console.log(
-  JSON.stringify({
-    runs,
-    passedRuns,
-    load,
-    failedTests,
-    tests: rows.map((r) => ({ file: r.file, name: r.name, pass: r.pass, fail: r.fail })),
-  }),
-)
+const passedRuns = report(runs)
 process.exit(passedRuns === runs ? 0 : 1)
+
+/** Prints the per-test table and the JSON line for `finished` runs; returns how many of them passed. */
+function report(finished: number): number {
+  const p50 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+  const rows = [...tallies.values()]
+  const nameWidth = Math.min(90, Math.max(20, ...rows.map((r) => r.name.length)))
+  console.log(`\n${'test'.padEnd(nameWidth)}  pass  fail  p50 s   max s`)
+  for (const r of rows) {
+    const name = r.name.length > nameWidth ? r.name.slice(0, nameWidth - 1) + '…' : r.name
+    console.log(
+      `${name.padEnd(nameWidth)}  ${String(r.pass).padStart(4)}  ${String(r.fail).padStart(4)}  ${(p50(r.ms) / 1000).toFixed(1).padStart(5)}  ${(Math.max(...r.ms) / 1000).toFixed(1).padStart(6)}`,
+    )
+  }
+  const passedRuns = runVerdicts.filter(Boolean).length
+  const failedTests = rows.reduce((n, r) => n + r.fail, 0)
+  console.log(
+    `\n${passedRuns} of ${finished} runs passed (load: ${load} busy process${load === 1 ? '' : 'es'}), ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+  )
+  console.log(
+    JSON.stringify({
+      runs: finished,
+      passedRuns,
+      load,
+      failedTests,
+      tests: rows.map((r) => ({ file: r.file, name: r.name, pass: r.pass, fail: r.fail })),
+    }),
+  )
+  return passedRuns
+}
