@@ -11,6 +11,7 @@ import { escrowLabel, phaseLabel } from '../labels.ts'
 import { chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
+import '../souk-order-list.ts'
 
 /**
  * A seller's listings (from the chain, titles from the catalog when it has them). Without `seller` it shows
@@ -54,6 +55,7 @@ export class SoukSalesView extends LitElement {
   @state() private wallet: WalletView | undefined
   @state() private version = 0
   @state() private message: { ok: boolean; text: string } | undefined
+  @state() private withdrawing = false
   #watched: ChainService | undefined
   readonly #onWallet = (): void => {
     this.wallet = this.chain?.wallet()
@@ -96,6 +98,23 @@ export class SoukSalesView extends LitElement {
     this.#watched = undefined
   }
 
+  /** Everything the market owes, every currency, in one press (one transaction per currency). */
+  async #withdrawAll(): Promise<void> {
+    if (!this.chain || this.withdrawing) return
+    this.withdrawing = true
+    this.message = undefined
+    try {
+      const out = await this.chain.withdrawAll()
+      const total = out.map((o) => formatAmount(o.amount, o.currency)).join(' + ')
+      this.message = { ok: true, text: msg(str`${total} sent to your wallet.`, { id: 'sales.withdrawn' }) }
+    } catch (err) {
+      this.message = { ok: false, text: errorSentence(err) }
+    } finally {
+      this.withdrawing = false
+      this.version++
+    }
+  }
+
   override render() {
     const title = this.seller
       ? msg(str`Listings by ${shortAddress(this.seller)}`, { id: 'sales.by' })
@@ -105,42 +124,55 @@ export class SoukSalesView extends LitElement {
         ${chainLoading()}`
     const data = this.#sales.value
     const owed = (this.#owed.value ?? []).filter((o) => o.amount > 0n)
+    const sales = data?.sales ?? []
+    const sold = sales.filter((s) => s.auction.escrow)
+    const completed = sold.filter(
+      (s) => s.auction.escrow?.status === 'released' || s.auction.escrow?.status === 'split',
+    )
+    const open = sales.filter((s) => ['bidding', 'revealing', 'on-sale'].includes(s.auction.phase))
     return html`
       <h2>${title}</h2>
       ${!this.seller && this.wallet?.status !== 'connected' ? html`<p class="notice">${msg('Connect a wallet (top right) to see your listings.', { id: 'sales.connect' })}</p>` : nothing}
       ${this.#sales.error ? html`<p role="alert" class="error">${errorSentence(this.#sales.error)}</p>` : nothing}
       ${
-        owed.length
-          ? html`<div class="notice">
-              ${owed.map(
-                (o) =>
-                  html`<p>
-                    ${msg(str`The market holds ${formatAmount(o.amount, o.currency)} for you.`, { id: 'sales.owed' })}
-                    <button
-                      data-action="withdraw-funds"
-                      @click=${async () => {
-                        try {
-                          const { amount } = await this.chain!.withdraw(o.currency.id)
-                          this.message = {
-                            ok: true,
-                            text: msg(str`${formatAmount(amount, o.currency)} sent to your wallet.`, {
-                              id: 'sales.withdrawn',
-                            }),
-                          }
-                          this.version++
-                        } catch (err) {
-                          this.message = { ok: false, text: errorSentence(err) }
-                        }
-                      }}
-                    >
-                      ${msg('Withdraw', { id: 'sales.withdraw' })}
-                    </button>
-                  </p>`,
+        data
+          ? html`<p data-testid="counts">
+              ${msg(
+                str`${sales.length} listings · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`,
+                { id: 'sales.counts' },
               )}
+            </p>`
+          : nothing
+      }
+      ${
+        owed.length
+          ? html`<div class="notice" data-testid="owed">
+              <p>
+                ${msg(str`The market holds ${owed.map((o) => formatAmount(o.amount, o.currency)).join(' + ')} for you.`, { id: 'sales.owed' })}
+              </p>
+              <button
+                class="button primary"
+                data-action="withdraw-all"
+                ?disabled=${this.withdrawing}
+                @click=${() => void this.#withdrawAll()}
+              >
+                ${msg('Withdraw everything', { id: 'sales.withdrawAll' })}
+              </button>
             </div>`
           : nothing
       }
       ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
+      ${
+        !this.seller && this.wallet?.status === 'connected'
+          ? html`<h3>${msg('Sold: escrows', { id: 'sales.escrows' })}</h3>
+              <souk-order-list
+                party="seller"
+                .empty=${msg('Nothing sold yet.', { id: 'sales.escrows.none' })}
+                @souk-order-changed=${() => this.version++}
+              ></souk-order-list>
+              <h3>${msg('Listings', { id: 'sales.listings' })}</h3>`
+          : nothing
+      }
       ${data && data.sales.length === 0 ? html`<p class="muted">${msg('No listings yet.', { id: 'sales.none' })} <a href="#/sell">${msg('Sell something', { id: 'sales.sell' })}</a></p>` : nothing}
       <ul class="sales">
         ${(data?.sales ?? []).map(
