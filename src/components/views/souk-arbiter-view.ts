@@ -12,6 +12,7 @@ import { chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
+import '../souk-withdraw-all.ts'
 
 /** The contract's cap on an arbiter's fee: 10%. */
 const MAX_FEE_PERCENT = 10
@@ -229,12 +230,16 @@ export class SoukArbiterView extends LitElement {
     return html`
       <h2>${title}</h2>
       ${this.#record.error ? html`<p role="alert" class="error">${errorSentence(this.#record.error)}</p>` : nothing}
+      <souk-withdraw-all></souk-withdraw-all>
       <h3>${msg('Disputes assigned to me', { id: 'arbiter.assigned' })}</h3>
       <souk-order-list
         party="arbiter"
         .statuses=${['disputed'] as const}
         .empty=${msg('No open disputes.', { id: 'arbiter.none' })}
-        @souk-order-changed=${() => this.version++}
+        @souk-order-changed=${() => {
+          this.version++
+          this.renderRoot.querySelector('souk-withdraw-all')?.reload()
+        }}
       ></souk-order-list>
       ${r ? this.#recordView(r) : nothing} ${this.#record.value || this.#record.error ? this.#registerForm(r) : nothing}
       ${

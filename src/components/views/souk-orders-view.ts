@@ -3,6 +3,7 @@ import { customElement } from 'lit/decorators.js'
 import { localized, msg } from '@lit/localize'
 import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
+import '../souk-withdraw-all.ts'
 
 /** My orders (buyer): every escrow where the connected account is the buyer, with the actions that fit. */
 @customElement('souk-orders-view')
@@ -18,7 +19,12 @@ export class SoukOrdersView extends LitElement {
           { id: 'orders.intro' },
         )}
       </p>
-      <souk-order-list party="buyer" .empty=${msg('No orders yet.', { id: 'orders.none' })}></souk-order-list>`
+      <souk-withdraw-all></souk-withdraw-all>
+      <souk-order-list
+        party="buyer"
+        .empty=${msg('No orders yet.', { id: 'orders.none' })}
+        @souk-order-changed=${() => this.renderRoot.querySelector('souk-withdraw-all')?.reload()}
+      ></souk-order-list>`
   }
 }
 

@@ -12,6 +12,7 @@ import { chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
+import '../souk-withdraw-all.ts'
 
 /**
  * A seller's listings (from the chain, titles from the catalog when it has them). Without `seller` it shows
@@ -55,7 +56,6 @@ export class SoukSalesView extends LitElement {
   @state() private wallet: WalletView | undefined
   @state() private version = 0
   @state() private message: { ok: boolean; text: string } | undefined
-  @state() private withdrawing = false
   #watched: ChainService | undefined
   readonly #onWallet = (): void => {
     this.wallet = this.chain?.wallet()
@@ -79,11 +79,6 @@ export class SoukSalesView extends LitElement {
     args: () => [this.chain, this.catalog, this.seller, this.wallet?.address, this.version] as const,
   })
 
-  readonly #owed = new Task(this, {
-    task: async ([chain, seller, me]) => (chain && me && !seller ? await chain.withdrawable() : []),
-    args: () => [this.chain, this.seller, this.wallet?.address, this.version] as const,
-  })
-
   override willUpdate(): void {
     if (this.chain === this.#watched) return
     this.#watched?.removeEventListener('wallet', this.#onWallet)
@@ -98,23 +93,6 @@ export class SoukSalesView extends LitElement {
     this.#watched = undefined
   }
 
-  /** Everything the market owes, every currency, in one press (one transaction per currency). */
-  async #withdrawAll(): Promise<void> {
-    if (!this.chain || this.withdrawing) return
-    this.withdrawing = true
-    this.message = undefined
-    try {
-      const out = await this.chain.withdrawAll()
-      const total = out.map((o) => formatAmount(o.amount, o.currency)).join(' + ')
-      this.message = { ok: true, text: msg(str`${total} sent to your wallet.`, { id: 'sales.withdrawn' }) }
-    } catch (err) {
-      this.message = { ok: false, text: errorSentence(err) }
-    } finally {
-      this.withdrawing = false
-      this.version++
-    }
-  }
-
   override render() {
     const title = this.seller
       ? msg(str`Listings by ${shortAddress(this.seller)}`, { id: 'sales.by' })
@@ -123,7 +101,6 @@ export class SoukSalesView extends LitElement {
       return html`<h2>${title}</h2>
         ${chainLoading()}`
     const data = this.#sales.value
-    const owed = (this.#owed.value ?? []).filter((o) => o.amount > 0n)
     const sales = data?.sales ?? []
     const sold = sales.filter((s) => s.auction.escrow)
     const completed = sold.filter(
@@ -144,23 +121,7 @@ export class SoukSalesView extends LitElement {
             </p>`
           : nothing
       }
-      ${
-        owed.length
-          ? html`<div class="notice" data-testid="owed">
-              <p>
-                ${msg(str`The market holds ${owed.map((o) => formatAmount(o.amount, o.currency)).join(' + ')} for you.`, { id: 'sales.owed' })}
-              </p>
-              <button
-                class="button primary"
-                data-action="withdraw-all"
-                ?disabled=${this.withdrawing}
-                @click=${() => void this.#withdrawAll()}
-              >
-                ${msg('Withdraw everything', { id: 'sales.withdrawAll' })}
-              </button>
-            </div>`
-          : nothing
-      }
+      ${!this.seller && this.wallet?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing}
       ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
       ${
         !this.seller && this.wallet?.status === 'connected'
@@ -168,7 +129,10 @@ export class SoukSalesView extends LitElement {
               <souk-order-list
                 party="seller"
                 .empty=${msg('Nothing sold yet.', { id: 'sales.escrows.none' })}
-                @souk-order-changed=${() => this.version++}
+                @souk-order-changed=${() => {
+                  this.version++
+                  this.renderRoot.querySelector('souk-withdraw-all')?.reload()
+                }}
               ></souk-order-list>
               <h3>${msg('Listings', { id: 'sales.listings' })}</h3>`
           : nothing

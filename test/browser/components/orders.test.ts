@@ -261,7 +261,10 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     expect(owed >= parseEther('0.3')).to.equal(true)
     const button = await waitFor(
       'the withdraw-everything button',
-      () => view.querySelector<HTMLButtonElement>('[data-action=withdraw-all]'),
+      () =>
+        view
+          .querySelector('souk-withdraw-all')
+          ?.shadowRoot?.querySelector<HTMLButtonElement>('[data-action=withdraw-all]'),
       { timeout: 30_000 },
     )
     const balance = BigInt(
@@ -270,7 +273,11 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     button.click()
     await waitFor(
       'the withdrawal message',
-      () => view.querySelector('[role=status].ok')?.textContent?.includes('sent to your wallet'),
+      () =>
+        view
+          .querySelector('souk-withdraw-all')
+          ?.shadowRoot?.querySelector('[role=status].ok')
+          ?.textContent?.includes('sent to your wallet'),
       { timeout: 30_000 },
     )
     for (const o of await chain.withdrawable()) expect(o.amount, `${o.currency.symbol} still owed`).to.equal(0n)
@@ -279,7 +286,11 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     )
     // paid: the balance grew by what was owed, less gas
     expect(after - balance > owed - parseEther('0.01')).to.equal(true)
-    await waitFor('the owed notice gone', () => !view.querySelector('[data-action=withdraw-all]'), { timeout: 30_000 })
+    await waitFor(
+      'the owed notice gone',
+      () => !view.querySelector('souk-withdraw-all')?.shadowRoot?.querySelector('[data-action=withdraw-all]'),
+      { timeout: 30_000 },
+    )
   })
 
   it('the arbiter’s desk: a disputed sale split with an amount, the record shows the case; a seller’s page counts', async () => {
