@@ -4,21 +4,18 @@ import { repeat } from 'lit/directives/repeat.js'
 import { consume } from '@lit/context'
 import { localized, msg } from '@lit/localize'
 import { Task } from '@lit/task'
-import type { ChainSnapshot, StatusSource } from '../core/status.ts'
 import type { CatalogService, ChainService, EscrowRole, EscrowStatus, WalletView } from '../services/types.ts'
-import { catalogContext, chainContext, chainStatusContext } from './context.ts'
+import { catalogContext, chainContext } from './context.ts'
+import { ChainTickController } from './chain-tick.ts'
 import { errorSentence } from './chain-error.ts'
 import { chainLoading } from './notices.ts'
 import { shared } from './styles.ts'
 import './souk-order.ts'
 
-/** New blocks reload the list at most this often (a deadline passing is time, and time moves with blocks). */
-const RELOAD_EVERY_MS = 10_000
-
 /**
  * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
  * each a `<souk-order>`, titles from the catalog when it has them. Reloads when the wallet changes, after an
- * action, when a deadline passes on screen, on new blocks (throttled) and on the Refresh button.
+ * action, when a deadline passes on screen, on new blocks (at most every 5 s) and on the Refresh button.
  */
 @customElement('souk-order-list')
 @localized()
@@ -54,30 +51,18 @@ export class SoukOrderList extends LitElement {
   @state()
   catalog?: CatalogService
 
-  @consume({ context: chainStatusContext, subscribe: true })
-  @state()
-  chainStatus?: StatusSource<ChainSnapshot>
-
   @state() private wallet: WalletView | undefined
   @state() private version = 0
   #watched: ChainService | undefined
-  #status: StatusSource<ChainSnapshot> | undefined
-  #lastBlock: bigint | undefined
-  #lastLoad = 0
   readonly #onWallet = (): void => {
     this.wallet = this.chain?.wallet()
   }
-  readonly #onBlock = (): void => {
-    const block = this.#status?.snapshot.blockNumber
-    if (block === undefined || block === this.#lastBlock) return
-    this.#lastBlock = block
-    if (Date.now() - this.#lastLoad >= RELOAD_EVERY_MS) this.reload()
-  }
+  // a deadline passing is time, and time moves with blocks; so do the other parties' actions
+  protected readonly chainTick = new ChainTickController(this, () => this.reload())
 
   readonly #orders = new Task(this, {
     task: async ([chain, catalog, party, me], { signal }) => {
       if (!chain || !me) return undefined
-      this.#lastLoad = Date.now()
       const orders = await chain.orders({ role: party, signal })
       const titles = new Map<string, string>()
       if (catalog)
@@ -111,11 +96,6 @@ export class SoukOrderList extends LitElement {
       this.chain?.addEventListener('wallet', this.#onWallet)
       this.wallet = this.chain?.wallet()
     }
-    if (this.chainStatus !== this.#status) {
-      this.#status?.removeEventListener('change', this.#onBlock)
-      this.#status = this.chainStatus
-      this.#status?.addEventListener('change', this.#onBlock)
-    }
   }
 
   override disconnectedCallback(): void {
@@ -123,8 +103,6 @@ export class SoukOrderList extends LitElement {
     this.removeEventListener('souk-order-changed', this.#onChanged)
     this.#watched?.removeEventListener('wallet', this.#onWallet)
     this.#watched = undefined
-    this.#status?.removeEventListener('change', this.#onBlock)
-    this.#status = undefined
   }
 
   override render() {

@@ -89,8 +89,16 @@ export class SoukOrder extends LitElement {
       fieldset label {
         display: flex;
         align-items: center;
+        justify-content: flex-start;
         gap: 0.5rem;
         min-height: 2.75rem;
+      }
+      fieldset input[type='radio'] {
+        width: 1.25rem;
+        height: 1.25rem;
+        min-height: 0;
+        margin: 0;
+        flex: none;
       }
     `,
   ]

@@ -6,6 +6,7 @@ import { Task } from '@lit/task'
 import { formatAmount } from '../services/format.ts'
 import type { ChainService, WalletView } from '../services/types.ts'
 import { chainContext } from './context.ts'
+import { ChainTickController } from './chain-tick.ts'
 import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
 
@@ -31,6 +32,9 @@ export class SoukWithdrawAll extends LitElement {
   readonly #onWallet = (): void => {
     this.wallet = this.chain?.wallet()
   }
+
+  // escrows close by other people's actions too (a buyer confirming, an arbiter deciding)
+  protected readonly chainTick = new ChainTickController(this, () => this.reload())
 
   readonly #owed = new Task(this, {
     task: async ([chain, me]) => (chain && me ? (await chain.withdrawable()).filter((o) => o.amount > 0n) : []),

@@ -76,12 +76,16 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
 
   async function setUpMessaging(page: Page): Promise<void> {
     await page.getByRole('button', { name: 'Set up messaging on this device' }).click()
+    // the conversations element is there only once messaging is ready
     await page
-      .locator('souk-conversations form')
-      .or(page.locator('souk-conversations').getByText('No conversations yet.'))
-      .first()
-      .waitFor({ timeout: 60_000 })
-      .catch(() => assert.fail('messaging never became ready'))
+      .locator('souk-conversations')
+      .waitFor({ state: 'attached', timeout: 120_000 })
+      .catch(async () => {
+        await s.shot(page, 'messaging-not-ready')
+        assert.fail(
+          `messaging never became ready: ${(await page.locator('souk-messages-view p').allTextContents()).join(' | ')}`,
+        )
+      })
   }
 
   async function send(page: Page, text: string, what: string): Promise<void> {

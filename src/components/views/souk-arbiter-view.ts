@@ -45,6 +45,9 @@ export class SoukArbiterView extends LitElement {
         display: grid;
         gap: 0.35rem;
       }
+      section p {
+        overflow-wrap: anywhere;
+      }
       form {
         display: grid;
         gap: 0.5rem;
