@@ -18,7 +18,7 @@ export class ChainTickController implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined
   #connected = false
 
-  constructor(host: ReactiveControllerHost & HTMLElement, onTick: () => void, every = 5_000) {
+  constructor(host: ReactiveControllerHost & HTMLElement, onTick: () => void, every = 12_000) {
     this.#onTick = onTick
     this.#every = every
     host.addController(this)

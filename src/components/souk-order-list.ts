@@ -15,7 +15,7 @@ import './souk-order.ts'
 /**
  * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
  * each a `<souk-order>`, titles from the catalog when it has them. Reloads when the wallet changes, after an
- * action, when a deadline passes on screen, on new blocks (at most every 5 s) and on the Refresh button.
+ * action, when a deadline passes on screen, on new blocks (at most every 12 s) and on the Refresh button.
  */
 @customElement('souk-order-list')
 @localized()
