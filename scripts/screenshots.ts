@@ -51,6 +51,8 @@ try {
     sell: '#/sell',
     bids: '#/bids',
     sales: '#/sales',
+    orders: '#/orders',
+    arbiter: '#/arbiter',
   }
   for (const locale of ['en', 'zh-CN'])
     for (const width of [360, 1280]) {

@@ -70,6 +70,38 @@ function contractSentence(errorName: string): string | undefined {
       return msg('Only the buyer, the seller or the arbiter can do this.', { id: 'err.c.NotEscrowParty' })
     case 'EscrowNotOpen':
       return msg('The escrow is not open.', { id: 'err.c.EscrowNotOpen' })
+    case 'NotBuyer':
+      return msg('Only the buyer can do this.', { id: 'err.c.NotBuyer' })
+    case 'NotArbiter':
+      return msg('Only the arbiter of this sale can decide it.', { id: 'err.c.NotArbiter' })
+    case 'WrongEscrowStatus':
+      return msg('Not possible in the escrow’s current state (someone may have acted first).', {
+        id: 'err.c.WrongEscrowStatus',
+      })
+    case 'DisputeExpired':
+      return msg('The arbiter’s time to decide is over: the buyer can now claim the refund.', {
+        id: 'err.c.DisputeExpired',
+      })
+    case 'ConfirmWindowClosed':
+      return msg('The buyer’s time to confirm is over: the seller can now claim the payment.', {
+        id: 'err.c.ConfirmWindowClosed',
+      })
+    case 'TimeoutNotReached':
+      return msg('The deadline has not passed yet.', { id: 'err.c.TimeoutNotReached' })
+    case 'DeadlineTooFar':
+      return msg('The deadline would be too far in the future.', { id: 'err.c.DeadlineTooFar' })
+    case 'SplitTooLarge':
+      return msg('The buyer’s share cannot be more than the price minus the arbiter’s fee.', {
+        id: 'err.c.SplitTooLarge',
+      })
+    case 'InvalidRecipient':
+      return msg('Invalid recipient address.', { id: 'err.c.InvalidRecipient' })
+    case 'ArbiterNotRegistered':
+      return msg('This address is not a registered arbiter.', { id: 'err.c.ArbiterNotRegistered' })
+    case 'InvalidMetadata':
+      return msg('The profile must be a CID of 1 to 128 bytes.', { id: 'err.c.InvalidMetadata' })
+    case 'TreasuryCannotTrade':
+      return msg('The market’s treasury cannot do this.', { id: 'err.c.TreasuryCannotTrade' })
     default:
       return undefined
   }

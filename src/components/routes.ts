@@ -14,6 +14,8 @@ export const ROUTES = {
   sell: /^\/sell$/,
   bids: /^\/bids$/,
   sales: /^\/sales$/,
+  orders: /^\/orders$/,
+  arbiter: /^\/arbiter$/,
   messages: /^\/messages(?:\/(?<address>0x[0-9a-fA-F]{40}))?$/,
 } as const
 

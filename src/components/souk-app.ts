@@ -45,6 +45,14 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
   sales: { load: () => import('./views/souk-sales-view.ts'), render: () => html`<souk-sales-view></souk-sales-view>` },
   sell: { load: () => import('./views/souk-sell-view.ts'), render: () => html`<souk-sell-view></souk-sell-view>` },
   bids: { load: () => import('./views/souk-bids-view.ts'), render: () => html`<souk-bids-view></souk-bids-view>` },
+  orders: {
+    load: () => import('./views/souk-orders-view.ts'),
+    render: () => html`<souk-orders-view></souk-orders-view>`,
+  },
+  arbiter: {
+    load: () => import('./views/souk-arbiter-view.ts'),
+    render: () => html`<souk-arbiter-view></souk-arbiter-view>`,
+  },
   messages: {
     load: () => import('./views/souk-messages-view.ts'),
     render: (r) => html`<souk-messages-view .peer=${r.params.address}></souk-messages-view>`,
@@ -336,6 +344,8 @@ export class SoukApp extends LitElement {
         ${link('/sell', 'sell', msg('Sell', { id: 'app.nav.sell' }))}
         ${link('/bids', 'bids', msg('My bids', { id: 'app.nav.bids' }))}
         ${link('/sales', 'sales', msg('My listings', { id: 'app.nav.sales' }))}
+        ${link('/orders', 'orders', msg('My orders', { id: 'app.nav.orders' }))}
+        ${link('/arbiter', 'arbiter', msg('Arbiter’s desk', { id: 'app.nav.arbiter' }))}
         ${link('/messages', 'messages', msg('Messages', { id: 'app.nav.messages' }), html`<souk-unread-badge></souk-unread-badge>`)}
       </ul>
     </nav>`

@@ -6,7 +6,16 @@
  */
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot } from '../core/status.ts'
-import type { ArbiterOption, AuctionView, Currency, MySale, Reminder } from '../services/types.ts'
+import type {
+  ArbiterOption,
+  ArbiterRecord,
+  AuctionView,
+  Currency,
+  EscrowRole,
+  MySale,
+  Order,
+  Reminder,
+} from '../services/types.ts'
 
 export interface ChainWorkerApi {
   /** Starts following the chain and the reveal reminders once (later calls, e.g. from another tab, reuse it). */
@@ -22,6 +31,9 @@ export interface ChainWorkerApi {
   revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
   sales(seller: `0x${string}`): Promise<MySale[]>
   recommendedArbiters(): Promise<ArbiterOption[]>
+  /** Escrows `account` is part of (see `EscrowService.orders`). */
+  orders(account: `0x${string}`, role?: EscrowRole): Promise<Order[]>
+  arbiter(address: `0x${string}`): Promise<ArbiterRecord>
   /** The page changed the bid vault (a new bid): look again for bids to remind about. */
   bidsChanged(): Promise<void>
   stop(): Promise<void>

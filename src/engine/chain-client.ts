@@ -12,11 +12,14 @@ import type { SoukWagmiConfig } from '../chain/config.ts'
 import type { WagmiChainService } from '../services/chain-service.ts'
 import type {
   ArbiterOption,
+  ArbiterRecord,
   AuctionView,
   ChainService,
   Currency,
   MyBid,
   MySale,
+  Order,
+  EscrowRole,
   Reminder,
   WalletOption,
   WalletView,
@@ -208,6 +211,47 @@ export class WorkerChainService extends EventTarget implements ChainService {
     const arbiters = await this.#remote.recommendedArbiters()
     signal?.throwIfAborted()
     return arbiters
+  }
+
+  async orders({
+    account,
+    role,
+    signal,
+  }: { account?: `0x${string}`; role?: EscrowRole; signal?: AbortSignal } = {}): Promise<Order[]> {
+    const who = account ?? this.wallet().address
+    if (!who) return []
+    const orders = await this.#remote.orders(who, role)
+    signal?.throwIfAborted()
+    return orders
+  }
+  async arbiter(address: `0x${string}`, { signal }: { signal?: AbortSignal } = {}): Promise<ArbiterRecord> {
+    const record = await this.#remote.arbiter(address)
+    signal?.throwIfAborted()
+    return record
+  }
+  async markShipped(listingId: string) {
+    return await (await this.#walletService()).markShipped(listingId)
+  }
+  async confirmReceipt(listingId: string) {
+    return await (await this.#walletService()).confirmReceipt(listingId)
+  }
+  async dispute(listingId: string) {
+    return await (await this.#walletService()).dispute(listingId)
+  }
+  async claimTimeout(listingId: string) {
+    return await (await this.#walletService()).claimTimeout(listingId)
+  }
+  async refund(listingId: string) {
+    return await (await this.#walletService()).refund(listingId)
+  }
+  async resolveDispute(listingId: string, toBuyer: bigint) {
+    return await (await this.#walletService()).resolveDispute(listingId, toBuyer)
+  }
+  async registerArbiter(p: { maxFeeBps: number; metadataCid: string }) {
+    return await (await this.#walletService()).registerArbiter(p)
+  }
+  async withdrawAll() {
+    return await (await this.#walletService()).withdrawAll()
   }
 
   async exportBids() {

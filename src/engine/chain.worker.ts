@@ -95,6 +95,12 @@ const api: ChainWorkerApi = {
   async recommendedArbiters() {
     return await (await reads()).recommendedArbiters()
   },
+  async orders(account, role) {
+    return await (await reads()).orders({ account, ...(role ? { role } : {}) })
+  },
+  async arbiter(address) {
+    return await (await reads()).arbiter(address)
+  },
   async bidsChanged() {
     // the page's vault wrote; this worker's vault instance did not see it
     if (running) (await running).reads.vault.dispatchEvent(new Event('change'))

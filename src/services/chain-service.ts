@@ -6,7 +6,14 @@
 import { readContract, signMessage } from '@wagmi/core'
 import { getAddress, type Address, type Hex } from 'viem'
 import { testUsdAbi } from '../chain/abi/testUsd.ts'
+import { claimTimeout } from '../chain/actions/claimTimeout.ts'
+import { confirmReceipt } from '../chain/actions/confirmReceipt.ts'
+import { dispute } from '../chain/actions/dispute.ts'
 import { finalizeAuction } from '../chain/actions/finalizeAuction.ts'
+import { markShipped } from '../chain/actions/markShipped.ts'
+import { refund } from '../chain/actions/refund.ts'
+import { registerArbiter } from '../chain/actions/registerArbiter.ts'
+import { resolveDispute } from '../chain/actions/resolveDispute.ts'
 import { placeBid } from '../chain/actions/placeBid.ts'
 import { getListingContent } from '../chain/reads/getListingContent.ts'
 import { revealBid } from '../chain/actions/revealBid.ts'
@@ -16,7 +23,10 @@ import { configuredChain, createSoukWagmiConfig, type SoukWagmiConfig } from '..
 import { toSoukChainError } from '../chain/errors.ts'
 import { getMarketEvents, marketOf, readMarket, tokenOf, ZERO_ADDRESS, type MarketRead } from '../chain/market.ts'
 import { getAuction, type GetAuctionReturnType } from '../chain/reads/getAuction.ts'
+import { getArbiter } from '../chain/reads/getArbiter.ts'
+import { getArbiterCases, getSettlements, type Settlement } from '../chain/reads/getEscrowHistory.ts'
 import { getUserBids } from '../chain/reads/getUserBids.ts'
+import { getUserEscrows } from '../chain/reads/getUserEscrows.ts'
 import { getUserSales } from '../chain/reads/getUserSales.ts'
 import { trackRevealReminders } from '../chain/reads/trackRevealReminders.ts'
 import { watchAuction } from '../chain/reads/watchMarket.ts'
@@ -37,11 +47,14 @@ import {
 import type { SoukConfig } from '../core/config.ts'
 import type {
   ArbiterOption,
+  ArbiterRecord,
   AuctionView,
   ChainService,
   Currency,
   MyBid,
   MySale,
+  Order,
+  EscrowRole,
   Reminder,
   WalletOption,
   WalletView,
@@ -373,6 +386,118 @@ export class WagmiChainService extends EventTarget implements ChainService {
 
   async importBids(file: Blob) {
     return await this.vault.importVault(file)
+  }
+
+  // ----------------------------------------------------------------------------------------------- escrow
+
+  async #order(role: EscrowRole, a: GetAuctionReturnType, settlement: Settlement | undefined): Promise<Order> {
+    const e = a.escrow
+    if (!e) throw new Error(`listing ${a.listingId} has no escrow`)
+    return {
+      listingId: a.listingId.toString(),
+      role,
+      buyer: e.buyer,
+      seller: a.listing.seller,
+      arbiter: a.listing.arbiter,
+      status: e.statusName,
+      price: e.price,
+      currency: await this.#currency(a.token),
+      arbiterFeeBps: a.listing.arbiterFeeBps,
+      confirmWindow: a.listing.confirmWindow,
+      disputeWindow: a.listing.disputeWindow,
+      deadline: e.status === 2 || e.status === 3 ? e.deadline : 0,
+      disputedBy: e.disputedBy === ZERO_ADDRESS ? undefined : e.disputedBy,
+      now: a.timeline.now,
+      settlement: settlement && {
+        toBuyer: settlement.toBuyer,
+        toSeller: settlement.toSeller,
+        arbiterFee: settlement.arbiterFee,
+      },
+    }
+  }
+
+  async orders({ account, role, signal }: { account?: Address; role?: EscrowRole; signal?: AbortSignal } = {}): Promise<
+    Order[]
+  > {
+    const who = account ?? this.wallet().address
+    if (!who) return []
+    const escrows = (await getUserEscrows(this.wagmi, { account: who })).filter((e) => !role || e.role === role)
+    signal?.throwIfAborted()
+    const settled = await getSettlements(this.wagmi, {
+      listingIds: escrows.filter((e) => e.auction.escrow.status > 3).map((e) => e.listingId),
+    })
+    signal?.throwIfAborted()
+    const out: Order[] = []
+    for (const e of escrows) out.push(await this.#order(e.role, e.auction, settled.get(e.listingId)))
+    return out.reverse()
+  }
+
+  async arbiter(address: Address, { signal }: { signal?: AbortSignal } = {}): Promise<ArbiterRecord> {
+    const [view, cases] = await Promise.all([
+      getArbiter(this.wagmi, { arbiter: address }),
+      getArbiterCases(this.wagmi, { arbiter: address }),
+    ])
+    signal?.throwIfAborted()
+    const out: ArbiterRecord['cases'] = []
+    for (const c of cases) {
+      const o = await this.#order('arbiter', c.auction, c.settlement)
+      out.push({
+        listingId: o.listingId,
+        status: o.status,
+        currency: o.currency,
+        price: o.price,
+        settlement: o.settlement,
+      })
+    }
+    return {
+      address: getAddress(address),
+      registered: view.registered,
+      maxFeeBps: view.maxFeeBps,
+      metadataCid: view.metadataCid,
+      disputes: view.disputes,
+      decidedForBuyer: view.decidedForBuyer,
+      decidedForSeller: view.decidedForSeller,
+      decidedSplit: view.decidedSplit,
+      timedOut: view.timedOut,
+      settledByParties: view.settledByParties,
+      cases: out.reverse(),
+    }
+  }
+
+  async markShipped(listingId: string) {
+    return { txHash: (await markShipped(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  }
+
+  async confirmReceipt(listingId: string) {
+    return { txHash: (await confirmReceipt(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  }
+
+  async dispute(listingId: string) {
+    return { txHash: (await dispute(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  }
+
+  async claimTimeout(listingId: string) {
+    return { txHash: (await claimTimeout(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  }
+
+  async refund(listingId: string) {
+    return { txHash: (await refund(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  }
+
+  async resolveDispute(listingId: string, toBuyer: bigint) {
+    return { txHash: (await resolveDispute(this.wagmi, { listingId: BigInt(listingId), toBuyer })).hash }
+  }
+
+  async registerArbiter({ maxFeeBps, metadataCid }: { maxFeeBps: number; metadataCid: string }) {
+    return { txHash: (await registerArbiter(this.wagmi, { maxFeeBps, metadataCid })).hash }
+  }
+
+  /** One withdrawal per currency with something owed, in order; stops at the first failure (the rest stay owed). */
+  async withdrawAll(): Promise<{ currency: Currency; amount: bigint }[]> {
+    const owed = (await this.withdrawable()).filter((o) => o.amount > 0n)
+    const out: { currency: Currency; amount: bigint }[] = []
+    for (const o of owed) out.push({ currency: o.currency, amount: (await this.withdraw(o.currency.id)).amount })
+    return out
   }
 
   /** The market contract address (for display). */

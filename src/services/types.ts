@@ -200,7 +200,7 @@ export interface Reminder {
  * `src/services/chain-service.ts`. Fires `wallet` when the wallet changes, `bids` when the vault changes and
  * `reminder` (a CustomEvent<Reminder>) when a reveal window opens or is about to close.
  */
-export interface ChainService extends EventTarget {
+export interface ChainService extends EventTarget, EscrowService {
   readonly chainId: number
   readonly chainName: string
   /** ETH first, then the configured token if there is one. */
@@ -244,6 +244,77 @@ export interface ChainService extends EventTarget {
 
   exportBids(): Promise<{ blob: Blob; fileName: string }>
   importBids(file: Blob): Promise<{ added: number; updated: number; unchanged: number }>
+}
+
+// ------------------------------------------------------------------------------------------------- escrow
+
+export type EscrowRole = 'buyer' | 'seller' | 'arbiter'
+
+/** One sale's escrow as the orders, sales and arbiter views show it (contracts v2 rules in docs/contracts.md). */
+export interface Order {
+  listingId: string
+  /** The connected (or asked-about) account's part in it. */
+  role: EscrowRole
+  buyer: `0x${string}`
+  seller: `0x${string}`
+  arbiter: `0x${string}`
+  status: EscrowStatus
+  price: bigint
+  currency: Currency
+  arbiterFeeBps: number
+  /** Seconds the buyer has after shipping, and the arbiter has after a dispute. */
+  confirmWindow: number
+  disputeWindow: number
+  /** Shipped: end of the buyer's confirm window; disputed: end of the arbiter's window; else 0 (unix seconds). */
+  deadline: number
+  /** Disputed: who opened it. */
+  disputedBy: `0x${string}` | undefined
+  /** The chain's time of the read. */
+  now: number
+  /** Closed escrows: what went where (EscrowSettled). */
+  settlement: { toBuyer: bigint; toSeller: bigint; arbiterFee: bigint } | undefined
+}
+
+/** An arbiter's terms and record, as anyone sees it: the contract's counters and the cases from chain events. */
+export interface ArbiterRecord {
+  address: `0x${string}`
+  registered: boolean
+  maxFeeBps: number
+  metadataCid: string
+  disputes: number
+  decidedForBuyer: number
+  decidedForSeller: number
+  decidedSplit: number
+  timedOut: number
+  settledByParties: number
+  /** Every disputed escrow on a listing naming this arbiter, newest first. */
+  cases: {
+    listingId: string
+    status: EscrowStatus
+    currency: Currency
+    price: bigint
+    settlement: Order['settlement']
+  }[]
+}
+
+/**
+ * After the auction: escrows, disputes, arbiters and pulling what one is owed. Reads take any account; the
+ * actions are sent by the connected wallet and fail with a chain error (`errorSentence` makes it a sentence).
+ */
+export interface EscrowService {
+  /** Escrows `account` (default: the connected one) is part of, newest first; `role` filters. */
+  orders(options?: { account?: `0x${string}`; role?: EscrowRole; signal?: AbortSignal }): Promise<Order[]>
+  arbiter(address: `0x${string}`, options?: { signal?: AbortSignal }): Promise<ArbiterRecord>
+  markShipped(listingId: string): Promise<{ txHash: `0x${string}` }>
+  confirmReceipt(listingId: string): Promise<{ txHash: `0x${string}` }>
+  dispute(listingId: string): Promise<{ txHash: `0x${string}` }>
+  claimTimeout(listingId: string): Promise<{ txHash: `0x${string}` }>
+  refund(listingId: string): Promise<{ txHash: `0x${string}` }>
+  /** The arbiter's decision: `toBuyer` of the price after the fee to the buyer, the rest to the seller. */
+  resolveDispute(listingId: string, toBuyer: bigint): Promise<{ txHash: `0x${string}` }>
+  registerArbiter(p: { maxFeeBps: number; metadataCid: string }): Promise<{ txHash: `0x${string}` }>
+  /** Withdraws every currency the market owes the connected account, one transaction each; what came out. */
+  withdrawAll(): Promise<{ currency: Currency; amount: bigint }[]>
 }
 
 // ------------------------------------------------------------------------------------------------- messaging

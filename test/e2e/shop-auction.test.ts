@@ -7,106 +7,16 @@
  * anvil's clock (evm_increaseTime), the chain's own time. The main screens are shown once more in Chinese.
  * Screenshots of every step: test-results/shop-auction/.
  */
-import { after, before, describe, it } from 'node:test'
+import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { crc32, deflateSync } from 'node:zlib'
-import type { BrowserContext, Page } from 'playwright-core'
-import { ROOT } from '../../scripts/lib/processes.ts'
+import type { Page } from 'playwright-core'
+import { appSession, png, PHONE } from '../helpers/app-session.ts'
 import { servedApp } from '../helpers/served-app.ts'
-
-const SHOTS = join(ROOT, 'test-results', 'shop-auction')
-const PHONE = { width: 360, height: 740 }
-const DESKTOP = { width: 1280, height: 860 }
-
-/** A small solid-colour PNG, as a phone camera would hand over a photo (the app resizes it to WebP). */
-function png(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
-    const out = Buffer.alloc(12 + data.length)
-    out.writeUInt32BE(data.length, 0)
-    body.copy(out, 4)
-    out.writeUInt32BE(crc32(body), 8 + data.length)
-    return out
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr.set([8, 2, 0, 0, 0], 8)
-  const row = Buffer.alloc(1 + width * 3)
-  for (let x = 0; x < width; x++) row.set([r, g, b], 1 + x * 3)
-  const raw = Buffer.concat(Array.from({ length: height }, () => row))
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
 
 describe('an auction run from start to finish in the app (issue #12)', () => {
   const served = servedApp({ relays: 2 })
-  const contexts: BrowserContext[] = []
-  const errors: string[] = []
-  let step = 0
-
-  before(async () => {
-    await mkdir(SHOTS, { recursive: true })
-  })
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-  })
-
-  async function person(who: string, viewport = DESKTOP, locale = 'en-US'): Promise<Page> {
-    const context = await served.browser.newContext({ viewport, locale })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (e) => errors.push(`${who}: ${e.message}`))
-    return page
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    step++
-    await page.screenshot({ path: join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
-  }
-
-  async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
-    const res = await fetch(served.stack.config.chain.rpcUrls[0]!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    })
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-    if (body.error) throw new Error(`${method}: ${body.error.message}`)
-    return body.result
-  }
-
-  /** Moves the chain's clock (the auction's phases follow it) and mines a block at the new time. */
-  async function advance(seconds: number): Promise<void> {
-    await rpc('evm_increaseTime', [seconds])
-    await rpc('evm_mine')
-  }
-
-  /** Connects the dev wallet from the header and picks an anvil account, as a person does. */
-  async function connect(page: Page, account: number): Promise<void> {
-    await page.locator('souk-wallet-button summary').click()
-    await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
-    await page
-      .locator('souk-wallet-button details[data-status="connected"]')
-      .waitFor({ timeout: 30_000 })
-      .catch(() => assert.fail('the dev wallet never connected'))
-    await page.locator('souk-wallet-button #account').selectOption(String(account))
-    await page.locator('souk-wallet-button summary').click()
-  }
-
-  async function waitText(page: Page, text: string | RegExp, what: string, timeout = 60_000): Promise<void> {
-    await page
-      .getByText(text)
-      .first()
-      .waitFor({ timeout })
-      .catch(() => assert.fail(`${what} never showed`))
-  }
+  const { person, shot, advance, connect, waitText, errors, close } = appSession(served, 'shop-auction')
+  after(() => close())
 
   it('seller lists with a photo from a phone, two buyers find it, bid, reveal, finalize, withdraw, escrow at the second price', async () => {
     const { site, stack } = served

@@ -11,6 +11,8 @@ import { escrowLabel, phaseLabel } from '../labels.ts'
 import { chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
+import '../souk-order-list.ts'
+import '../souk-withdraw-all.ts'
 
 /**
  * A seller's listings (from the chain, titles from the catalog when it has them). Without `seller` it shows
@@ -77,11 +79,6 @@ export class SoukSalesView extends LitElement {
     args: () => [this.chain, this.catalog, this.seller, this.wallet?.address, this.version] as const,
   })
 
-  readonly #owed = new Task(this, {
-    task: async ([chain, seller, me]) => (chain && me && !seller ? await chain.withdrawable() : []),
-    args: () => [this.chain, this.seller, this.wallet?.address, this.version] as const,
-  })
-
   override willUpdate(): void {
     if (this.chain === this.#watched) return
     this.#watched?.removeEventListener('wallet', this.#onWallet)
@@ -104,43 +101,42 @@ export class SoukSalesView extends LitElement {
       return html`<h2>${title}</h2>
         ${chainLoading()}`
     const data = this.#sales.value
-    const owed = (this.#owed.value ?? []).filter((o) => o.amount > 0n)
+    const sales = data?.sales ?? []
+    const sold = sales.filter((s) => s.auction.escrow)
+    const completed = sold.filter(
+      (s) => s.auction.escrow?.status === 'released' || s.auction.escrow?.status === 'split',
+    )
+    const open = sales.filter((s) => ['bidding', 'revealing', 'on-sale'].includes(s.auction.phase))
     return html`
       <h2>${title}</h2>
       ${!this.seller && this.wallet?.status !== 'connected' ? html`<p class="notice">${msg('Connect a wallet (top right) to see your listings.', { id: 'sales.connect' })}</p>` : nothing}
       ${this.#sales.error ? html`<p role="alert" class="error">${errorSentence(this.#sales.error)}</p>` : nothing}
       ${
-        owed.length
-          ? html`<div class="notice">
-              ${owed.map(
-                (o) =>
-                  html`<p>
-                    ${msg(str`The market holds ${formatAmount(o.amount, o.currency)} for you.`, { id: 'sales.owed' })}
-                    <button
-                      data-action="withdraw-funds"
-                      @click=${async () => {
-                        try {
-                          const { amount } = await this.chain!.withdraw(o.currency.id)
-                          this.message = {
-                            ok: true,
-                            text: msg(str`${formatAmount(amount, o.currency)} sent to your wallet.`, {
-                              id: 'sales.withdrawn',
-                            }),
-                          }
-                          this.version++
-                        } catch (err) {
-                          this.message = { ok: false, text: errorSentence(err) }
-                        }
-                      }}
-                    >
-                      ${msg('Withdraw', { id: 'sales.withdraw' })}
-                    </button>
-                  </p>`,
+        data
+          ? html`<p data-testid="counts">
+              ${msg(
+                str`${sales.length} listings · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`,
+                { id: 'sales.counts' },
               )}
-            </div>`
+            </p>`
           : nothing
       }
+      ${!this.seller && this.wallet?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing}
       ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
+      ${
+        !this.seller && this.wallet?.status === 'connected'
+          ? html`<h3>${msg('Sold: escrows', { id: 'sales.escrows' })}</h3>
+              <souk-order-list
+                party="seller"
+                .empty=${msg('Nothing sold yet.', { id: 'sales.escrows.none' })}
+                @souk-order-changed=${() => {
+                  this.version++
+                  this.renderRoot.querySelector('souk-withdraw-all')?.reload()
+                }}
+              ></souk-order-list>
+              <h3>${msg('Listings', { id: 'sales.listings' })}</h3>`
+          : nothing
+      }
       ${data && data.sales.length === 0 ? html`<p class="muted">${msg('No listings yet.', { id: 'sales.none' })} <a href="#/sell">${msg('Sell something', { id: 'sales.sell' })}</a></p>` : nothing}
       <ul class="sales">
         ${(data?.sales ?? []).map(

@@ -1,0 +1,147 @@
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import { repeat } from 'lit/directives/repeat.js'
+import { consume } from '@lit/context'
+import { localized, msg } from '@lit/localize'
+import { Task } from '@lit/task'
+import type { CatalogService, ChainService, EscrowRole, EscrowStatus, WalletView } from '../services/types.ts'
+import { catalogContext, chainContext } from './context.ts'
+import { ChainTickController } from './chain-tick.ts'
+import { errorSentence } from './chain-error.ts'
+import { chainLoading } from './notices.ts'
+import { shared } from './styles.ts'
+import './souk-order.ts'
+
+/**
+ * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
+ * each a `<souk-order>`, titles from the catalog when it has them. Reloads when the wallet changes, after an
+ * action, when a deadline passes on screen, on new blocks (at most every 12 s) and on the Refresh button.
+ */
+@customElement('souk-order-list')
+@localized()
+export class SoukOrderList extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      ul {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.5rem;
+      }
+      .bar {
+        display: flex;
+        justify-content: flex-end;
+      }
+    `,
+  ]
+
+  @property() party: EscrowRole = 'buyer'
+  /** Only escrows in these states (all when unset). */
+  @property({ attribute: false }) statuses: readonly EscrowStatus[] | undefined
+  /** Shown when there is nothing to list. */
+  @property() empty = ''
+
+  @consume({ context: chainContext, subscribe: true })
+  @state()
+  chain?: ChainService
+
+  @consume({ context: catalogContext, subscribe: true })
+  @state()
+  catalog?: CatalogService
+
+  @state() private wallet: WalletView | undefined
+  @state() private version = 0
+  #watched: ChainService | undefined
+  readonly #onWallet = (): void => {
+    this.wallet = this.chain?.wallet()
+  }
+  // a deadline passing is time, and time moves with blocks; so do the other parties' actions
+  protected readonly chainTick = new ChainTickController(this, () => this.reload())
+
+  readonly #orders = new Task(this, {
+    task: async ([chain, catalog, party, me], { signal }) => {
+      if (!chain || !me) return undefined
+      const orders = await chain.orders({ role: party, signal })
+      const titles = new Map<string, string>()
+      if (catalog)
+        await Promise.all(
+          orders.map(async (o) => {
+            const e = await catalog.get(o.listingId, { signal }).catch(() => undefined)
+            if (e) titles.set(o.listingId, e.doc.title)
+          }),
+        )
+      return { orders, titles }
+    },
+    args: () => [this.chain, this.catalog, this.party, this.wallet?.address, this.version] as const,
+  })
+
+  /** Reads the escrows again. */
+  reload(): void {
+    this.version++
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.addEventListener('souk-order-changed', this.#onChanged)
+  }
+
+  readonly #onChanged = (): void => this.reload()
+
+  override willUpdate(): void {
+    if (this.chain !== this.#watched) {
+      this.#watched?.removeEventListener('wallet', this.#onWallet)
+      this.#watched = this.chain
+      this.chain?.addEventListener('wallet', this.#onWallet)
+      this.wallet = this.chain?.wallet()
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.removeEventListener('souk-order-changed', this.#onChanged)
+    this.#watched?.removeEventListener('wallet', this.#onWallet)
+    this.#watched = undefined
+  }
+
+  override render() {
+    if (!this.chain) return chainLoading()
+    if (this.wallet?.status !== 'connected')
+      return html`<p class="notice">
+        ${msg('Connect a wallet (top right) to see your escrows.', { id: 'orders.connect' })}
+      </p>`
+    const data = this.#orders.value
+    const shown = (data?.orders ?? []).filter((o) => !this.statuses || this.statuses.includes(o.status))
+    return html`
+      <div class="bar">
+        <button class="button" data-action="refresh" @click=${() => this.reload()}>
+          ${msg('Refresh', { id: 'orders.refresh' })}
+        </button>
+      </div>
+      ${this.#orders.error ? html`<p role="alert" class="error">${errorSentence(this.#orders.error)}</p>` : nothing}
+      ${
+        data === undefined && !this.#orders.error
+          ? html`<p class="muted" role="status">${msg('Reading the chain…', { id: 'orders.loading' })}</p>`
+          : nothing
+      }
+      ${data && shown.length === 0 ? html`<p class="muted" data-testid="empty">${this.empty}</p>` : nothing}
+      <ul>
+        ${repeat(
+          shown,
+          (o) => o.listingId,
+          (o) =>
+            html`<li data-listing-id=${o.listingId}>
+              <souk-order .order=${o} .heading=${data?.titles.get(o.listingId)}></souk-order>
+            </li>`,
+        )}
+      </ul>
+    `
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'souk-order-list': SoukOrderList
+  }
+}
