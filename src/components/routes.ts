@@ -15,6 +15,7 @@ export const ROUTES = {
   bids: /^\/bids$/,
   sales: /^\/sales$/,
   messages: /^\/messages(?:\/(?<address>0x[0-9a-fA-F]{40}))?$/,
+  settings: /^\/settings$/,
 } as const
 
 export type RouteName = keyof typeof ROUTES | 'not-found'

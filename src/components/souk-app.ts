@@ -49,6 +49,10 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
     load: () => import('./views/souk-messages-view.ts'),
     render: (r) => html`<souk-messages-view .peer=${r.params.address}></souk-messages-view>`,
   },
+  settings: {
+    load: () => import('./views/souk-settings-view.ts'),
+    render: () => html`<souk-settings-view></souk-settings-view>`,
+  },
   'not-found': {
     load: async () => undefined,
     render: () =>
@@ -337,6 +341,7 @@ export class SoukApp extends LitElement {
         ${link('/bids', 'bids', msg('My bids', { id: 'app.nav.bids' }))}
         ${link('/sales', 'sales', msg('My listings', { id: 'app.nav.sales' }))}
         ${link('/messages', 'messages', msg('Messages', { id: 'app.nav.messages' }), html`<souk-unread-badge></souk-unread-badge>`)}
+        ${link('/settings', 'settings', '', html`<span aria-hidden="true">⚙</span><span class="visually-hidden">${msg('Network & settings', { id: 'settings.title' })}</span>`)}
       </ul>
     </nav>`
   }
