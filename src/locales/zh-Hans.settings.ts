@@ -1,4 +1,4 @@
-/** Simplified Chinese for the network & settings view (#14), merged into ./zh-Hans.ts. */
+/** Simplified Chinese for the network & settings view and the sell view's offline notices (#14), merged into ./zh-Hans.ts. */
 import { str } from '@lit/localize'
 
 export const settingsTemplates: Record<string, string | ReturnType<typeof str>> = {
@@ -73,4 +73,11 @@ export const settingsTemplates: Record<string, string | ReturnType<typeof str>> 
   'settings.noCid': '不是从 IPFS 加载的',
   'settings.restart.hint': '已保存在本设备上。Souk 下次启动时生效。',
   'settings.restart': '立即重新启动 Souk',
+  'sell.offline.resuming': '已恢复联网：正在发布你的商品。',
+  'sell.offline.queued':
+    '你已离线。恢复联网后会发布你的商品：先把图片存到中继，然后钱包会请你确认一次上架。在此之前草稿一直保存在本设备上，即使关闭页面也不会丢失。',
+  'sell.offline.saved':
+    '你已离线。草稿会在输入时保存在本设备上，关闭页面也不会丢失。按“发布”后，它会在恢复联网时发出。',
+  'sell.offline.cancel': '不要自动发布',
+  'sell.publishLater': '联网后发布',
 }
