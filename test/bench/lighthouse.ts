@@ -117,7 +117,9 @@ try {
           failed,
         }
         results.set(page, [...(results.get(page) ?? []), run])
-        if (/Page not found|找不到该页面/.test(JSON.stringify(audits['largest-contentful-paint-element']?.details ?? '')))
+        if (
+          /Page not found|找不到该页面/.test(JSON.stringify(audits['largest-contentful-paint-element']?.details ?? ''))
+        )
           notFound.add(page)
         process.stderr.write(`  ${page} run ${i + 1}: perf ${run.performance}, TBT ${run.tbtMs} ms (load ${load()})\n`)
       } finally {
