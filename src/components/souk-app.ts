@@ -341,7 +341,15 @@ export class SoukApp extends LitElement {
         ${link('/bids', 'bids', msg('My bids', { id: 'app.nav.bids' }))}
         ${link('/sales', 'sales', msg('My listings', { id: 'app.nav.sales' }))}
         ${link('/messages', 'messages', msg('Messages', { id: 'app.nav.messages' }), html`<souk-unread-badge></souk-unread-badge>`)}
-        ${link('/settings', 'settings', '', html`<span aria-hidden="true">⚙</span><span class="visually-hidden">${msg('Network & settings', { id: 'settings.title' })}</span>`)}
+        <li>
+          <a
+            href="#/settings"
+            aria-current=${current === 'settings' ? 'page' : nothing}
+            aria-label=${msg('Network & settings', { id: 'settings.title' })}
+            title=${msg('Network & settings', { id: 'settings.title' })}
+            ><span aria-hidden="true">⚙</span></a
+          >
+        </li>
       </ul>
     </nav>`
   }

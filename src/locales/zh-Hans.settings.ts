@@ -70,6 +70,7 @@ export const settingsTemplates: Record<string, string | ReturnType<typeof str>> 
   'settings.messagingKey': '消息密钥',
   'settings.noKey': '尚无（在“消息”中设置）',
   'settings.version': '版本',
+  'settings.build': '构建（IPFS CID）',
   'settings.noCid': '不是从 IPFS 加载的',
   'settings.restart.hint': '已保存在本设备上。Souk 下次启动时生效。',
   'settings.restart': '立即重新启动 Souk',

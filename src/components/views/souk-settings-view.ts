@@ -127,6 +127,11 @@ export class SoukSettingsView extends LitElement {
   static override styles = [
     shared,
     css`
+      :host {
+        display: block;
+        /* multiaddrs, peer ids and URLs have no spaces: break them rather than widen a phone's page */
+        overflow-wrap: anywhere;
+      }
       section {
         margin-block: 1.25rem;
         max-width: 40rem;
@@ -627,7 +632,7 @@ export class SoukSettingsView extends LitElement {
         </dd>
         <dt>${msg('Version', { id: 'settings.version' })}</dt>
         <dd>${APP_VERSION}</dd>
-        <dt>${msg('Build', { id: 'build.label' })}</dt>
+        <dt>${msg('Build (IPFS CID)', { id: 'settings.build' })}</dt>
         <dd>${cid ? html`<code>${cid}</code>` : msg('not served from IPFS', { id: 'settings.noCid' })}</dd>
       </dl>`,
     )
