@@ -137,7 +137,8 @@ function networkConditions() {
 
 export default {
   files: ['test/browser/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['browser', 'production'] },
+  // `browser: true` honours package.json "browser" fields as Vite does (uint8arrays under @multiformats/multiaddr)
+  nodeResolve: { exportConditions: ['browser', 'production'], browser: true },
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 60_000 } },

@@ -32,8 +32,9 @@ async function boot(): Promise<void> {
     return
   }
   app.config = config
-  const { startServices } = await import('./services.ts')
-  const services = await startServices(config)
+  const [{ startServices }, settings] = await Promise.all([import('./services.ts'), import('./services/settings.ts')])
+  // this device's relays and RPC URL (#/settings) over the deployment's; app.config stays the deployment's
+  const services = await startServices(settings.withSettings(config, settings.loadSettings()))
   app.chainStatus = services.chainStatus
   app.chain = services.chain
   app.network = services.network

@@ -17,6 +17,7 @@ export const ROUTES = {
   orders: /^\/orders$/,
   arbiter: /^\/arbiter$/,
   messages: /^\/messages(?:\/(?<address>0x[0-9a-fA-F]{40}))?$/,
+  settings: /^\/settings$/,
 } as const
 
 export type RouteName = keyof typeof ROUTES | 'not-found'

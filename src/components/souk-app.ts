@@ -57,6 +57,10 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
     load: () => import('./views/souk-messages-view.ts'),
     render: (r) => html`<souk-messages-view .peer=${r.params.address}></souk-messages-view>`,
   },
+  settings: {
+    load: () => import('./views/souk-settings-view.ts'),
+    render: () => html`<souk-settings-view></souk-settings-view>`,
+  },
   'not-found': {
     load: async () => undefined,
     render: () =>
@@ -347,6 +351,15 @@ export class SoukApp extends LitElement {
         ${link('/orders', 'orders', msg('My orders', { id: 'app.nav.orders' }))}
         ${link('/arbiter', 'arbiter', msg('Arbiter’s desk', { id: 'app.nav.arbiter' }))}
         ${link('/messages', 'messages', msg('Messages', { id: 'app.nav.messages' }), html`<souk-unread-badge></souk-unread-badge>`)}
+        <li>
+          <a
+            href="#/settings"
+            aria-current=${current === 'settings' ? 'page' : nothing}
+            aria-label=${msg('Network & settings', { id: 'settings.title' })}
+            title=${msg('Network & settings', { id: 'settings.title' })}
+            ><span aria-hidden="true">⚙</span></a
+          >
+        </li>
       </ul>
     </nav>`
   }

@@ -9,6 +9,7 @@ import { BaseError } from 'viem'
 import type { NetworkSnapshot } from '../core/status.ts'
 import { MediaStore } from '../p2p/media.ts'
 import { createSoukNode, type SoukNode } from '../p2p/node.ts'
+import { parseRelayRecord } from '../p2p/relay-list.ts'
 import type { EngineApi, EngineStartOptions } from './api.ts'
 import { catalogHost } from './catalog-host.ts'
 import { createMessagingHost } from './messaging-host.ts'
@@ -37,6 +38,14 @@ const { stopCatalog, ...catalogApi } = catalogHost(() => running)
 const api: EngineApi = {
   ...catalogApi,
   async start({ relays, storageName, gateways, allowLocalGateways, tuning }: EngineStartOptions) {
+    if (running) {
+      // a later start (another tab, or a reload that kept this SharedWorker) may bring relays chosen in #/settings
+      const { node } = await running
+      node.relays.add(
+        relays.flatMap((a) => parseRelayRecord({ peerId: a.slice(a.lastIndexOf('/p2p/') + 5), addrs: [a] }) ?? []),
+      )
+      return node.status.snapshot
+    }
     running ??= (async () => {
       const node = await createSoukNode({
         ...tuning,

@@ -16,6 +16,8 @@ export interface MessagingSnapshot {
   unread: number
   /** Relays the engine's node is connected to now. */
   relaysConnected: number
+  /** This device's messaging (encryption) public key for `address`, as in its binding. */
+  deviceKey?: string
 }
 
 export type MessagingEvent = { t: 'change'; snapshot: MessagingSnapshot } | { t: 'message'; message: ChatMessage }

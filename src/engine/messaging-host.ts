@@ -57,6 +57,7 @@ export function createMessagingHost(): MessagingHost {
       pending: client.pending,
       unread: conversations.reduce((n, c) => n + c.unread, 0),
       relaysConnected: node?.relays.relays.filter((r) => r.connected).length ?? 0,
+      deviceKey: client.keys.binding.box,
     }
   }
 

@@ -3,10 +3,12 @@ import { str } from '@lit/localize'
 import { buildTemplates } from './zh-Hans.build.ts'
 import { messagingTemplates } from './zh-Hans.messaging.ts'
 import { ordersTemplates } from './zh-Hans.orders.ts'
+import { settingsTemplates } from './zh-Hans.settings.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
   ...ordersTemplates,
+  ...settingsTemplates,
   ...buildTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',

@@ -17,6 +17,12 @@ export interface SellDraft {
   shippingFrom: string
   photos: Blob[]
   updatedAt: number
+  /**
+   * Publish was pressed while offline (or publishing stopped when the network went away): publish this draft
+   * as soon as the device is back online, also after a reload. Publishing resumes where it stopped
+   * (EnginePublishService keeps each stage's result), so the transaction is never sent twice.
+   */
+  publishWhenOnline?: boolean
 }
 
 interface DraftSchema extends DBSchema {

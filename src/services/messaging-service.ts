@@ -47,6 +47,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   error: string | undefined
   conversations: readonly Conversation[] = []
   unread = 0
+  deviceKey: string | undefined
   readonly #remote: Remote
   readonly #chain: Pick<ChainService, 'wallet' | 'signMessage' | 'addEventListener' | 'removeEventListener'>
   #watch: number | undefined
@@ -96,6 +97,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   #apply(s: MessagingSnapshot): void {
     this.conversations = s.conversations
     this.unread = s.unread
+    this.deviceKey = s.deviceKey
     this.dispatchEvent(new Event('change'))
   }
 
@@ -103,6 +105,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     const generation = ++this.#generation
     this.#unwatch()
     this.address = address
+    this.deviceKey = undefined
     this.conversations = []
     this.unread = 0
     if (!address) return this.#set('no-wallet')

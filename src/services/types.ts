@@ -343,6 +343,8 @@ export interface MessagingService extends EventTarget {
   readonly conversations: readonly Conversation[]
   /** Unread incoming messages over all conversations (the header's badge). */
   readonly unread: number
+  /** This device's messaging public key (hex), once messaging is ready. */
+  readonly deviceKey?: string | undefined
   /** Sets this device up for messaging: makes its key pair and asks the wallet for one binding signature. */
   enable(options?: { signal?: AbortSignal }): Promise<void>
   /** One conversation's messages in thread order. */

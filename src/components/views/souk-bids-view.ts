@@ -12,10 +12,11 @@ import { chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-countdown.ts'
+import '../souk-vault-tools.ts'
 
 /**
  * My bids: every bid from the chain and this browser's vault, with reveal reminders and the reveal action,
- * and export / import of the vault (the secrets needed to reveal from another device).
+ * and export / import of the vault (the secrets needed to reveal from another device, `<souk-vault-tools>`).
  */
 @customElement('souk-bids-view')
 @localized()
@@ -40,20 +41,6 @@ export class SoukBidsView extends LitElement {
       }
       .needs-reveal {
         border-inline-start: 4px solid var(--souk-warn, #8a5a00);
-      }
-      .tools {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        align-items: center;
-      }
-      .tools label {
-        margin: 0;
-        font-weight: normal;
-      }
-      input:focus-visible + label {
-        outline: 3px solid var(--souk-focus, #1a73e8);
-        outline-offset: 2px;
       }
     `,
   ]
@@ -119,29 +106,6 @@ export class SoukBidsView extends LitElement {
     }
   }
 
-  async #export(): Promise<void> {
-    await this.#run('export', async () => {
-      const { blob, fileName } = await this.chain!.exportBids()
-      const a = document.createElement('a')
-      a.href = URL.createObjectURL(blob)
-      a.download = fileName
-      a.click()
-      setTimeout(() => URL.revokeObjectURL(a.href), 0)
-      return msg(str`Saved ${fileName}. Keep it safe: it can reveal your bids.`, { id: 'bids.exported' })
-    })
-  }
-
-  async #import(e: Event): Promise<void> {
-    const input = e.target as HTMLInputElement
-    const file = input.files?.[0]
-    if (!file) return
-    await this.#run('import', async () => {
-      const { added, updated } = await this.chain!.importBids(file)
-      return msg(str`Imported: ${added} new bids, ${updated} updated.`, { id: 'bids.imported' })
-    })
-    input.value = ''
-  }
-
   #row(b: MyBid) {
     const a = b.auction
     const c = b.currency
@@ -204,17 +168,7 @@ export class SoukBidsView extends LitElement {
       <p class="hint">
         ${msg('Your bid amounts are kept only in this browser until you reveal them. Export them to reveal from another device.', { id: 'bids.vaultHint' })}
       </p>
-      <div class="tools">
-        <button @click=${this.#export} ?disabled=${!!this.busy}>${msg('Export bids', { id: 'bids.export' })}</button>
-        <input
-          id="import"
-          class="visually-hidden"
-          type="file"
-          accept="application/json,.json"
-          @change=${this.#import}
-        />
-        <label for="import" class="button">${msg('Import bids', { id: 'bids.import' })}</label>
-      </div>
+      <souk-vault-tools @souk-vault-imported=${() => this.version++}></souk-vault-tools>
       ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
     `
   }

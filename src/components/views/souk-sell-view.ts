@@ -153,7 +153,13 @@ export class SoukSellView extends LitElement {
   @state() private progress: PublishProgress | undefined
   @state() private busy = false
   @state() private error: string | undefined
+  @state() private online = typeof navigator === 'undefined' ? true : navigator.onLine
   #store: Promise<DraftStore> | undefined
+  /** The queued publication was started since the draft was loaded (at most once per page and queueing). */
+  #resumed = false
+  readonly #onOnline = (): void => {
+    this.online = navigator.onLine
+  }
   #urls = new Map<Blob, string>()
   #abort: AbortController | undefined
 
@@ -163,11 +169,15 @@ export class SoukSellView extends LitElement {
       const [currencies, arbiters] = await Promise.all([chain.currencies(), chain.recommendedArbiters({ signal })])
       return { currencies, arbiters }
     },
-    args: () => [this.chain] as const,
+    // read again on reconnecting: opened offline, the reads failed
+    args: () => [this.chain, this.online] as const,
   })
 
   override connectedCallback(): void {
     super.connectedCallback()
+    this.online = navigator.onLine
+    window.addEventListener('online', this.#onOnline)
+    window.addEventListener('offline', this.#onOnline)
     this.#store = DraftStore.open(this.draftStore)
     void this.#store
       .then((s) => s.load())
@@ -180,11 +190,29 @@ export class SoukSellView extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    window.removeEventListener('online', this.#onOnline)
+    window.removeEventListener('offline', this.#onOnline)
     this.#abort?.abort()
     for (const url of this.#urls.values()) URL.revokeObjectURL(url)
     this.#urls.clear()
     void this.#store?.then((s) => s.close())
     this.#store = undefined
+  }
+
+  override updated(): void {
+    // back online (or reloaded online) with a publication queued: publish it now, once
+    if (
+      this.draft.publishWhenOnline &&
+      this.online &&
+      this.restored &&
+      !this.busy &&
+      !this.#resumed &&
+      this.publisher &&
+      this.#options.value
+    ) {
+      this.#resumed = true
+      void this.#publish()
+    }
   }
 
   #set(patch: Partial<SellDraft>): void {
@@ -221,6 +249,18 @@ export class SoukSellView extends LitElement {
 
   async #submit(e: Event): Promise<void> {
     e.preventDefault()
+    if (this.online) {
+      await this.#publish()
+      return
+    }
+    // offline: check the form now, and publish once the network is back (kept in the draft, so a reload keeps it)
+    this.error = this.#problem()
+    if (this.error) return
+    this.#resumed = false
+    this.#set({ publishWhenOnline: true })
+  }
+
+  async #publish(): Promise<void> {
     const publisher = this.publisher
     const options = this.#options.value
     if (!publisher || !options) return
@@ -230,7 +270,10 @@ export class SoukSellView extends LitElement {
       this.draft.reserve.trim() === '' ? 0n : currency && parseAmount(this.draft.reserve, currency.decimals)
     if (!this.error && (reserve === undefined || !currency))
       this.error = msg('Enter the reserve as a number, e.g. 0.5.', { id: 'sell.badReserve' })
-    if (this.error || !currency || reserve === undefined) return
+    if (this.error || !currency || reserve === undefined) {
+      if (this.draft.publishWhenOnline) this.#set({ publishWhenOnline: false })
+      return
+    }
     const d = this.draft
     this.busy = true
     this.#abort = new AbortController()
@@ -259,10 +302,46 @@ export class SoukSellView extends LitElement {
       )
       navigate(href(`/listing/${result.listingId}`))
     } catch (err) {
-      this.error = errorSentence(err)
+      if (!navigator.onLine && !this.#abort.signal.aborted) {
+        // the network went away mid-way: carry on from the same stage when it is back
+        this.#resumed = false
+        this.#set({ publishWhenOnline: true })
+      } else {
+        this.error = errorSentence(err)
+        if (this.draft.publishWhenOnline) this.#set({ publishWhenOnline: false })
+      }
     } finally {
       this.busy = false
     }
+  }
+
+  #offlineNotice() {
+    if (this.online && !this.draft.publishWhenOnline) return nothing
+    const queued = this.draft.publishWhenOnline
+    return html`<div class="notice" role="status" data-testid="sell-offline">
+      ${
+        this.online
+          ? msg('Back online: publishing your listing.', { id: 'sell.offline.resuming' })
+          : queued
+            ? msg(
+                'You are offline. Your listing will be published when you are back online: the photos are stored on relays first, then your wallet asks you to confirm the listing once. The draft stays on this device until then, even if you close the page.',
+                { id: 'sell.offline.queued' },
+              )
+            : msg(
+                'You are offline. Your draft is saved on this device as you type, and nothing is lost if you close the page. Press Publish and it goes out when you are back online.',
+                { id: 'sell.offline.saved' },
+              )
+      }
+      ${
+        queued && !this.busy
+          ? html`<div>
+              <button type="button" data-action="cancel-queued" @click=${() => this.#set({ publishWhenOnline: false })}>
+                ${msg('Do not publish automatically', { id: 'sell.offline.cancel' })}
+              </button>
+            </div>`
+          : nothing
+      }
+    </div>`
   }
 
   #progress() {
@@ -297,6 +376,7 @@ export class SoukSellView extends LitElement {
           : nothing
       }
       ${this.restored && d.updatedAt ? html`<p class="hint" role="status">${msg('Your draft was restored.', { id: 'sell.restored' })}</p>` : nothing}
+      ${this.#offlineNotice()}
       <form @submit=${this.#submit} novalidate>
         <label for="photos">${msg(str`Photos (up to ${LIMITS.images})`, { id: 'sell.photos' })}</label>
         <input
@@ -449,10 +529,16 @@ export class SoukSellView extends LitElement {
         <button
           class="primary submit"
           type="submit"
-          ?disabled=${this.busy || !this.publisher || !options}
+          ?disabled=${this.busy || (this.online ? !this.publisher || !options : d.publishWhenOnline === true)}
           data-action="publish"
         >
-          ${this.busy ? msg('Publishing…', { id: 'sell.publishing' }) : msg('Publish listing', { id: 'sell.publish' })}
+          ${
+            this.busy
+              ? msg('Publishing…', { id: 'sell.publishing' })
+              : this.online
+                ? msg('Publish listing', { id: 'sell.publish' })
+                : msg('Publish when back online', { id: 'sell.publishLater' })
+          }
         </button>
         ${this.#progress()} ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
       </form>

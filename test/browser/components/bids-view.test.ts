@@ -76,13 +76,14 @@ describe('<souk-bids-view>', function () {
 
     // export on the phone, import on the laptop through the file input
     const { blob, fileName } = await phone.exportBids()
-    const input = laptopView.querySelector<HTMLInputElement>('#import')!
+    const tools = shadow(laptopView.querySelector('souk-vault-tools'), 'vault tools')
+    const input = tools.querySelector<HTMLInputElement>('#import')!
     const dt = new DataTransfer()
     dt.items.add(new File([blob], fileName, { type: 'application/json' }))
     input.files = dt.files
     input.dispatchEvent(new Event('change'))
     await waitFor('the import message', () =>
-      laptopView.querySelector('[role=status].ok')?.textContent?.includes('Imported: 1 new bids'),
+      tools.querySelector('[role=status].ok')?.textContent?.includes('Imported: 1 new bids'),
     )
 
     await advanceTime(stack.rpcUrl, 601)

@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing'
+import { executeServerCommand } from '@web/test-runner-commands'
 import { deleteDB } from 'idb'
 import '../../../src/components/souk-app.ts'
 import '../../../src/components/views/souk-sell-view.ts'
@@ -35,14 +36,14 @@ describe('<souk-sell-view>', function () {
     await deleteDB(store)
   })
 
-  async function mount(publish?: PublishService): Promise<{ view: SoukSellView; root: ShadowRoot }> {
+  async function mount(publish?: PublishService, drafts = store): Promise<{ view: SoukSellView; root: ShadowRoot }> {
     const { config } = await chainStack()
     const { wagmi } = await person(config, 5)
     const chain = await WagmiChainService.start(config, { wagmi, vault: await freshVault('ui-sell') })
     chains.push(chain)
     const app = await fixture<SoukApp>(html`
       <souk-app no-routes .chain=${chain} .publish=${publish}>
-        <souk-sell-view draft-store=${store}></souk-sell-view>
+        <souk-sell-view draft-store=${drafts}></souk-sell-view>
       </souk-app>
     `)
     const view = app.querySelector('souk-sell-view')!
@@ -120,5 +121,78 @@ describe('<souk-sell-view>', function () {
     finish()
     await waitFor('the listing page', () => location.hash === '#/listing/42')
     history.replaceState(null, '', '#/')
+  })
+
+  it('offline: says the draft is kept, queues Publish across closing the page, and publishes once back online', async () => {
+    const offlineStore = `${store}-offline`
+    const calls: ListingDraft[] = []
+    let finish: () => void = () => undefined
+    const publish: PublishService = {
+      publish: (draft) => {
+        calls.push(draft)
+        return new Promise((resolve) => (finish = () => resolve({ listingId: '43', txHash: `0x${'2'.repeat(64)}` })))
+      },
+    }
+    const first = await mount(publish, offlineStore)
+    await waitFor(
+      'the publish button to be enabled',
+      () => !first.root.querySelector<HTMLButtonElement>('[data-action=publish]')!.disabled,
+    )
+    pick(first.root.querySelector<HTMLInputElement>('#photos')!, [await photo('green')])
+    await waitFor('the photo preview', () => first.root.querySelectorAll('.photos img').length === 1)
+    type(first.root.querySelector<HTMLInputElement>('#title')!, 'Copper kettle')
+    type(first.root.querySelector<HTMLInputElement>('#from')!, 'Porto')
+    type(first.root.querySelector<HTMLInputElement>('#arbiter-address')!, '0x90F79bf6EB2c4f870365E785982E1f101E93b906')
+    first.view.dataset.offlineTest = ''
+    first.view.addEventListener(
+      'souk-draft-saved',
+      () => (first.view.dataset.saves = String(Number(first.view.dataset.saves ?? 0) + 1)),
+    )
+
+    // the page really goes offline (DevTools emulation); in the page: read the notice, press Publish, wait until
+    // the queued draft is saved, then close the view (as closing the tab would) before the network is back
+    const seen = await executeServerCommand<{ before: string; after: string; label: string }, { probe: string }>(
+      'souk:while-offline',
+      {
+        probe: `(() => {
+          const view = document.querySelector('souk-sell-view[data-offline-test]')
+          const root = view && view.shadowRoot
+          if (!root || navigator.onLine) return false
+          const notice = () => root.querySelector('[data-testid=sell-offline]')?.textContent.trim() ?? ''
+          const button = root.querySelector('[data-action=publish]')
+          if (view.dataset.pressed === undefined) {
+            if (!notice().includes('saved on this device')) return false
+            view.dataset.before = notice()
+            view.dataset.label = button.textContent.trim()
+            view.dataset.savesBefore = view.dataset.saves ?? '0'
+            view.dataset.pressed = ''
+            button.click()
+            return false
+          }
+          if (view.dataset.saves === view.dataset.savesBefore || !notice().includes('back online')) return false
+          const seen = { before: view.dataset.before, after: notice(), label: view.dataset.label }
+          view.closest('souk-app').remove()
+          return seen
+        })()`,
+      },
+    )
+    expect(seen.before).to.contain('Your draft is saved on this device')
+    expect(seen.label).to.equal('Publish when back online')
+    expect(seen.after).to.contain('Your listing will be published when you are back online')
+    expect(calls).to.have.length(0)
+
+    // reopened online: the queued draft is published by itself, once, with everything that was typed offline
+    const second = await mount(publish, offlineStore)
+    await waitFor('the queued publication to start', () => calls.length === 1, { timeout: 20_000 })
+    expect(calls[0]!.title).to.equal('Copper kettle')
+    expect(calls[0]!.shippingFrom).to.equal('Porto')
+    expect(calls[0]!.photos).to.have.length(1)
+    expect(second.root.querySelector('[data-testid=sell-offline]')!.textContent).to.contain('Back online')
+    finish()
+    await waitFor('the listing page', () => location.hash === '#/listing/43')
+    history.replaceState(null, '', '#/')
+    expect(calls).to.have.length(1)
+    second.view.closest('souk-app')!.remove()
+    await deleteDB(offlineStore)
   })
 })
