@@ -22,8 +22,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { BaseError } from 'viem'
-import { searchEntryOf, statusOf, verifyListingBytes, type ListingRecord } from '../core/catalog.ts'
-import { cidFromContentHash } from '../core/listing.ts'
+import { searchEntryOf, statusOf, toHex, verifyListingBytesSync, type ListingRecord } from '../core/catalog.ts'
 import { CatalogSearch } from '../core/search.ts'
 import { Catalog, type CatalogOptions, type ImportedSnapshot } from './catalog.ts'
 import type { ChainListings } from './catalog-chain.ts'
@@ -105,6 +104,26 @@ export interface ReadSnapshotOptions {
   chainId: number
   market: string
   signal?: AbortSignal
+  /** Filled with the milliseconds each phase took (`SnapshotPhase`), for benchmarks and the sync state. */
+  timings?: SnapshotTimings
+}
+
+/**
+ * Phases of a snapshot bootstrap, in order; each is the time it took in ms. `chain` is only the wait for the
+ * chain's logs after the snapshot arrived: the scan itself runs while the snapshot travels (`scan`, its whole
+ * duration, overlaps `fetch`).
+ */
+export type SnapshotPhase = 'fetch' | 'parse' | 'chain' | 'documents' | 'index' | 'heads' | 'open'
+export type SnapshotTimings = Partial<Record<SnapshotPhase | 'scan' | 'bytes', number>>
+
+/** Times the phases of one bootstrap: `lap(phase)` records the time since the previous lap. */
+function lapper(timings: SnapshotTimings | undefined): (phase: SnapshotPhase) => void {
+  let last = performance.now()
+  return (phase) => {
+    const now = performance.now()
+    if (timings) timings[phase] = (timings[phase] ?? 0) + (now - last)
+    last = now
+  }
 }
 
 export interface ReadSnapshotResult extends ImportedSnapshot {
@@ -114,6 +133,7 @@ export interface ReadSnapshotResult extends ImportedSnapshot {
 
 /** The browser side: checks a snapshot against the chain and returns what `Catalog.open` imports. */
 export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Promise<ReadSnapshotResult> {
+  const lap = lapper(o.timings)
   let reader: CarBufferReader
   try {
     reader = CarBufferReader.fromBytes(car)
@@ -122,13 +142,16 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
   }
   const [rootCid] = reader.getRoots()
   if (!rootCid) throw new CatalogSnapshotError('no root')
+  // one pass over the CAR: CarBufferReader.get scans every block for each lookup, quadratic at 10,000 listings
+  const blocks = new Map<string, Uint8Array>()
+  for (const b of reader.blocks()) blocks.set(b.cid.toString(), b.bytes)
   const block = async (cid: CID): Promise<Uint8Array> => {
-    const b = reader.get(cid)
+    const b = blocks.get(cid.toString())
     if (!b) throw new CatalogSnapshotError(`block ${cid} missing`)
     if (cid.multihash.code !== sha256.code) throw new CatalogSnapshotError(`block ${cid} is not sha2-256`)
-    const digest = await sha256.digest(b.bytes)
+    const digest = await sha256.digest(b)
     if (!equalBytes(digest.digest, cid.multihash.digest)) throw new CatalogSnapshotError(`block ${cid} does not match`)
-    return b.bytes
+    return b
   }
   let root: SnapshotRoot
   try {
@@ -144,32 +167,45 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
     throw new CatalogSnapshotError('another chain or market')
   if (!Array.isArray(root.listings) || !Array.isArray(root.heads) || !Array.isArray(root.entries))
     throw new CatalogSnapshotError('malformed root')
+  lap('parse')
 
   await o.chain.refreshIfOlderThan(1_000, o.signal)
-  const now = Math.floor(Date.now() / 1000)
+  lap('chain')
+  const now = o.chain.now()
   const listings: ImportedSnapshot['listings'] = new Map()
   let rejected = 0
   for (const item of root.listings) {
     o.signal?.throwIfAborted()
     const [id, cid] = Array.isArray(item) ? item : []
     const record: ListingRecord | undefined = typeof id === 'string' ? o.chain.get(id) : undefined
-    // the document CID must be the one the chain names for this id: a copy under another id, an id that does
-    // not exist, a cancelled or superseded listing all fail here, before any bytes are read
-    if (!record || record.cancelled || !(cid instanceof CID) || !cid.equals(cidFromContentHash(record.contentHash))) {
+    // the document CID must be the one the chain names for this id (a dag-cbor sha2-256 CID whose digest is the
+    // content hash): a copy under another id, an id that does not exist, a cancelled or superseded listing all
+    // fail here, before any bytes are read
+    if (
+      !record ||
+      record.cancelled ||
+      !(cid instanceof CID) ||
+      cid.version !== 1 ||
+      cid.code !== dagCbor.code ||
+      cid.multihash.code !== sha256.code ||
+      toHex(cid.multihash.digest) !== record.contentHash
+    ) {
       rejected++
       continue
     }
     try {
-      // not hashed here: verifyListingBytes hashes the bytes against the chain's hash, which is this CID's
-      const bytes = reader.get(cid)?.bytes
+      // not hashed here: verifyListingBytesSync hashes the bytes against the chain's hash, which is this CID's
+      const bytes = blocks.get(cid.toString())
       if (!bytes) throw new CatalogSnapshotError(`block ${cid} missing`)
-      const { doc, current } = await verifyListingBytes(record, record.id, bytes)
+      const { doc, current } = verifyListingBytesSync(record, record.id, bytes)
       if (!current) throw new CatalogSnapshotError(`listing ${record.id} is not current`)
-      listings.set(record.id, { record, doc, bytes })
+      listings.set(record.id, { record, doc, bytes, cid })
     } catch {
       rejected++
     }
   }
+
+  lap('documents')
 
   let search: CatalogSearch | undefined
   try {
@@ -199,6 +235,8 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
     }
   }
 
+  lap('index')
+
   const heads: ImportedSnapshot['heads'] = []
   for (const hash of root.heads) {
     if (typeof hash !== 'string') continue
@@ -213,6 +251,7 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
     }
   }
   const entries = new Set(heads.length > 0 ? root.entries.filter((e) => typeof e === 'string') : [])
+  lap('heads')
   return { listings, search, heads, entries, rejected }
 }
 
@@ -263,6 +302,8 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
   /** Skip the snapshot and replicate the log entry by entry (the slow path; for comparison). */
   snapshot?: boolean
   onProgress?: (stage: 'snapshot-fetched' | 'snapshot-verified' | 'opened', detail?: Record<string, number>) => void
+  /** Filled with the milliseconds each bootstrap phase took. */
+  timings?: SnapshotTimings
 }
 
 /**
@@ -272,20 +313,28 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
 export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
   let imported: ImportedSnapshot | undefined
   // the chain's listing logs are read while the snapshot travels (readSnapshot waits for this same scan)
+  const scanStart = performance.now()
   const scan = o.chain.refresh(o.signal)
-  scan.catch(() => {})
+  scan.then(
+    () => o.timings && (o.timings.scan = performance.now() - scanStart),
+    () => {},
+  )
   if (o.snapshot !== false) {
     const libp2p = o.helia.libp2p
     const relays = o.relays ?? [...new Set(libp2p.getConnections().map((c) => c.remotePeer))]
     for (const relay of relays) {
       try {
+        const lap = lapper(o.timings)
         const car = await fetchCatalogSnapshot(libp2p, relay, o.signal ? { signal: o.signal } : {})
+        lap('fetch')
+        if (o.timings) o.timings.bytes = car.byteLength
         o.onProgress?.('snapshot-fetched', { bytes: car.byteLength })
         const read = await readSnapshot(car, {
           chain: o.chain,
           chainId: o.chainId,
           market: o.chain.market,
           ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.timings ? { timings: o.timings } : {}),
         })
         o.onProgress?.('snapshot-verified', { listings: read.listings.size, rejected: read.rejected })
         imported = read
@@ -295,8 +344,10 @@ export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
       }
     }
   }
-  const { relays: _r, snapshot: _s, onProgress, ...rest } = o
+  const { relays: _r, snapshot: _s, onProgress, timings, ...rest } = o
+  const lap = lapper(timings)
   const catalog = await Catalog.open({ ...rest, ...(imported ? { snapshot: imported } : {}) })
+  lap('open')
   onProgress?.('opened', { listings: catalog.verified.size })
   return catalog
 }
