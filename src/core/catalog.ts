@@ -158,19 +158,45 @@ export function verifyListingBytesSync(
   bytes: Uint8Array,
 ): VerifiedBytes {
   if (!record) throw new CatalogEntryRejectedError('unknown_listing', `no listing ${id} on chain`)
+  const hash = hashListingBytes(bytes)
+  // the hash first: a forged or misplaced document is refused before it is decoded
+  if (!record.hashes.includes(hash))
+    throw new CatalogEntryRejectedError('hash_mismatch', `document does not hash to listing ${id}'s content hash`)
+  return judgeListing(record, id, hash, decodeListingBytes(bytes))
+}
+
+/** The content hash of document bytes (sha2-256, 0x hex); throws `oversized` past the document limit. */
+export function hashListingBytes(bytes: Uint8Array): `0x${string}` {
   if (bytes.length > LIMITS.encodedBytes)
     throw new CatalogEntryRejectedError('oversized', `document of ${bytes.length} bytes`)
   // synchronous sha2-256 (noble): thousands of small documents are checked in a row when a snapshot loads,
   // and an async WebCrypto call per 1 KiB document costs more in scheduling than in hashing
-  const hash = toHex(sha256(bytes))
-  if (!record.hashes.includes(hash))
-    throw new CatalogEntryRejectedError('hash_mismatch', `document does not hash to listing ${id}'s content hash`)
-  let doc: ListingDocument
+  return toHex(sha256(bytes))
+}
+
+/** Decodes and validates document bytes (no chain involved); throws `invalid_document`. */
+export function decodeListingBytes(bytes: Uint8Array): ListingDocument {
   try {
-    doc = validateListing(dagCbor.decode(bytes))
+    return validateListing(dagCbor.decode(bytes))
   } catch (err) {
     throw new CatalogEntryRejectedError('invalid_document', (err as Error).message)
   }
+}
+
+/**
+ * The chain's verdict on a decoded document whose bytes hash to `hash`: throws unless authentic for `record`
+ * (`unknown_listing`, `hash_mismatch`, `seller_mismatch`); says whether it is current. Lets a snapshot hash
+ * and decode its documents while the chain's logs are still being read, and judge them once they are.
+ */
+export function judgeListing(
+  record: ListingRecord | undefined,
+  id: string,
+  hash: `0x${string}`,
+  doc: ListingDocument,
+): VerifiedBytes {
+  if (!record) throw new CatalogEntryRejectedError('unknown_listing', `no listing ${id} on chain`)
+  if (!record.hashes.includes(hash))
+    throw new CatalogEntryRejectedError('hash_mismatch', `document does not hash to listing ${id}'s content hash`)
   if (doc.seller.toLowerCase() !== record.seller.toLowerCase())
     throw new CatalogEntryRejectedError('seller_mismatch', `document names ${doc.seller}, chain ${record.seller}`)
   if (record.cancelled) return { doc, current: false, why: 'cancelled' }

@@ -159,6 +159,9 @@ export function catalogHost(running: () => Running): CatalogEngineApi & { stopCa
     chain.addEventListener('change', scheduleSave)
     chain.addEventListener('error', (e) => set({ error: String((e as CustomEvent<Error>).detail?.message ?? e) }))
     const fromCache = saved !== undefined && saved.records.length > 0
+    // a first start reads the chain's listing logs while it waits for a relay and its snapshot (joinCatalog
+    // joins this scan): they are what the snapshot is checked against
+    if (!fromCache) chain.refresh().catch(() => {})
     if (!fromCache && node.status.snapshot.relays.length > 0) {
       set({ status: 'bootstrapping' })
       await relayConnected(node, RELAY_WAIT_MS)

@@ -33,6 +33,8 @@ export class ChainListings extends EventTarget {
   #stopped = false
   #started = false
   #seeded = false
+  /** A scan has succeeded (the records are the chain's as of `scanned`, not only a seeded copy). */
+  #scannedOnce = false
   /** The latest block seen: its timestamp (unix s) and when it was read (performance.now()). */
   #head: { timestamp: number; seenAt: number } | undefined
   readonly #abort = new AbortController()
@@ -85,8 +87,9 @@ export class ChainListings extends EventTarget {
     if (this.#started) return
     this.#started = true
     try {
-      // a scan made just before (e.g. to check a snapshot) counts
-      await this.refreshIfOlderThan(1_000, signal)
+      // a scan made before (e.g. to check a snapshot) counts: the poll continues from it
+      if (this.#pending) await this.#pending
+      if (!this.#scannedOnce) await this.refresh(signal)
     } catch (err) {
       if (!this.#seeded || signal?.aborted) {
         this.#started = false
@@ -143,7 +146,10 @@ export class ChainListings extends EventTarget {
         this.#head = { timestamp: Number(block.timestamp), seenAt: performance.now() }
         if (timeChanged) this.dispatchEvent(new CustomEvent('time', { detail: this.#head.timestamp }))
         const head = block.number
-        if (head <= this.#scanned) return
+        if (head <= this.#scanned) {
+          this.#scannedOnce = true
+          return
+        }
         const logs = await scanListingLogs(this.#o.client, {
           market: this.#o.market,
           fromBlock: this.#scanned + 1n,
@@ -153,6 +159,7 @@ export class ChainListings extends EventTarget {
           ...(this.#o.logCache ? { cache: this.#o.logCache } : {}),
         })
         this.#scanned = head
+        this.#scannedOnce = true
         const changed = applyListingLogs(this.#records, logs)
         if (changed.size > 0) this.dispatchEvent(new CustomEvent('change', { detail: changed }))
       } finally {

@@ -22,7 +22,8 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { BaseError } from 'viem'
-import { searchEntryOf, statusOf, toHex, verifyListingBytesSync, type ListingRecord } from '../core/catalog.ts'
+import { decodeListingBytes, hashListingBytes, judgeListing, searchEntryOf, toHex } from '../core/catalog.ts'
+import type { ListingDocument } from '../core/listing.ts'
 import { CatalogSearch } from '../core/search.ts'
 import { Catalog, type CatalogOptions, type ImportedSnapshot } from './catalog.ts'
 import type { ChainListings } from './catalog-chain.ts'
@@ -110,11 +111,13 @@ export interface ReadSnapshotOptions {
 
 /**
  * Phases of a snapshot bootstrap, in order; each is the time it took in ms. `chain` is only the wait for the
- * chain's logs after the snapshot arrived: the scan itself runs while the snapshot travels (`scan`, its whole
- * duration, overlaps `fetch`).
+ * chain's logs after everything that needs no chain was done: the scan itself starts before the snapshot is
+ * fetched and overlaps the phases before `chain`. `check` is the chain's verdict on
+ * every listing and the index's rows set from chain.
  */
-export type SnapshotPhase = 'fetch' | 'parse' | 'chain' | 'documents' | 'index' | 'heads' | 'open'
-export type SnapshotTimings = Partial<Record<SnapshotPhase | 'scan' | 'bytes', number>>
+export type SnapshotPhase = 'fetch' | 'parse' | 'documents' | 'index' | 'heads' | 'chain' | 'check' | 'open'
+/** Milliseconds by phase, and `bytes`: the snapshot's size. */
+export type SnapshotTimings = Partial<Record<SnapshotPhase | 'bytes', number>>
 
 /** Times the phases of one bootstrap: `lap(phase)` records the time since the previous lap. */
 function lapper(timings: SnapshotTimings | undefined): (phase: SnapshotPhase) => void {
@@ -169,42 +172,34 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
     throw new CatalogSnapshotError('malformed root')
   lap('parse')
 
-  await o.chain.refreshIfOlderThan(1_000, o.signal)
-  lap('chain')
-  const now = o.chain.now()
-  const listings: ImportedSnapshot['listings'] = new Map()
+  // Everything that needs no chain first, while the chain's logs may still be arriving (the scan started
+  // before the snapshot was fetched): each document hashed against its CID, decoded and validated.
+  const decoded: { id: string; cid: CID; hash: `0x${string}`; bytes: Uint8Array; doc: ListingDocument }[] = []
   let rejected = 0
   for (const item of root.listings) {
-    o.signal?.throwIfAborted()
     const [id, cid] = Array.isArray(item) ? item : []
-    const record: ListingRecord | undefined = typeof id === 'string' ? o.chain.get(id) : undefined
-    // the document CID must be the one the chain names for this id (a dag-cbor sha2-256 CID whose digest is the
-    // content hash): a copy under another id, an id that does not exist, a cancelled or superseded listing all
-    // fail here, before any bytes are read
+    // a document CID is dag-cbor, sha2-256; its digest is the content hash the chain must name for this id
     if (
-      !record ||
-      record.cancelled ||
+      typeof id !== 'string' ||
       !(cid instanceof CID) ||
       cid.version !== 1 ||
       cid.code !== dagCbor.code ||
-      cid.multihash.code !== sha256.code ||
-      toHex(cid.multihash.digest) !== record.contentHash
+      cid.multihash.code !== sha256.code
     ) {
       rejected++
       continue
     }
+    const bytes = blocks.get(cid.toString())
     try {
-      // not hashed here: verifyListingBytesSync hashes the bytes against the chain's hash, which is this CID's
-      const bytes = blocks.get(cid.toString())
       if (!bytes) throw new CatalogSnapshotError(`block ${cid} missing`)
-      const { doc, current } = verifyListingBytesSync(record, record.id, bytes)
-      if (!current) throw new CatalogSnapshotError(`listing ${record.id} is not current`)
-      listings.set(record.id, { record, doc, bytes, cid })
+      const hash = hashListingBytes(bytes)
+      if (hash !== toHex(cid.multihash.digest)) throw new CatalogSnapshotError(`block ${cid} does not match`)
+      decoded.push({ id, cid, hash, bytes, doc: decodeListingBytes(bytes) })
     } catch {
       rejected++
     }
   }
-
+  o.signal?.throwIfAborted()
   lap('documents')
 
   let search: CatalogSearch | undefined
@@ -213,28 +208,6 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
   } catch {
     search = undefined
   }
-  if (search) {
-    for (const id of [...search.ids()]) if (!listings.has(id)) search.remove(id)
-    for (const [id, { record, doc }] of listings) {
-      const row = search.get(id)
-      if (
-        !row ||
-        row.title !== doc.title ||
-        row.seller.toLowerCase() !== doc.seller.toLowerCase() ||
-        row.category !== doc.category ||
-        row.createdAt !== doc.createdAt
-      )
-        search.upsert(searchEntryOf(record, doc, now))
-      else
-        search.updateState(id, {
-          price: record.price,
-          status: statusOf(record, now),
-          biddingEnd: record.biddingEnd,
-          bids: 0,
-        })
-    }
-  }
-
   lap('index')
 
   const heads: ImportedSnapshot['heads'] = []
@@ -252,6 +225,45 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
   }
   const entries = new Set(heads.length > 0 ? root.entries.filter((e) => typeof e === 'string') : [])
   lap('heads')
+
+  await o.chain.refreshIfOlderThan(1_000, o.signal)
+  lap('chain')
+
+  // Then the chain's verdict: each listing must be live with exactly this document as its current content
+  // hash (a copy under another id, an id that does not exist, a cancelled or superseded listing fail here)
+  // and the document must name the chain's seller.
+  const now = o.chain.now()
+  const listings: ImportedSnapshot['listings'] = new Map()
+  for (const { id, cid, hash, bytes, doc } of decoded) {
+    const record = o.chain.get(id)
+    try {
+      if (judgeListing(record, id, hash, doc).current && record) listings.set(record.id, { record, doc, bytes, cid })
+      else rejected++
+    } catch {
+      rejected++
+    }
+  }
+
+  if (search) {
+    for (const id of [...search.ids()]) if (!listings.has(id)) search.remove(id)
+    for (const [id, { record, doc }] of listings) {
+      const row = search.get(id)
+      if (
+        !row ||
+        row.title !== doc.title ||
+        row.seller.toLowerCase() !== doc.seller.toLowerCase() ||
+        row.category !== doc.category ||
+        row.createdAt !== doc.createdAt
+      )
+        search.upsert(searchEntryOf(record, doc, now))
+      else {
+        const { state } = searchEntryOf(record, doc, now)
+        // every auction field from chain, whatever the relay's row said
+        search.updateState(id, { ...state, bids: 0 })
+      }
+    }
+  }
+  lap('check')
   return { listings, search, heads, entries, rejected }
 }
 
@@ -313,12 +325,9 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
 export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
   let imported: ImportedSnapshot | undefined
   // the chain's listing logs are read while the snapshot travels (readSnapshot waits for this same scan)
-  const scanStart = performance.now()
+  // (one already under way, e.g. started before the node connected to a relay, is joined, not repeated)
   const scan = o.chain.refresh(o.signal)
-  scan.then(
-    () => o.timings && (o.timings.scan = performance.now() - scanStart),
-    () => {},
-  )
+  scan.catch(() => {})
   if (o.snapshot !== false) {
     const libp2p = o.helia.libp2p
     const relays = o.relays ?? [...new Set(libp2p.getConnections().map((c) => c.remotePeer))]

@@ -41,6 +41,18 @@ async function join(o: JoinOptions): Promise<JoinResult> {
   const t0 = performance.now()
   const stages: Record<string, number> = {}
   const phases: SnapshotTimings = {}
+  // the chain's listing logs are read from the start, while the node starts and finds a relay (as the engine
+  // does): they are needed to check the snapshot, not to fetch it
+  const chain = new ChainListings({
+    client: createPublicClient({ transport: http(o.rpcUrl, { maxResponseBodySize: 64 * 1024 * 1024 }) }),
+    market: o.market,
+    deployBlock: BigInt(o.deployBlock),
+    pollMs: 250,
+  })
+  chain.refresh().then(
+    () => (stages.scan = performance.now() - t0),
+    () => {},
+  )
   node = await createSoukNode({
     relays: o.relays,
     storage: 'indexeddb',
@@ -51,12 +63,6 @@ async function join(o: JoinOptions): Promise<JoinResult> {
   while (node.libp2p.getConnections().length === 0) await new Promise((r) => setTimeout(r, 20))
   const t1 = performance.now()
   stages.connected = t1 - t0
-  const chain = new ChainListings({
-    client: createPublicClient({ transport: http(o.rpcUrl, { maxResponseBodySize: 64 * 1024 * 1024 }) }),
-    market: o.market,
-    deployBlock: BigInt(o.deployBlock),
-    pollMs: 250,
-  })
   catalog = await joinCatalog({
     helia: node.helia,
     chain,
