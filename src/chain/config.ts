@@ -6,7 +6,7 @@
  * legacy `window.ethereum` as a fallback, and — on chain 31337 with `devWallet: true` only — the dev wallet.
  */
 import { createConfig, createStorage, injected, type Config, type CreateConnectorFn, type Storage } from '@wagmi/core'
-import { defineChain, fallback, http, type Address, type Chain } from 'viem'
+import { defineChain, fallback, http, type Address, type Chain, type HttpTransportConfig } from 'viem'
 import type { SoukConfig } from '../core/config.ts'
 import { DEV_CHAIN_ID, devWallet } from './dev-wallet.ts'
 
@@ -62,9 +62,12 @@ export function devWalletAllowed(config: SoukConfig): boolean {
  * there are several (each is pinged now and then and ordered by latency and success rate), so a rate-limited
  * or dead public endpoint is skipped. Each endpoint batches JSON-RPC calls and retries 429/5xx answers itself.
  */
-export function soukTransport(rpcUrls: readonly string[], { rank = true }: { rank?: boolean } = {}) {
+export function soukTransport(
+  rpcUrls: readonly string[],
+  { rank = true, http: httpConfig = {} }: { rank?: boolean; http?: HttpTransportConfig } = {},
+) {
   return fallback(
-    rpcUrls.map((url) => http(url, { batch: { wait: 16 }, retryCount: 2 })),
+    rpcUrls.map((url) => http(url, { batch: { wait: 16 }, retryCount: 2, ...httpConfig })),
     rank && rpcUrls.length > 1
       ? {
           rank: {

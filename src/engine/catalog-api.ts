@@ -10,8 +10,8 @@ import type { SearchQuery, SearchResult, StoredListing } from '../core/search.ts
 import type { AddedPhoto } from '../p2p/media.ts'
 
 export interface CatalogOpenOptions {
-  /** JSON-RPC URL the Worker reads the market's listing logs from (config.json's first). */
-  rpcUrl: string
+  /** JSON-RPC URLs the Worker reads the market's listing logs from (config.json's, ranked at open, fallback). */
+  rpcUrls: string[]
   chainId: number
   market: `0x${string}`
   deployBlock: number
@@ -59,6 +59,7 @@ export interface CatalogEngineApi {
   /** Calls `onChange` on every change of the listings or the sync state (coalesced); returns an id. */
   catalogSubscribe(onChange: (state: CatalogSyncState) => void): Promise<number>
   catalogUnsubscribe(id: number): Promise<void>
+  /** Searches; the query's `now` is replaced by the chain's time (the latest block's), not the device's. */
   catalogSearch(query: SearchQuery): Promise<SearchResult>
   catalogGet(id: string): Promise<CatalogListingMessage | undefined>
   /** Puts a listing's encoded document into the catalog (after its transaction is mined). */

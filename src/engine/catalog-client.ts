@@ -56,11 +56,12 @@ export class EngineCatalog extends EventTarget implements CatalogService, Publis
       }),
     )
     this.#subscription.catch(() => {})
-    const rpcUrl = config.chain.rpcUrls[0]
-    if (ZERO.test(config.contracts.market) || !rpcUrl) this.ready = Promise.reject(new CatalogUnavailableError())
+    const rpcUrls = [...config.chain.rpcUrls]
+    if (ZERO.test(config.contracts.market) || rpcUrls.length === 0)
+      this.ready = Promise.reject(new CatalogUnavailableError())
     else {
       const options = {
-        rpcUrl,
+        rpcUrls,
         chainId: config.chain.id,
         market: config.contracts.market,
         deployBlock: config.contracts.deployBlock ?? 0,

@@ -12,8 +12,11 @@
  *   checked against chain), then replicates what came after; without a relay it replicates the log;
  * - a later start does not fetch a snapshot again: the log reopens at its saved heads and replicates only
  *   what is new.
+ *
+ * The chain is read through every RPC URL of config.json, ranked once at open (`catalog-transport.ts`), and
+ * auction phases in search follow the chain's clock (the latest block's time, `ChainListings.now`).
  */
-import { createPublicClient, http, BaseError } from 'viem'
+import { createPublicClient, BaseError } from 'viem'
 import { openDB, type IDBPDatabase } from 'idb'
 import { REJECT_REASONS, type ListingRecord } from '../core/catalog.ts'
 import { ChainListings } from '../p2p/catalog-chain.ts'
@@ -22,9 +25,7 @@ import type { Catalog } from '../p2p/catalog.ts'
 import type { MediaStore } from '../p2p/media.ts'
 import type { SoukNode } from '../p2p/node.ts'
 import type { CatalogEngineApi, CatalogOpenOptions, CatalogSyncState } from './catalog-api.ts'
-
-/** Largest eth_getLogs answer accepted (viem's default is 10 MiB): a dense range of listings is bigger. */
-const LOG_RESPONSE_BYTES = 64 * 1024 * 1024
+import { catalogTransport, rankRpcUrls } from './catalog-transport.ts'
 /** How long a first start waits for a relay before it opens the log without a snapshot. */
 const RELAY_WAIT_MS = 15_000
 /** A burst of changes (replication) is told to the pages once per this many ms. */
@@ -42,6 +43,9 @@ export class CatalogNotOpenError extends BaseError {
 interface SavedChain {
   scanned: bigint
   records: ListingRecord[]
+  /** The chain's time when saved (unix s) and the device's (ms), so an offline start keeps the chain's clock. */
+  time?: number
+  savedAt?: number
 }
 
 type Running = Promise<{ node: SoukNode; media: MediaStore }> | undefined
@@ -108,7 +112,12 @@ export function catalogHost(running: () => Running): CatalogEngineApi & { stopCa
 
   const save = async (): Promise<void> => {
     if (!db || !chain) return
-    const saved: SavedChain = { scanned: chain.scannedBlock, records: [...chain.records.values()] }
+    const saved: SavedChain = {
+      scanned: chain.scannedBlock,
+      records: [...chain.records.values()],
+      time: chain.now(),
+      savedAt: Date.now(),
+    }
     await db.put('chain', saved, chainKey)
   }
   const scheduleSave = (): void => {
@@ -132,17 +141,27 @@ export function catalogHost(running: () => Running): CatalogEngineApi & { stopCa
     })
     chainKey = `${o.chainId}:${o.market.toLowerCase()}`
     const saved = (await db.get('chain', chainKey)) as SavedChain | undefined
+    // every configured RPC, best first: a dead or rate-limited first endpoint does not stop verification
+    const ranked = await rankRpcUrls(o.rpcUrls)
     chain = new ChainListings({
-      client: createPublicClient({
-        transport: http(o.rpcUrl, { retryCount: 1, maxResponseBodySize: LOG_RESPONSE_BYTES }),
-      }),
+      client: createPublicClient({ transport: catalogTransport(ranked) }),
       market: o.market,
       deployBlock: BigInt(o.deployBlock),
     })
-    if (saved) chain.seed(saved.records, saved.scanned)
+    if (saved)
+      chain.seed(
+        saved.records,
+        saved.scanned,
+        saved.time === undefined || saved.savedAt === undefined
+          ? undefined
+          : saved.time + Math.max(0, Math.floor((Date.now() - saved.savedAt) / 1000)),
+      )
     chain.addEventListener('change', scheduleSave)
     chain.addEventListener('error', (e) => set({ error: String((e as CustomEvent<Error>).detail?.message ?? e) }))
     const fromCache = saved !== undefined && saved.records.length > 0
+    // a first start reads the chain's listing logs while it waits for a relay and its snapshot (joinCatalog
+    // joins this scan): they are what the snapshot is checked against
+    if (!fromCache) chain.refresh().catch(() => {})
     if (!fromCache && node.status.snapshot.relays.length > 0) {
       set({ status: 'bootstrapping' })
       await relayConnected(node, RELAY_WAIT_MS)
@@ -208,7 +227,9 @@ export function catalogHost(running: () => Running): CatalogEngineApi & { stopCa
       listeners.delete(id)
     },
     async catalogSearch(query) {
-      return (await need()).search.search(query)
+      const c = await need()
+      // phases and "ending soon" are the chain's: its latest block's time, not this device's clock
+      return c.search.search({ ...query, now: c.now })
     },
     async catalogGet(id) {
       const c = await need()

@@ -33,6 +33,10 @@ export class ChainListings extends EventTarget {
   #stopped = false
   #started = false
   #seeded = false
+  /** A scan has succeeded (the records are the chain's as of `scanned`, not only a seeded copy). */
+  #scannedOnce = false
+  /** The latest block seen: its timestamp (unix s) and when it was read (performance.now()). */
+  #head: { timestamp: number; seenAt: number } | undefined
   readonly #abort = new AbortController()
 
   constructor(options: ChainListingsOptions) {
@@ -53,6 +57,22 @@ export class ChainListings extends EventTarget {
     return this.#records
   }
 
+  /**
+   * The chain's time in unix seconds, for auction phases: the latest block's timestamp, advanced by the time
+   * elapsed since it was read (blocks come every few seconds; a device clock may be off by hours). Before any
+   * block has been read: the time given to `seed` if any, else the device clock. Dispatches `time` when a
+   * newly read block's timestamp differs from the last one.
+   */
+  now(): number {
+    if (!this.#head) return Math.floor(Date.now() / 1000)
+    return this.#head.timestamp + Math.floor((performance.now() - this.#head.seenAt) / 1000)
+  }
+
+  /** The latest block's timestamp read (unix seconds), undefined before the first read. */
+  get headTimestamp(): number | undefined {
+    return this.#head?.timestamp
+  }
+
   /** Last block whose logs are folded in. */
   get scannedBlock(): bigint {
     return this.#scanned
@@ -67,8 +87,9 @@ export class ChainListings extends EventTarget {
     if (this.#started) return
     this.#started = true
     try {
-      // a scan made just before (e.g. to check a snapshot) counts
-      await this.refreshIfOlderThan(1_000, signal)
+      // a scan made before (e.g. to check a snapshot) counts: the poll continues from it
+      if (this.#pending) await this.#pending
+      if (!this.#scannedOnce) await this.refresh(signal)
     } catch (err) {
       if (!this.#seeded || signal?.aborted) {
         this.#started = false
@@ -82,12 +103,16 @@ export class ChainListings extends EventTarget {
   /**
    * Loads a saved view of the chain (records folded up to block `scanned`) before `start`, so a reload can
    * show the catalog offline; the next scans continue after `scanned`. Ignored once started or scanned.
+   * `time` (unix s) is the chain's time as the caller estimates it, used until a block is read.
    */
-  seed(records: Iterable<ListingRecord>, scanned: bigint): void {
+  seed(records: Iterable<ListingRecord>, scanned: bigint, time?: number): void {
     if (this.#started || this.#records.size > 0 || scanned <= this.#scanned) return
     for (const r of records) this.#records.set(r.id, r)
     this.#scanned = scanned
     this.#seeded = true
+    // offline, until a block is read: the caller's estimate (a saved block time advanced by the time since)
+    if (time !== undefined && Number.isFinite(time))
+      this.#head = { timestamp: Math.floor(time), seenAt: performance.now() }
   }
 
   #schedule(): void {
@@ -115,8 +140,16 @@ export class ChainListings extends EventTarget {
       try {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
         const combined = signal ? AbortSignal.any([signal, this.#abort.signal]) : this.#abort.signal
-        const head = await this.#o.client.getBlockNumber({ cacheTime: 0 })
-        if (head <= this.#scanned) return
+        // the latest block, not just its number: its timestamp is the catalog's clock (`now()`)
+        const block = await this.#o.client.getBlock({ blockTag: 'latest' })
+        const timeChanged = block.timestamp !== BigInt(this.#head?.timestamp ?? -1)
+        this.#head = { timestamp: Number(block.timestamp), seenAt: performance.now() }
+        if (timeChanged) this.dispatchEvent(new CustomEvent('time', { detail: this.#head.timestamp }))
+        const head = block.number
+        if (head <= this.#scanned) {
+          this.#scannedOnce = true
+          return
+        }
         const logs = await scanListingLogs(this.#o.client, {
           market: this.#o.market,
           fromBlock: this.#scanned + 1n,
@@ -126,6 +159,7 @@ export class ChainListings extends EventTarget {
           ...(this.#o.logCache ? { cache: this.#o.logCache } : {}),
         })
         this.#scanned = head
+        this.#scannedOnce = true
         const changed = applyListingLogs(this.#records, logs)
         if (changed.size > 0) this.dispatchEvent(new CustomEvent('change', { detail: changed }))
       } finally {

@@ -22,8 +22,8 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { BaseError } from 'viem'
-import { searchEntryOf, statusOf, verifyListingBytes, type ListingRecord } from '../core/catalog.ts'
-import { cidFromContentHash } from '../core/listing.ts'
+import { decodeListingBytes, hashListingBytes, judgeListing, searchEntryOf, toHex } from '../core/catalog.ts'
+import type { ListingDocument } from '../core/listing.ts'
 import { CatalogSearch } from '../core/search.ts'
 import { Catalog, type CatalogOptions, type ImportedSnapshot } from './catalog.ts'
 import type { ChainListings } from './catalog-chain.ts'
@@ -105,6 +105,28 @@ export interface ReadSnapshotOptions {
   chainId: number
   market: string
   signal?: AbortSignal
+  /** Filled with the milliseconds each phase took (`SnapshotPhase`), for benchmarks and the sync state. */
+  timings?: SnapshotTimings
+}
+
+/**
+ * Phases of a snapshot bootstrap, in order; each is the time it took in ms. `chain` is only the wait for the
+ * chain's logs after everything that needs no chain was done: the scan itself starts before the snapshot is
+ * fetched and overlaps the phases before `chain`. `check` is the chain's verdict on
+ * every listing and the index's rows set from chain.
+ */
+export type SnapshotPhase = 'fetch' | 'parse' | 'documents' | 'index' | 'heads' | 'chain' | 'check' | 'open'
+/** Milliseconds by phase, and `bytes`: the snapshot's size. */
+export type SnapshotTimings = Partial<Record<SnapshotPhase | 'bytes', number>>
+
+/** Times the phases of one bootstrap: `lap(phase)` records the time since the previous lap. */
+function lapper(timings: SnapshotTimings | undefined): (phase: SnapshotPhase) => void {
+  let last = performance.now()
+  return (phase) => {
+    const now = performance.now()
+    if (timings) timings[phase] = (timings[phase] ?? 0) + (now - last)
+    last = now
+  }
 }
 
 export interface ReadSnapshotResult extends ImportedSnapshot {
@@ -114,6 +136,7 @@ export interface ReadSnapshotResult extends ImportedSnapshot {
 
 /** The browser side: checks a snapshot against the chain and returns what `Catalog.open` imports. */
 export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Promise<ReadSnapshotResult> {
+  const lap = lapper(o.timings)
   let reader: CarBufferReader
   try {
     reader = CarBufferReader.fromBytes(car)
@@ -122,13 +145,16 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
   }
   const [rootCid] = reader.getRoots()
   if (!rootCid) throw new CatalogSnapshotError('no root')
+  // one pass over the CAR: CarBufferReader.get scans every block for each lookup, quadratic at 10,000 listings
+  const blocks = new Map<string, Uint8Array>()
+  for (const b of reader.blocks()) blocks.set(b.cid.toString(), b.bytes)
   const block = async (cid: CID): Promise<Uint8Array> => {
-    const b = reader.get(cid)
+    const b = blocks.get(cid.toString())
     if (!b) throw new CatalogSnapshotError(`block ${cid} missing`)
     if (cid.multihash.code !== sha256.code) throw new CatalogSnapshotError(`block ${cid} is not sha2-256`)
-    const digest = await sha256.digest(b.bytes)
+    const digest = await sha256.digest(b)
     if (!equalBytes(digest.digest, cid.multihash.digest)) throw new CatalogSnapshotError(`block ${cid} does not match`)
-    return b.bytes
+    return b
   }
   let root: SnapshotRoot
   try {
@@ -144,32 +170,37 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
     throw new CatalogSnapshotError('another chain or market')
   if (!Array.isArray(root.listings) || !Array.isArray(root.heads) || !Array.isArray(root.entries))
     throw new CatalogSnapshotError('malformed root')
+  lap('parse')
 
-  await o.chain.refreshIfOlderThan(1_000, o.signal)
-  const now = Math.floor(Date.now() / 1000)
-  const listings: ImportedSnapshot['listings'] = new Map()
+  // Everything that needs no chain first, while the chain's logs may still be arriving (the scan started
+  // before the snapshot was fetched): each document hashed against its CID, decoded and validated.
+  const decoded: { id: string; cid: CID; hash: `0x${string}`; bytes: Uint8Array; doc: ListingDocument }[] = []
   let rejected = 0
   for (const item of root.listings) {
-    o.signal?.throwIfAborted()
     const [id, cid] = Array.isArray(item) ? item : []
-    const record: ListingRecord | undefined = typeof id === 'string' ? o.chain.get(id) : undefined
-    // the document CID must be the one the chain names for this id: a copy under another id, an id that does
-    // not exist, a cancelled or superseded listing all fail here, before any bytes are read
-    if (!record || record.cancelled || !(cid instanceof CID) || !cid.equals(cidFromContentHash(record.contentHash))) {
+    // a document CID is dag-cbor, sha2-256; its digest is the content hash the chain must name for this id
+    if (
+      typeof id !== 'string' ||
+      !(cid instanceof CID) ||
+      cid.version !== 1 ||
+      cid.code !== dagCbor.code ||
+      cid.multihash.code !== sha256.code
+    ) {
       rejected++
       continue
     }
+    const bytes = blocks.get(cid.toString())
     try {
-      // not hashed here: verifyListingBytes hashes the bytes against the chain's hash, which is this CID's
-      const bytes = reader.get(cid)?.bytes
       if (!bytes) throw new CatalogSnapshotError(`block ${cid} missing`)
-      const { doc, current } = await verifyListingBytes(record, record.id, bytes)
-      if (!current) throw new CatalogSnapshotError(`listing ${record.id} is not current`)
-      listings.set(record.id, { record, doc, bytes })
+      const hash = hashListingBytes(bytes)
+      if (hash !== toHex(cid.multihash.digest)) throw new CatalogSnapshotError(`block ${cid} does not match`)
+      decoded.push({ id, cid, hash, bytes, doc: decodeListingBytes(bytes) })
     } catch {
       rejected++
     }
   }
+  o.signal?.throwIfAborted()
+  lap('documents')
 
   let search: CatalogSearch | undefined
   try {
@@ -177,27 +208,7 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
   } catch {
     search = undefined
   }
-  if (search) {
-    for (const id of [...search.ids()]) if (!listings.has(id)) search.remove(id)
-    for (const [id, { record, doc }] of listings) {
-      const row = search.get(id)
-      if (
-        !row ||
-        row.title !== doc.title ||
-        row.seller.toLowerCase() !== doc.seller.toLowerCase() ||
-        row.category !== doc.category ||
-        row.createdAt !== doc.createdAt
-      )
-        search.upsert(searchEntryOf(record, doc, now))
-      else
-        search.updateState(id, {
-          price: record.price,
-          status: statusOf(record, now),
-          biddingEnd: record.biddingEnd,
-          bids: 0,
-        })
-    }
-  }
+  lap('index')
 
   const heads: ImportedSnapshot['heads'] = []
   for (const hash of root.heads) {
@@ -213,6 +224,46 @@ export async function readSnapshot(car: Uint8Array, o: ReadSnapshotOptions): Pro
     }
   }
   const entries = new Set(heads.length > 0 ? root.entries.filter((e) => typeof e === 'string') : [])
+  lap('heads')
+
+  await o.chain.refreshIfOlderThan(1_000, o.signal)
+  lap('chain')
+
+  // Then the chain's verdict: each listing must be live with exactly this document as its current content
+  // hash (a copy under another id, an id that does not exist, a cancelled or superseded listing fail here)
+  // and the document must name the chain's seller.
+  const now = o.chain.now()
+  const listings: ImportedSnapshot['listings'] = new Map()
+  for (const { id, cid, hash, bytes, doc } of decoded) {
+    const record = o.chain.get(id)
+    try {
+      if (judgeListing(record, id, hash, doc).current && record) listings.set(record.id, { record, doc, bytes, cid })
+      else rejected++
+    } catch {
+      rejected++
+    }
+  }
+
+  if (search) {
+    for (const id of [...search.ids()]) if (!listings.has(id)) search.remove(id)
+    for (const [id, { record, doc }] of listings) {
+      const row = search.get(id)
+      if (
+        !row ||
+        row.title !== doc.title ||
+        row.seller.toLowerCase() !== doc.seller.toLowerCase() ||
+        row.category !== doc.category ||
+        row.createdAt !== doc.createdAt
+      )
+        search.upsert(searchEntryOf(record, doc, now))
+      else {
+        const { state } = searchEntryOf(record, doc, now)
+        // every auction field from chain, whatever the relay's row said
+        search.updateState(id, { ...state, bids: 0 })
+      }
+    }
+  }
+  lap('check')
   return { listings, search, heads, entries, rejected }
 }
 
@@ -263,6 +314,8 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
   /** Skip the snapshot and replicate the log entry by entry (the slow path; for comparison). */
   snapshot?: boolean
   onProgress?: (stage: 'snapshot-fetched' | 'snapshot-verified' | 'opened', detail?: Record<string, number>) => void
+  /** Filled with the milliseconds each bootstrap phase took. */
+  timings?: SnapshotTimings
 }
 
 /**
@@ -272,6 +325,7 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
 export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
   let imported: ImportedSnapshot | undefined
   // the chain's listing logs are read while the snapshot travels (readSnapshot waits for this same scan)
+  // (one already under way, e.g. started before the node connected to a relay, is joined, not repeated)
   const scan = o.chain.refresh(o.signal)
   scan.catch(() => {})
   if (o.snapshot !== false) {
@@ -279,13 +333,17 @@ export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
     const relays = o.relays ?? [...new Set(libp2p.getConnections().map((c) => c.remotePeer))]
     for (const relay of relays) {
       try {
+        const lap = lapper(o.timings)
         const car = await fetchCatalogSnapshot(libp2p, relay, o.signal ? { signal: o.signal } : {})
+        lap('fetch')
+        if (o.timings) o.timings.bytes = car.byteLength
         o.onProgress?.('snapshot-fetched', { bytes: car.byteLength })
         const read = await readSnapshot(car, {
           chain: o.chain,
           chainId: o.chainId,
           market: o.chain.market,
           ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.timings ? { timings: o.timings } : {}),
         })
         o.onProgress?.('snapshot-verified', { listings: read.listings.size, rejected: read.rejected })
         imported = read
@@ -295,8 +353,10 @@ export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
       }
     }
   }
-  const { relays: _r, snapshot: _s, onProgress, ...rest } = o
+  const { relays: _r, snapshot: _s, onProgress, timings, ...rest } = o
+  const lap = lapper(timings)
   const catalog = await Catalog.open({ ...rest, ...(imported ? { snapshot: imported } : {}) })
+  lap('open')
   onProgress?.('opened', { listings: catalog.verified.size })
   return catalog
 }

@@ -68,7 +68,7 @@ export interface CatalogOptions {
 
 /** What `readSnapshot` hands to `Catalog.open`: already checked against chain. */
 export interface ImportedSnapshot {
-  listings: Map<string, { record: ListingRecord; doc: ListingDocument; bytes: Uint8Array }>
+  listings: Map<string, { record: ListingRecord; doc: ListingDocument; bytes: Uint8Array; cid: CID }>
   search: CatalogSearch | undefined
   heads: { hash: string; next: string[]; bytes: Uint8Array }[]
   entries: Set<string>
@@ -102,6 +102,7 @@ export class Catalog extends EventTarget {
   #logOpened: Promise<void> = Promise.resolve()
   #timer: ReturnType<typeof setInterval> | undefined
   readonly #onChange: (e: Event) => void
+  readonly #onTime: () => void
   #stopped = false
 
   private constructor(options: CatalogOptions) {
@@ -110,6 +111,7 @@ export class Catalog extends EventTarget {
     this.search = options.snapshot?.search ?? new CatalogSearch()
     this.entries = new Set(options.snapshot?.entries)
     this.#onChange = (e) => void this.#chainChanged((e as CustomEvent<Set<string>>).detail)
+    this.#onTime = () => this.#refreshStates()
   }
 
   /** Opens the catalog: chain scan, snapshot or local documents, then the OrbitDB log (replication starts). */
@@ -131,6 +133,11 @@ export class Catalog extends EventTarget {
     return this.#db.address
   }
 
+  /** The chain's time (unix seconds) the catalog's phases use: the latest block's (`ChainListings.now`). */
+  get now(): number {
+    return this.#o.chain.now()
+  }
+
   /** Last block whose listing logs the catalog has applied. */
   get scannedBlock(): bigint {
     return this.#o.chain.scannedBlock
@@ -143,10 +150,9 @@ export class Catalog extends EventTarget {
   async #open(): Promise<void> {
     const { helia, chain, snapshot, signal } = this.#o
     await chain.start(signal)
-    const now = nowSeconds()
+    const now = this.#o.chain.now()
     if (snapshot) {
-      for (const [id, { record, doc, bytes }] of snapshot.listings) {
-        const cid = cidFromContentHash(record.contentHash)
+      for (const [id, { record, doc, bytes, cid }] of snapshot.listings) {
         this.verified.set(id, { record, doc, cid, bytes })
         if (!snapshot.search) this.search.upsert(searchEntryOf(record, doc, now))
       }
@@ -155,6 +161,8 @@ export class Catalog extends EventTarget {
     // documents already in the blockstore (a reload, a relay restart): verified again against chain
     await this.#restoreLocal(chain.records.keys())
     chain.addEventListener('change', this.#onChange)
+    // phases follow the chain's clock: a block whose time moved (a mined block, a warp on a dev chain) shows at once
+    chain.addEventListener('time', this.#onTime)
     this.#logOpened = this.#openLog()
     // a failure here is the caller's through `replicating`, `put` or `stop`
     this.#logOpened.catch(() => {})
@@ -209,17 +217,17 @@ export class Catalog extends EventTarget {
         await this.#persistEntries(index, snapshot.entries)
       })()
     if (this.#o.indexLocalLog) for await (const e of this.#db.log.iterator()) entries.add(e.hash)
-    // phases move with time, not with events: refresh the search state now and then
+    // phases move with time, not only with blocks (offline, or a chain without new blocks): now and then too
     this.#timer = setInterval(() => {
       this.#refreshStates()
       this.#expireHeld()
     }, 5_000)
   }
 
-  async #persistDocs(docs: Iterable<{ record: ListingRecord; bytes: Uint8Array }>): Promise<void> {
-    for (const { record, bytes } of docs) {
+  async #persistDocs(docs: Iterable<{ cid: CID; bytes: Uint8Array }>): Promise<void> {
+    for (const { cid, bytes } of docs) {
       if (this.#stopped) return
-      await this.#storeDoc(cidFromContentHash(record.contentHash), bytes).catch(() => {})
+      await this.#storeDoc(cid, bytes).catch(() => {})
     }
   }
 
@@ -248,6 +256,9 @@ export class Catalog extends EventTarget {
 
   /** The access controller's check: true admits the entry to the log (and the listing to search). */
   async #admit(entry: OrbitEntry): Promise<boolean> {
+    // stopping: refusing ends a walk of the log in progress (OrbitDB's close waits for its join queue, which
+    // during a plain replication would otherwise fetch and check the whole remaining history first)
+    if (this.#stopped) return false
     try {
       const { op, key, value } = entry.payload ?? {}
       // nobody deletes: a listing leaves the catalog only by a chain event
@@ -318,7 +329,7 @@ export class Catalog extends EventTarget {
     const had = this.verified.get(record.id)
     this.verified.set(record.id, { record, doc, cid, bytes })
     if (!had || !had.cid.equals(cid)) {
-      this.search.upsert(searchEntryOf(record, doc, nowSeconds()))
+      this.search.upsert(searchEntryOf(record, doc, this.#o.chain.now()))
       this.dispatchEvent(new CustomEvent<CatalogEventDetail>('listing', { detail: { id: record.id } }))
     }
     await this.#storeDoc(cid, bytes)
@@ -351,7 +362,7 @@ export class Catalog extends EventTarget {
 
   async #chainChanged(ids: Set<string>): Promise<void> {
     if (this.#stopped) return
-    const now = nowSeconds()
+    const now = this.#o.chain.now()
     for (const id of ids) {
       const record = this.#o.chain.get(id)
       const have = this.verified.get(id)
@@ -374,7 +385,7 @@ export class Catalog extends EventTarget {
   }
 
   #refreshStates(): void {
-    const now = nowSeconds()
+    const now = this.#o.chain.now()
     for (const [id, { record }] of this.verified) {
       const status = statusOf(record, now)
       if (this.search.get(id)?.status !== status) this.search.updateState(id, { status })
@@ -443,6 +454,7 @@ export class Catalog extends EventTarget {
     if (this.#stopped) return
     this.#stopped = true
     this.#o.chain.removeEventListener('change', this.#onChange)
+    this.#o.chain.removeEventListener('time', this.#onTime)
     this.#o.chain.stop()
     await this.#logOpened.catch(() => {})
     clearInterval(this.#timer)
@@ -453,8 +465,4 @@ export class Catalog extends EventTarget {
 async function contentHashOf(bytes: Uint8Array): Promise<`0x${string}`> {
   const digest = await sha256.digest(bytes)
   return `0x${Array.from(digest.digest, (b) => b.toString(16).padStart(2, '0')).join('')}`
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000)
 }

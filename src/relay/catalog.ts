@@ -21,6 +21,8 @@ import { pinGcFromEnv, startPinGc } from './catalog-pins.ts'
 
 /** Largest eth_getLogs answer accepted (viem's default is 10 MiB): a dense block range of listings is bigger. */
 const LOG_RESPONSE_BYTES = 64 * 1024 * 1024
+/** The snapshot is rebuilt this long after the catalog last changed (a burst of listings costs one build). */
+const SNAPSHOT_REBUILD_MS = 1_000
 
 export { RelayCatalogConfigError, type RelayCatalogConfig } from './config.ts'
 
@@ -67,14 +69,14 @@ export async function startRelayCatalog(
     return catalog.heldBack
   })
 
-  // one snapshot is built at a time and reused until the catalog changes
+  // One snapshot is built at a time and reused until the catalog changes. It is built ahead, a moment after the
+  // catalog settles (SNAPSHOT_REBUILD_MS), so a browser asking for it does not wait for the build (at 10,000
+  // listings: the index serialised, every document written into a CAR); one asking while it is out of date
+  // still waits for a current one.
   let cached: { bytes: Promise<Uint8Array>; version: number } | undefined
   let version = 0
-  const bump = (): void => {
-    version++
-  }
-  catalog.addEventListener('listing', bump)
-  catalog.addEventListener('removed', bump)
+  let rebuild: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
   const snapshot = (): Promise<Uint8Array> => {
     if (!cached || cached.version !== version) {
       const bytes = buildSnapshot(catalog, chainId, config.market)
@@ -83,6 +85,21 @@ export async function startRelayCatalog(
     }
     return cached.bytes
   }
+  const scheduleBuild = (): void => {
+    if (stopped) return
+    clearTimeout(rebuild)
+    rebuild = setTimeout(() => {
+      rebuild = undefined
+      snapshot().catch(() => {})
+    }, SNAPSHOT_REBUILD_MS)
+  }
+  const bump = (): void => {
+    version++
+    scheduleBuild()
+  }
+  catalog.addEventListener('listing', bump)
+  catalog.addEventListener('removed', bump)
+  scheduleBuild()
   const stopGc = node.pins ? startPinGc(node.pins, catalog, metrics, pinGcFromEnv()) : () => {}
   await helia.libp2p.handle(
     CATALOG_SNAPSHOT_PROTOCOL,
@@ -98,6 +115,10 @@ export async function startRelayCatalog(
   return {
     catalog,
     async stop() {
+      stopped = true
+      clearTimeout(rebuild)
+      catalog.removeEventListener('listing', bump)
+      catalog.removeEventListener('removed', bump)
       stopGc()
       await helia.libp2p.unhandle(CATALOG_SNAPSHOT_PROTOCOL)
       catalog.removeEventListener('dropped', onDropped)

@@ -3,7 +3,8 @@
  * published through the real publish service (photos added and pinned by both relays, `createListing` with
  * the document's content hash through the dev wallet, the entry put in the Worker's catalog) is searchable in
  * a second engine that joined through the relays, and stays searchable in the first engine's IndexedDB after
- * the engine is stopped and started again with no relay and no reachable chain (offline browsing).
+ * the engine is stopped and started again with no relay and no reachable chain (offline browsing). The second
+ * engine's first RPC URL is dead, so it verifies through the next one.
  */
 import { expect } from '@open-wc/testing'
 import { deleteDB } from 'idb'
@@ -46,7 +47,12 @@ describe('the catalog in the engine Worker', function () {
   })
 
   it('publishes from one engine, finds it in another, and keeps it offline across a restart', async () => {
-    const [a, b] = await Promise.all([engine(names[0]!), engine(names[1]!)])
+    // engine B's first RPC is dead: its catalog reads the chain through the next one (ranked fallback)
+    const deadFirst: SoukConfig = {
+      ...config,
+      chain: { ...config.chain, rpcUrls: ['http://127.0.0.1:9/', ...config.chain.rpcUrls] },
+    }
+    const [a, b] = await Promise.all([engine(names[0]!), engine(names[1]!, deadFirst)])
     await within('engine A’s catalog to be ready', a.catalog.ready, 60_000)
     await within('engine B’s catalog to be ready', b.catalog.ready, 60_000)
     expect(a.catalog.state?.status).to.equal('ready')
