@@ -1,7 +1,7 @@
 /**
  * The page's direct messaging node (loaded on demand by `DirectDelivery`, src/services/messaging-direct.ts):
  * a small libp2p node with WebRTC, built by the app's own node factory, which the engine Worker's messaging
- * client cannot have (workers have no RTCPeerConnection). It holds one relay reservation, so other browsers
+ * client cannot have (workers have no RTCPeerConnection). It holds a reservation on up to two of the engine's relays, so other browsers
  * can reach it, and registers itself with the worker as the device's `direct` peer (advertised in presence).
  *
  * - Outgoing: the worker hands envelopes (already encrypted and signed) to `deliver(peerId, envs)`; the node
@@ -73,8 +73,10 @@ export async function startDirectNode(
     storage: 'memory',
     webrtc: true,
     ...(iceServers ? { iceServers } : {}),
-    maxRelays: 1,
-    reservations: 1,
+    // a reservation on each relay the engine uses (up to two), so a sender reaches it through whichever of
+    // them it shares
+    maxRelays: Math.min(2, relays.length),
+    reservations: Math.min(2, relays.length),
   })
   const controller = new AbortController()
   const stats: DirectNodeStats = { delivered: 0, received: 0, failedDials: 0, dropped: {} }
@@ -112,8 +114,10 @@ export async function startDirectNode(
       return Promise.reject(new DirectNodeError(`${peerId} could not be reached directly a moment ago.`))
     let dial = dials.get(peerId)
     if (!dial) {
-      dial = node
-        .dialPeer(peerId, { signal: AbortSignal.any([controller.signal, AbortSignal.timeout(DIAL_BUDGET_MS)]) })
+      const budget = AbortSignal.any([controller.signal, AbortSignal.timeout(DIAL_BUDGET_MS)])
+      // raced against the budget as well, so a dial step that does not honour its signal cannot hold every
+      // later delivery to that peer
+      dial = raceAbort(node.dialPeer(peerId, { signal: budget }), budget)
         .then((c) => {
           if (c.limits !== undefined) throw new DirectNodeError('Only a relayed connection could be opened.')
           failed.delete(peerId)
@@ -192,5 +196,15 @@ function reservation(node: SoukNode, signal: AbortSignal): Promise<void> {
     node.status.addEventListener('change', check)
     signal.addEventListener('abort', onAbort, { once: true })
     check()
+  })
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(new DirectNodeError('The direct dial ran out of time.', { cause: signal.reason }))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
