@@ -13,6 +13,7 @@ import {
   BindingVerifier,
   conversationId,
   createDeviceKeys,
+  envelopeId,
   MessagingError,
   openEnvelope,
   parseBinding,
@@ -147,6 +148,8 @@ export class MessagingClient extends EventTarget {
   readonly #receipts = new Map<Address, Set<string>>()
   #receiptTimer: ReturnType<typeof setTimeout> | undefined
   #link: DirectLink | undefined
+  /** Ids received in this session (with `#messages`, the in-memory dedupe). */
+  readonly #seen = new Set<string>()
   /** Envelope ids already tried on the direct path (once each: the relays are the retry path). */
   readonly #directTried = new Set<string>()
 
@@ -573,6 +576,13 @@ export class MessagingClient extends EventTarget {
   /** Verifies, dedupes, decrypts and stores one envelope. Returns its id when it is (or was) accepted. */
   async #receive(value: unknown, via: 'direct' | 'relay' = 'relay'): Promise<string | undefined> {
     if (via === 'direct') this.stats.direct.received++
+    // the second copy of a message (relay after direct, or the other relay) is known by its id before any
+    // signature check: the id hashes the signed bytes, so it names the same content
+    const early = idOf(value)
+    if (early !== undefined && this.#isSeen(early)) {
+      this.stats.duplicates++
+      return early
+    }
     let envelope: Envelope
     let id: string
     try {
@@ -582,10 +592,15 @@ export class MessagingClient extends EventTarget {
       this.#drop(err instanceof MessagingError ? err.reason : 'malformed')
       return undefined
     }
-    if (!(await this.#o.storage.markSeen(id))) {
+    // deduplicated in memory (messages are loaded at start, ids seen in this session kept), so no IndexedDB
+    // transaction stands between arrival and display; the seen id is written in the background. A receipt
+    // seen again after a restart changes nothing (states only move forward).
+    if (this.#isSeen(id)) {
       this.stats.duplicates++
       return id
     }
+    this.#seen.add(id)
+    void this.#o.storage.markSeen(id).catch(() => {})
     let payload
     try {
       payload = await openEnvelope(envelope, this.#o.keys)
@@ -759,6 +774,10 @@ export class MessagingClient extends EventTarget {
     for (const id of this.#outbox.keys()) void this.#flush(id)
   }
 
+  #isSeen(id: string): boolean {
+    return this.#seen.has(id) || this.#messages.has(id)
+  }
+
   #relaySet(): Set<string> {
     return new Set(this.#o.relays.relays.map((r) => r.peerId))
   }
@@ -792,4 +811,14 @@ function withTimeout<T>(work: Promise<T>, signal: AbortSignal | undefined): Prom
     deadline.addEventListener('abort', onAbort, { once: true })
     work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort))
   })
+}
+
+/** The id of an envelope not verified yet (undefined when it is not even shaped like one). */
+function idOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  try {
+    return envelopeId(value as Envelope)
+  } catch {
+    return undefined
+  }
 }
