@@ -581,6 +581,8 @@ export class MessagingClient extends EventTarget {
     const early = idOf(value)
     if (early !== undefined && this.#isSeen(early)) {
       this.stats.duplicates++
+      // verified before (same id, same signed content), so its sender is genuine
+      if (via === 'direct') this.#sawDirect((value as Envelope).from?.address)
       return early
     }
     let envelope: Envelope
@@ -634,6 +636,7 @@ export class MessagingClient extends EventTarget {
     }
     this.#messages.set(id, m)
     this.stats.received++
+    if (via === 'direct') this.#sawDirect(peer)
     this.#queueReceipt(peer, id)
     // shown at once; the writes follow (the id is already marked seen, and a message lost by a crash right
     // here is pulled again, since the cursor only moves after a pull)
@@ -772,6 +775,22 @@ export class MessagingClient extends EventTarget {
     if (this.#connectedRelays().length === 0) return
     void this.pull().catch(() => {})
     for (const id of this.#outbox.keys()) void this.#flush(id)
+  }
+
+  /**
+   * A message came directly: its sender has a page node open, so receipts and answers can go back directly
+   * too once the sender's presence (with its direct peer) is looked up again.
+   */
+  #sawDirect(sender: unknown): void {
+    if (!this.#link || typeof sender !== 'string') return
+    let peer: Address
+    try {
+      peer = getAddress(sender)
+    } catch {
+      return
+    }
+    if ((this.#directory.get(peer)?.presence ?? []).some((p) => p.direct && p.expires > Date.now())) return
+    void this.#lookup(peer, this.#controller.signal, 1_000).catch(() => {})
   }
 
   #isSeen(id: string): boolean {
