@@ -414,6 +414,8 @@ export interface PresenceRecord {
   relays: string[]
   seen: number
   expires: number
+  /** The peer id of the device's page node that takes direct (WebRTC) deliveries, while the app has one open. */
+  direct?: string
   sig: string
 }
 
@@ -428,6 +430,8 @@ function presenceBytes(p: Omit<PresenceRecord, 'sig'>): Uint8Array {
       p.relays,
       p.seen,
       p.expires,
+      // only when present, so records without it sign the same bytes as before
+      ...(p.direct !== undefined ? [p.direct] : []),
     ]),
   )
 }
@@ -439,7 +443,8 @@ export async function signPresence(
     relays,
     ttlMs = 3 * 60_000,
     now = Date.now(),
-  }: { peerId: string; relays: string[]; ttlMs?: number; now?: number },
+    direct,
+  }: { peerId: string; relays: string[]; ttlMs?: number; now?: number; direct?: string },
 ): Promise<PresenceRecord> {
   const unsigned: Omit<PresenceRecord, 'sig'> = {
     v: 1,
@@ -448,6 +453,7 @@ export async function signPresence(
     relays: relays.slice(0, 8),
     seen: now,
     expires: now + Math.min(ttlMs, MAX_PRESENCE_TTL_MS),
+    ...(direct !== undefined ? { direct } : {}),
   }
   return { ...unsigned, sig: bytesToHex(await edSign(presenceBytes(unsigned), keys.signSecret)) }
 }
@@ -469,7 +475,8 @@ export async function verifyPresence(
     v.relays.length > 8 ||
     !v.relays.every((r) => typeof r === 'string' && r.length <= 128) ||
     typeof v.seen !== 'number' ||
-    typeof v.expires !== 'number'
+    typeof v.expires !== 'number' ||
+    (v.direct !== undefined && (typeof v.direct !== 'string' || v.direct.length > 128))
   )
     throw new MessagingError('malformed', 'presence record is malformed')
   const record: PresenceRecord = {
@@ -479,6 +486,7 @@ export async function verifyPresence(
     relays: v.relays as string[],
     seen: v.seen,
     expires: v.expires,
+    ...(typeof v.direct === 'string' ? { direct: v.direct } : {}),
     sig: v.sig,
   }
   if (record.seen > now + MAX_CLOCK_SKEW_MS) throw new MessagingError('future', 'presence is dated in the future')

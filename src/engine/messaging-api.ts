@@ -4,6 +4,7 @@
  * callbacks (the wallet's signature, event listeners) are Comlink proxies.
  */
 import type { Address, Hex } from 'viem'
+import type { Envelope } from '../core/messaging.ts'
 import type { Conversation, MessagingStats } from '../p2p/messaging/client.ts'
 import type { ChatMessage } from '../p2p/messaging/storage.ts'
 
@@ -18,6 +19,15 @@ export interface MessagingSnapshot {
   relaysConnected: number
   /** This device's messaging (encryption) public key for `address`, as in its binding. */
   deviceKey?: string
+}
+
+/**
+ * The page's direct (WebRTC) node as the worker sees it (a Comlink proxy): the worker's client hands it
+ * envelopes for devices that advertise a direct peer, and asks it to connect ahead of the first message.
+ */
+export interface DirectPort {
+  deliver(peerId: string, envs: Envelope[]): Promise<string[]>
+  connect(peerId: string): Promise<void>
 }
 
 export type MessagingEvent = { t: 'change'; snapshot: MessagingSnapshot } | { t: 'message'; message: ChatMessage }
@@ -40,4 +50,16 @@ export interface MessagingEngineApi {
   markRead(address: Address, conv: string): Promise<void>
   pull(address: Address): Promise<void>
   stats(address: Address): Promise<MessagingStats>
+  // ---- direct delivery (docs/messaging.md "Direct delivery"): the page's WebRTC node
+  /** Multiaddrs of the relays the engine's node is connected to, for the page's node to dial. */
+  directRelays(): Promise<string[]>
+  /**
+   * Registers the page's direct node `peerId` for `address` (the latest tab's wins), or, without `port`,
+   * removes it if it is still the registered one.
+   */
+  setDirect(address: Address, peerId: string, port?: DirectPort): Promise<void>
+  /** Envelopes that reached the page's direct node; resolves with the ids to acknowledge. */
+  receiveDirect(address: Address, envs: unknown[]): Promise<string[]>
+  /** Connects the page's node to `peer`'s devices ahead of the first message (a conversation was opened). */
+  prepareDirect(address: Address, peer: Address): Promise<void>
 }

@@ -156,6 +156,22 @@ export function createMessagingHost(): MessagingHost {
     async stats(address) {
       return structuredClone((await get(address)).client.stats)
     },
+    async directRelays() {
+      return node?.relays.relays.filter((r) => r.connected).flatMap((r) => r.addrs.slice(0, 1)) ?? []
+    },
+    async setDirect(address, peerId, port) {
+      const { client } = await get(address)
+      if (port)
+        client.setDirect({ peerId, deliver: (p, envs) => port.deliver(p, envs), connect: (p) => port.connect(p) })
+      // another tab's node may have taken over since: only the node that leaves is removed
+      else if (client.directPeerId === peerId) client.setDirect(undefined)
+    },
+    async receiveDirect(address, envs) {
+      return await (await get(address)).client.receiveDirect(Array.isArray(envs) ? envs : [])
+    },
+    async prepareDirect(address, peer) {
+      await (await get(address)).client.prepareDirect(peer)
+    },
   }
 
   return {

@@ -8,6 +8,7 @@ import * as Comlink from 'comlink'
 import { BaseError, type Address } from 'viem'
 import type { MessagingEngineApi, MessagingEvent, MessagingSnapshot } from '../engine/messaging-api.ts'
 import type { ChainService, ChatMessage, Conversation, MessagingService, MessagingStatus } from './types.ts'
+import { DirectDelivery } from './messaging-direct.ts'
 
 /** A messaging call failed in the engine (the message crossed the worker boundary as text). */
 export class MessagingServiceError extends BaseError {
@@ -51,6 +52,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   readonly #remote: Remote
   readonly #chain: Pick<ChainService, 'wallet' | 'signMessage' | 'addEventListener' | 'removeEventListener'>
   #watch: number | undefined
+  readonly direct: DirectDelivery
   /** Bumped on every wallet switch, so answers about the previous wallet are ignored. */
   #generation = 0
 
@@ -61,12 +63,16 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     super()
     this.#remote = remote
     this.#chain = chain
+    // direct WebRTC delivery while a conversation is open (messaging-direct.ts)
+    this.direct = new DirectDelivery(remote, { ready: () => (this.status === 'ready' ? this.address : undefined) })
+    this.addEventListener('change', this.direct.update)
     chain.addEventListener('wallet', this.#onWallet)
     this.#onWallet()
   }
 
   stop(): void {
     this.#chain.removeEventListener('wallet', this.#onWallet)
+    this.direct.close()
     this.#generation++
     this.#unwatch()
   }

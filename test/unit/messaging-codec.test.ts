@@ -105,6 +105,20 @@ test('presence and pull requests are signed by the device and expire', async () 
   await rejects(verifyPull({ ...pull, after: 0 }, { bindings }), 'bad_signature')
 })
 
+test('a presence record may name the device’s direct (page) peer: signed, so nobody can add, change or remove it', async () => {
+  const alice = await deviceKeys(1)
+  const bindings = new BindingVerifier()
+  const p = await signPresence(alice, { peerId: '12D3KooWworker', relays: [], direct: '12D3KooWpage' })
+  assert.equal((await verifyPresence(structuredClone(p), { bindings })).direct, '12D3KooWpage')
+  await rejects(verifyPresence({ ...p, direct: '12D3KooWmallory' }, { bindings }), 'bad_signature')
+  const { direct: _dropped, ...without } = p
+  await rejects(verifyPresence(without, { bindings }), 'bad_signature')
+  const plain = await signPresence(alice, { peerId: '12D3KooWworker', relays: [] })
+  await rejects(verifyPresence({ ...plain, direct: '12D3KooWmallory' }, { bindings }), 'bad_signature')
+  await rejects(verifyPresence({ ...p, direct: 42 }, { bindings }), 'malformed')
+  assert.equal((await verifyPresence(plain, { bindings })).direct, undefined)
+})
+
 test('bucketed digests find exactly the differing buckets', () => {
   const a = new DigestSet()
   const b = new DigestSet()

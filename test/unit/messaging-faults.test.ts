@@ -72,7 +72,7 @@ const texts = (d: Device): string[] =>
       .map((m) => m.text),
   )
 
-describe('messaging faults with real relay processes', { concurrency: false, timeout: 180_000 }, () => {
+describe('messaging faults with real relay processes', { concurrency: false, timeout: 420_000 }, () => {
   test('online recipient gets messages pushed; offline recipient gets every message once when back', async () => {
     const a = await relay()
     const b = await relay({ bootstrap: [a.wsAddr] })

@@ -8,11 +8,12 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { GossipSub, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
-import { getAddress, type Address, type Hex } from 'viem'
+import { BaseError, getAddress, type Address, type Hex } from 'viem'
 import {
   BindingVerifier,
   conversationId,
   createDeviceKeys,
+  envelopeId,
   MessagingError,
   openEnvelope,
   parseBinding,
@@ -76,7 +77,35 @@ export interface MessagingStats {
   received: number
   duplicates: number
   dropped: Record<string, number>
+  /**
+   * The direct path (docs/messaging.md "Direct delivery"): envelopes a recipient's device acknowledged over a
+   * direct connection, attempts that failed (the relay copy delivers those), and envelopes that arrived here
+   * directly (duplicates of the relay copy included).
+   */
+  direct: { delivered: number; failed: number; received: number }
 }
+
+/**
+ * A direct (WebRTC) path to other devices that the client's own node cannot open: the page's node, when the
+ * client runs in a Worker (workers have no RTCPeerConnection). `peerId` is advertised in presence as `direct`.
+ */
+export interface DirectLink {
+  readonly peerId: string
+  /** Hands envelopes to the device whose page node is `peerId`; resolves with the ids it acknowledged. */
+  deliver(peerId: string, envs: Envelope[]): Promise<string[]>
+  /** Opens the direct connection ahead of the first message (best effort). */
+  connect(peerId: string): Promise<void>
+}
+
+/** A direct delivery attempt that did not complete (the relays' copy delivers the message anyway). */
+export class DirectPathError extends BaseError {
+  override name = 'DirectPathError'
+}
+
+/** Longest a direct attempt may take before the relay copy alone counts (it is delivered either way). */
+const DIRECT_TIMEOUT_MS = 20_000
+/** A directory entry without a direct peer is looked up again after this long when a direct link is open. */
+const DIRECT_REFRESH_MS = 5_000
 
 /** Loads this device's keys for `address`, or makes them and asks the wallet for the binding signature. */
 export async function loadOrCreateKeys(
@@ -97,7 +126,12 @@ export async function loadOrCreateKeys(
  */
 export class MessagingClient extends EventTarget {
   readonly address: Address
-  readonly stats: MessagingStats = { received: 0, duplicates: 0, dropped: {} }
+  readonly stats: MessagingStats = {
+    received: 0,
+    duplicates: 0,
+    dropped: {},
+    direct: { delivered: 0, failed: 0, received: 0 },
+  }
   readonly #o: Required<Omit<MessagingClientOptions, 'retry'>> & { retry: { minMs: number; maxMs: number } }
   readonly #bindings = new BindingVerifier()
   readonly #messages = new Map<string, ChatMessage>()
@@ -113,6 +147,11 @@ export class MessagingClient extends EventTarget {
   #started = false
   readonly #receipts = new Map<Address, Set<string>>()
   #receiptTimer: ReturnType<typeof setTimeout> | undefined
+  #link: DirectLink | undefined
+  /** Ids received in this session (with `#messages`, the in-memory dedupe). */
+  readonly #seen = new Set<string>()
+  /** Envelope ids already tried on the direct path (once each: the relays are the retry path). */
+  readonly #directTried = new Set<string>()
 
   constructor(options: MessagingClientOptions) {
     super()
@@ -165,6 +204,7 @@ export class MessagingClient extends EventTarget {
     this.#o.relays.removeEventListener('change', this.#onRelaysChange)
     this.#o.libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     clearTimeout(this.#announceTimer)
+    this.#link = undefined
     clearTimeout(this.#receiptTimer)
     this.#receiptTimer = undefined
     this.#receipts.clear()
@@ -224,11 +264,16 @@ export class MessagingClient extends EventTarget {
       direction: 'out',
       state: 'queued',
     }
-    await this.#o.storage.markSeen(id)
-    await this.#o.storage.putMessage(m)
-    await this.#o.storage.saveState(this.#state)
     this.#messages.set(id, m)
-    await this.#enqueue({ id, envelope, messageId: id, attempts: 0, created: Date.now() })
+    // the network hand-off starts at once; the writes (one IndexedDB transaction each) run beside it, and
+    // the outbox entry is only deleted once its own write is done (see #enqueue)
+    const storage = this.#o.storage
+    await Promise.all([
+      storage.markSeen(id),
+      storage.putMessage({ ...m }),
+      storage.saveState(this.#state),
+      this.#enqueue({ id, envelope, messageId: id, attempts: 0, created: Date.now() }),
+    ])
     this.#changed()
     return m
   }
@@ -256,19 +301,29 @@ export class MessagingClient extends EventTarget {
     await this.#enqueue({ id, envelope, attempts: 0, created: Date.now() })
   }
 
+  /** Written outbox entries, by id: an ack that arrives before the write must not delete before it. */
+  readonly #written = new Map<string, Promise<void>>()
+
   async #enqueue(e: OutboxEntry): Promise<void> {
-    await this.#o.storage.putOutbox(e)
+    const written = this.#o.storage.putOutbox(e)
+    this.#written.set(e.id, written)
     this.#outbox.set(e.id, e)
     void this.#flush(e.id)
+    try {
+      await written
+    } finally {
+      if (this.#written.get(e.id) === written) this.#written.delete(e.id)
+    }
   }
 
   /** The recipient's device keys and live presence, from a connected relay (cached for a minute). */
   async #lookup(
     peer: Address,
     signal?: AbortSignal,
+    maxAgeMs = 60_000,
   ): Promise<{ bindings: DeviceBinding[]; presence: PresenceRecord[] }> {
     const cached = this.#directory.get(peer)
-    if (cached && Date.now() - cached.at < 60_000 && cached.bindings.length > 0) return cached
+    if (cached && Date.now() - cached.at < maxAgeMs && cached.bindings.length > 0) return cached
     const errors: unknown[] = []
     for (const relay of this.#connectedRelays()) {
       try {
@@ -347,20 +402,23 @@ export class MessagingClient extends EventTarget {
         const copies = typeof answer.stored === 'number' && answer.stored >= 1 ? Math.min(answer.stored, 64) : 1
         return { copies }
       })
-      const direct = this.#deliverDirect(e, signal)
-      const [relayResults, directResult] = await Promise.all([
-        Promise.allSettled(toRelays),
-        direct.catch(() => 'skipped' as const),
-      ])
+      // the direct path runs beside the relays and never holds them up: a WebRTC dial that fails late
+      // changes nothing, the relays' copy is the one that counts (store-and-forward stays the source of truth)
+      if (!this.#directTried.has(id)) {
+        this.#directTried.add(id)
+        void this.#deliverDirect(e, signal)
+      }
+      const relayResults = await Promise.allSettled(toRelays)
       const acks = relayResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.copies] : []))
       const stored = acks.length > 0
-      const delivered = directResult === 'delivered'
-      if (e.messageId && stored) await this.#setRelays(e.messageId, Math.max(acks.length, ...acks))
-      if (stored || delivered) {
-        if (e.messageId) await this.#setState(e.messageId, delivered ? 'delivered' : 'sent')
+      if (e.messageId && stored) {
+        await this.#setRelays(e.messageId, Math.max(acks.length, ...acks))
+        await this.#setState(e.messageId, 'sent')
       }
       if (stored) {
         this.#outbox.delete(id)
+        this.#directTried.delete(id)
+        await this.#written.get(id)?.catch(() => {})
         await this.#o.storage.deleteOutbox(id)
         this.#changed()
         return
@@ -378,24 +436,99 @@ export class MessagingClient extends EventTarget {
     }
   }
 
-  /** Sends to the recipient's devices this device is already directly connected to (WebRTC or otherwise). */
-  async #deliverDirect(e: OutboxEntry, signal: AbortSignal): Promise<'delivered' | 'skipped'> {
-    const entry = this.#directory.get(e.envelope.to)
-    const peers = new Set((entry?.presence ?? []).filter((p) => p.expires > Date.now()).map((p) => p.peerId))
-    const open = this.#o.libp2p
-      .getConnections()
-      .filter((c) => peers.has(c.remotePeer.toString()) && c.status === 'open' && c.limits === undefined)
-    if (open.length === 0) return 'skipped'
-    const answer = (await request(
-      this.#o.libp2p,
-      open[0]!.remotePeer,
-      MESSAGE_DELIVER_PROTOCOL,
-      { t: 'deliver', envs: [e.envelope] },
-      { signal },
-    )) as {
-      ids?: unknown
+  /**
+   * Sends to the recipient's devices directly: through the direct link (the page's WebRTC node) to devices
+   * that advertise a `direct` peer, or over a non-relayed connection this client's own node already has.
+   * An acknowledgement makes the message `delivered` with `via: 'direct'`.
+   */
+  async #deliverDirect(e: OutboxEntry, signal: AbortSignal): Promise<void> {
+    const to = e.envelope.to
+    try {
+      let entry = this.#directory.get(to)
+      const live = (): PresenceRecord[] => (entry?.presence ?? []).filter((p) => p.expires > Date.now())
+      // the recipient may have opened the app since the keys were looked up: ask again, not more than every 5 s
+      if (this.#link && !live().some((p) => p.direct) && entry && Date.now() - entry.at > DIRECT_REFRESH_MS) {
+        await this.#lookup(to, signal, DIRECT_REFRESH_MS).catch(() => undefined)
+        entry = this.#directory.get(to)
+      }
+      const presence = live()
+      const link = this.#link
+      const viaLink = link ? presence.flatMap((p) => (p.direct && p.direct !== link.peerId ? [p.direct] : [])) : []
+      const peers = new Set(presence.map((p) => p.peerId))
+      const open = this.#o.libp2p
+        .getConnections()
+        .filter((c) => peers.has(c.remotePeer.toString()) && c.status === 'open' && c.limits === undefined)
+      if (viaLink.length === 0 && open.length === 0) return
+      const attempts: Promise<string[]>[] = viaLink.map((p) => withTimeout(link!.deliver(p, [e.envelope]), signal))
+      if (open.length > 0)
+        attempts.push(
+          request(
+            this.#o.libp2p,
+            open[0]!.remotePeer,
+            MESSAGE_DELIVER_PROTOCOL,
+            { t: 'deliver', envs: [e.envelope] },
+            { signal },
+          ).then((a) => {
+            const ids = (a as { ids?: unknown })?.ids
+            return Array.isArray(ids) ? ids.filter((i): i is string => typeof i === 'string') : []
+          }),
+        )
+      const results = await Promise.allSettled(attempts)
+      const acked = results.some((r) => r.status === 'fulfilled' && r.value.includes(e.id))
+      if (acked) {
+        this.stats.direct.delivered++
+        if (e.messageId) await this.#setDirect(e.messageId)
+      } else this.stats.direct.failed++
+    } catch {
+      this.stats.direct.failed++
     }
-    return Array.isArray(answer?.ids) && answer.ids.includes(e.id) ? 'delivered' : 'skipped'
+  }
+
+  /** The recipient's device acknowledged over a direct connection. */
+  async #setDirect(id: string): Promise<void> {
+    const m = this.#messages.get(id)
+    if (m && m.via !== 'direct') m.via = 'direct'
+    await this.#setState(id, 'delivered')
+    if (m) await this.#o.storage.putMessage({ ...m })
+  }
+
+  // ---------------------------------------------------------------- the direct link
+
+  /**
+   * Sets (or clears) the direct path of a client whose node has no WebRTC (the Worker's): presence then
+   * advertises `link.peerId`, and messages go to devices that advertise theirs over it, beside the relays.
+   */
+  setDirect(link: DirectLink | undefined): void {
+    if (this.#link?.peerId === link?.peerId) return
+    this.#link = link
+    this.#announce()
+  }
+
+  /** The peer id of the direct link in use, if any. */
+  get directPeerId(): string | undefined {
+    return this.#link?.peerId
+  }
+
+  /** Envelopes that reached the page's direct node; resolves with the ids accepted (acknowledged to the sender). */
+  async receiveDirect(envs: unknown[]): Promise<string[]> {
+    const ids: string[] = []
+    for (const env of envs.slice(0, 1_000)) {
+      const id = await this.#receive(env, 'direct')
+      if (id) ids.push(id)
+    }
+    return ids
+  }
+
+  /** Opens the direct connection to `peer`'s devices ahead of the first message (a conversation was opened). */
+  async prepareDirect(peer: Address, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    const link = this.#link
+    if (!link) return
+    const { presence } = await this.#lookup(getAddress(peer), signal, DIRECT_REFRESH_MS)
+    await Promise.allSettled(
+      presence
+        .filter((p) => p.direct && p.direct !== link.peerId && p.expires > Date.now())
+        .map((p) => withTimeout(link.connect(p.direct!), signal)),
+    )
   }
 
   async #setRelays(id: string, relays: number): Promise<void> {
@@ -417,7 +550,7 @@ export class MessagingClient extends EventTarget {
 
   // ---------------------------------------------------------------- receiving
 
-  async #serveDeliver(stream: Stream, _connection: Connection): Promise<void> {
+  async #serveDeliver(stream: Stream, connection: Connection): Promise<void> {
     const frames = serverFrames(stream)
     try {
       const req = (await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS, signal: this.#controller.signal })) as {
@@ -427,8 +560,9 @@ export class MessagingClient extends EventTarget {
       if (req?.t !== 'deliver' || !Array.isArray(req.envs) || req.envs.length > 1_000)
         throw new FrameError('malformed', 'bad delivery')
       const ids: string[] = []
+      const via = this.#relaySet().has(connection.remotePeer.toString()) ? 'relay' : 'direct'
       for (const env of req.envs) {
-        const id = await this.#receive(env)
+        const id = await this.#receive(env, via)
         if (id) ids.push(id)
       }
       await frames.write({ t: 'ack', ids })
@@ -440,7 +574,17 @@ export class MessagingClient extends EventTarget {
   }
 
   /** Verifies, dedupes, decrypts and stores one envelope. Returns its id when it is (or was) accepted. */
-  async #receive(value: unknown): Promise<string | undefined> {
+  async #receive(value: unknown, via: 'direct' | 'relay' = 'relay'): Promise<string | undefined> {
+    if (via === 'direct') this.stats.direct.received++
+    // the second copy of a message (relay after direct, or the other relay) is known by its id before any
+    // signature check: the id hashes the signed bytes, so it names the same content
+    const early = idOf(value)
+    if (early !== undefined && this.#isSeen(early)) {
+      this.stats.duplicates++
+      // verified before (same id, same signed content), so its sender is genuine
+      if (via === 'direct') this.#sawDirect((value as Envelope).from?.address)
+      return early
+    }
     let envelope: Envelope
     let id: string
     try {
@@ -450,10 +594,15 @@ export class MessagingClient extends EventTarget {
       this.#drop(err instanceof MessagingError ? err.reason : 'malformed')
       return undefined
     }
-    if (!(await this.#o.storage.markSeen(id))) {
+    // deduplicated in memory (messages are loaded at start, ids seen in this session kept), so no IndexedDB
+    // transaction stands between arrival and display; the seen id is written in the background. A receipt
+    // seen again after a restart changes nothing (states only move forward).
+    if (this.#isSeen(id)) {
       this.stats.duplicates++
       return id
     }
+    this.#seen.add(id)
+    void this.#o.storage.markSeen(id).catch(() => {})
     let payload
     try {
       payload = await openEnvelope(envelope, this.#o.keys)
@@ -473,6 +622,7 @@ export class MessagingClient extends EventTarget {
       return id
     }
     const m: ChatMessage = {
+      via,
       id,
       conv,
       from: peer,
@@ -485,12 +635,14 @@ export class MessagingClient extends EventTarget {
       state: 'received',
     }
     this.#messages.set(id, m)
-    await this.#o.storage.putMessage(m)
-    await this.#o.storage.saveState(this.#state)
     this.stats.received++
+    if (via === 'direct') this.#sawDirect(peer)
     this.#queueReceipt(peer, id)
+    // shown at once; the writes follow (the id is already marked seen, and a message lost by a crash right
+    // here is pulled again, since the cursor only moves after a pull)
     this.dispatchEvent(new CustomEvent('message', { detail: m }))
     this.#changed()
+    await Promise.all([this.#o.storage.putMessage({ ...m }), this.#o.storage.saveState(this.#state)])
     return id
   }
 
@@ -604,6 +756,7 @@ export class MessagingClient extends EventTarget {
         peerId: this.#o.libp2p.peerId.toString(),
         relays,
         ttlMs: PRESENCE_TTL_MS,
+        ...(this.#link ? { direct: this.#link.peerId } : {}),
       })
         .then((record) =>
           this.#o.libp2p.services.pubsub.publish(PRESENCE_TOPIC, new TextEncoder().encode(JSON.stringify(record))),
@@ -624,6 +777,30 @@ export class MessagingClient extends EventTarget {
     for (const id of this.#outbox.keys()) void this.#flush(id)
   }
 
+  /**
+   * A message came directly: its sender has a page node open, so receipts and answers can go back directly
+   * too once the sender's presence (with its direct peer) is looked up again.
+   */
+  #sawDirect(sender: unknown): void {
+    if (!this.#link || typeof sender !== 'string') return
+    let peer: Address
+    try {
+      peer = getAddress(sender)
+    } catch {
+      return
+    }
+    if ((this.#directory.get(peer)?.presence ?? []).some((p) => p.direct && p.expires > Date.now())) return
+    void this.#lookup(peer, this.#controller.signal, 1_000).catch(() => {})
+  }
+
+  #isSeen(id: string): boolean {
+    return this.#seen.has(id) || this.#messages.has(id)
+  }
+
+  #relaySet(): Set<string> {
+    return new Set(this.#o.relays.relays.map((r) => r.peerId))
+  }
+
   #connectedRelays(): string[] {
     return this.#o.relays.relays.filter((r) => r.connected).map((r) => r.peerId)
   }
@@ -640,4 +817,27 @@ export class MessagingClient extends EventTarget {
 /** Thread order: the conversation's Lamport clock, then time, then id (a total order every device agrees on). */
 function order(a: ChatMessage, b: ChatMessage): number {
   return a.clock - b.clock || a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+/** A direct attempt may not outlast `DIRECT_TIMEOUT_MS` (a closed tab never answers a Comlink call). */
+function withTimeout<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  const deadline = signal
+    ? AbortSignal.any([signal, AbortSignal.timeout(DIRECT_TIMEOUT_MS)])
+    : AbortSignal.timeout(DIRECT_TIMEOUT_MS)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new DirectPathError('The direct path did not answer in time.'))
+    if (deadline.aborted) return onAbort()
+    deadline.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort))
+  })
+}
+
+/** The id of an envelope not verified yet (undefined when it is not even shaped like one). */
+function idOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  try {
+    return envelopeId(value as Envelope)
+  } catch {
+    return undefined
+  }
 }

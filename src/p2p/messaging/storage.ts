@@ -23,6 +23,11 @@ export interface ChatMessage {
   state: DeliveryState
   /** Outgoing: how many relays hold it, as their acknowledgements said (the store-and-forward copies). */
   relays?: number
+  /**
+   * Incoming: the path of its first arrival. Outgoing: `direct` once a device of the recipient acknowledged
+   * it over a direct (WebRTC) connection; the relays hold a copy either way.
+   */
+  via?: 'direct' | 'relay'
 }
 
 export interface OutboxEntry {

@@ -2,7 +2,7 @@
  * Frames of the messaging protocols (`MESSAGES_PROTOCOL`, `MESSAGE_DELIVER_PROTOCOL`, `MESSAGES_SYNC_PROTOCOL`):
  * one length-prefixed JSON request, one response, with the size cap and timeout of `frames.ts`.
  */
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { abortQuietly, frameStream, type FrameStream } from '../frames.ts'
 import { MAX_MESSAGES_FRAME_BYTES, REQUEST_TIMEOUT_MS } from '../protocols.ts'
 
@@ -28,10 +28,27 @@ export async function request(
     runOnLimitedConnection: true,
     negotiateFully: false,
   })
+  return await exchange(stream, value, combined, timeoutMs)
+}
+
+/** `request` on one given connection (a direct WebRTC one, when a relayed one to the same peer exists too). */
+export async function requestOn(
+  connection: Connection,
+  protocol: string,
+  value: unknown,
+  { signal, timeoutMs = REQUEST_TIMEOUT_MS }: RequestOptions = {},
+): Promise<unknown> {
+  const deadline = AbortSignal.timeout(timeoutMs)
+  const combined = signal ? AbortSignal.any([deadline, signal]) : deadline
+  const stream = await connection.newStream(protocol, { signal: combined, negotiateFully: false })
+  return await exchange(stream, value, combined, timeoutMs)
+}
+
+async function exchange(stream: Stream, value: unknown, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
   const frames = frameStream(stream, { maxBytes: MAX_MESSAGES_FRAME_BYTES })
   try {
-    await frames.write(value, { signal: combined })
-    const answer = await frames.read({ timeoutMs, signal: combined })
+    await frames.write(value, { signal })
+    const answer = await frames.read({ timeoutMs, signal })
     await stream.close().catch(() => {})
     return answer
   } catch (err) {
