@@ -47,7 +47,11 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
   bids: { load: () => import('./views/souk-bids-view.ts'), render: () => html`<souk-bids-view></souk-bids-view>` },
   messages: {
     load: () => import('./views/souk-messages-view.ts'),
-    render: (r) => html`<souk-messages-view .peer=${r.params.address}></souk-messages-view>`,
+    render: (r) =>
+      html`<souk-messages-view
+        .peer=${r.params.address}
+        .listing=${/^[0-9]{1,78}$/.test(r.query.get('listing') ?? '') ? r.query.get('listing')! : undefined}
+      ></souk-messages-view>`,
   },
   'not-found': {
     load: async () => undefined,

@@ -6,7 +6,7 @@
  */
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot } from '../core/status.ts'
-import type { ArbiterOption, AuctionView, Currency, MySale, Reminder } from '../services/types.ts'
+import type { ArbiterOption, AuctionView, Currency, MySale, OrderEvent, Reminder } from '../services/types.ts'
 
 export interface ChainWorkerApi {
   /** Starts following the chain and the reveal reminders once (later calls, e.g. from another tab, reuse it). */
@@ -22,6 +22,7 @@ export interface ChainWorkerApi {
   revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
   sales(seller: `0x${string}`): Promise<MySale[]>
   recommendedArbiters(): Promise<ArbiterOption[]>
+  orderEvents(listingId: string): Promise<OrderEvent[]>
   /** The page changed the bid vault (a new bid): look again for bids to remind about. */
   bidsChanged(): Promise<void>
   stop(): Promise<void>

@@ -95,6 +95,9 @@ const api: ChainWorkerApi = {
   async recommendedArbiters() {
     return await (await reads()).recommendedArbiters()
   },
+  async orderEvents(listingId) {
+    return await (await reads()).orderEvents(listingId)
+  },
   async bidsChanged() {
     // the page's vault wrote; this worker's vault instance did not see it
     if (running) (await running).reads.vault.dispatchEvent(new Event('change'))

@@ -2,9 +2,11 @@
 import { str } from '@lit/localize'
 import { buildTemplates } from './zh-Hans.build.ts'
 import { messagingTemplates } from './zh-Hans.messaging.ts'
+import { chatTemplates } from './zh-Hans.chat.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
+  ...chatTemplates,
   ...buildTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',

@@ -17,6 +17,7 @@ import { toSoukChainError } from '../chain/errors.ts'
 import { getMarketEvents, marketOf, readMarket, tokenOf, ZERO_ADDRESS, type MarketRead } from '../chain/market.ts'
 import { getAuction, type GetAuctionReturnType } from '../chain/reads/getAuction.ts'
 import { getUserBids } from '../chain/reads/getUserBids.ts'
+import { getOrderEvents, type OrderEvent } from '../chain/reads/getOrderEvents.ts'
 import { getUserSales } from '../chain/reads/getUserSales.ts'
 import { trackRevealReminders } from '../chain/reads/trackRevealReminders.ts'
 import { watchAuction } from '../chain/reads/watchMarket.ts'
@@ -242,6 +243,10 @@ export class WagmiChainService extends EventTarget implements ChainService {
       stopped = true
       unwatch()
     }
+  }
+
+  async orderEvents(listingId: string, { signal }: { signal?: AbortSignal } = {}): Promise<OrderEvent[]> {
+    return await getOrderEvents(this.wagmi, { listingId: BigInt(listingId), ...(signal ? { signal } : {}) })
   }
 
   async revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]> {

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink'
 import { BaseError, type Address } from 'viem'
 import type { MessagingEngineApi, MessagingEvent, MessagingSnapshot } from '../engine/messaging-api.ts'
+import type { ShippingAddress } from '../core/messaging.ts'
 import type { ChainService, ChatMessage, Conversation, MessagingService, MessagingStatus } from './types.ts'
 
 /** A messaging call failed in the engine (the message crossed the worker boundary as text). */
@@ -47,6 +48,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   error: string | undefined
   conversations: readonly Conversation[] = []
   unread = 0
+  relaysConnected = 0
   readonly #remote: Remote
   readonly #chain: Pick<ChainService, 'wallet' | 'signMessage' | 'addEventListener' | 'removeEventListener'>
   #watch: number | undefined
@@ -96,6 +98,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   #apply(s: MessagingSnapshot): void {
     this.conversations = s.conversations
     this.unread = s.unread
+    this.relaysConnected = s.relaysConnected
     this.dispatchEvent(new Event('change'))
   }
 
@@ -161,8 +164,21 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     return await guarded(this.#remote.thread(this.#need(), conv), signal)
   }
 
-  async send(to: Address, text: string, { signal }: { signal?: AbortSignal } = {}): Promise<ChatMessage> {
-    return await guarded(this.#remote.send(this.#need(), to, text), signal)
+  async send(
+    to: Address,
+    text: string,
+    { signal, listing }: { signal?: AbortSignal; listing?: string } = {},
+  ): Promise<ChatMessage> {
+    return await guarded(this.#remote.send(this.#need(), to, text, listing), signal)
+  }
+
+  async sendAddress(
+    to: Address,
+    listing: string,
+    address: ShippingAddress,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<ChatMessage> {
+    return await guarded(this.#remote.sendAddress(this.#need(), to, listing, address), signal)
   }
 
   async markRead(conv: string, { signal }: { signal?: AbortSignal } = {}): Promise<void> {

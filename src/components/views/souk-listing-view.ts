@@ -437,7 +437,7 @@ export class SoukListingView extends LitElement {
                     <dd>
                       <a href=${href(`/seller/${a.seller}`)}>${shortAddress(a.seller)}</a>
                       <code class="muted">${a.seller}</code>
-                      ${this.wallet?.address?.toLowerCase() === a.seller.toLowerCase() ? nothing : html`· <a href=${href(`/messages/${a.seller}`)} data-testid="message-seller">${msg('Message the seller', { id: 'listing.messageSeller' })}</a>`}
+                      ${this.wallet?.address?.toLowerCase() === a.seller.toLowerCase() ? nothing : html`· <a href=${href(`/messages/${a.seller}`, { listing: a.listingId })} data-testid="message-seller">${msg('Message the seller', { id: 'listing.messageSeller' })}</a>`}
                     </dd>
                     <dt>${msg('Arbiter', { id: 'listing.arbiter' })}</dt>
                     <dd>

@@ -5,7 +5,7 @@
  */
 import { openDB, type IDBPDatabase } from 'idb'
 import type { Address } from 'viem'
-import type { DeviceKeys, Envelope } from '../../core/messaging.ts'
+import type { DeviceBinding, DeviceKeys, Envelope, ShippingAddress } from '../../core/messaging.ts'
 
 export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'read' | 'received'
 
@@ -23,6 +23,14 @@ export interface ChatMessage {
   state: DeliveryState
   /** Outgoing: how many relays hold it, as their acknowledgements said (the store-and-forward copies). */
   relays?: number
+  /** The listing the conversation is about (part of `conv`). */
+  listing?: string
+  /** What the message carries; absent means `text`. */
+  kind?: 'text' | 'address'
+  /** `address`: the shipping address sealed with the device's local key (`sealLocal`); `text` is empty then. */
+  sealed?: string
+  /** `address`: opened in memory for the view by `MessagingClient.thread`, never stored. */
+  address?: ShippingAddress
 }
 
 export interface OutboxEntry {
@@ -39,6 +47,8 @@ export interface ClientState {
   cursor: number
   /** Lamport clock per conversation. */
   clocks: Record<string, number>
+  /** Verified device bindings of the people written to, so a message written offline can still be sealed. */
+  peers?: Record<string, DeviceBinding[]>
 }
 
 export interface MessagingStorage {
