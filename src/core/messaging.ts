@@ -18,6 +18,9 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { edSign, edVerify, x25519KeyPair, x25519Shared } from './curve25519.ts'
 import { fromString, toString } from 'uint8arrays'
 import { BaseError, getAddress, isAddress, verifyMessage, type Address, type Hex } from 'viem'
+import { shippingAddressErrors, type ShippingAddress } from './shipping.ts'
+
+export * from './shipping.ts'
 
 /** Largest envelope accepted anywhere (relay put, relay sync, direct delivery), bytes of its JSON. */
 export const MAX_ENVELOPE_BYTES = 64 * 1024
@@ -191,61 +194,6 @@ export interface Envelope {
 
 /** A listing id as the market numbers them (uint256, decimal). */
 const LISTING_ID = /^[0-9]{1,78}$/
-
-/**
- * A shipping address, sent by an auction's winner to the seller (`{ t: 'address', v: 1 }`). Validated on both
- * ends by `shippingAddressErrors`; kept at rest only sealed with the device's local key (`sealLocal`).
- */
-export interface ShippingAddress {
-  name: string
-  street: string
-  city: string
-  postcode: string
-  /** Country name or ISO code, as the person wrote it. */
-  country: string
-  phone?: string
-}
-
-export type ShippingField = keyof ShippingAddress
-export type ShippingProblem = 'required' | 'too-long' | 'invalid'
-
-/** Longest value of each field (characters). */
-export const SHIPPING_LIMITS: Record<ShippingField, number> = {
-  name: 100,
-  street: 200,
-  city: 100,
-  postcode: 12,
-  country: 56,
-  phone: 24,
-}
-
-const SHIPPING_PATTERNS: Partial<Record<ShippingField, RegExp>> = {
-  // letters, digits, spaces and dashes: covers UK "SW1A 1AA", NL "1012 AB", US "94103-1234", CN "100000"
-  postcode: /^[\p{L}\p{N}][\p{L}\p{N} -]*$/u,
-  phone: /^\+?[0-9 ()./-]{6,}$/,
-}
-
-/**
- * What is wrong with each field of an address (empty object: valid). The form shows these next to the fields;
- * `parsePayload` refuses an incoming address with any problem.
- */
-export function shippingAddressErrors(value: unknown): Partial<Record<ShippingField, ShippingProblem>> {
-  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
-  const errors: Partial<Record<ShippingField, ShippingProblem>> = {}
-  for (const field of Object.keys(SHIPPING_LIMITS) as ShippingField[]) {
-    const raw = v[field]
-    const optional = field === 'phone'
-    if (raw === undefined || raw === '') {
-      if (!optional) errors[field] = 'required'
-      continue
-    }
-    if (typeof raw !== 'string') errors[field] = 'invalid'
-    else if (raw.trim() === '') errors[field] = optional ? 'invalid' : 'required'
-    else if (raw.length > SHIPPING_LIMITS[field]) errors[field] = 'too-long'
-    else if (SHIPPING_PATTERNS[field] && !SHIPPING_PATTERNS[field].test(raw.trim())) errors[field] = 'invalid'
-  }
-  return errors
-}
 
 /** A valid address from untrusted input (fields trimmed, unknown fields dropped). Throws `MessagingError`. */
 export function parseShippingAddress(value: unknown): ShippingAddress {

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg } from '@lit/localize'
-import type { ShippingAddress } from '../../core/messaging.ts'
+import type { ShippingAddress } from '../../core/shipping.ts'
 import { shared } from '../styles.ts'
 
 /** The address as one block of text, the way a shipping label is written. */

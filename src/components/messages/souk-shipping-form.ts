@@ -7,7 +7,7 @@ import {
   type ShippingAddress,
   type ShippingField,
   type ShippingProblem,
-} from '../../core/messaging.ts'
+} from '../../core/shipping.ts'
 import { shared } from '../styles.ts'
 
 const FIELDS: ShippingField[] = ['name', 'street', 'city', 'postcode', 'country', 'phone']
