@@ -42,6 +42,27 @@ async function guarded<T>(work: Promise<T>, signal: AbortSignal | undefined): Pr
 
 type Remote = Comlink.Remote<MessagingEngineApi>
 
+/** The wallet whose messages this device showed last (localStorage), for a page loaded before its wallet is back. */
+const LAST_ADDRESS_KEY = 'souk.messaging.address'
+
+function lastAddress(): Address | undefined {
+  try {
+    const v = globalThis.localStorage?.getItem(LAST_ADDRESS_KEY)
+    return v && /^0x[0-9a-fA-F]{40}$/.test(v) ? (v as Address) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function rememberAddress(address: Address | undefined): void {
+  try {
+    if (address) globalThis.localStorage?.setItem(LAST_ADDRESS_KEY, address)
+    else globalThis.localStorage?.removeItem(LAST_ADDRESS_KEY)
+  } catch {
+    /* storage refused (private mode): nothing to remember */
+  }
+}
+
 export class EngineMessagingService extends EventTarget implements MessagingService {
   status: MessagingStatus = 'no-wallet'
   address: Address | undefined
@@ -54,6 +75,10 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   #watch: number | undefined
   /** Bumped on every wallet switch, so answers about the previous wallet are ignored. */
   #generation = 0
+  /** A wallet was connected in this page's life (a later disconnect is the person's choice). */
+  #sessionConnected = false
+  /** The address shown is the remembered one, not (yet) a connected wallet's. */
+  #fromMemory = false
 
   constructor(
     remote: Remote,
@@ -72,10 +97,23 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     this.#unwatch()
   }
 
+  /**
+   * Follows the connected wallet. Until a wallet connects in this page's life (e.g. reloaded offline, where a
+   * wallet that asks its RPC cannot reconnect), messaging opens for the wallet this device used last, when the
+   * device holds its keys: messages are read, written and queued with the device keys, no wallet needed. A
+   * disconnect after a connection forgets it.
+   */
   readonly #onWallet = (): void => {
     const { address, status } = this.#chain.wallet()
-    const next = status === 'connected' ? address : undefined
-    if (next !== this.address) void this.#switch(next)
+    let next = status === 'connected' ? address : undefined
+    if (next) {
+      this.#sessionConnected = true
+      rememberAddress(next)
+    } else if (this.#sessionConnected) {
+      if (status === 'disconnected') rememberAddress(undefined)
+    } else next = lastAddress()
+    const fromMemory = next !== undefined && status !== 'connected'
+    if (next !== this.address || fromMemory !== this.#fromMemory) void this.#switch(next, fromMemory)
   }
 
   readonly #onEvent = (e: MessagingEvent): void => {
@@ -102,9 +140,14 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     this.dispatchEvent(new Event('change'))
   }
 
-  async #switch(address: Address | undefined): Promise<void> {
+  async #switch(address: Address | undefined, fromMemory = false): Promise<void> {
+    if (address === this.address && this.status === 'ready') {
+      this.#fromMemory = fromMemory // the same wallet came back: nothing to reopen
+      return
+    }
     const generation = ++this.#generation
     this.#unwatch()
+    this.#fromMemory = fromMemory
     this.address = address
     this.conversations = []
     this.unread = 0
@@ -112,7 +155,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     this.#set('starting')
     try {
       if (!(await this.#remote.hasKeys(address))) {
-        if (generation === this.#generation) this.#set('needs-setup')
+        if (generation === this.#generation) this.#set(fromMemory ? 'no-wallet' : 'needs-setup')
         return
       }
       await this.#open(address, generation)
