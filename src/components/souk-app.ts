@@ -51,6 +51,7 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
       html`<souk-messages-view
         .peer=${r.params.address}
         .listing=${/^[0-9]{1,78}$/.test(r.query.get('listing') ?? '') ? r.query.get('listing')! : undefined}
+        .openAddressForm=${r.query.get('address') === '1'}
       ></souk-messages-view>`,
   },
   'not-found': {

@@ -170,6 +170,9 @@ export class SoukConversations extends LitElement {
   /** The listing of the open thread (`#/messages/<address>?listing=<id>`); undefined: the general conversation. */
   @property({ attribute: false }) listing?: string | undefined
 
+  /** Open the shipping address form as soon as it is offered (deep link `?address=1`). */
+  @property({ attribute: false }) openAddressForm = false
+
   @consume({ context: chainContext, subscribe: true })
   @property({ attribute: false })
   chain?: ChainService
@@ -278,7 +281,8 @@ export class SoukConversations extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('source') && this.isConnected) this.listen(this.source)
     if (this.isConnected) this.#watchAuction(this.chain, this.listing)
-    if (changed.has('listing') || changed.has('peer')) this.addressFormOpen = false
+    if (changed.has('listing') || changed.has('peer') || changed.has('openAddressForm'))
+      this.addressFormOpen = this.openAddressForm
   }
 
   protected override updated(): void {

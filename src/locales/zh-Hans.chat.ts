@@ -22,6 +22,7 @@ export const chatTemplates: Record<string, string | ReturnType<typeof str>> = {
   'ship.send': '把地址发给卖家',
   'ship.cancel': '取消',
   'ship.offer': '发送我的收货地址',
+  'listing.sendAddress': '把收货地址发给卖家',
   'ship.card.title': '收货地址',
   'ship.card.sealed': '此设备无法打开的收货地址。',
   'ship.card.notBuyer': '注意：发送者不是链上记录的该商品买家。请先核实，不要直接发货。',

@@ -30,6 +30,8 @@ export class SoukMessagesView extends LitElement {
   @property({ attribute: false }) peer?: Address
   /** The listing of the conversation, from the route's `?listing=<id>`. */
   @property({ attribute: false }) listing?: string | undefined
+  /** `?address=1` (the listing page's "send your shipping address"): open the address form when it is offered. */
+  @property({ attribute: false }) openAddressForm = false
 
   #listening: MessagingService | undefined
   readonly #onChange = (): void => this.requestUpdate()
@@ -102,6 +104,7 @@ export class SoukMessagesView extends LitElement {
         return html`<souk-conversations
           .peer=${this.peer}
           .listing=${this.listing}
+          .openAddressForm=${this.openAddressForm}
           @souk-conversation-open=${this.#onOpen}
         ></souk-conversations>`
     }
