@@ -55,7 +55,12 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
   },
   messages: {
     load: () => import('./views/souk-messages-view.ts'),
-    render: (r) => html`<souk-messages-view .peer=${r.params.address}></souk-messages-view>`,
+    render: (r) =>
+      html`<souk-messages-view
+        .peer=${r.params.address}
+        .listing=${/^[0-9]{1,78}$/.test(r.query.get('listing') ?? '') ? r.query.get('listing')! : undefined}
+        .openAddressForm=${r.query.get('address') === '1'}
+      ></souk-messages-view>`,
   },
   settings: {
     load: () => import('./views/souk-settings-view.ts'),

@@ -4,17 +4,31 @@ import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
 import { BaseError, isAddress, type Address } from 'viem'
-import { messagingContext } from './context.ts'
+import { chainContext, messagingContext } from './context.ts'
 import { shared } from './styles.ts'
 import { shortAddress } from '../services/format.ts'
-import type { ChatMessage, Conversation, MessagingService } from '../services/types.ts'
+import type {
+  AuctionView,
+  ChainService,
+  ChatMessage,
+  Conversation,
+  MessagingService,
+  OrderEvent,
+  ShippingAddress,
+} from '../services/types.ts'
+import './messages/souk-address-card.ts'
+import './messages/souk-listing-label.ts'
+import './messages/souk-shipping-form.ts'
+import { orderEventLabel } from './messages/order-events.ts'
 
 const same = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase()
 
 /**
- * The conversations of the connected wallet: the list (unread counts), the open thread with each message's
- * delivery state (waiting, stored on N relays, delivered, read) and a composer. Opening a thread marks it read
+ * The conversations of the connected wallet, one per counterparty and listing: the list (the listing's photo
+ * and title, unread counts, last message), the open thread with each message's delivery state (offline and
+ * waiting, stored on N relays, delivered, read), shipping addresses as cards, the listing's order updates from
+ * the chain inline in time order, the shipping address form when I won the listing, and a composer. Opening a thread marks it read
  * (the sender gets a read receipt). One column on a phone (list, or the open thread with a back button), two
  * from 40rem. The messaging service comes from context (or the `source` property).
  *
@@ -129,6 +143,20 @@ export class SoukConversations extends LitElement {
       [role='alert'] {
         color: var(--souk-bad, #a3261b);
       }
+      .order {
+        align-self: center;
+        margin: 0;
+        font-size: 0.85rem;
+        color: var(--souk-muted, #5d594f);
+        text-align: center;
+      }
+      .offline {
+        color: var(--souk-warn, #7a4b00);
+      }
+      .conv souk-listing-label {
+        display: flex;
+        font-size: 0.85rem;
+      }
     `,
   ]
 
@@ -139,7 +167,44 @@ export class SoukConversations extends LitElement {
   /** The other person of the open thread (a deep link `#/messages/<address>` sets it). */
   @property({ attribute: false }) peer?: Address
 
+  /** The listing of the open thread (`#/messages/<address>?listing=<id>`); undefined: the general conversation. */
+  @property({ attribute: false }) listing?: string | undefined
+
+  /** Open the shipping address form as soon as it is offered (deep link `?address=1`). */
+  @property({ attribute: false }) openAddressForm = false
+
+  @consume({ context: chainContext, subscribe: true })
+  @property({ attribute: false })
+  chain?: ChainService
+
   @state() private revision = 0
+  /** The open listing's on-chain state (who the buyer is), followed live. */
+  @state() private auction?: AuctionView
+  @state() private orderRevision = 0
+  @state() private addressFormOpen = false
+  @state() private online = globalThis.navigator?.onLine ?? true
+  #watching: { listing: string; chain: ChainService; stop: () => void } | undefined
+
+  /** The listing's order history from the chain, reloaded whenever the listing's state moves. */
+  private readonly orderTask = new Task(this, {
+    task: async ([chain, listing], { signal }): Promise<OrderEvent[]> =>
+      chain && listing ? await chain.orderEvents(listing, { signal }) : [],
+    args: () => [this.chain, this.listing, this.orderRevision] as const,
+  })
+
+  private readonly sendingAddress = new Task(this, {
+    task: async ([to, listing, address]: [Address, string, ShippingAddress], { signal }) => {
+      const m = await this.source!.sendAddress(to, listing, address, { signal })
+      this.addressFormOpen = false
+      this.dispatchEvent(new CustomEvent('souk-message-sent', { detail: m, bubbles: true, composed: true }))
+      return m
+    },
+    autoRun: false,
+  })
+
+  private readonly onOnline = (): void => {
+    this.online = navigator.onLine
+  }
 
   /** The open thread, reloaded on every change of the service. */
   private readonly threadTask = new Task(this, {
@@ -149,9 +214,9 @@ export class SoukConversations extends LitElement {
   })
 
   private readonly sending = new Task(this, {
-    task: async ([to, text]: [Address, string], { signal }) => {
-      const m = await this.source!.send(to, text, { signal })
-      if (!same(this.peer, m.peer)) this.choose(m.peer)
+    task: async ([to, text, listing]: [Address, string, string | undefined], { signal }) => {
+      const m = await this.source!.send(to, text, listing === undefined ? { signal } : { signal, listing })
+      if (!same(this.peer, m.peer)) this.choose(m.peer, m.listing)
       this.dispatchEvent(new CustomEvent('souk-message-sent', { detail: m, bubbles: true, composed: true }))
       return m
     },
@@ -164,7 +229,7 @@ export class SoukConversations extends LitElement {
 
   private readonly onMessage = (event: Event): void => {
     const m = (event as CustomEvent<ChatMessage>).detail
-    if (same(m.peer, this.peer)) this.markReadIfVisible()
+    if (same(m.peer, this.peer) && m.listing === this.listing) this.markReadIfVisible()
   }
 
   private readonly onVisibility = (): void => this.markReadIfVisible()
@@ -173,12 +238,35 @@ export class SoukConversations extends LitElement {
     super.connectedCallback()
     this.listen(this.source)
     document.addEventListener('visibilitychange', this.onVisibility)
+    window.addEventListener('online', this.onOnline)
+    window.addEventListener('offline', this.onOnline)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.listen(undefined)
     document.removeEventListener('visibilitychange', this.onVisibility)
+    window.removeEventListener('online', this.onOnline)
+    window.removeEventListener('offline', this.onOnline)
+    this.#watchAuction(undefined, undefined)
+  }
+
+  /** Follows the open listing's auction (buyer, escrow state); each move reloads the order updates. */
+  #watchAuction(chain: ChainService | undefined, listing: string | undefined): void {
+    if (this.#watching && this.#watching.listing === listing && this.#watching.chain === chain) return
+    this.#watching?.stop()
+    this.#watching = undefined
+    this.auction = undefined
+    if (!chain || !listing) return
+    const stop = chain.watchAuction(
+      listing,
+      (a) => {
+        this.auction = a
+        this.orderRevision++
+      },
+      () => undefined,
+    )
+    this.#watching = { listing, chain, stop }
   }
 
   private listening?: MessagingService
@@ -192,6 +280,9 @@ export class SoukConversations extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('source') && this.isConnected) this.listen(this.source)
+    if (this.isConnected) this.#watchAuction(this.chain, this.listing)
+    if (changed.has('listing') || changed.has('peer') || changed.has('openAddressForm'))
+      this.addressFormOpen = this.openAddressForm
   }
 
   protected override updated(): void {
@@ -199,7 +290,7 @@ export class SoukConversations extends LitElement {
   }
 
   private openConversation(): Conversation | undefined {
-    return this.source?.conversations.find((c) => same(c.peer, this.peer))
+    return this.source?.conversations.find((c) => same(c.peer, this.peer) && c.listing === this.listing)
   }
 
   /** Opening a thread reads it: one receipt for everything unread in it, only while the page is seen. */
@@ -217,15 +308,25 @@ export class SoukConversations extends LitElement {
   /** Conversations with a read receipt in flight (updates come faster than the worker's snapshot). */
   private readonly reading = new Set<string>()
 
-  private choose(peer: Address | undefined): void {
+  private choose(peer: Address | undefined, listing?: string): void {
     this.peer = peer
-    this.dispatchEvent(new CustomEvent('souk-conversation-open', { detail: { peer }, bubbles: true, composed: true }))
+    this.listing = listing
+    this.dispatchEvent(
+      new CustomEvent('souk-conversation-open', { detail: { peer, listing }, bubbles: true, composed: true }),
+    )
+  }
+
+  /** No network, or no relay reachable: what is written waits in the outbox. */
+  private get offline(): boolean {
+    return !this.online || this.source?.relaysConnected === 0
   }
 
   private stateLabel(m: ChatMessage): string {
     switch (m.state) {
       case 'queued':
-        return msg('Waiting for the network…', { id: 'msg.state.queued' })
+        return this.offline
+          ? msg('Offline — will be sent when you are back online', { id: 'msg.state.offline' })
+          : msg('Waiting for the network…', { id: 'msg.state.queued' })
       case 'sent': {
         const n = m.relays ?? 1
         return n > 1
@@ -248,7 +349,7 @@ export class SoukConversations extends LitElement {
     const text = String(data.get('text') ?? '').trim()
     const to = this.peer ?? String(data.get('to') ?? '').trim()
     if (!text || !isAddress(to)) return
-    void this.sending.run([to, text]).then(() => {
+    void this.sending.run([to, text, this.peer ? this.listing : undefined]).then(() => {
       if (this.sending.status !== TaskStatus.ERROR) form.reset()
     })
   }
@@ -268,12 +369,20 @@ export class SoukConversations extends LitElement {
               <button
                 class="conv"
                 data-peer=${c.peer}
-                aria-current=${same(c.peer, this.peer) ? 'true' : 'false'}
-                @click=${() => this.choose(c.peer)}
+                data-listing=${c.listing ?? ''}
+                aria-current=${same(c.peer, this.peer) && c.listing === this.listing ? 'true' : 'false'}
+                @click=${() => this.choose(c.peer, c.listing)}
               >
                 <span
-                  ><strong>${shortAddress(c.peer)}</strong
-                  ><span class="preview">${c.last.text.slice(0, 60)}</span></span
+                  >${c.listing ? html`<souk-listing-label .listing=${c.listing}></souk-listing-label>` : nothing}<strong
+                    >${shortAddress(c.peer)}</strong
+                  ><span class="preview"
+                    >${
+                      c.last.kind === 'address'
+                        ? msg('Shipping address', { id: 'ship.card.title' })
+                        : c.last.text.slice(0, 60)
+                    }</span
+                  ></span
                 >
                 ${
                   c.unread > 0
@@ -297,21 +406,72 @@ export class SoukConversations extends LitElement {
     </nav>`
   }
 
-  #thread(thread: readonly ChatMessage[]) {
-    return html`<div class="thread" role="log" aria-live="polite">
-      ${thread.map(
-        (m) =>
-          html`<p class="bubble ${m.direction}" data-id=${m.id}>
-            <span class="text">${m.text}</span>${
-              m.direction === 'out'
-                ? html`<span class="state" data-state=${m.state} data-relays=${m.relays ?? 0}
-                    >${this.stateLabel(m)}</span
-                  >`
-                : nothing
-            }
+  /** Who sent an address, as the chain sees it: the listing's buyer or not (unknown until the chain answered). */
+  private verdict(m: ChatMessage): 'buyer' | 'not-buyer' | 'unknown' {
+    if (m.direction === 'out') return 'buyer'
+    const buyer = this.auction?.escrow?.buyer
+    if (!this.auction) return 'unknown'
+    return same(buyer, m.from) ? 'buyer' : 'not-buyer'
+  }
+
+  #bubble(m: ChatMessage) {
+    const state =
+      m.direction === 'out'
+        ? html`<span
+            class="state ${m.state === 'queued' && this.offline ? 'offline' : ''}"
+            data-state=${m.state}
+            data-relays=${m.relays ?? 0}
+            >${this.stateLabel(m)}</span
+          >`
+        : nothing
+    if (m.kind === 'address')
+      return html`<div class="bubble ${m.direction}" data-id=${m.id} data-kind="address">
+        <souk-address-card .address=${m.address} verdict=${this.verdict(m)}></souk-address-card>${state}
+      </div>`
+    return html`<p class="bubble ${m.direction}" data-id=${m.id}><span class="text">${m.text}</span>${state}</p>`
+  }
+
+  /** Messages in thread order with the listing's order updates placed by time. */
+  #thread(thread: readonly ChatMessage[], events: readonly OrderEvent[]) {
+    const items: ReturnType<typeof html>[] = []
+    let e = 0
+    for (const m of thread) {
+      while (e < events.length && events[e]!.at * 1000 <= m.ts) items.push(this.#order(events[e++]!))
+      items.push(this.#bubble(m))
+    }
+    while (e < events.length) items.push(this.#order(events[e++]!))
+    return html`<div class="thread" role="log" aria-live="polite">${items}</div>`
+  }
+
+  #order(e: OrderEvent) {
+    return html`<p class="order" data-order=${e.kind} data-testid="order-update">
+      ${orderEventLabel(e)} ·
+      <time datetime=${new Date(e.at * 1000).toISOString()}>${new Date(e.at * 1000).toLocaleString()}</time>
+    </p>`
+  }
+
+  /** I won (or bought) the open listing and write to its seller: offer the shipping address form. */
+  #addressOffer() {
+    const a = this.auction
+    const me = this.source?.address
+    if (!a || !this.listing || !this.peer || !same(a.escrow?.buyer, me) || !same(a.seller, this.peer)) return nothing
+    if (!this.addressFormOpen)
+      return html`<button data-testid="offer-address" @click=${() => (this.addressFormOpen = true)}>
+        ${msg('Send my shipping address', { id: 'ship.offer' })}
+      </button>`
+    const to = this.peer
+    const listing = this.listing
+    return html`<souk-shipping-form
+        ?busy=${this.sendingAddress.status === TaskStatus.PENDING}
+        @souk-address-submit=${(ev: CustomEvent<ShippingAddress>) => void this.sendingAddress.run([to, listing, ev.detail])}
+        @souk-address-cancel=${() => (this.addressFormOpen = false)}
+      ></souk-shipping-form>
+      ${this.sendingAddress.render({
+        error: (err) =>
+          html`<p role="alert">
+            ${err instanceof BaseError ? err.shortMessage : msg('Could not send the message.', { id: 'msg.error' })}
           </p>`,
-      )}
-    </div>`
+      })}`
   }
 
   override render() {
@@ -328,10 +488,20 @@ export class SoukConversations extends LitElement {
             ? html`<button class="back" @click=${() => this.choose(undefined)}>
                   ← ${msg('Conversations', { id: 'msg.list' })}
                 </button>
-                <h3>${shortAddress(this.peer)}</h3>`
+                <h3>
+                  ${shortAddress(this.peer)}
+                  ${
+                    this.listing
+                      ? html`·
+                          <a href=${`#/listing/${this.listing}`}
+                            ><souk-listing-label .listing=${this.listing}></souk-listing-label
+                          ></a>`
+                      : nothing
+                  }
+                </h3>`
             : html`<h3>${msg('New conversation', { id: 'msg.new' })}</h3>`
         }
-        ${this.peer ? this.#thread(thread) : nothing}
+        ${this.peer ? this.#thread(thread, this.orderTask.value ?? []) : nothing} ${this.#addressOffer()}
         <form @submit=${this.submit}>
           ${
             this.peer
@@ -355,6 +525,15 @@ export class SoukConversations extends LitElement {
             ${msg('Send', { id: 'msg.send' })}
           </button>
         </form>
+        ${
+          this.offline
+            ? html`<p class="offline" role="status" data-testid="composer-offline">
+                ${msg('Offline — what you write is kept and will be sent when you are back online.', {
+                  id: 'msg.composer.offline',
+                })}
+              </p>`
+            : nothing
+        }
         ${this.sending.render({
           error: (e) =>
             html`<p role="alert">

@@ -42,7 +42,8 @@ export class SoukUnreadBadge extends LitElement {
     if (document.visibilityState !== 'hidden' || !('Notification' in globalThis)) return
     if (Notification.permission !== 'granted') return
     new Notification(msg('New message on Souk', { id: 'msg.notify.title' }), {
-      body: `${shortAddress(m.from)}: ${m.text.slice(0, 120)}`,
+      // an address is never put in a notification (the system may keep or show it on the lock screen)
+      body: `${shortAddress(m.from)}: ${m.kind === 'address' ? msg('Shipping address', { id: 'ship.card.title' }) : m.text.slice(0, 120)}`,
       tag: m.conv,
     })
   }

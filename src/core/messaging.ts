@@ -18,6 +18,9 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import { edSign, edVerify, x25519KeyPair, x25519Shared } from './curve25519.ts'
 import { fromString, toString } from 'uint8arrays'
 import { BaseError, getAddress, isAddress, verifyMessage, type Address, type Hex } from 'viem'
+import { shippingAddressErrors, type ShippingAddress } from './shipping.ts'
+
+export * from './shipping.ts'
 
 /** Largest envelope accepted anywhere (relay put, relay sync, direct delivery), bytes of its JSON. */
 export const MAX_ENVELOPE_BYTES = 64 * 1024
@@ -45,6 +48,7 @@ export type MessagingErrorReason =
   | 'rate_limited'
   | 'quota'
   | 'offline'
+  | 'unsupported'
 
 /** Why an envelope, binding or presence record was refused; `reason` is what relays count. */
 export class MessagingError extends BaseError {
@@ -188,8 +192,37 @@ export interface Envelope {
   sig: string
 }
 
-/** What is inside an envelope, readable only by the recipient's devices. */
-export type Payload = { t: 'text'; text: string } | { t: 'read' | 'delivered'; ids: string[] }
+/** A listing id as the market numbers them (uint256, decimal). */
+const LISTING_ID = /^[0-9]{1,78}$/
+
+/** A valid address from untrusted input (fields trimmed, unknown fields dropped). Throws `MessagingError`. */
+export function parseShippingAddress(value: unknown): ShippingAddress {
+  const problems = Object.entries(shippingAddressErrors(value))
+  if (problems.length > 0)
+    throw new MessagingError(
+      'malformed',
+      `shipping address is invalid (${problems.map((p) => p.join(': ')).join(', ')})`,
+    )
+  const v = value as Record<string, string>
+  const a: ShippingAddress = {
+    name: v.name!.trim(),
+    street: v.street!.trim(),
+    city: v.city!.trim(),
+    postcode: v.postcode!.trim(),
+    country: v.country!.trim(),
+  }
+  if (v.phone) a.phone = v.phone.trim()
+  return a
+}
+
+/** What is inside an envelope, readable only by the recipient's devices. `listing`: the conversation's listing. */
+export type Payload =
+  | { t: 'text'; text: string; listing?: string }
+  | { t: 'address'; v: 1; listing: string; address: ShippingAddress }
+  | { t: 'read' | 'delivered'; ids: string[] }
+
+/** Longest text message (characters). */
+export const MAX_TEXT_CHARS = 8_000
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -223,10 +256,14 @@ export function envelopeId(e: Envelope): string {
   return idOf(e)
 }
 
-/** The conversation two addresses share, whoever writes. */
-export function conversationId(a: Address, b: Address): string {
+/**
+ * The conversation two addresses share, whoever writes: one per listing they talk about (`listing`), plus one
+ * without a listing (the same id as before conversations had listings).
+ */
+export function conversationId(a: Address, b: Address, listing?: string): string {
   const [x, y] = [a.toLowerCase(), b.toLowerCase()].sort()
-  return bytesToHex(sha256(encoder.encode(`souk-conv:${x}:${y}`))).slice(0, 32)
+  const key = listing === undefined ? `souk-conv:${x}:${y}` : `souk-conv:${x}:${y}:listing:${listing}`
+  return bytesToHex(sha256(encoder.encode(key))).slice(0, 32)
 }
 
 /** The key that wraps a content key for one device: X25519(secret, otherPublic) → HKDF, salted with both publics. */
@@ -391,16 +428,68 @@ export async function openEnvelope(envelope: Envelope, keys: DeviceKeys): Promis
   }
 }
 
-function parsePayload(value: unknown): Payload {
+/**
+ * Checks a decrypted payload. Kinds are versioned: an unknown kind or version is `unsupported` (a newer app
+ * sent it), a known one that breaks its rules is `malformed`; either way the message is dropped and counted.
+ */
+export function parsePayload(value: unknown): Payload {
   const v = value as Record<string, unknown> | null
-  if (v?.t === 'text' && typeof v.text === 'string') return { t: 'text', text: v.text }
+  if (typeof v !== 'object' || v === null || typeof v.t !== 'string')
+    throw new MessagingError('malformed', 'message payload is malformed')
+  const listing = v.listing
+  if (listing !== undefined && (typeof listing !== 'string' || !LISTING_ID.test(listing)))
+    throw new MessagingError('malformed', 'message names a malformed listing id')
+  if (v.t === 'text') {
+    if (typeof v.text !== 'string' || v.text.length > MAX_TEXT_CHARS)
+      throw new MessagingError('malformed', 'text message is malformed')
+    return listing === undefined ? { t: 'text', text: v.text } : { t: 'text', text: v.text, listing }
+  }
+  if (v.t === 'address') {
+    if (v.v !== 1) throw new MessagingError('unsupported', `shipping address version ${String(v.v)} is not supported`)
+    if (listing === undefined) throw new MessagingError('malformed', 'a shipping address must name its listing')
+    return { t: 'address', v: 1, listing, address: parseShippingAddress(v.address) }
+  }
   if (
     (v?.t === 'read' || v?.t === 'delivered') &&
     Array.isArray(v.ids) &&
     v.ids.every((i) => typeof i === 'string' && /^[0-9a-f]{32}$/.test(i))
   )
     return { t: v.t, ids: v.ids as string[] }
-  throw new MessagingError('malformed', 'message payload is malformed')
+  if (v.t === 'read' || v.t === 'delivered') throw new MessagingError('malformed', 'receipt is malformed')
+  throw new MessagingError('unsupported', `message kind "${v.t.slice(0, 32)}" is not supported`)
+}
+
+// ------------------------------------------------------------------------------------------------ at rest
+
+const LOCAL_INFO = new TextEncoder().encode('souk-msg-v1 local seal')
+
+/** The device's key for what it keeps sealed at rest (derived from its X25519 secret, never stored itself). */
+function localKey(keys: DeviceKeys): Uint8Array {
+  return hkdf(sha256, keys.boxSecret, undefined, LOCAL_INFO, 32)
+}
+
+/**
+ * Seals a value for this device only (XChaCha20-Poly1305 under a key derived from the device secret): how a
+ * shipping address is kept in IndexedDB, so it is never stored in clear. base64url of nonce ‖ ciphertext.
+ */
+export function sealLocal(keys: DeviceKeys, value: unknown): string {
+  const nonce = randomBytes(24)
+  const ct = xchacha20poly1305(localKey(keys), nonce).encrypt(encoder.encode(JSON.stringify(value)))
+  const out = new Uint8Array(24 + ct.byteLength)
+  out.set(nonce, 0)
+  out.set(ct, 24)
+  return toString(out, 'base64url')
+}
+
+/** Opens what `sealLocal` sealed with the same device's keys. Throws `MessagingError('undecryptable')`. */
+export function openLocal(keys: DeviceKeys, sealed: string): unknown {
+  try {
+    const bytes = fromString(sealed, 'base64url')
+    const plain = xchacha20poly1305(localKey(keys), bytes.subarray(0, 24)).decrypt(bytes.subarray(24))
+    return JSON.parse(decoder.decode(plain))
+  } catch (err) {
+    throw new MessagingError('undecryptable', 'a sealed local record could not be opened', { cause: err as Error })
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ presence

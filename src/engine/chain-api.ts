@@ -14,6 +14,7 @@ import type {
   EscrowRole,
   MySale,
   Order,
+  OrderEvent,
   Reminder,
 } from '../services/types.ts'
 
@@ -34,6 +35,7 @@ export interface ChainWorkerApi {
   /** Escrows `account` is part of (see `EscrowService.orders`). */
   orders(account: `0x${string}`, role?: EscrowRole): Promise<Order[]>
   arbiter(address: `0x${string}`): Promise<ArbiterRecord>
+  orderEvents(listingId: string): Promise<OrderEvent[]>
   /** The page changed the bid vault (a new bid): look again for bids to remind about. */
   bidsChanged(): Promise<void>
   stop(): Promise<void>

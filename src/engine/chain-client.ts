@@ -175,6 +175,12 @@ export class WorkerChainService extends EventTarget implements ChainService {
     return await this.#remote.revealedBids(listingId)
   }
 
+  async orderEvents(listingId: string, { signal }: { signal?: AbortSignal } = {}) {
+    const events = await this.#remote.orderEvents(listingId)
+    signal?.throwIfAborted()
+    return events
+  }
+
   async placeBid(p: { listingId: string; amount: bigint; deposit: bigint; contentHash?: `0x${string}` }) {
     return await (await this.#walletService()).placeBid(p)
   }

@@ -101,6 +101,9 @@ const api: ChainWorkerApi = {
   async arbiter(address) {
     return await (await reads()).arbiter(address)
   },
+  async orderEvents(listingId) {
+    return await (await reads()).orderEvents(listingId)
+  },
   async bidsChanged() {
     // the page's vault wrote; this worker's vault instance did not see it
     if (running) (await running).reads.vault.dispatchEvent(new Event('change'))

@@ -4,7 +4,7 @@
  * callbacks (the wallet's signature, event listeners) are Comlink proxies.
  */
 import type { Address, Hex } from 'viem'
-import type { Envelope } from '../core/messaging.ts'
+import type { Envelope, ShippingAddress } from '../core/messaging.ts'
 import type { Conversation, MessagingStats } from '../p2p/messaging/client.ts'
 import type { ChatMessage } from '../p2p/messaging/storage.ts'
 
@@ -46,7 +46,9 @@ export interface MessagingEngineApi {
   unwatch(id: number): Promise<void>
   snapshot(address: Address): Promise<MessagingSnapshot>
   thread(address: Address, conv: string): Promise<ChatMessage[]>
-  send(address: Address, to: Address, text: string): Promise<ChatMessage>
+  send(address: Address, to: Address, text: string, listing?: string): Promise<ChatMessage>
+  /** A shipping address in the listing's conversation (kept sealed at rest). */
+  sendAddress(address: Address, to: Address, listing: string, shipping: ShippingAddress): Promise<ChatMessage>
   markRead(address: Address, conv: string): Promise<void>
   pull(address: Address): Promise<void>
   stats(address: Address): Promise<MessagingStats>

@@ -144,8 +144,11 @@ export function createMessagingHost(): MessagingHost {
     async thread(address, conv) {
       return (await get(address)).client.thread(conv)
     },
-    async send(address, to, text) {
-      return await (await get(address)).client.send(to, text)
+    async send(address, to, text, listing) {
+      return await (await get(address)).client.send(to, text, listing === undefined ? {} : { listing })
+    },
+    async sendAddress(address, to, listing, shipping) {
+      return await (await get(address)).client.sendAddress(to, listing, shipping)
     },
     async markRead(address, conv) {
       await (await get(address)).client.markRead(conv)

@@ -2,11 +2,13 @@
 import { str } from '@lit/localize'
 import { buildTemplates } from './zh-Hans.build.ts'
 import { messagingTemplates } from './zh-Hans.messaging.ts'
+import { chatTemplates } from './zh-Hans.chat.ts'
 import { ordersTemplates } from './zh-Hans.orders.ts'
 import { settingsTemplates } from './zh-Hans.settings.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
+  ...chatTemplates,
   ...ordersTemplates,
   ...settingsTemplates,
   ...buildTemplates,

@@ -27,6 +27,7 @@ import { getArbiter } from '../chain/reads/getArbiter.ts'
 import { getArbiterCases, getSettlements, type Settlement } from '../chain/reads/getEscrowHistory.ts'
 import { getUserBids } from '../chain/reads/getUserBids.ts'
 import { getUserEscrows } from '../chain/reads/getUserEscrows.ts'
+import { getOrderEvents, type OrderEvent } from '../chain/reads/getOrderEvents.ts'
 import { getUserSales } from '../chain/reads/getUserSales.ts'
 import { trackRevealReminders } from '../chain/reads/trackRevealReminders.ts'
 import { watchAuction } from '../chain/reads/watchMarket.ts'
@@ -255,6 +256,10 @@ export class WagmiChainService extends EventTarget implements ChainService {
       stopped = true
       unwatch()
     }
+  }
+
+  async orderEvents(listingId: string, { signal }: { signal?: AbortSignal } = {}): Promise<OrderEvent[]> {
+    return await getOrderEvents(this.wagmi, { listingId: BigInt(listingId), ...(signal ? { signal } : {}) })
   }
 
   async revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]> {

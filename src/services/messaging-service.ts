@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink'
 import { BaseError, type Address } from 'viem'
 import type { MessagingEngineApi, MessagingEvent, MessagingSnapshot } from '../engine/messaging-api.ts'
+import type { ShippingAddress } from '../core/messaging.ts'
 import type { ChainService, ChatMessage, Conversation, MessagingService, MessagingStatus } from './types.ts'
 import { DirectDelivery } from './messaging-direct.ts'
 
@@ -42,6 +43,27 @@ async function guarded<T>(work: Promise<T>, signal: AbortSignal | undefined): Pr
 
 type Remote = Comlink.Remote<MessagingEngineApi>
 
+/** The wallet whose messages this device showed last (localStorage), for a page loaded before its wallet is back. */
+const LAST_ADDRESS_KEY = 'souk.messaging.address'
+
+function lastAddress(): Address | undefined {
+  try {
+    const v = globalThis.localStorage?.getItem(LAST_ADDRESS_KEY)
+    return v && /^0x[0-9a-fA-F]{40}$/.test(v) ? (v as Address) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function rememberAddress(address: Address | undefined): void {
+  try {
+    if (address) globalThis.localStorage?.setItem(LAST_ADDRESS_KEY, address)
+    else globalThis.localStorage?.removeItem(LAST_ADDRESS_KEY)
+  } catch {
+    /* storage refused (private mode): nothing to remember */
+  }
+}
+
 export class EngineMessagingService extends EventTarget implements MessagingService {
   status: MessagingStatus = 'no-wallet'
   address: Address | undefined
@@ -49,12 +71,17 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   conversations: readonly Conversation[] = []
   unread = 0
   deviceKey: string | undefined
+  relaysConnected = 0
   readonly #remote: Remote
   readonly #chain: Pick<ChainService, 'wallet' | 'signMessage' | 'addEventListener' | 'removeEventListener'>
   #watch: number | undefined
   readonly direct: DirectDelivery
   /** Bumped on every wallet switch, so answers about the previous wallet are ignored. */
   #generation = 0
+  /** A wallet was connected in this page's life (a later disconnect is the person's choice). */
+  #sessionConnected = false
+  /** The address shown is the remembered one, not (yet) a connected wallet's. */
+  #fromMemory = false
 
   constructor(
     remote: Remote,
@@ -77,10 +104,23 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     this.#unwatch()
   }
 
+  /**
+   * Follows the connected wallet. Until a wallet connects in this page's life (e.g. reloaded offline, where a
+   * wallet that asks its RPC cannot reconnect), messaging opens for the wallet this device used last, when the
+   * device holds its keys: messages are read, written and queued with the device keys, no wallet needed. A
+   * disconnect after a connection forgets it.
+   */
   readonly #onWallet = (): void => {
     const { address, status } = this.#chain.wallet()
-    const next = status === 'connected' ? address : undefined
-    if (next !== this.address) void this.#switch(next)
+    let next = status === 'connected' ? address : undefined
+    if (next) {
+      this.#sessionConnected = true
+      rememberAddress(next)
+    } else if (this.#sessionConnected) {
+      if (status === 'disconnected') rememberAddress(undefined)
+    } else next = lastAddress()
+    const fromMemory = next !== undefined && status !== 'connected'
+    if (next !== this.address || fromMemory !== this.#fromMemory) void this.#switch(next, fromMemory)
   }
 
   readonly #onEvent = (e: MessagingEvent): void => {
@@ -104,12 +144,18 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     this.conversations = s.conversations
     this.unread = s.unread
     this.deviceKey = s.deviceKey
+    this.relaysConnected = s.relaysConnected
     this.dispatchEvent(new Event('change'))
   }
 
-  async #switch(address: Address | undefined): Promise<void> {
+  async #switch(address: Address | undefined, fromMemory = false): Promise<void> {
+    if (address === this.address && this.status === 'ready') {
+      this.#fromMemory = fromMemory // the same wallet came back: nothing to reopen
+      return
+    }
     const generation = ++this.#generation
     this.#unwatch()
+    this.#fromMemory = fromMemory
     this.address = address
     this.deviceKey = undefined
     this.conversations = []
@@ -118,7 +164,7 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     this.#set('starting')
     try {
       if (!(await this.#remote.hasKeys(address))) {
-        if (generation === this.#generation) this.#set('needs-setup')
+        if (generation === this.#generation) this.#set(fromMemory ? 'no-wallet' : 'needs-setup')
         return
       }
       await this.#open(address, generation)
@@ -170,8 +216,21 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
     return await guarded(this.#remote.thread(this.#need(), conv), signal)
   }
 
-  async send(to: Address, text: string, { signal }: { signal?: AbortSignal } = {}): Promise<ChatMessage> {
-    return await guarded(this.#remote.send(this.#need(), to, text), signal)
+  async send(
+    to: Address,
+    text: string,
+    { signal, listing }: { signal?: AbortSignal; listing?: string } = {},
+  ): Promise<ChatMessage> {
+    return await guarded(this.#remote.send(this.#need(), to, text, listing), signal)
+  }
+
+  async sendAddress(
+    to: Address,
+    listing: string,
+    address: ShippingAddress,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<ChatMessage> {
+    return await guarded(this.#remote.sendAddress(this.#need(), to, listing, address), signal)
   }
 
   async markRead(conv: string, { signal }: { signal?: AbortSignal } = {}): Promise<void> {

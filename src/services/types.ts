@@ -10,6 +10,8 @@
  */
 import type { Category, Condition, ListingDocument } from '../core/listing.ts'
 import type { SearchQuery, SearchResult, StoredListing } from '../core/search.ts'
+import type { ShippingAddress } from '../core/messaging.ts'
+import type { OrderEvent } from '../chain/reads/getOrderEvents.ts'
 import type { Conversation } from '../p2p/messaging/client.ts'
 import type { ChatMessage } from '../p2p/messaging/storage.ts'
 
@@ -243,6 +245,8 @@ export interface ChainService extends EventTarget, EscrowService {
   recommendedArbiters(options?: { signal?: AbortSignal }): Promise<ArbiterOption[]>
 
   exportBids(): Promise<{ blob: Blob; fileName: string }>
+  /** A listing's order history (sale, shipped, disputed, settled) from the chain, oldest first. */
+  orderEvents(listingId: string, options?: { signal?: AbortSignal }): Promise<OrderEvent[]>
   importBids(file: Blob): Promise<{ added: number; updated: number; unchanged: number }>
 }
 
@@ -319,7 +323,7 @@ export interface EscrowService {
 
 // ------------------------------------------------------------------------------------------------- messaging
 
-export type { ChatMessage, Conversation }
+export type { ChatMessage, Conversation, ShippingAddress, OrderEvent }
 
 /**
  * - `no-wallet`: no wallet connected, nothing to show;
@@ -345,12 +349,21 @@ export interface MessagingService extends EventTarget {
   readonly unread: number
   /** This device's messaging public key (hex), once messaging is ready. */
   readonly deviceKey?: string | undefined
+  /** Relays the messaging client reaches now (0: what is written waits in the outbox). */
+  readonly relaysConnected: number
   /** Sets this device up for messaging: makes its key pair and asks the wallet for one binding signature. */
   enable(options?: { signal?: AbortSignal }): Promise<void>
   /** One conversation's messages in thread order. */
   thread(conv: string, options?: { signal?: AbortSignal }): Promise<ChatMessage[]>
   /** Encrypts and queues `text`; resolves once it is in the outbox (state `queued`). */
-  send(to: `0x${string}`, text: string, options?: { signal?: AbortSignal }): Promise<ChatMessage>
+  send(to: `0x${string}`, text: string, options?: { signal?: AbortSignal; listing?: string }): Promise<ChatMessage>
+  /** Sends the shipping address in the listing's conversation (validated; kept only encrypted). */
+  sendAddress(
+    to: `0x${string}`,
+    listing: string,
+    address: ShippingAddress,
+    options?: { signal?: AbortSignal },
+  ): Promise<ChatMessage>
   /** Marks a conversation read and sends the other person one read receipt. */
   markRead(conv: string, options?: { signal?: AbortSignal }): Promise<void>
 }

@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseEther, type Address } from 'viem'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { createListing } from '../../src/chain/actions/createListing.ts'
 import { createSoukWagmiConfig } from '../../src/chain/config.ts'
 import { DEV_WALLET_ID } from '../../src/chain/dev-wallet.ts'
@@ -17,6 +17,7 @@ import { getChainTime } from '../../src/chain/market.ts'
 import { connectWallet, selectDevAccount } from '../../src/chain/wallet.ts'
 import { servedApp } from '../helpers/served-app.ts'
 import { devAccount } from '../helpers/messaging.ts'
+import { people, stateOf, useAccount, waitState } from '../helpers/app-people.ts'
 
 const SELLER = 3
 const BUYER = 4
@@ -48,57 +49,13 @@ function recordNotifications(): void {
 
 describe('messaging in the app: listing link, conversations view, offline and back', { timeout: 300_000 }, () => {
   const served = servedApp()
-  const contexts: BrowserContext[] = []
-
-  async function profile(options: { phone?: boolean } = {}): Promise<BrowserContext> {
-    const context = await served.browser.newContext(
-      options.phone ? { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } : {},
-    )
-    await context.addInitScript(recordNotifications)
-    contexts.push(context)
-    return context
-  }
-
-  async function open(context: BrowserContext, hash: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text())
-    })
-    await page.goto(`${served.site.url}${hash}`)
-    return { page, errors }
-  }
-
-  /** Connects the dev wallet from the header (if it is not) and makes dev account `index` the active one. */
-  async function useAccount(page: Page, index: number): Promise<void> {
-    const address = devAccount(index).address
-    const button = page.locator('souk-wallet-button')
-    await button.locator('summary').click()
-    if ((await button.locator('details[data-status="connected"]').count()) === 0) {
-      await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
-      await button.locator('details[data-status="connected"]').waitFor({ timeout: 30_000 })
-    }
-    await button.getByLabel('Dev account').selectOption(String(index))
-    await button
-      .locator('code', { hasText: address })
-      .waitFor({ timeout: 20_000 })
-      .catch(() => assert.fail(`the wallet never switched to dev account ${index}`))
-    await button.locator('summary').click()
-  }
-
-  const stateOf = (page: Page, text: string) =>
-    page.locator('souk-conversations .bubble.out', { hasText: text }).locator('.state')
-
-  async function waitState(page: Page, text: string, states: string[], what: string): Promise<void> {
-    const selector = states.map((s) => `[data-state="${s}"]`).join(', ')
-    await stateOf(page, text)
-      .and(page.locator(selector))
-      .waitFor({ timeout: 30_000 })
-      .catch(async () =>
-        assert.fail(`${what}: "${text}" is ${await stateOf(page, text).getAttribute('data-state')}, not ${states}`),
-      )
-  }
+  const app = people(
+    () => served.browser,
+    () => served.site.url,
+  )
+  const profile = (options: { phone?: boolean } = {}): Promise<BrowserContext> =>
+    app.profile({ ...options, init: recordNotifications })
+  const open = app.open
 
   it('two people exchange messages through the views, one going offline and coming back', async () => {
     const seller: Address = devAccount(SELLER).address
@@ -128,7 +85,7 @@ describe('messaging in the app: listing link, conversations view, offline and ba
     let b = await open(buyerProfile, `#/listing/${listingId}`)
     await useAccount(b.page, BUYER)
     await b.page.getByTestId('message-seller').click()
-    await b.page.waitForURL(`**#/messages/${seller}`)
+    await b.page.waitForURL(`**#/messages/${seller}?listing=${listingId}`)
     await b.page.getByRole('button', { name: 'Set up messaging on this device' }).click()
     const composer = b.page.locator('souk-conversations form')
     await composer.getByLabel('Message').fill('Is the lamp still available?')
@@ -142,7 +99,7 @@ describe('messaging in the app: listing link, conversations view, offline and ba
       .catch(() => assert.fail('the seller’s header never showed 1 unread message'))
     await waitState(b.page, 'Is the lamp still available?', ['delivered'], 'no delivery receipt came back')
     await s.page.locator(`souk-conversations .conv[data-peer="${buyer}"]`).click()
-    await s.page.waitForURL(`**#/messages/${buyer}`)
+    await s.page.waitForURL(`**#/messages/${buyer}?listing=${listingId}`)
     await s.page.locator('souk-conversations .bubble.in', { hasText: 'Is the lamp still available?' }).waitFor()
     await waitState(b.page, 'Is the lamp still available?', ['read'], 'the buyer never saw the read receipt')
     await s.page.locator('souk-unread-badge [data-testid=unread]').waitFor({ state: 'detached', timeout: 10_000 })
@@ -189,6 +146,6 @@ describe('messaging in the app: listing link, conversations view, offline and ba
       .catch(() => assert.fail('no notification while the buyer’s page was hidden'))
 
     assert.deepEqual([...s.errors, ...b.errors], [])
-    for (const c of contexts) await c.close()
+    await app.close()
   })
 })

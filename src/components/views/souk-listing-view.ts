@@ -370,6 +370,7 @@ export class SoukListingView extends LitElement {
         <strong>${escrowLabel(a.escrow.status)}</strong> —
         ${msg(str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`, { id: 'listing.won' })}
         ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
+        ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<a href=${href(`/messages/${a.seller}`, { listing: a.listingId, address: '1' })} data-testid="send-address">${msg('Send your shipping address to the seller', { id: 'listing.sendAddress' })}</a>` : nothing}
       </p>`
     if (a.phase === 'ended')
       return html`<p>${msg('The auction ended without a sale.', { id: 'listing.ended.noSale' })}</p>`
@@ -439,7 +440,7 @@ export class SoukListingView extends LitElement {
                     <dd>
                       <a href=${href(`/seller/${a.seller}`)}>${shortAddress(a.seller)}</a>
                       <code class="muted">${a.seller}</code>
-                      ${this.wallet?.address?.toLowerCase() === a.seller.toLowerCase() ? nothing : html`· <a href=${href(`/messages/${a.seller}`)} data-testid="message-seller">${msg('Message the seller', { id: 'listing.messageSeller' })}</a>`}
+                      ${this.wallet?.address?.toLowerCase() === a.seller.toLowerCase() ? nothing : html`· <a href=${href(`/messages/${a.seller}`, { listing: a.listingId })} data-testid="message-seller">${msg('Message the seller', { id: 'listing.messageSeller' })}</a>`}
                     </dd>
                     <dt>${msg('Arbiter', { id: 'listing.arbiter' })}</dt>
                     <dd>

@@ -11,7 +11,8 @@ import { shared } from '../styles.ts'
 import '../souk-conversations.ts'
 
 /**
- * `#/messages` and `#/messages/<address>`: the connected wallet's conversations. Before the first use on a
+ * `#/messages`, `#/messages/<address>` and `#/messages/<address>?listing=<id>` (the conversation about a
+ * listing; opened or started by the link): the connected wallet's conversations. Before the first use on a
  * device it explains and offers the one-time setup (a key pair for this device, bound to the wallet by one
  * signature); then it shows `<souk-conversations>` and keeps the URL on the open thread, so a thread can be
  * linked to ("message the seller").
@@ -27,6 +28,10 @@ export class SoukMessagesView extends LitElement {
 
   /** The other person, from the route. */
   @property({ attribute: false }) peer?: Address
+  /** The listing of the conversation, from the route's `?listing=<id>`. */
+  @property({ attribute: false }) listing?: string | undefined
+  /** `?address=1` (the listing page's "send your shipping address"): open the address form when it is offered. */
+  @property({ attribute: false }) openAddressForm = false
 
   #listening: MessagingService | undefined
   readonly #onChange = (): void => this.requestUpdate()
@@ -50,8 +55,9 @@ export class SoukMessagesView extends LitElement {
     }
   }
 
-  #onOpen(e: CustomEvent<{ peer: Address | undefined }>): void {
-    const to = e.detail.peer ? href(`/messages/${e.detail.peer}`) : href('/messages')
+  #onOpen(e: CustomEvent<{ peer: Address | undefined; listing?: string | undefined }>): void {
+    const { peer, listing } = e.detail
+    const to = peer ? href(`/messages/${peer}`, { listing }) : href('/messages')
     if (location.hash !== to) navigate(to)
   }
 
@@ -97,6 +103,8 @@ export class SoukMessagesView extends LitElement {
       case 'ready':
         return html`<souk-conversations
           .peer=${this.peer}
+          .listing=${this.listing}
+          .openAddressForm=${this.openAddressForm}
           @souk-conversation-open=${this.#onOpen}
         ></souk-conversations>`
     }

@@ -16,8 +16,11 @@ import {
   envelopeId,
   MessagingError,
   openEnvelope,
+  openLocal,
   parseBinding,
+  parseShippingAddress,
   sealEnvelope,
+  sealLocal,
   signPresence,
   signPull,
   verifyEnvelope,
@@ -25,7 +28,9 @@ import {
   type DeviceBinding,
   type DeviceKeys,
   type Envelope,
+  type Payload,
   type PresenceRecord,
+  type ShippingAddress,
 } from '../../core/messaging.ts'
 import { abortQuietly, FrameError } from '../frames.ts'
 import {
@@ -63,6 +68,8 @@ export interface MessagingClientOptions {
 export interface Conversation {
   conv: string
   peer: Address
+  /** The listing the conversation is about, if any. */
+  listing?: string
   last: ChatMessage
   unread: number
 }
@@ -219,7 +226,14 @@ export class MessagingClient extends EventTarget {
     for (const m of this.#messages.values()) {
       const c = by.get(m.conv)
       const unread = m.direction === 'in' && m.state === 'received' ? 1 : 0
-      if (!c) by.set(m.conv, { conv: m.conv, peer: m.peer, last: m, unread })
+      if (!c)
+        by.set(m.conv, {
+          conv: m.conv,
+          peer: m.peer,
+          ...(m.listing === undefined ? {} : { listing: m.listing }),
+          last: m,
+          unread,
+        })
       else {
         c.unread += unread
         if (order(m, c.last) > 0) c.last = m
@@ -228,8 +242,20 @@ export class MessagingClient extends EventTarget {
     return [...by.values()].sort((a, b) => b.last.ts - a.last.ts)
   }
 
+  /** One conversation in thread order; shipping addresses opened (in memory only) from their sealed copy. */
   thread(conv: string): ChatMessage[] {
-    return [...this.#messages.values()].filter((m) => m.conv === conv).sort(order)
+    return [...this.#messages.values()]
+      .filter((m) => m.conv === conv)
+      .sort(order)
+      .map((m) => (m.sealed === undefined ? m : { ...m, address: this.#openAddress(m.sealed) }))
+  }
+
+  #openAddress(sealed: string): ShippingAddress | undefined {
+    try {
+      return parseShippingAddress(openLocal(this.#o.keys, sealed))
+    } catch {
+      return undefined
+    }
   }
 
   get pending(): number {
@@ -238,27 +264,53 @@ export class MessagingClient extends EventTarget {
 
   // ---------------------------------------------------------------- sending
 
-  /** Encrypts `text` to every device of `to` and queues it; resolves once it is in the outbox. */
-  async send(to: Address, text: string, { signal }: { signal?: AbortSignal } = {}): Promise<ChatMessage> {
+  /**
+   * Encrypts `text` to every device of `to` and queues it; resolves once it is in the outbox. With `listing`
+   * the message belongs to that listing's conversation.
+   */
+  async send(
+    to: Address,
+    text: string,
+    { signal, listing }: { signal?: AbortSignal; listing?: string } = {},
+  ): Promise<ChatMessage> {
+    return await this.#sendPayload(
+      to,
+      listing === undefined ? { t: 'text', text } : { t: 'text', text, listing },
+      signal,
+    )
+  }
+
+  /**
+   * Sends a shipping address (validated here too) in the listing's conversation. The local copy is kept sealed
+   * with the device key (`sealLocal`), never in clear.
+   */
+  async sendAddress(
+    to: Address,
+    listing: string,
+    address: ShippingAddress,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<ChatMessage> {
+    return await this.#sendPayload(to, { t: 'address', v: 1, listing, address: parseShippingAddress(address) }, signal)
+  }
+
+  async #sendPayload(
+    to: Address,
+    payload: Extract<Payload, { t: 'text' | 'address' }>,
+    signal: AbortSignal | undefined,
+  ): Promise<ChatMessage> {
     const peer = getAddress(to)
     const { bindings } = await this.#lookup(peer, signal)
-    const conv = conversationId(this.address, peer)
+    const conv = conversationId(this.address, peer, payload.listing)
     const clock = (this.#state.clocks[conv] ?? 0) + 1
     this.#state.clocks[conv] = clock
-    const { envelope, id } = await sealEnvelope({
-      from: this.#o.keys,
-      to: peer,
-      devices: bindings,
-      payload: { t: 'text', text },
-      clock,
-    })
+    const { envelope, id } = await sealEnvelope({ from: this.#o.keys, to: peer, devices: bindings, payload, clock })
     const m: ChatMessage = {
       id,
       conv,
       from: this.address,
       to: peer,
       peer,
-      text,
+      ...this.#content(payload),
       ts: envelope.ts,
       clock,
       direction: 'out',
@@ -275,7 +327,16 @@ export class MessagingClient extends EventTarget {
       this.#enqueue({ id, envelope, messageId: id, attempts: 0, created: Date.now() }),
     ])
     this.#changed()
-    return m
+    return m.sealed === undefined ? m : { ...m, address: this.#openAddress(m.sealed) }
+  }
+
+  /** The stored fields of a message's content: text in clear, an address only sealed. */
+  #content(
+    payload: Extract<Payload, { t: 'text' | 'address' }>,
+  ): Pick<ChatMessage, 'text' | 'listing' | 'kind' | 'sealed'> {
+    const listing = payload.listing === undefined ? {} : { listing: payload.listing }
+    if (payload.t === 'text') return { text: payload.text, ...listing }
+    return { text: '', ...listing, kind: 'address', sealed: sealLocal(this.#o.keys, payload.address) }
   }
 
   /** Marks every incoming message of `conv` read and tells the sender (one receipt). */
@@ -359,12 +420,16 @@ export class MessagingClient extends EventTarget {
         if (bindings.length === 0) continue
         const entry = { bindings, presence, at: Date.now() }
         this.#directory.set(peer, entry)
+        await this.#rememberPeer(peer, bindings)
         return entry
       } catch (err) {
         errors.push(err)
       }
     }
     if (cached && cached.bindings.length > 0) return cached
+    // offline (or relays failing): the keys known from an earlier lookup still seal the message for the outbox
+    const known = this.#state.peers?.[peer]
+    if (known && known.length > 0) return { bindings: known, presence: [] }
     if (this.#connectedRelays().length === 0)
       throw new MessagingError(
         'offline',
@@ -373,6 +438,14 @@ export class MessagingClient extends EventTarget {
     throw new MessagingError('not_for_me', `${peer} has not set up messaging yet (no device key known to the relays)`, {
       ...(errors[0] instanceof Error ? { cause: errors[0] } : {}),
     })
+  }
+
+  /** Keeps a peer's verified device bindings in the client state (IndexedDB), for sending while offline. */
+  async #rememberPeer(peer: Address, bindings: DeviceBinding[]): Promise<void> {
+    const known = this.#state.peers?.[peer] ?? []
+    if (known.length === bindings.length && known.every((b, i) => b.sig === bindings[i]!.sig)) return
+    this.#state.peers = { ...this.#state.peers, [peer]: bindings }
+    await this.#o.storage.saveState(this.#state)
   }
 
   /** One delivery attempt of an outbox entry: to `replicas` relays and, when online, to the recipient directly. */
@@ -603,17 +676,19 @@ export class MessagingClient extends EventTarget {
     }
     this.#seen.add(id)
     void this.#o.storage.markSeen(id).catch(() => {})
-    let payload
-    try {
-      payload = await openEnvelope(envelope, this.#o.keys)
-    } catch (err) {
+    const payload = await openEnvelope(envelope, this.#o.keys).catch((err: unknown) => {
       this.#drop(err instanceof MessagingError ? err.reason : 'undecryptable')
-      return id
-    }
+      return undefined
+    })
+    if (!payload) return id
     const peer = envelope.from.address
-    const conv = conversationId(this.address, peer)
+    const conv = conversationId(
+      this.address,
+      peer,
+      payload.t === 'text' || payload.t === 'address' ? payload.listing : undefined,
+    )
     this.#state.clocks[conv] = Math.max(this.#state.clocks[conv] ?? 0, envelope.clock)
-    if (payload.t !== 'text') {
+    if (payload.t !== 'text' && payload.t !== 'address') {
       for (const seen of payload.ids) {
         const m = this.#messages.get(seen)
         if (m && m.direction === 'out' && m.to === peer) await this.#setState(seen, payload.t)
@@ -628,7 +703,7 @@ export class MessagingClient extends EventTarget {
       from: peer,
       to: this.address,
       peer,
-      text: payload.text,
+      ...this.#content(payload),
       ts: envelope.ts,
       clock: envelope.clock,
       direction: 'in',

@@ -5,7 +5,7 @@
  */
 import { openDB, type IDBPDatabase } from 'idb'
 import type { Address } from 'viem'
-import type { DeviceKeys, Envelope } from '../../core/messaging.ts'
+import type { DeviceBinding, DeviceKeys, Envelope, ShippingAddress } from '../../core/messaging.ts'
 
 export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'read' | 'received'
 
@@ -28,6 +28,14 @@ export interface ChatMessage {
    * it over a direct (WebRTC) connection; the relays hold a copy either way.
    */
   via?: 'direct' | 'relay'
+  /** The listing the conversation is about (part of `conv`). */
+  listing?: string
+  /** What the message carries; absent means `text`. */
+  kind?: 'text' | 'address'
+  /** `address`: the shipping address sealed with the device's local key (`sealLocal`); `text` is empty then. */
+  sealed?: string
+  /** `address`: opened in memory for the view by `MessagingClient.thread`, never stored. */
+  address?: ShippingAddress
 }
 
 export interface OutboxEntry {
@@ -44,6 +52,8 @@ export interface ClientState {
   cursor: number
   /** Lamport clock per conversation. */
   clocks: Record<string, number>
+  /** Verified device bindings of the people written to, so a message written offline can still be sealed. */
+  peers?: Record<string, DeviceBinding[]>
 }
 
 export interface MessagingStorage {
