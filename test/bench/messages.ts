@@ -163,11 +163,10 @@ try {
   try {
     type Api = SoukMsgPageApi
     const call = <R>(page: Page, fn: (s: Api, arg: never) => R | Promise<R>, arg?: unknown): Promise<R> =>
-      page.evaluate(
-        ([f, a]) =>
-          new Function('s', 'a', `return (${f})(s, a)`)((window as unknown as { soukMsg: Api }).soukMsg, a) as R,
-        [fn.toString(), arg] as const,
-      )
+      page.evaluate(([f, a]) => new Function('s', 'a', `return (${f})(s, a)`)(window.soukMsg, a) as R, [
+        fn.toString(),
+        arg,
+      ] as const)
     const openApp = async (account: number, storageName: string) => {
       const page = await (await browser.newContext()).newPage()
       await page.goto(server.url)

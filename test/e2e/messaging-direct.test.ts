@@ -6,25 +6,12 @@
  * recipient gets it once, that receipts come back the same way, and that with WebRTC blocked (no ICE
  * candidates) everything still arrives through the relays.
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startStack, type Stack } from '../helpers/stack.ts'
-import { launchBrowser } from '../helpers/browser.ts'
 import { waitFor } from '../helpers/wait.ts'
-import type { TestPageServer } from '../helpers/test-page.ts'
-import { serveMessagingTestPage } from './messaging-page/serve.ts'
-import type { MsgStartOptions, SoukMsgPageApi } from './messaging-page/entry.ts'
+import { call, messagingHarness, type MsgDevice as Device } from './messaging-page/harness.ts'
 
-type Api = SoukMsgPageApi
 type Addr = `0x${string}`
-interface Device {
-  page: Page
-  peerId: string
-  address: Addr
-  errors: string[]
-}
-
 /** WebRTC that cannot connect: no ICE candidate is ever gathered (a network that blocks UDP and has no TURN). */
 const BLOCK_WEBRTC = `{
   const Native = globalThis.RTCPeerConnection
@@ -34,52 +21,11 @@ const BLOCK_WEBRTC = `{
 }`
 
 describe('direct WebRTC delivery from the app', { concurrency: 1, timeout: 300_000 }, () => {
-  let stack: Stack
-  let server: TestPageServer
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-  let n = 0
-
-  before(async () => {
-    ;[stack, server, browser] = await Promise.all([
-      startStack({ relays: 2, contracts: false }),
-      serveMessagingTestPage(),
-      launchBrowser(),
-    ])
-  })
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-    await browser?.close()
-    await server?.close()
-    await stack?.stop()
-  })
-
-  async function open(o: Omit<MsgStartOptions, 'storageName' | 'relays'>, blockWebRTC = false): Promise<Device> {
-    const context = await browser.newContext()
-    contexts.push(context)
-    if (blockWebRTC) await context.addInitScript(BLOCK_WEBRTC)
-    const page = await context.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
-    await page.waitForFunction(() => document.body.dataset.ready === 'true')
-    const started = await page.evaluate((opts) => (window as unknown as { soukMsg: Api }).soukMsg.start(opts), {
-      ...o,
-      relays: stack.relays.flatMap((r) => (r ? [r.wsAddr] : [])),
-      storageName: `direct-${n++}`,
-      mode: 'app' as const,
-    })
-    const d = { page, errors, ...started }
-    await waitFor('the device to reach a relay', () => call(d, async (s) => (await s.relaysConnected()) > 0), {
-      timeout: 30_000,
-    })
-    return d
-  }
-  const call = <R>(d: Device, fn: (s: Api, arg: never) => R | Promise<R>, arg?: unknown): Promise<R> =>
-    d.page.evaluate(
-      ([f, a]) =>
-        new Function('s', 'a', `return (${f})(s, a)`)((window as unknown as { soukMsg: Api }).soukMsg, a) as R,
-      [fn.toString(), arg] as const,
+  const h = messagingHarness({ relays: 2, contracts: false })
+  const open = (o: Omit<Parameters<typeof h.open>[0], 'relays'>, blockWebRTC = false): Promise<Device> =>
+    h.open(
+      { ...o, relays: h.stack.relays.flatMap((r) => (r ? [r.wsAddr] : [])), mode: 'app' },
+      blockWebRTC ? { init: BLOCK_WEBRTC } : {},
     )
   const send = (d: Device, to: Addr, text: string) => call(d, (s, [t, x]: [Addr, string]) => s.send(t, x), [to, text])
   const message = (d: Device, id: string) => call(d, (s, i: string) => s.message(i), id)

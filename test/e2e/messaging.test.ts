@@ -4,75 +4,15 @@
  * relay killed right after accepting, a sender whose tab closes mid-send, and a recipient that comes back
  * (keys, outbox and cursor in the worker's IndexedDB). The views are tested in the app: messaging-app.test.ts.
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { startStack, type Stack } from '../helpers/stack.ts'
-import { launchBrowser } from '../helpers/browser.ts'
 import { waitFor } from '../helpers/wait.ts'
-import type { TestPageServer } from '../helpers/test-page.ts'
-import { serveMessagingTestPage } from './messaging-page/serve.ts'
-import type { MsgStartOptions, SoukMsgPageApi } from './messaging-page/entry.ts'
-
-type Api = SoukMsgPageApi
-interface Device {
-  page: Page
-  context: BrowserContext
-  peerId: string
-  address: `0x${string}`
-  errors: string[]
-}
+import { call, messagingHarness, type MsgDevice as Device } from './messaging-page/harness.ts'
 
 describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () => {
-  let stack: Stack
-  let server: TestPageServer
-  let browser: Browser
-  const contexts: BrowserContext[] = []
-  let n = 0
-
-  before(async () => {
-    ;[stack, server, browser] = await Promise.all([
-      startStack({ relays: 2, contracts: false }),
-      serveMessagingTestPage(),
-      launchBrowser(),
-    ])
-  })
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {})
-    await browser?.close()
-    await server?.close()
-    await stack?.stop()
-  })
-
-  const relay = (i: number): string => stack.relays[i]!.wsAddr
-
-  /** Opens the page in `context` (a browser profile: its own IndexedDB) and starts the device. */
-  async function open(
-    o: Omit<MsgStartOptions, 'storageName'> & { storageName?: string },
-    context?: BrowserContext,
-  ): Promise<Device> {
-    const ctx = context ?? (await browser.newContext())
-    if (!context) contexts.push(ctx)
-    const page = await ctx.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(server.url)
-    await page.waitForFunction(() => document.body.dataset.ready === 'true')
-    const started = await page.evaluate((opts) => window.soukMsg.start(opts), {
-      storageName: `device-${n++}`,
-      ...o,
-    })
-    const d = { page, context: ctx, errors, ...started }
-    await waitFor('the device to reach a relay', () => call(d, async (s) => (await s.relaysConnected()) > 0), {
-      timeout: 30_000,
-    })
-    return d
-  }
-  const call = <R>(d: Device, fn: (s: Api, arg: never) => R | Promise<R>, arg?: unknown): Promise<R> =>
-    d.page.evaluate(([f, a]) => new Function('s', 'a', `return (${f})(s, a)`)(window.soukMsg, a) as R, [
-      fn.toString(),
-      arg,
-    ] as const)
+  const h = messagingHarness({ relays: 2, contracts: false })
+  const relay = (i: number): string => h.relayAddr(i)
+  const open = h.open
   const close = async (d: Device): Promise<void> => {
     await call(d, (s) => s.stop())
     await d.page.close()
@@ -126,11 +66,10 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
   })
 
   test('a relay killed right after accepting: the recipient still gets the message through the other relay', async () => {
-    const bobProfile = await browser.newContext()
-    contexts.push(bobProfile)
+    const bobProfile = await h.browser.newContext()
     let bob = await open(
       { relays: [relay(1)], account: 4, maxRelays: 1, reservations: 0, storageName: 'bob' },
-      bobProfile,
+      { context: bobProfile },
     )
     await call(bob, (s) => s.pull())
     await close(bob)
@@ -146,11 +85,11 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
         timeout: 20_000,
       },
     )
-    await stack.killRelay(0)
+    await h.stack.killRelay(0)
     try {
       bob = await open(
         { relays: [relay(1)], account: 4, maxRelays: 1, reservations: 0, storageName: 'bob' },
-        bobProfile,
+        { context: bobProfile },
       )
       await waitFor(
         'the message at Bob',
@@ -162,26 +101,25 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
       await close(bob)
       await close(alice)
     } finally {
-      await stack.restartRelay(0)
+      await h.stack.restartRelay(0)
     }
   })
 
   test('sender offline mid-send: the outbox survives closing the tab and delivers on the next visit', async () => {
     const bob = await open({ relays: [relay(1)], account: 6, maxRelays: 1, reservations: 0 })
     await call(bob, (s) => s.pull())
-    const aliceProfile = await browser.newContext()
-    contexts.push(aliceProfile)
+    const aliceProfile = await h.browser.newContext()
     let alice = await open(
       { relays: [relay(0)], account: 5, maxRelays: 1, reservations: 0, storageName: 'alice' },
-      aliceProfile,
+      { context: aliceProfile },
     )
     await call(alice, (s, [to, t]: [`0x${string}`, string]) => s.send(to, t), [bob.address, 'before']) // learns Bob's keys
     await waitFor('the first message acknowledged', () => call(alice, async (s) => (await s.pending()) === 0), {
       timeout: 20_000,
     })
     // the network goes away: both relays down (with one left, the relay pool would fill the slot with it)
-    await stack.killRelay(0)
-    await stack.killRelay(1)
+    await h.stack.killRelay(0)
+    await h.stack.killRelay(1)
     try {
       await waitFor('Alice to be offline', () => call(alice, async (s) => (await s.relaysConnected()) === 0), {
         timeout: 20_000,
@@ -193,12 +131,12 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
       assert.equal(queued.state, 'queued')
       await alice.page.close() // the tab closes before any relay acknowledged
     } finally {
-      await stack.restartRelay(0)
-      await stack.restartRelay(1)
+      await h.stack.restartRelay(0)
+      await h.stack.restartRelay(1)
     }
     alice = await open(
       { relays: [relay(0)], account: 5, maxRelays: 1, reservations: 0, storageName: 'alice' },
-      aliceProfile,
+      { context: aliceProfile },
     )
     await waitFor('the outbox to drain on the next visit', () => call(alice, async (s) => (await s.pending()) === 0), {
       timeout: 30_000,
@@ -213,22 +151,21 @@ describe('messaging in the browser', { concurrency: 1, timeout: 300_000 }, () =>
   })
 
   test('a recipient offline, then back, gets every message once (cursor and seen ids in IndexedDB)', async () => {
-    const bobProfile = await browser.newContext()
-    contexts.push(bobProfile)
-    let bob = await open({ relays: [relay(1)], account: 8, storageName: 'bob' }, bobProfile)
+    const bobProfile = await h.browser.newContext()
+    let bob = await open({ relays: [relay(1)], account: 8, storageName: 'bob' }, { context: bobProfile })
     await call(bob, (s) => s.pull())
     await close(bob)
     const alice = await open({ relays: [relay(0), relay(1)], account: 7 })
     for (let i = 0; i < 5; i++)
       await call(alice, (s, [to, t]: [`0x${string}`, string]) => s.send(to, t), [bob.address, `offline ${i}`])
     await waitFor('the outbox to drain', () => call(alice, async (s) => (await s.pending()) === 0), { timeout: 20_000 })
-    bob = await open({ relays: [relay(1)], account: 8, storageName: 'bob' }, bobProfile)
+    bob = await open({ relays: [relay(1)], account: 8, storageName: 'bob' }, { context: bobProfile })
     await waitFor('five messages at Bob', async () => (await call(bob, (s) => s.incoming())).length === 5, {
       timeout: 30_000,
     })
     assert.equal((await call(bob, (s) => s.stats())).received, 5)
     await close(bob)
-    bob = await open({ relays: [relay(1)], account: 8, storageName: 'bob' }, bobProfile)
+    bob = await open({ relays: [relay(1)], account: 8, storageName: 'bob' }, { context: bobProfile })
     await call(bob, (s) => s.pull())
     assert.deepEqual(await call(bob, (s) => s.incoming()), [
       'offline 0',

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createPublicClient, toHex } from 'viem'
+import { createPublicClient, createTestClient, http } from 'viem'
 import { freePort } from '../../scripts/lib/processes.ts'
 import { startStack, type Stack } from '../../scripts/lib/stack.ts'
 import { statusOf } from '../../src/core/catalog.ts'
@@ -72,8 +72,9 @@ describe('the catalog’s chain reads', () => {
 
     // the chain moves past the end of bidding (one day); this machine's clock does not
     const client = publicClient(stack.config)
-    await client.request({ method: 'evm_increaseTime' as 'eth_blockNumber', params: [toHex(86_400 + 60)] as never })
-    await client.request({ method: 'evm_mine' as 'eth_blockNumber' })
+    const anvil = createTestClient({ mode: 'anvil', transport: http(stack.anvil.rpcUrl) })
+    await anvil.increaseTime({ seconds: 86_400 + 60 })
+    await anvil.mine({ blocks: 1 })
     const latest = await client.getBlock({ blockTag: 'latest' })
     await waitFor(
       'the peer’s search to show the listing as revealing',
