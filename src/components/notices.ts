@@ -1,5 +1,5 @@
 /** Notices several views show. */
-import { html } from 'lit'
+import { html, nothing } from 'lit'
 import { msg } from '@lit/localize'
 
 /**
@@ -22,4 +22,10 @@ export function catalogUnavailable(starting = false) {
 
 export function chainLoading() {
   return html`<p class="muted" role="status">${msg('Connecting to the blockchain…', { id: 'chain.loading' })}</p>`
+}
+
+/** What an action came to: a status when it went through, an alert (read out at once) when it did not. */
+export function outcome(message: { ok: boolean; text: string } | undefined) {
+  if (!message) return nothing
+  return html`<p role=${message.ok ? 'status' : 'alert'} class=${message.ok ? 'ok' : 'error'}>${message.text}</p>`
 }

@@ -11,6 +11,7 @@ import { errorSentence } from './chain-error.ts'
 import { chainLoading } from './notices.ts'
 import { shared } from './styles.ts'
 import './souk-order.ts'
+import { WalletController } from './wallet-controller.ts'
 
 /**
  * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
@@ -51,12 +52,9 @@ export class SoukOrderList extends LitElement {
   @state()
   catalog?: CatalogService
 
-  @state() private wallet: WalletView | undefined
+  @state() wallet: WalletView | undefined
+  protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
-  #watched: ChainService | undefined
-  readonly #onWallet = (): void => {
-    this.wallet = this.chain?.wallet()
-  }
   // a deadline passing is time, and time moves with blocks; so do the other parties' actions
   protected readonly chainTick = new ChainTickController(this, () => this.reload())
 
@@ -89,20 +87,9 @@ export class SoukOrderList extends LitElement {
 
   readonly #onChanged = (): void => this.reload()
 
-  override willUpdate(): void {
-    if (this.chain !== this.#watched) {
-      this.#watched?.removeEventListener('wallet', this.#onWallet)
-      this.#watched = this.chain
-      this.chain?.addEventListener('wallet', this.#onWallet)
-      this.wallet = this.chain?.wallet()
-    }
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.removeEventListener('souk-order-changed', this.#onChanged)
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = undefined
   }
 
   override render() {

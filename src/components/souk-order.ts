@@ -10,6 +10,7 @@ import { escrowLabel } from './labels.ts'
 import { href } from './routes.ts'
 import { shared } from './styles.ts'
 import './souk-countdown.ts'
+import { outcome } from './notices.ts'
 
 export type OrderAction = 'ship' | 'confirm' | 'dispute' | 'claim' | 'refund' | 'resolve'
 
@@ -345,13 +346,7 @@ export class SoukOrder extends LitElement {
             </div>`
           : nothing
       }
-      ${
-        this.message
-          ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>
-              ${this.message.text}
-            </p>`
-          : nothing
-      }
+      ${outcome(this.message)}
     `
   }
 }

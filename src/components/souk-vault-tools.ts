@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, css, html } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
@@ -6,6 +6,7 @@ import type { ChainService } from '../services/types.ts'
 import { chainContext } from './context.ts'
 import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
+import { outcome } from './notices.ts'
 
 /**
  * Export / import of the bid vault (the secrets that reveal this browser's bids), used by the bids view and
@@ -103,7 +104,7 @@ export class SoukVaultTools extends LitElement {
         />
         <label for="import" class="button">${msg('Import bids', { id: 'bids.import' })}</label>
       </div>
-      ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}`
+      ${outcome(this.message)}`
   }
 }
 

@@ -9,6 +9,8 @@ import { chainContext } from './context.ts'
 import { ChainTickController } from './chain-tick.ts'
 import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
+import { WalletController } from './wallet-controller.ts'
+import { outcome } from './notices.ts'
 
 /**
  * What the market owes the connected account (sale proceeds, refunds, splits, a winner's change, arbiter fees),
@@ -24,14 +26,11 @@ export class SoukWithdrawAll extends LitElement {
   @state()
   chain?: ChainService
 
-  @state() private wallet: WalletView | undefined
+  @state() wallet: WalletView | undefined
+  protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
   @state() private busy = false
   @state() private message: { ok: boolean; text: string } | undefined
-  #watched: ChainService | undefined
-  readonly #onWallet = (): void => {
-    this.wallet = this.chain?.wallet()
-  }
 
   // escrows close by other people's actions too (a buyer confirming, an arbiter deciding)
   protected readonly chainTick = new ChainTickController(this, () => this.reload())
@@ -44,20 +43,6 @@ export class SoukWithdrawAll extends LitElement {
   /** Reads the balances again (after an escrow closed). */
   reload(): void {
     this.version++
-  }
-
-  override willUpdate(): void {
-    if (this.chain === this.#watched) return
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = this.chain
-    this.chain?.addEventListener('wallet', this.#onWallet)
-    this.wallet = this.chain?.wallet()
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = undefined
   }
 
   async #withdrawAll(): Promise<void> {
@@ -102,13 +87,7 @@ export class SoukWithdrawAll extends LitElement {
           : nothing
       }
       ${this.#owed.error ? html`<p role="alert" class="error">${errorSentence(this.#owed.error)}</p>` : nothing}
-      ${
-        this.message
-          ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>
-              ${this.message.text}
-            </p>`
-          : nothing
-      }
+      ${outcome(this.message)}
     `
   }
 }

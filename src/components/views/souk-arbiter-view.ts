@@ -8,11 +8,12 @@ import type { ArbiterRecord, ChainService, WalletView } from '../../services/typ
 import { chainContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { escrowLabel } from '../labels.ts'
-import { chainLoading } from '../notices.ts'
+import { chainLoading, outcome } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
 import '../souk-withdraw-all.ts'
+import { WalletController } from '../wallet-controller.ts'
 
 /** The contract's cap on an arbiter's fee: 10%. */
 const MAX_FEE_PERCENT = 10
@@ -60,35 +61,18 @@ export class SoukArbiterView extends LitElement {
   @state()
   chain?: ChainService
 
-  @state() private wallet: WalletView | undefined
+  @state() wallet: WalletView | undefined
+  protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
   @state() private fee = '5'
   @state() private profile = ''
   @state() private busy = false
   @state() private message: { ok: boolean; text: string } | undefined
-  #watched: ChainService | undefined
-  readonly #onWallet = (): void => {
-    this.wallet = this.chain?.wallet()
-  }
 
   readonly #record = new Task(this, {
     task: async ([chain, me], { signal }) => (chain && me ? await chain.arbiter(me, { signal }) : undefined),
     args: () => [this.chain, this.wallet?.address, this.version] as const,
   })
-
-  override willUpdate(): void {
-    if (this.chain === this.#watched) return
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = this.chain
-    this.chain?.addEventListener('wallet', this.#onWallet)
-    this.wallet = this.chain?.wallet()
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = undefined
-  }
 
   async #register(e: Event): Promise<void> {
     e.preventDefault()
@@ -245,13 +229,7 @@ export class SoukArbiterView extends LitElement {
         }}
       ></souk-order-list>
       ${r ? this.#recordView(r) : nothing} ${this.#record.value || this.#record.error ? this.#registerForm(r) : nothing}
-      ${
-        this.message
-          ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>
-              ${this.message.text}
-            </p>`
-          : nothing
-      }
+      ${outcome(this.message)}
     `
   }
 }

@@ -8,7 +8,7 @@ import type { ChainService, MyBid, Reminder, WalletView } from '../../services/t
 import { chainContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { bidStatusLabel, isWinningBid, phaseLabel } from '../labels.ts'
-import { chainLoading } from '../notices.ts'
+import { chainLoading, outcome } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-countdown.ts'
@@ -169,7 +169,7 @@ export class SoukBidsView extends LitElement {
         ${msg('Your bid amounts are kept only in this browser until you reveal them. Export them to reveal from another device.', { id: 'bids.vaultHint' })}
       </p>
       <souk-vault-tools @souk-vault-imported=${() => this.version++}></souk-vault-tools>
-      ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
+      ${outcome(this.message)}
     `
   }
 }

@@ -8,11 +8,12 @@ import type { CatalogService, ChainService, WalletView } from '../../services/ty
 import { catalogContext, chainContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { escrowLabel, phaseLabel } from '../labels.ts'
-import { chainLoading } from '../notices.ts'
+import { chainLoading, outcome } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
 import '../souk-withdraw-all.ts'
+import { WalletController } from '../wallet-controller.ts'
 
 /**
  * A seller's listings (from the chain, titles from the catalog when it has them). Without `seller` it shows
@@ -53,13 +54,10 @@ export class SoukSalesView extends LitElement {
   @state()
   catalog?: CatalogService
 
-  @state() private wallet: WalletView | undefined
+  @state() wallet: WalletView | undefined
+  protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
   @state() private message: { ok: boolean; text: string } | undefined
-  #watched: ChainService | undefined
-  readonly #onWallet = (): void => {
-    this.wallet = this.chain?.wallet()
-  }
 
   readonly #sales = new Task(this, {
     task: async ([chain, catalog, seller, me], { signal }) => {
@@ -78,20 +76,6 @@ export class SoukSalesView extends LitElement {
     },
     args: () => [this.chain, this.catalog, this.seller, this.wallet?.address, this.version] as const,
   })
-
-  override willUpdate(): void {
-    if (this.chain === this.#watched) return
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = this.chain
-    this.chain?.addEventListener('wallet', this.#onWallet)
-    this.wallet = this.chain?.wallet()
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
-    this.#watched = undefined
-  }
 
   override render() {
     const title = this.seller
@@ -122,7 +106,7 @@ export class SoukSalesView extends LitElement {
           : nothing
       }
       ${!this.seller && this.wallet?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing}
-      ${this.message ? html`<p role=${this.message.ok ? 'status' : 'alert'} class=${this.message.ok ? 'ok' : 'error'}>${this.message.text}</p>` : nothing}
+      ${outcome(this.message)}
       ${
         !this.seller && this.wallet?.status === 'connected'
           ? html`<h3>${msg('Sold: escrows', { id: 'sales.escrows' })}</h3>
