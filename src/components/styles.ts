@@ -32,7 +32,7 @@ export const shared = css`
     font: inherit;
     box-sizing: border-box;
   }
-  input:not([type='checkbox']):not([type='file']),
+  input:not([type='checkbox']):not([type='radio']):not([type='file']),
   select,
   textarea {
     min-height: 2.75rem;

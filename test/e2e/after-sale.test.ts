@@ -2,8 +2,8 @@
  * Issue #14's after-sale runs, driven through the built PWA's own views (orders, messages, sales, the arbiter's
  * desk) on a real stack (anvil, the contracts, a relay) in real Chromium:
  * (a) an auction ends (listed, bid, revealed and finalized on chain from the people's dev keys — the shop issue's
- *     e2e drives those steps through the views); the winner, on a phone, opens the order and messages the
- *     seller a shipping address; the seller reads it and marks shipped; the buyer confirms; the seller withdraws
+ *     e2e drives those steps through the views); the winner, on a phone, opens the order and sends the seller
+ *     a shipping address with the address form; the seller reads the card and marks shipped; the buyer confirms; the seller withdraws
  *     everything owed and is paid (balance checked on chain);
  * (b) a sale goes wrong: the buyer disputes, buyer and seller each write to the arbiter from the order, the
  *     arbiter decides a split with an amount, each side withdraws its share, the arbiter's record shows the case.
@@ -163,16 +163,37 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
     await order(buyer, listingId).getByRole('link', { name: 'Message the seller' }).click()
     await buyer.waitForURL(`**#/messages/${devAccount(SELLER).address}?listing=${listingId}`)
     await setUpMessaging(buyer)
-    const address = 'Ship to: Li Wei, 12 Harbour Road, Lisbon 1100-001, Portugal'
-    await send(buyer, address, 'the shipping address')
+    // the address goes as a form (kept only encrypted), not as free text
+    await buyer.goto(`${served.site.url}#/messages/${devAccount(SELLER).address}?listing=${listingId}&address=1`)
+    const form = buyer.locator('souk-shipping-form')
+    await form
+      .getByLabel('Full name')
+      .fill('Li Wei', { timeout: 60_000 })
+      .catch(() => assert.fail('the winner was never offered the shipping-address form'))
+    await form.getByLabel('Street and number').fill('12 Harbour Road')
+    await form.getByLabel('City').fill('Lisbon')
+    await form.getByLabel('Postcode').fill('1100-001')
+    await form.getByLabel('Country').fill('Portugal')
+    await form.getByRole('button', { name: 'Send the address to the seller' }).click()
+    await buyer
+      .locator('souk-conversations .bubble.out[data-kind="address"]')
+      .locator('.state[data-state="sent"], .state[data-state="delivered"], .state[data-state="read"]')
+      .waitFor({ timeout: 60_000 })
+      .catch(() => assert.fail('the shipping address never reached a relay'))
     await s.shot(buyer, 'buyer-sent-address')
 
-    // the seller reads the address and marks shipped
+    // the seller reads the address (a card, from the buyer of this escrow: no warning) and marks shipped
     await seller.locator(`souk-conversations .conv[data-peer="${devAccount(WINNER).address}"]`).click()
-    await seller
-      .locator('souk-conversations .bubble.in', { hasText: address })
+    const card = seller.locator('souk-conversations .bubble.in[data-kind="address"] souk-address-card')
+    await card
+      .locator('[data-testid=address-lines]')
       .waitFor({ timeout: 60_000 })
       .catch(() => assert.fail('the seller never read the shipping address'))
+    assert.equal(
+      await card.locator('[data-testid=address-lines]').textContent(),
+      'Li Wei\n12 Harbour Road\n1100-001 Lisbon\nPortugal',
+    )
+    assert.equal(await card.locator('[data-testid=address-warning]').count(), 0, 'the buyer’s address was flagged')
     await s.shot(seller, 'seller-reads-address')
     await seller.goto(`${served.site.url}#/sales`)
     await status(seller, listingId, 'funded', 'the seller’s sale')
