@@ -73,6 +73,18 @@ describe('<souk-conversations> on real messaging', function () {
       root.querySelector<HTMLButtonElement>('form button[type=submit]')!.click()
     }
 
+    // Bob's device key reaches the relay Alice asks over the relay mesh a moment after his set-up: until then a
+    // send is refused ("has not set up messaging yet"), so wait until one goes through
+    await waitFor(
+      'Alice to find Bob’s messaging key on the relays',
+      () =>
+        alice.service.send(bob.address, 'Hello!', { listing: '42' }).then(
+          () => true,
+          () => undefined,
+        ),
+      { timeout: 30_000, interval: 500 },
+    )
+
     // sent → stored on relays → delivered (Bob's engine receipts) → read (Bob opens it)
     send('Does the lamp come with a bulb?')
     const stored = await waitFor(
@@ -82,7 +94,10 @@ describe('<souk-conversations> on real messaging', function () {
         return s && s.dataset.state !== 'queued' ? s : undefined
       },
       { timeout: 30_000 },
-    )
+    ).catch((err: unknown) => {
+      // say what the view shows: no bubble at all means the send was refused
+      throw new Error(`${(err as Error).message}; the view says: ${root.textContent?.replace(/\s+/g, ' ')}`)
+    })
     expect(Number(stored.dataset.relays)).to.be.at.least(1)
     expect(stored.textContent!.trim()).to.match(/^(Sent|Stored on \d relays|Delivered)$/)
     await waitFor('"Delivered"', () => state('Does the lamp come with a bulb?')?.textContent!.trim() === 'Delivered', {
