@@ -43,3 +43,23 @@ export class CatalogChanges implements ReactiveController {
     this.#timer = undefined
   }
 }
+
+/**
+ * The catalog's titles of `ids`, for lists read from the chain (orders, sales). A listing the catalog does not
+ * hold (yet), or a failed read, has no title: the view falls back to its id.
+ */
+export async function catalogTitles(
+  catalog: CatalogService | undefined,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const titles = new Map<string, string>()
+  if (!catalog) return titles
+  await Promise.all(
+    ids.map(async (id) => {
+      const e = await catalog.get(id, signal ? { signal } : {}).catch(() => undefined)
+      if (e) titles.set(id, e.doc.title)
+    }),
+  )
+  return titles
+}

@@ -12,6 +12,7 @@ import { chainLoading } from './notices.ts'
 import { shared } from './styles.ts'
 import './souk-order.ts'
 import { WalletController } from './wallet-controller.ts'
+import { catalogTitles } from './catalog-controller.ts'
 
 /**
  * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
@@ -62,14 +63,11 @@ export class SoukOrderList extends LitElement {
     task: async ([chain, catalog, party, me], { signal }) => {
       if (!chain || !me) return undefined
       const orders = await chain.orders({ role: party, signal })
-      const titles = new Map<string, string>()
-      if (catalog)
-        await Promise.all(
-          orders.map(async (o) => {
-            const e = await catalog.get(o.listingId, { signal }).catch(() => undefined)
-            if (e) titles.set(o.listingId, e.doc.title)
-          }),
-        )
+      const titles = await catalogTitles(
+        catalog,
+        orders.map((o) => o.listingId),
+        signal,
+      )
       return { orders, titles }
     },
     args: () => [this.chain, this.catalog, this.party, this.wallet?.address, this.version] as const,

@@ -14,6 +14,7 @@ import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
 import '../souk-withdraw-all.ts'
 import { WalletController } from '../wallet-controller.ts'
+import { catalogTitles } from '../catalog-controller.ts'
 
 /**
  * A seller's listings (from the chain, titles from the catalog when it has them). Without `seller` it shows
@@ -64,14 +65,11 @@ export class SoukSalesView extends LitElement {
       const who = seller ?? me
       if (!chain || !who) return undefined
       const sales = await chain.mySales({ seller: who, signal })
-      const titles = new Map<string, string>()
-      if (catalog)
-        await Promise.all(
-          sales.map(async (s) => {
-            const e = await catalog.get(s.listingId, { signal }).catch(() => undefined)
-            if (e) titles.set(s.listingId, e.doc.title)
-          }),
-        )
+      const titles = await catalogTitles(
+        catalog,
+        sales.map((s) => s.listingId),
+        signal,
+      )
       return { sales, titles }
     },
     args: () => [this.chain, this.catalog, this.seller, this.wallet?.address, this.version] as const,
