@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
-import { Task } from '@lit/task'
+import { Task, TaskStatus } from '@lit/task'
 import { encodeListing } from '../../core/listing.ts'
 import { formatAmount, formatDateTime, shortAddress } from '../../services/format.ts'
 import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
@@ -28,12 +28,12 @@ export class SoukListingView extends LitElement {
   static override styles = [
     shared,
     css`
-      /* a phone reads title, photos, description, then the auction; a wide screen shows photos and
+      /* a phone reads title, photos, the auction, then the description; a wide screen shows photos and
          description on the left, title and auction on the right */
       .layout {
         display: grid;
         gap: 1rem;
-        grid-template-areas: 'title' 'media' 'desc' 'info';
+        grid-template-areas: 'title' 'media' 'info' 'desc';
         align-items: start;
       }
       .layout > h2 {
@@ -384,6 +384,14 @@ export class SoukListingView extends LitElement {
     const a = this.auction
     const locale = getLocale()
     const entry = this.#doc.value
+    // the document (from the catalog) and the auction (from the chain) arrive on their own: the page is drawn
+    // once both are in (or failed), so what is already on screen never moves when the other one arrives
+    const docPending = this.catalog ? entry === undefined && this.#doc.status !== TaskStatus.ERROR : this.starting
+    const auctionPending = this.chain ? !a && !this.auctionError : this.starting
+    if (docPending || auctionPending)
+      return html`<p class="muted" role="status" data-testid="listing-loading">
+        ${msg('Loading the listing…', { id: 'listing.loadingPage' })}
+      </p>`
     const doc = entry ? entry.doc : undefined
     const title = doc?.title ?? msg(str`Listing ${this.listingId}`, { id: 'listing.fallbackTitle' })
     return html`
@@ -397,6 +405,7 @@ export class SoukListingView extends LitElement {
                 ? nothing
                 : catalogUnavailable(this.starting)
           }
+          ${this.#doc.status === TaskStatus.ERROR ? html`<p class="error" role="alert">${msg('This listing could not be read from the catalog on this device.', { id: 'listing.docError' })} ${errorSentence(this.#doc.error)}</p>` : nothing}
           ${entry === null ? html`<p class="notice">${msg('This listing is not in the catalog on this device (yet).', { id: 'listing.notInCatalog' })}</p>` : nothing}
         </div>
         ${
@@ -453,11 +462,7 @@ export class SoukListingView extends LitElement {
                     </dd>
                   </dl>
                 `
-              : this.chain && !this.auctionError
-                ? html`<p class="muted" role="status">
-                    ${msg('Reading the auction from the chain…', { id: 'listing.loading' })}
-                  </p>`
-                : nothing
+              : nothing
           }
         </div>
       </article>
