@@ -5,6 +5,7 @@ import { localized, msg } from '@lit/localize'
 import { chainStatusContext, networkContext } from './context.ts'
 import { StatusController } from './status-controller.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
+import { statusDot } from './styles.ts'
 
 /**
  * Live network status: relays connected, peers seen, direct peers, local storage, and the chain (id and latest
@@ -12,47 +13,40 @@ import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/statu
  *
  * Exposes `data-relays-connected`, `data-peer-id` and `data-chain-id` attributes for tests and styling.
  */
+/** The dot's colour for a network or chain status. */
+const TONES: Partial<Record<string, 'ok' | 'warn' | 'bad'>> = {
+  online: 'ok',
+  ok: 'ok',
+  degraded: 'warn',
+  offline: 'bad',
+  error: 'bad',
+}
+
 @customElement('souk-network-status')
 @localized()
 export class SoukNetworkStatus extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-size: 0.875rem;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 0.25rem 0.75rem;
-      margin: 0;
-    }
-    dt {
-      color: var(--souk-muted, #5e5a50);
-    }
-    dd {
-      margin: 0;
-      font-variant-numeric: tabular-nums;
-    }
-    .dot {
-      display: inline-block;
-      width: 0.6em;
-      height: 0.6em;
-      border-radius: 50%;
-      margin-inline-end: 0.35em;
-      background: var(--souk-muted, #5e5a50);
-    }
-    .online .dot,
-    .ok .dot {
-      background: var(--souk-ok, #1b7a3a);
-    }
-    .degraded .dot {
-      background: var(--souk-warn, #8a5a00);
-    }
-    .offline .dot,
-    .error .dot {
-      background: var(--souk-bad, #a3261b);
-    }
-  `
+  static override styles = [
+    statusDot,
+    css`
+      :host {
+        display: block;
+        font-size: 0.875rem;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.25rem 0.75rem;
+        margin: 0;
+      }
+      dt {
+        color: var(--souk-muted, #5e5a50);
+      }
+      dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ]
 
   @consume({ context: networkContext, subscribe: true })
   @state()
@@ -100,8 +94,8 @@ export class SoukNetworkStatus extends LitElement {
     return html`
       <section aria-labelledby="net-title">
         <h2 id="net-title" class=${status}>
-          <span class="dot" aria-hidden="true"></span>${msg('Network', { id: 'net.title' })}:
-          ${this.#networkLabel(status)}
+          <span class="dot" data-tone=${TONES[status] ?? nothing} aria-hidden="true"></span
+          >${msg('Network', { id: 'net.title' })}: ${this.#networkLabel(status)}
         </h2>
         <dl>
           <dt>${msg('Relays', { id: 'net.relays' })}</dt>
@@ -141,7 +135,8 @@ export class SoukNetworkStatus extends LitElement {
           <dd>${net ? formatBytes(net.bytesStored) : '…'}</dd>
           <dt>${msg('Chain', { id: 'net.chain' })}</dt>
           <dd data-testid="chain" class=${chain?.status ?? 'connecting'}>
-            <span class="dot" aria-hidden="true"></span>${chain?.chainId ?? '…'}
+            <span class="dot" data-tone=${TONES[chain?.status ?? ''] ?? nothing} aria-hidden="true"></span
+            >${chain?.chainId ?? '…'}
             ${chain?.status === 'error' ? html`— ${msg('RPC unreachable', { id: 'net.chain.unreachable' })}` : nothing}
           </dd>
           <dt>${msg('Block', { id: 'net.block' })}</dt>

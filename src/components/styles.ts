@@ -138,3 +138,24 @@ export const shared = css`
     overflow-wrap: anywhere;
   }
 `
+
+/** A coloured dot before a status label: `<span class="dot" data-tone="ok|warn|bad">` (muted without a tone). */
+export const statusDot = css`
+  .dot {
+    display: inline-block;
+    width: 0.6em;
+    height: 0.6em;
+    border-radius: 50%;
+    margin-inline-end: 0.35em;
+    background: var(--souk-muted, #5e5a50);
+  }
+  .dot[data-tone='ok'] {
+    background: var(--souk-ok, #1b7a3a);
+  }
+  .dot[data-tone='warn'] {
+    background: var(--souk-warn, #8a5a00);
+  }
+  .dot[data-tone='bad'] {
+    background: var(--souk-bad, #a3261b);
+  }
+`

@@ -27,7 +27,7 @@ import type { ListingDocument } from '../core/listing.ts'
 import { CatalogSearch } from '../core/search.ts'
 import { Catalog, type CatalogOptions, type ImportedSnapshot } from './catalog.ts'
 import type { ChainListings } from './catalog-chain.ts'
-import { abortQuietly } from './frames.ts'
+import { abortQuietly, withDeadline } from './frames.ts'
 import { CATALOG_SNAPSHOT_PROTOCOL, CATALOG_SNAPSHOT_TIMEOUT_MS, MAX_CATALOG_SNAPSHOT_BYTES } from './protocols.ts'
 
 export const CATALOG_SNAPSHOT_FORMAT = 'souk/catalog-snapshot'
@@ -291,8 +291,7 @@ export async function fetchCatalogSnapshot(
   relay: PeerId,
   { signal }: { signal?: AbortSignal } = {},
 ): Promise<Uint8Array> {
-  const timeout = AbortSignal.timeout(CATALOG_SNAPSHOT_TIMEOUT_MS)
-  const combined = signal ? AbortSignal.any([timeout, signal]) : timeout
+  const combined = withDeadline(CATALOG_SNAPSHOT_TIMEOUT_MS, signal)
   const stream = await libp2p.dialProtocol(relay, CATALOG_SNAPSHOT_PROTOCOL, { signal: combined })
   try {
     const lp = lpStream(stream, {

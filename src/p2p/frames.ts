@@ -89,6 +89,12 @@ function toFrameError(err: unknown, timedOut: boolean): FrameError {
 }
 
 /** Resets a stream after a protocol error, ignoring a stream that is already gone. */
+/** `signal` (when given) bounded by a deadline of `ms` from now: aborted by whichever comes first. */
+export function withDeadline(ms: number, signal?: AbortSignal): AbortSignal {
+  const deadline = AbortSignal.timeout(ms)
+  return signal ? AbortSignal.any([deadline, signal]) : deadline
+}
+
 export function abortQuietly(stream: Stream, err: Error): void {
   try {
     stream.abort(err)

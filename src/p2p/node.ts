@@ -11,6 +11,7 @@ import { createHeliaLight, type Helia } from 'helia'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import { hasServices } from './libp2p-services.ts'
+import { withDeadline } from './frames.ts'
 import { fallbackRouter } from '@helia/fallback-router'
 import { trustlessGatewayBlockBroker } from '@helia/trustless-gateway-client'
 import * as dagCbor from '@ipld/dag-cbor'
@@ -258,13 +259,12 @@ export async function createSoukNode(options: SoukNodeOptions): Promise<SoukNode
               await previousDialGone()
               dropLimited()
             }
-            const deadline = AbortSignal.timeout(DIAL_ATTEMPT_TIMEOUT_MS)
             // the last step the dial reached (libp2p's progress events: relay hop, SDP, ICE…), so a failed
             // attempt says where it stopped
             let step = 'start'
             try {
               return await libp2p.dial(multiaddr(addr + suffix), {
-                signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
+                signal: withDeadline(DIAL_ATTEMPT_TIMEOUT_MS, signal),
                 onProgress: (evt: { type: string }) => {
                   step = evt.type
                 },

@@ -6,7 +6,7 @@
  */
 import { CID } from 'multiformats/cid'
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { abortQuietly, frameStream, FrameError } from './frames.ts'
+import { abortQuietly, frameStream, FrameError, withDeadline } from './frames.ts'
 import { MAX_PIN_CIDS, MAX_PIN_FRAME_BYTES, PIN_PROTOCOL, PIN_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './protocols.ts'
 
 export interface PinResult {
@@ -59,7 +59,7 @@ export async function requestPin(
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<PinResult[]> {
   const timeoutMs = options.timeoutMs ?? PIN_TIMEOUT_MS
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])])
+  const signal = withDeadline(timeoutMs, options.signal)
   const stream = await libp2p.dialProtocol(relay, PIN_PROTOCOL, { signal })
   const frames = frameStream(stream, { maxBytes: MAX_PIN_FRAME_BYTES })
   try {

@@ -17,7 +17,7 @@ import { getChainTime } from '../../src/chain/market.ts'
 import { connectWallet, selectDevAccount } from '../../src/chain/wallet.ts'
 import { servedApp } from '../helpers/served-app.ts'
 import { devAccount } from '../helpers/messaging.ts'
-import { people, stateOf, useAccount, waitState } from '../helpers/app-people.ts'
+import { appSession, stateOf, waitState } from '../helpers/app-session.ts'
 
 const SELLER = 3
 const BUYER = 4
@@ -49,10 +49,7 @@ function recordNotifications(): void {
 
 describe('messaging in the app: listing link, conversations view, offline and back', { timeout: 300_000 }, () => {
   const served = servedApp()
-  const app = people(
-    () => served.browser,
-    () => served.site.url,
-  )
+  const app = appSession(served)
   const profile = (options: { phone?: boolean } = {}): Promise<BrowserContext> =>
     app.profile({ ...options, init: recordNotifications })
   const open = app.open
@@ -76,14 +73,14 @@ describe('messaging in the app: listing link, conversations view, offline and ba
     // the seller sets messaging up on her laptop (one signature from the wallet)
     const sellerProfile = await profile()
     const s = await open(sellerProfile, '#/messages')
-    await useAccount(s.page, SELLER)
+    await app.connect(s.page, SELLER)
     await s.page.getByRole('button', { name: 'Set up messaging on this device' }).click()
     await s.page.locator('souk-conversations').getByText('No conversations yet.').waitFor({ timeout: 30_000 })
 
     // the buyer, on a phone, writes from the listing page
     const buyerProfile = await profile({ phone: true })
     let b = await open(buyerProfile, `#/listing/${listingId}`)
-    await useAccount(b.page, BUYER)
+    await app.connect(b.page, BUYER)
     await b.page.getByTestId('message-seller').click()
     await b.page.waitForURL(`**#/messages/${seller}?listing=${listingId}`)
     await b.page.getByRole('button', { name: 'Set up messaging on this device' }).click()
@@ -116,7 +113,7 @@ describe('messaging in the app: listing link, conversations view, offline and ba
 
     // he comes back: no new signature (the key is in IndexedDB); both answers once, counted in the header
     b = await open(buyerProfile, '#/messages')
-    await useAccount(b.page, BUYER)
+    await app.connect(b.page, BUYER)
     await b.page
       .locator('souk-unread-badge [data-testid=unread]', { hasText: '2' })
       .waitFor({ timeout: 45_000 })

@@ -21,7 +21,7 @@ import { markShipped } from '../../src/chain/actions/markShipped.ts'
 import { getChainTime } from '../../src/chain/market.ts'
 import { encodeListing } from '../../src/core/listing.ts'
 import { catalogPeer, listingDoc, seller as walletOf, type CatalogPeer } from '../helpers/catalog.ts'
-import { people, stateOf, useAccount, waitState } from '../helpers/app-people.ts'
+import { appSession, stateOf, waitState } from '../helpers/app-session.ts'
 import { device, deviceKeys, devAccount } from '../helpers/messaging.ts'
 import { servedApp } from '../helpers/served-app.ts'
 
@@ -31,10 +31,7 @@ const MALLORY = 8
 
 describe('offline and after the sale, in the app', { timeout: 420_000 }, () => {
   const served = servedApp({ relays: 2 })
-  const app = people(
-    () => served.browser,
-    () => served.site.url,
-  )
+  const app = appSession(served)
   let peer: CatalogPeer | undefined
   const title = `Copper kettle ${Math.random().toString(36).slice(2, 7)}`
   let listingId = ''
@@ -90,7 +87,7 @@ describe('offline and after the sale, in the app', { timeout: 420_000 }, () => {
   it('offline: load, go offline, reload, search the cached catalog, write a message; back online, it is delivered', async () => {
     const sellerProfile = await app.profile()
     s = await app.open(sellerProfile, '#/messages')
-    await useAccount(s.page, SELLER)
+    await app.connect(s.page, SELLER)
     await s.page.getByRole('button', { name: 'Set up messaging on this device' }).click()
     await s.page.locator('souk-conversations').getByText('No conversations yet.').waitFor({ timeout: 30_000 })
 
@@ -101,7 +98,7 @@ describe('offline and after the sale, in the app', { timeout: 420_000 }, () => {
       .waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
       .catch(() => assert.fail('the service worker never took control of the page'))
     await b.page.goto(`${served.site.url}#/messages/${sellerAddress}?listing=${listingId}`)
-    await useAccount(b.page, BUYER)
+    await app.connect(b.page, BUYER)
     await b.page.getByRole('button', { name: 'Set up messaging on this device' }).click()
     const composer = b.page.locator('souk-conversations form').first()
     await composer.getByLabel('Message').fill('Is the kettle still available?')
@@ -172,7 +169,7 @@ describe('offline and after the sale, in the app', { timeout: 420_000 }, () => {
 
     // the listing page offers the buyer to send the address; the link opens the conversation with the form
     await b.page.goto(`${served.site.url}#/listing/${listingId}`)
-    await useAccount(b.page, BUYER)
+    await app.connect(b.page, BUYER)
     await b.page
       .locator('souk-listing-view [data-testid=send-address]')
       .click({ timeout: 60_000 })

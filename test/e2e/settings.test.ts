@@ -40,17 +40,9 @@ describe('network & settings (issue #14)', () => {
         .locator(`[data-testid=relays] li[data-addr="${relay}"][data-state="reserved"]`)
         .waitFor({ timeout: 60_000 })
         .catch(() => assert.fail('the relay row never showed the engine’s live connection'))
-      await page
-        .waitForFunction(
-          () =>
-            document
-              .querySelector('souk-app')
-              ?.shadowRoot?.querySelector('souk-settings-view')
-              ?.shadowRoot?.querySelector('[data-testid=peer-id]')
-              ?.textContent?.startsWith('12D3Koo'),
-          undefined,
-          { timeout: 30_000 },
-        )
+      await view
+        .locator('[data-testid=peer-id]', { hasText: /^\s*12D3Koo/ })
+        .waitFor({ timeout: 30_000 })
         .catch(() => assert.fail('"about this device" never showed the peer id'))
       await view.locator('[data-testid=storage-total]').waitFor({ timeout: 30_000 })
 
@@ -61,17 +53,9 @@ describe('network & settings (issue #14)', () => {
       const rpc = served.stack.config.chain.rpcUrls[0]!
       await view.locator('#rpc').fill('https://rpc.invalid.example/')
       await view.locator('[data-action=save-rpc]').click()
-      await page
-        .waitForFunction(
-          () =>
-            document
-              .querySelector('souk-app')
-              ?.shadowRoot?.querySelector('souk-settings-view')
-              ?.shadowRoot?.querySelector('#rpc-error')
-              ?.textContent?.includes('没有响应'),
-          undefined,
-          { timeout: 30_000 },
-        )
+      await view
+        .locator('#rpc-error', { hasText: '没有响应' })
+        .waitFor({ timeout: 30_000 })
         .catch(() => assert.fail('an unreachable RPC URL was not refused in Chinese'))
       assert.equal(await view.locator('[data-testid=rpc-current]').textContent(), rpc)
 

@@ -1,7 +1,8 @@
 /**
- * What the app's end-to-end runs share (shop-auction, after-sale): people as browser profiles of the served
- * PWA (a desktop or a 360 px phone, a language), numbered screenshots into test-results/<name>/, the chain's
- * clock moved with anvil, the dev wallet connected from the header, waits on visible text, a generated photo.
+ * What the app's end-to-end runs share (shop-auction, after-sale, messaging-app, offline): people as browser
+ * profiles of the served PWA (a desktop or a 360 px phone, a language), pages whose errors are recorded,
+ * numbered screenshots into test-results/<name>/, the chain's clock moved with anvil, the dev wallet connected
+ * from the header, waits on visible text and on a message's delivery state, a generated photo.
  * Every wait has a timeout and says what never came.
  */
 import assert from 'node:assert/strict'
@@ -11,29 +12,43 @@ import { crc32, deflateSync } from 'node:zlib'
 import type { BrowserContext, Page } from 'playwright-core'
 import { ROOT } from '../../scripts/lib/processes.ts'
 import type { ServedApp } from './served-app.ts'
+import { devAccount } from './messaging.ts'
 
 export const PHONE = { width: 360, height: 740 }
 export const DESKTOP = { width: 1280, height: 860 }
 
+export interface ProfileOptions {
+  /** A 360 px touch phone instead of a desktop. */
+  phone?: boolean
+  /** The browser's language (`navigator.languages`), e.g. zh-CN. */
+  locale?: string
+  /** A script run in every page of the profile before the app's own. */
+  init?: () => void
+}
+
 export interface AppSession {
   /** Page errors of every person so far (`who: message`). */
   errors: string[]
-  /** A new browser profile with one page. */
+  /** A fresh browser profile (its own storage, engine and wallet); closed by `close()`. */
+  profile(options?: ProfileOptions): Promise<BrowserContext>
+  /** Opens `hash` of the app in a new page of `context`; `errors` collects its console and page errors. */
+  open(context: BrowserContext, hash: string): Promise<{ page: Page; errors: string[] }>
+  /** A new browser profile with one blank page, whose page errors go to `errors`. */
   person(who: string, viewport?: { width: number; height: number }, locale?: string): Promise<Page>
   /** The next numbered full-page screenshot. */
   shot(page: Page, name: string): Promise<void>
   rpc(method: string, params?: unknown[]): Promise<unknown>
   /** Moves the chain's clock (phases and escrow deadlines follow it) and mines a block at the new time. */
   advance(seconds: number): Promise<void>
-  /** Connects the dev wallet from the header and picks an anvil account, as a person does. */
+  /** Connects the dev wallet from the header (if it is not) and makes anvil account `account` the active one. */
   connect(page: Page, account: number): Promise<void>
   waitText(page: Page, text: string | RegExp, what: string, timeout?: number): Promise<void>
   /** Closes every profile (call in an `after` hook). */
   close(): Promise<void>
 }
 
-/** `shots`: the folder under test-results/. */
-export function appSession(served: ServedApp, shots: string): AppSession {
+/** `shots`: the folder under test-results/ for `shot()`. */
+export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
   const dir = join(ROOT, 'test-results', shots)
   const contexts: BrowserContext[] = []
   const errors: string[] = []
@@ -53,6 +68,24 @@ export function appSession(served: ServedApp, shots: string): AppSession {
 
   return {
     errors,
+    async profile({ phone = false, locale = 'en-US', init } = {}) {
+      const context = await served.browser.newContext(
+        phone ? { viewport: PHONE, isMobile: true, hasTouch: true, locale } : { locale },
+      )
+      if (init) await context.addInitScript(init)
+      contexts.push(context)
+      return context
+    },
+    async open(context, hash) {
+      const page = await context.newPage()
+      const mine: string[] = []
+      page.on('pageerror', (e) => mine.push(e.message))
+      page.on('console', (m) => {
+        if (m.type() === 'error') mine.push(m.text())
+      })
+      await page.goto(`${served.site.url}${hash}`)
+      return { page, errors: mine }
+    },
     async person(who, viewport = DESKTOP, locale = 'en-US') {
       const context = await served.browser.newContext({ viewport, locale })
       contexts.push(context)
@@ -72,14 +105,19 @@ export function appSession(served: ServedApp, shots: string): AppSession {
       await rpc('evm_mine')
     },
     async connect(page, account) {
-      const connected = page.locator('souk-wallet-button details[data-status="connected"]')
-      await page.locator('souk-wallet-button summary').click()
+      const button = page.locator('souk-wallet-button')
+      const connected = button.locator('details[data-status="connected"]')
+      await button.locator('summary').click()
       if ((await connected.count()) === 0) {
         await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
         await connected.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the dev wallet never connected'))
       }
-      await page.locator('souk-wallet-button #account').selectOption(String(account))
-      await page.locator('souk-wallet-button summary').click()
+      await button.locator('#account').selectOption(String(account))
+      await button
+        .locator('code', { hasText: devAccount(account).address })
+        .waitFor({ timeout: 20_000 })
+        .catch(() => assert.fail(`the wallet never switched to dev account ${account}`))
+      await button.locator('summary').click()
     },
     async waitText(page, text, what, timeout = 60_000) {
       await page
@@ -92,6 +130,27 @@ export function appSession(served: ServedApp, shots: string): AppSession {
       for (const c of contexts.splice(0)) await c.close().catch(() => {})
     },
   }
+}
+
+/** The delivery state line of my message `text` in the open thread. */
+export const stateOf = (page: Page, text: string) =>
+  page.locator('souk-conversations .bubble.out', { hasText: text }).locator('.state')
+
+/** Waits until my message `text` is in one of `states` (data-state), failing with `what`. */
+export async function waitState(
+  page: Page,
+  text: string,
+  states: string[],
+  what: string,
+  timeout = 30_000,
+): Promise<void> {
+  const selector = states.map((s) => `[data-state="${s}"]`).join(', ')
+  await stateOf(page, text)
+    .and(page.locator(selector))
+    .waitFor({ timeout })
+    .catch(async () =>
+      assert.fail(`${what}: "${text}" is ${await stateOf(page, text).getAttribute('data-state')}, not ${states}`),
+    )
 }
 
 /** A small solid-colour PNG, as a phone camera would hand over a photo (the app resizes it to WebP). */

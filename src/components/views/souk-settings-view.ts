@@ -20,7 +20,7 @@ import { APP_VERSION } from '../../version.ts'
 import { catalogContext, configContext, messagingContext, networkContext } from '../context.ts'
 import { currentBuildCid } from '../souk-build-info.ts'
 import { StatusController } from '../status-controller.ts'
-import { shared } from '../styles.ts'
+import { shared, statusDot } from '../styles.ts'
 import '../souk-vault-tools.ts'
 
 const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-Hans': '简体中文' }
@@ -99,12 +99,14 @@ function bytes(n: number | undefined): string {
   return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`
 }
 
-function relayState(r: RelayStatus | undefined): { key: string; text: string } {
+function relayState(r: RelayStatus | undefined): { key: string; text: string; tone?: 'ok' | 'bad' } {
   if (!r) return { key: 'unknown', text: msg('not dialled yet', { id: 'settings.relay.unknown' }) }
-  if (r.connected && r.reservation) return { key: 'reserved', text: msg('connected', { id: 'net.relays.connected' }) }
-  if (r.connected) return { key: 'connected', text: msg('connected, no reservation', { id: 'settings.relay.noRes' }) }
+  if (r.connected && r.reservation)
+    return { key: 'reserved', text: msg('connected', { id: 'net.relays.connected' }), tone: 'ok' }
+  if (r.connected)
+    return { key: 'connected', text: msg('connected, no reservation', { id: 'settings.relay.noRes' }), tone: 'ok' }
   if (r.retryAt !== undefined)
-    return { key: 'retrying', text: msg('unreachable, retrying', { id: 'settings.relay.retry' }) }
+    return { key: 'retrying', text: msg('unreachable, retrying', { id: 'settings.relay.retry' }), tone: 'bad' }
   return { key: 'dialling', text: msg('connecting…', { id: 'settings.relay.dialling' }) }
 }
 
@@ -126,6 +128,7 @@ function peerOf(addr: string): string {
 export class SoukSettingsView extends LitElement {
   static override styles = [
     shared,
+    statusDot,
     css`
       :host {
         display: block;
@@ -156,21 +159,6 @@ export class SoukSettingsView extends LitElement {
       code {
         overflow-wrap: anywhere;
         font-size: 0.8rem;
-      }
-      .dot {
-        display: inline-block;
-        width: 0.6em;
-        height: 0.6em;
-        border-radius: 50%;
-        margin-inline-end: 0.35em;
-        background: var(--souk-muted, #5e5a50);
-      }
-      [data-state='reserved'] .dot,
-      [data-state='connected'] .dot {
-        background: var(--souk-ok, #1b7a3a);
-      }
-      [data-state='retrying'] .dot {
-        background: var(--souk-bad, #a3261b);
       }
       form.inline {
         display: flex;
@@ -418,7 +406,10 @@ export class SoukSettingsView extends LitElement {
           ${relays.map((addr) => {
             const s = relayState(byPeer.get(peerOf(addr)))
             return html`<li data-state=${s.key} data-addr=${addr}>
-              <span><code>${addr}</code><br /><span class="dot" aria-hidden="true"></span>${s.text}</span>
+              <span
+                ><code>${addr}</code><br /><span class="dot" data-tone=${s.tone ?? nothing} aria-hidden="true"></span
+                >${s.text}</span
+              >
               <button
                 @click=${() => this.#removeRelay(addr)}
                 aria-label=${msg(str`Remove relay ${peerOf(addr).slice(-8)}`, { id: 'settings.relay.remove' })}

@@ -32,7 +32,7 @@ import {
   type PresenceRecord,
   type ShippingAddress,
 } from '../../core/messaging.ts'
-import { abortQuietly, FrameError } from '../frames.ts'
+import { abortQuietly, FrameError, withDeadline } from '../frames.ts'
 import {
   MESSAGE_DELIVER_PROTOCOL,
   MESSAGES_PROTOCOL,
@@ -896,9 +896,7 @@ function order(a: ChatMessage, b: ChatMessage): number {
 
 /** A direct attempt may not outlast `DIRECT_TIMEOUT_MS` (a closed tab never answers a Comlink call). */
 function withTimeout<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  const deadline = signal
-    ? AbortSignal.any([signal, AbortSignal.timeout(DIRECT_TIMEOUT_MS)])
-    : AbortSignal.timeout(DIRECT_TIMEOUT_MS)
+  const deadline = withDeadline(DIRECT_TIMEOUT_MS, signal)
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new DirectPathError('The direct path did not answer in time.'))
     if (deadline.aborted) return onAbort()

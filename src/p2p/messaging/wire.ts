@@ -3,7 +3,7 @@
  * one length-prefixed JSON request, one response, with the size cap and timeout of `frames.ts`.
  */
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { abortQuietly, frameStream, type FrameStream } from '../frames.ts'
+import { abortQuietly, frameStream, withDeadline, type FrameStream } from '../frames.ts'
 import { MAX_MESSAGES_FRAME_BYTES, REQUEST_TIMEOUT_MS } from '../protocols.ts'
 
 export interface RequestOptions {
@@ -19,8 +19,7 @@ export async function request(
   value: unknown,
   { signal, timeoutMs = REQUEST_TIMEOUT_MS }: RequestOptions = {},
 ): Promise<unknown> {
-  const deadline = AbortSignal.timeout(timeoutMs)
-  const combined = signal ? AbortSignal.any([deadline, signal]) : deadline
+  const combined = withDeadline(timeoutMs, signal)
   // optimistic protocol select: the protocol id goes out with the first frame instead of costing a round trip
   // of its own (on a busy machine every round trip is two more process wake-ups)
   const stream = await libp2p.dialProtocol(peer, protocol, {
@@ -38,8 +37,7 @@ export async function requestOn(
   value: unknown,
   { signal, timeoutMs = REQUEST_TIMEOUT_MS }: RequestOptions = {},
 ): Promise<unknown> {
-  const deadline = AbortSignal.timeout(timeoutMs)
-  const combined = signal ? AbortSignal.any([deadline, signal]) : deadline
+  const combined = withDeadline(timeoutMs, signal)
   const stream = await connection.newStream(protocol, { signal: combined, negotiateFully: false })
   return await exchange(stream, value, combined, timeoutMs)
 }
