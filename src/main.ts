@@ -8,12 +8,18 @@ import './components/souk-build-info.ts'
 import './components/souk-update-prompt.ts'
 import { registerServiceWorker } from './pwa/register.ts'
 import { preferredLocale, useLocale } from './i18n.ts'
-import { ConfigError, parseConfig, type SoukConfig } from './core/config.ts'
+import type { SoukConfig } from './core/config.ts'
+
+// the config's checks (and viem, whose BaseError its errors extend) load beside config.json, not before the
+// first paint
+const configModule = import('./core/config.ts')
+configModule.catch(() => {}) // awaited (and its failure shown) in boot()
 
 async function loadConfig(): Promise<SoukConfig> {
   const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-cache' })
   if (!response.ok) throw new Error(`config.json answered HTTP ${response.status}`)
-  return parseConfig(await response.json())
+  const body: unknown = await response.json()
+  return (await configModule).parseConfig(body)
 }
 
 async function boot(): Promise<void> {
@@ -28,7 +34,11 @@ async function boot(): Promise<void> {
     config = await loadConfig()
   } catch (err) {
     app.starting = false
-    app.error = err instanceof ConfigError ? err.shortMessage : err instanceof Error ? err.message : String(err)
+    const short = await configModule.then(
+      ({ ConfigError }) => (err instanceof ConfigError ? err.shortMessage : undefined),
+      () => undefined,
+    )
+    app.error = short ?? (err instanceof Error ? err.message : String(err))
     return
   }
   app.config = config

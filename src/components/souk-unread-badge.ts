@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { messagingContext } from './context.ts'
-import { shortAddress } from '../services/format.ts'
+import { shortAddress } from '../services/address.ts'
 import type { ChatMessage, MessagingService } from '../services/types.ts'
 
 /**

@@ -5,7 +5,7 @@ import { localized, msg, str } from '@lit/localize'
 import { chainContext } from './context.ts'
 import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
-import { shortAddress } from '../services/format.ts'
+import { shortAddress } from '../services/address.ts'
 import type { ChainService, WalletView } from '../services/types.ts'
 
 /**

@@ -5,12 +5,25 @@
 import { formatUnits, parseUnits } from 'viem'
 import type { Currency } from './types.ts'
 
+// building an Intl.NumberFormat costs far more than formatting with one: a page of cards formats dozens
+const groupingFormats = new Map<string, Intl.NumberFormat>()
+function groupingFormat(locale: string | undefined): Intl.NumberFormat {
+  let format = groupingFormats.get(locale ?? '')
+  if (!format) groupingFormats.set(locale ?? '', (format = new Intl.NumberFormat(locale, { useGrouping: true })))
+  return format
+}
+
+/** A count with the locale's grouping: "10,000". */
+export function formatCount(n: number, locale?: string): string {
+  return groupingFormat(locale).format(n)
+}
+
 /** "1.5 ETH", "12.00 TUSD": at most 6 decimals shown, trailing zeros dropped. */
 export function formatAmount(amount: bigint, currency: Pick<Currency, 'symbol' | 'decimals'>, locale?: string): string {
   const text = formatUnits(amount, currency.decimals)
   const [whole = '0', frac = ''] = text.split('.')
   const shown = frac.slice(0, 6).replace(/0+$/, '')
-  const grouped = new Intl.NumberFormat(locale, { useGrouping: true }).format(BigInt(whole))
+  const grouped = groupingFormat(locale).format(BigInt(whole))
   return `${grouped}${shown ? `.${shown}` : ''} ${currency.symbol}`
 }
 
@@ -27,10 +40,7 @@ export function parseAmount(text: string, decimals: number): bigint | undefined 
   }
 }
 
-/** 0x1234…abcd */
-export function shortAddress(address: string): string {
-  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address
-}
+export { shortAddress } from './address.ts'
 
 /** "2d 03:04:05" / "03:04:05" / "04:05" for a number of seconds (never negative); `days` words the day part. */
 export function formatCountdown(seconds: number, days: (d: number) => string = (d) => `${d}d`): string {

@@ -11,6 +11,8 @@ import { CatalogChanges } from '../catalog-controller.ts'
 import { categoryLabel } from '../labels.ts'
 import { catalogUnavailable } from '../notices.ts'
 import { href } from '../routes.ts'
+import { formatCount } from '../../services/format.ts'
+import { getLocale } from '../../i18n.ts'
 import { shared } from '../styles.ts'
 import '../souk-listing-card.ts'
 
@@ -77,7 +79,7 @@ export class SoukHomeView extends LitElement {
   #sync() {
     const s = this.catalog?.state
     if (!s) return nothing
-    const n = s.verified.toLocaleString()
+    const n = formatCount(s.verified, getLocale())
     const text =
       s.status === 'failed'
         ? msg('The catalog could not be opened: check your connection.', { id: 'home.sync.failed' })
