@@ -1,8 +1,8 @@
 /**
  * `npm run soak:e2e -- [--runs N] [--load K] [--files glob…]`: builds the PWA once, then runs the end-to-end
- * suite N times in a row (default 3, a few minutes) and prints a table of passes and failures per test. With
- * `--load K` it keeps K busy processes spinning beside the suite (one per core makes "both cores loaded"), to
- * find timing assumptions. Every failure is printed as it happens with its error; the exit code is non-zero if
+ * suite N times in a row (default 1, about 6 minutes here; `--files` narrows it) and prints a table of passes
+ * and failures per test. With `--load K` it keeps K busy processes spinning beside the suite (one per core
+ * makes "both cores loaded"), to find timing assumptions. Every failure is printed as it happens with its error; the exit code is non-zero if
  * any test failed in any run. Flakes are bugs: this is how they are found, not how they are retried.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -15,7 +15,7 @@ import { BIN, ROOT } from './lib/processes.ts'
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '1' },
     load: { type: 'string', default: '0' },
     files: { type: 'string', multiple: true, default: ['test/e2e/**/*.test.ts'] },
     'no-build': { type: 'boolean', default: false },
@@ -23,7 +23,7 @@ const { values } = parseArgs({
   },
 })
 if (values.help) {
-  console.log('usage: npm run soak:e2e -- [--runs N (3)] [--load K busy processes (0)] [--files glob…] [--no-build]')
+  console.log('usage: npm run soak:e2e -- [--runs N (1)] [--load K busy processes (0)] [--files glob…] [--no-build]')
   process.exit(0)
 }
 const runs = Number(values.runs)
