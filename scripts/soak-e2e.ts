@@ -5,7 +5,8 @@
  * makes "both cores loaded"), to find timing assumptions. Every failure is printed as it happens with its error; the exit code is non-zero if
  * any test failed in any run. Flakes are bugs: this is how they are found, not how they are retried.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { run } from 'node:test'
 import { glob, mkdir, writeFile } from 'node:fs/promises'
@@ -34,6 +35,21 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(load) || load < 0) 
 }
 
 process.env.CHROME_PATH = await findChrome()
+
+/** The commit soaked (with "+changes" when the work tree differs from it), so a result names what it covers. */
+const commit = ((): string => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+    return dirty.trim() ? `${head}+changes` : head
+  } catch {
+    return 'unknown'
+  }
+})()
+console.log(`souk soak: ${runs} run(s) of the e2e suite at ${commit}, ${load} busy process(es) beside it`)
 
 if (!values['no-build']) {
   const code = await new Promise<number | null>((resolve) =>
@@ -83,6 +99,8 @@ interface Tally {
 const tallies = new Map<string, Tally>()
 const LOG_DIR = join(ROOT, '.souk', 'soak', new Date().toISOString().replace(/[:.]/g, '-'))
 const runVerdicts: boolean[] = []
+/** The 1-minute load average at the end of each run (2 cores here). */
+const loads: number[] = []
 const started = Date.now()
 
 for (let i = 1; i <= runs; i++) {
@@ -122,6 +140,7 @@ for (let i = 1; i <= runs; i++) {
   }
   const ok = failures === 0 && passes > 0
   runVerdicts.push(ok)
+  loads.push(Number(loadavg()[0]!.toFixed(1)))
   let saved = ''
   if (!ok && output.length > 0) {
     // the tests' own output (e.g. page logs with SOUK_E2E_DEBUG set), kept for the runs that failed
@@ -131,7 +150,7 @@ for (let i = 1; i <= runs; i++) {
     saved = `  output: ${relative(ROOT, file)}`
   }
   console.log(
-    `run ${String(i).padStart(2)}/${runs}: ${ok ? 'pass' : 'FAIL'}  ${passes} passed, ${failures} failed  ${((Date.now() - runStart) / 1000).toFixed(1)} s${saved}`,
+    `run ${String(i).padStart(2)}/${runs}: ${ok ? 'pass' : 'FAIL'}  ${passes} passed, ${failures} failed  ${((Date.now() - runStart) / 1000).toFixed(1)} s  load ${loads.at(-1)}${saved}`,
   )
 }
 stopBurners()
@@ -154,13 +173,15 @@ function report(finished: number): number {
   const passedRuns = runVerdicts.filter(Boolean).length
   const failedTests = rows.reduce((n, r) => n + r.fail, 0)
   console.log(
-    `\n${passedRuns} of ${finished} runs passed (load: ${load} busy process${load === 1 ? '' : 'es'}), ${((Date.now() - started) / 60_000).toFixed(1)} min`,
+    `\n${passedRuns} of ${finished} runs passed at ${commit} (${load} busy process${load === 1 ? '' : 'es'} beside it; load average ${loads.length ? `${Math.min(...loads)}–${Math.max(...loads)}` : 'n/a'}), ${((Date.now() - started) / 60_000).toFixed(1)} min`,
   )
   console.log(
     JSON.stringify({
+      commit,
       runs: finished,
       passedRuns,
       load,
+      loadAverage: loads,
       failedTests,
       tests: rows.map((r) => ({ file: r.file, name: r.name, pass: r.pass, fail: r.fail })),
     }),
