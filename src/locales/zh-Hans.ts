@@ -234,6 +234,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'sell.arbiter.address': '仲裁人地址',
   'sell.arbiter.other': '在下方输入地址',
   'sell.arbiter.uses': str`已被 ${0} 件商品选用`,
+  'sell.arbiter.recommended': '本市场推荐',
   'sell.arbiterHint': '仲裁人只在买卖双方有分歧时裁决;货款由三方托管合约保管(二签即可)。',
   'sell.badReserve': '请输入数字作为底价,例如 0.5。',
   'sell.chosen': '已选照片',

@@ -88,13 +88,16 @@ export class WagmiChainService extends EventTarget implements ChainService {
   readonly chainName: string
   readonly #reminders = new RevealReminders()
   #currencies: Promise<Currency[]> | undefined
+  /** The deployment's recommended arbiters (config.json), offered first when listing. */
+  readonly #recommended: readonly Address[]
   readonly #stops: (() => void)[] = []
   #stopped = false
 
-  private constructor(wagmi: SoukWagmiConfig, vault: BidVault) {
+  private constructor(wagmi: SoukWagmiConfig, vault: BidVault, recommended: readonly Address[]) {
     super()
     this.wagmi = wagmi
     this.vault = vault
+    this.#recommended = recommended
     const chain = configuredChain(wagmi)
     this.chainId = chain.id
     this.chainName = chain.name
@@ -104,7 +107,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
   static async start(config: SoukConfig, options: WagmiChainServiceOptions = {}): Promise<WagmiChainService> {
     const wagmi = options.wagmi ?? createSoukWagmiConfig(config)
     const vault = options.vault ?? (await BidVault.open())
-    const service = new WagmiChainService(wagmi, vault)
+    const service = new WagmiChainService(wagmi, vault, config.recommendedArbiters ?? [])
     service.#start()
     if (!options.wagmi) await reconnectWallet(wagmi)
     return service
@@ -369,20 +372,28 @@ export class WagmiChainService extends EventTarget implements ChainService {
   }
 
   /**
-   * Arbiters other sellers on this market chose, most used first. Stands in for the arbiter registry of
-   * issue #10 (`getArbiter`/`registerArbiter`) until it is merged; the sell form also takes any address.
+   * Arbiters to offer a seller: the deployment's recommended ones (config.json) first, then those other sellers
+   * on this market chose, most used first; only those registered now, since the contract refuses a listing
+   * that names anyone else. The sell form also takes any address.
    */
   async recommendedArbiters(): Promise<ArbiterOption[]> {
     const created = await getMarketEvents(this.wagmi, 'ListingCreated')
-    const count = new Map<Address, number>()
+    const options = new Map<string, ArbiterOption>()
+    for (const address of this.#recommended)
+      options.set(address.toLowerCase(), { address, listings: 0, recommended: true })
     for (const l of created) {
       const a = l.args.terms?.arbiter
-      if (a && a !== ZERO_ADDRESS) count.set(a, (count.get(a) ?? 0) + 1)
+      if (!a || a === ZERO_ADDRESS) continue
+      const o = options.get(a.toLowerCase()) ?? { address: a, listings: 0, recommended: false }
+      options.set(a.toLowerCase(), { ...o, listings: o.listings + 1 })
     }
-    return [...count]
-      .map(([address, listings]) => ({ address, listings }))
-      .sort((a, b) => b.listings - a.listings)
+    const ranked = [...options.values()]
+      .sort((a, b) => Number(b.recommended) - Number(a.recommended) || b.listings - a.listings)
       .slice(0, 10)
+    const registered = await Promise.all(
+      ranked.map((o) => getArbiter(this.wagmi, { arbiter: o.address }).then((v) => v.registered)),
+    )
+    return ranked.filter((_, i) => registered[i])
   }
 
   async exportBids(): Promise<{ blob: Blob; fileName: string }> {

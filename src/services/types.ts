@@ -188,6 +188,8 @@ export interface ArbiterOption {
   address: `0x${string}`
   /** How many listings on this market already chose this arbiter. */
   listings: number
+  /** Recommended by this deployment (config.json `recommendedArbiters`). */
+  recommended: boolean
 }
 
 export interface Reminder {

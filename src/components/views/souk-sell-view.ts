@@ -499,7 +499,9 @@ export class SoukSellView extends LitElement {
           ${arbiters.map(
             (a) =>
               html`<option value=${a.address} ?selected=${a.address.toLowerCase() === d.arbiter.toLowerCase()}>
-                ${shortAddress(a.address)} — ${msg(str`chosen for ${a.listings} listings`, { id: 'sell.arbiter.uses' })}
+                ${shortAddress(a.address)} —
+                ${a.recommended ? `${msg('recommended by this marketplace', { id: 'sell.arbiter.recommended' })} · ` : ''}
+                ${msg(str`chosen for ${a.listings} listings`, { id: 'sell.arbiter.uses' })}
               </option>`,
           )}
         </select>

@@ -36,8 +36,13 @@ describe('<souk-sell-view>', function () {
     await deleteDB(store)
   })
 
-  async function mount(publish?: PublishService, drafts = store): Promise<{ view: SoukSellView; root: ShadowRoot }> {
-    const { config } = await chainStack()
+  async function mount(
+    publish?: PublishService,
+    drafts = store,
+    recommendedArbiters?: `0x${string}`[],
+  ): Promise<{ view: SoukSellView; root: ShadowRoot }> {
+    const stack = await chainStack()
+    const config = recommendedArbiters ? { ...stack.config, recommendedArbiters } : stack.config
     const { wagmi } = await person(config, 5)
     const chain = await WagmiChainService.start(config, { wagmi, vault: await freshVault('ui-sell') })
     chains.push(chain)
@@ -74,6 +79,23 @@ describe('<souk-sell-view>', function () {
     )
     expect(second.root.querySelectorAll('.photos img').length).to.equal(2)
     expect(second.root.textContent).to.contain('Your draft was restored')
+  })
+
+  it('offers the marketplace’s recommended arbiters that are registered, and only those', async () => {
+    const { config } = await chainStack()
+    const registered = config.recommendedArbiters![0]! // registered by the deploy script
+    const stranger = '0x000000000000000000000000000000000000dEaD' // never registered: the contract would refuse it
+    const { root } = await mount(undefined, `${store}-arbiters`, [stranger, registered])
+    const offered = await waitFor('the recommended arbiters in the list', () => {
+      const opts = [...root.querySelectorAll<HTMLOptionElement>('#arbiter option')].filter((o) => o.value)
+      return opts.length > 0 ? opts : undefined
+    })
+    const values = offered.map((o) => o.value.toLowerCase())
+    expect(values).to.include(registered.toLowerCase())
+    expect(values).to.not.include(stranger.toLowerCase())
+    const mine = offered.find((o) => o.value.toLowerCase() === registered.toLowerCase())!
+    expect(mine.textContent).to.contain('recommended by this marketplace')
+    expect(values[0]).to.equal(registered.toLowerCase(), 'a recommended arbiter comes first')
   })
 
   it('checks the form, hands the draft to the publish service and shows each step', async () => {
