@@ -88,8 +88,8 @@ export class SoukHomeView extends LitElement {
           : s.status !== 'ready'
             ? msg('Opening the catalog on this device…', { id: 'home.sync.opening' })
             : s.fromCache && !s.replicating
-              ? msg(str`${n} listings saved on this device; joining the network…`, { id: 'home.sync.cache' })
-              : msg(str`${n} listings on this device, kept up to date with the network.`, { id: 'home.sync.ready' })
+              ? msg(str`Listings saved on this device: ${n}. Joining the network…`, { id: 'home.sync.cache' })
+              : msg(str`Listings on this device: ${n}, kept up to date with the network.`, { id: 'home.sync.ready' })
     return html`<p class="muted" role="status" data-testid="catalog-sync" data-status=${s.status}>${text}</p>`
   }
 
