@@ -17,6 +17,7 @@ import {
 import type {
   Abi,
   Address,
+  ChainContract,
   ContractEventName,
   ContractFunctionArgs,
   ContractFunctionName,
@@ -40,10 +41,18 @@ export interface MarketContract {
   deployBlock: bigint
 }
 
+/** A contract of the chain object given by its address (viem also allows one address per source chain). */
+function isChainContract(
+  c: ChainContract | { [sourceId: number]: ChainContract | undefined } | undefined,
+): c is ChainContract {
+  return c !== undefined && 'address' in c && typeof c.address === 'string'
+}
+
 export function marketOf(wagmi: SoukWagmiConfig): MarketContract {
   const chain = configuredChain(wagmi)
-  const market = chain.contracts?.soukMarket as { address: Address; blockCreated?: number } | undefined
-  if (!market) throw new Error('The wagmi config was not built by createSoukWagmiConfig (no soukMarket contract).')
+  const market = chain.contracts?.soukMarket
+  if (!isChainContract(market))
+    throw new Error('The wagmi config was not built by createSoukWagmiConfig (no soukMarket contract).')
   return {
     address: market.address,
     abi: soukMarketAbi,
@@ -54,7 +63,8 @@ export function marketOf(wagmi: SoukWagmiConfig): MarketContract {
 
 /** The dev stablecoin of this deployment, if there is one. */
 export function tokenOf(wagmi: SoukWagmiConfig): Address | undefined {
-  return (configuredChain(wagmi).contracts?.soukToken as { address: Address } | undefined)?.address
+  const token = configuredChain(wagmi).contracts?.soukToken
+  return isChainContract(token) ? token.address : undefined
 }
 
 /** The chain's time (latest block timestamp, unix seconds): what the contract compares deadlines with. */
