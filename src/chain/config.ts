@@ -5,12 +5,13 @@
  * Connectors: every injected wallet announced through EIP-6963 (wagmi's `multiInjectedProviderDiscovery`), the
  * legacy `window.ethereum` as a fallback, and — on chain 31337 with `devWallet: true` only — the dev wallet.
  */
-import { createConfig, createStorage, injected, type Config, type CreateConnectorFn, type Storage } from '@wagmi/core'
+import { createConfig, createStorage, injected, type CreateConnectorFn, type Storage } from '@wagmi/core'
 import { defineChain, fallback, http, type Address, type Chain, type HttpTransportConfig } from 'viem'
 import type { SoukConfig } from '../core/config.ts'
 import { DEV_CHAIN_ID, devWallet } from './dev-wallet.ts'
 
-export type SoukWagmiConfig = Config<readonly [Chain], Record<number, ReturnType<typeof fallback>>>
+/** What `createSoukWagmiConfig` returns: wagmi's `createConfig` type for the one configured chain and its transport. */
+export type SoukWagmiConfig = ReturnType<typeof createSoukWagmiConfig>
 
 export interface CreateSoukWagmiConfigOptions {
   /** Where wagmi remembers the last wallet; `null` keeps nothing (tests, private windows). */
@@ -82,14 +83,12 @@ export function soukTransport(
   )
 }
 
-export function createSoukWagmiConfig(config: SoukConfig, options: CreateSoukWagmiConfigOptions = {}): SoukWagmiConfig {
+export function createSoukWagmiConfig(config: SoukConfig, options: CreateSoukWagmiConfigOptions = {}) {
   const multicall3 = options.multicall3 ?? config.chain.multicall3
   const chain = soukChain(config, multicall3 ? { multicall3 } : {})
   const connectors: CreateConnectorFn[] = [injected()]
   if (devWalletAllowed(config))
-    connectors.push(
-      devWallet({ rpcUrl: config.chain.rpcUrls[0]!, accountIndex: options.devAccountIndex ?? 0 }) as CreateConnectorFn,
-    )
+    connectors.push(devWallet({ rpcUrl: config.chain.rpcUrls[0]!, accountIndex: options.devAccountIndex ?? 0 }))
   connectors.push(...(options.connectors ?? []))
   // Without Multicall3 the reads still go out as one HTTP request per tick through JSON-RPC batching.
   const transport = soukTransport(config.chain.rpcUrls, { rank: options.rankRpcs ?? true })
@@ -104,7 +103,7 @@ export function createSoukWagmiConfig(config: SoukConfig, options: CreateSoukWag
       options.storage === undefined
         ? createStorage({ key: `souk.wagmi.${config.chain.id}`, storage: globalThis.localStorage })
         : options.storage,
-  }) as unknown as SoukWagmiConfig
+  })
 }
 
 /** The configured chain of a wagmi config (there is exactly one). */

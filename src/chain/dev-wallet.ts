@@ -36,6 +36,33 @@ export class DevWalletRefusedError extends BaseError {
 
 let nextId = 1
 
+/** A wallet account with the capabilities it reports (the dev wallet reports none). */
+interface AccountWithCapabilities {
+  address: Address
+  capabilities: Record<string, unknown>
+}
+
+/** The accounts a wagmi connector's `connect` answers: addresses, or with `withCapabilities` address objects. */
+type ConnectedAccounts<withCapabilities extends boolean> = withCapabilities extends true
+  ? readonly AccountWithCapabilities[]
+  : readonly Address[]
+
+/**
+ * `list` in the form `connect` was asked for (wagmi's own `connect` action accepts either and maps plain addresses
+ * to `{ address, capabilities: {} }` itself, so callers see the same result as before). The overload states the
+ * conditional type, which TypeScript cannot check against a runtime boolean; the body below covers both branches.
+ */
+function connectedAccounts<withCapabilities extends boolean>(
+  list: readonly Address[],
+  capabilities: withCapabilities | boolean | undefined,
+): ConnectedAccounts<withCapabilities>
+function connectedAccounts(
+  list: readonly Address[],
+  capabilities: boolean | undefined,
+): readonly AccountWithCapabilities[] | readonly Address[] {
+  return capabilities ? list.map((address) => ({ address, capabilities: {} })) : list
+}
+
 /** The connector. `rpcUrl` must be an anvil node on chain 31337. */
 export function devWallet({ rpcUrl, accountIndex = 0 }: DevWalletParameters) {
   let accounts: readonly Address[] | undefined
@@ -94,7 +121,14 @@ export function devWallet({ rpcUrl, accountIndex = 0 }: DevWalletParameters) {
       id: DEV_WALLET_ID,
       name: 'Dev wallet (anvil)',
       type: 'souk-dev-wallet',
-      async connect({ chainId } = {}) {
+      async connect<withCapabilities extends boolean = false>({
+        chainId,
+        withCapabilities,
+      }: {
+        chainId?: number | undefined
+        isReconnecting?: boolean | undefined
+        withCapabilities?: withCapabilities | boolean | undefined
+      } = {}): Promise<{ accounts: ConnectedAccounts<withCapabilities>; chainId: number }> {
         if (chainId !== undefined && chainId !== DEV_CHAIN_ID)
           throw new SwitchChainError(new Error('The dev wallet only works on the local chain 31337.'))
         // never sign anything on a node that is not a local dev chain
@@ -104,7 +138,7 @@ export function devWallet({ rpcUrl, accountIndex = 0 }: DevWalletParameters) {
         const list = await ordered()
         connected = true
         await config.storage?.setItem('souk-dev-wallet.connected', true)
-        return { accounts: list as never, chainId: DEV_CHAIN_ID }
+        return { accounts: connectedAccounts<withCapabilities>(list, withCapabilities), chainId: DEV_CHAIN_ID }
       },
       async disconnect() {
         connected = false

@@ -15,7 +15,9 @@ import {
   writeContract,
 } from '@wagmi/core'
 import type {
+  Abi,
   Address,
+  ChainContract,
   ContractEventName,
   ContractFunctionArgs,
   ContractFunctionName,
@@ -39,10 +41,18 @@ export interface MarketContract {
   deployBlock: bigint
 }
 
+/** A contract of the chain object given by its address (viem also allows one address per source chain). */
+function isChainContract(
+  c: ChainContract | { [sourceId: number]: ChainContract | undefined } | undefined,
+): c is ChainContract {
+  return c !== undefined && 'address' in c && typeof c.address === 'string'
+}
+
 export function marketOf(wagmi: SoukWagmiConfig): MarketContract {
   const chain = configuredChain(wagmi)
-  const market = chain.contracts?.soukMarket as { address: Address; blockCreated?: number } | undefined
-  if (!market) throw new Error('The wagmi config was not built by createSoukWagmiConfig (no soukMarket contract).')
+  const market = chain.contracts?.soukMarket
+  if (!isChainContract(market))
+    throw new Error('The wagmi config was not built by createSoukWagmiConfig (no soukMarket contract).')
   return {
     address: market.address,
     abi: soukMarketAbi,
@@ -53,7 +63,8 @@ export function marketOf(wagmi: SoukWagmiConfig): MarketContract {
 
 /** The dev stablecoin of this deployment, if there is one. */
 export function tokenOf(wagmi: SoukWagmiConfig): Address | undefined {
-  return (configuredChain(wagmi).contracts?.soukToken as { address: Address } | undefined)?.address
+  const token = configuredChain(wagmi).contracts?.soukToken
+  return isChainContract(token) ? token.address : undefined
 }
 
 /** The chain's time (latest block timestamp, unix seconds): what the contract compares deadlines with. */
@@ -90,10 +101,14 @@ export function recipientOf(wagmi: SoukWagmiConfig, to?: Address, account?: Addr
 }
 
 type WriteName = ContractFunctionName<typeof soukMarketAbi, 'nonpayable' | 'payable'>
+/** The arguments of write `name` (always a tuple; the intersection says so where `name` is still generic). */
+type WriteArgs<name extends WriteName> = ContractFunctionArgs<typeof soukMarketAbi, 'nonpayable' | 'payable', name> &
+  readonly unknown[]
 
-export interface MarketWrite<name extends WriteName> {
+/** One market transaction: a write function of the market ABI and its arguments, checked at each call site. */
+export interface MarketWrite<name extends WriteName, args extends WriteArgs<name> = WriteArgs<name>> {
   functionName: name
-  args: ContractFunctionArgs<typeof soukMarketAbi, 'nonpayable' | 'payable', name>
+  args: args
   value?: bigint
   account?: Address
 }
@@ -113,9 +128,9 @@ export interface SendMarketTxHooks {
  * Simulates the call (so a revert comes back decoded, whatever the wallet does with errors), sends it through
  * the wallet and waits for the receipt. Every failure is a SoukChainError.
  */
-export async function sendMarketTx<name extends WriteName>(
+export async function sendMarketTx<name extends WriteName, const args extends WriteArgs<name>>(
   wagmi: SoukWagmiConfig,
-  write: MarketWrite<name>,
+  write: MarketWrite<name, args>,
   hooks: SendMarketTxHooks = {},
 ): Promise<MarketTxResult> {
   const chain = configuredChain(wagmi)
@@ -123,16 +138,19 @@ export async function sendMarketTx<name extends WriteName>(
   const context: ErrorContext = { chain, abi: market.abi, ...hooks.errorContext }
   try {
     const account = signerOf(wagmi, write.account)
+    // `write` was checked against the market ABI at the call site (MarketWrite); viem's parameter types cannot
+    // follow a function name that is still generic here, so the call is made under the ABI's general type.
+    const abi: Abi = market.abi
     const { request } = await simulateContract(wagmi, {
-      abi: market.abi,
+      abi,
       address: market.address,
       functionName: write.functionName,
       args: write.args,
       account,
       chainId: chain.id,
       ...(write.value === undefined ? {} : { value: write.value }),
-    } as never)
-    const hash = await writeContract(wagmi, { ...(request as object), account, chainId: chain.id } as never)
+    })
+    const hash = await writeContract(wagmi, { ...request, account, chainId: chain.id })
     await hooks.onHash?.(hash)
     const receipt = await waitForTransactionReceipt(wagmi, { hash, chainId: chain.id })
     if (receipt.status !== 'success') throw new Error(`Transaction ${hash} reverted in block ${receipt.blockNumber}`)
@@ -144,25 +162,31 @@ export async function sendMarketTx<name extends WriteName>(
 
 type ReadName = ContractFunctionName<typeof soukMarketAbi, 'view' | 'pure'>
 
-export interface MarketRead<name extends ReadName = ReadName> {
-  functionName: name
-  args: ContractFunctionArgs<typeof soukMarketAbi, 'view' | 'pure', name>
-}
+/**
+ * One market read: a view function of the market ABI and its arguments. Without a name it is the union of every
+ * view with its own arguments, so each read in a list is checked against its function.
+ */
+export type MarketRead<name extends ReadName = ReadName> = name extends ReadName
+  ? { functionName: name; args: ContractFunctionArgs<typeof soukMarketAbi, 'view' | 'pure', name> }
+  : never
 
 /**
  * Several market reads at once: one Multicall3 call when the chain has Multicall3 configured, otherwise
  * parallel `eth_call`s that the batching HTTP transport sends as one JSON-RPC batch request. Throws the first
- * failure (mapped).
+ * failure (mapped). The results come back in the order of `reads`, decoded with the ABI.
  */
-export async function readMarket<const reads extends readonly MarketRead[]>(
+export async function readMarket(
   wagmi: SoukWagmiConfig,
-  reads: reads,
+  reads: readonly MarketRead[],
   { blockNumber }: { blockNumber?: bigint } = {},
-): Promise<{ [i in keyof reads]: unknown }> {
+): Promise<readonly unknown[]> {
   const market = marketOf(wagmi)
   const chain = configuredChain(wagmi)
+  // Each read was checked against the market ABI where it was written (MarketRead); a list of different
+  // functions goes to wagmi under the ABI's general type, whose results are `unknown` until the caller reads them.
+  const abi: Abi = market.abi
   const contracts = reads.map((r) => ({
-    abi: market.abi,
+    abi,
     address: market.address,
     functionName: r.functionName,
     args: r.args,
@@ -170,17 +194,15 @@ export async function readMarket<const reads extends readonly MarketRead[]>(
   }))
   try {
     if (chain.contracts?.multicall3)
-      return (await multicall(wagmi, {
-        contracts: contracts as never,
+      return await multicall(wagmi, {
+        contracts,
         allowFailure: false,
         chainId: chain.id,
         ...(blockNumber === undefined ? {} : { blockNumber }),
-      })) as never
-    return (await Promise.all(
-      contracts.map((c) =>
-        readContract(wagmi, { ...c, ...(blockNumber === undefined ? {} : { blockNumber }) } as never),
-      ),
-    )) as never
+      })
+    return await Promise.all(
+      contracts.map((c) => readContract(wagmi, { ...c, ...(blockNumber === undefined ? {} : { blockNumber }) })),
+    )
   } catch (err) {
     throw toSoukChainError(err, { chain, abi: market.abi })
   }
@@ -202,7 +224,7 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
   try {
     // the newest head (no cached value), so a log of a transaction just confirmed is included
     const head = await getBlockNumber(wagmi, { chainId: chain.id, cacheTime: 0 })
-    return (await scanLogs({
+    return await scanLogs({
       getLogs: (fromBlock, toBlock) =>
         getContractEvents(wagmi, {
           abi: market.abi,
@@ -212,10 +234,10 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
           fromBlock,
           toBlock,
           chainId: chain.id,
-        } as never),
+        }),
       fromBlock: market.deployBlock,
       toBlock: head,
-    })) as GetContractEventsReturnType<MarketAbi, name>
+    })
   } catch (err) {
     throw toSoukChainError(err, { chain })
   }

@@ -50,7 +50,7 @@ export async function approveToken(
       account: owner,
       chainId: chain.id,
     })
-    const hash = await writeContract(wagmi, { ...request, account: owner, chainId: chain.id } as never)
+    const hash = await writeContract(wagmi, { ...request, account: owner, chainId: chain.id })
     const receipt = await waitForTransactionReceipt(wagmi, { hash, chainId: chain.id })
     if (receipt.status !== 'success') throw new Error(`Approval ${hash} reverted`)
     return { hash, receipt, allowance: amount }

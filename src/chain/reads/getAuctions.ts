@@ -27,7 +27,7 @@ export async function getAuctions(
     { functionName: 'getListing', args: [id] } as const,
     { functionName: 'getEscrow', args: [id] } as const,
   ])
-  const results = (await readMarket(wagmi, reads, { blockNumber: block.number })) as unknown[]
+  const results = await readMarket(wagmi, reads, { blockNumber: block.number })
   ids.forEach((listingId, i) =>
     out.set(listingId, auctionView(listingId, results[2 * i] as ListingView, results[2 * i + 1] as EscrowView, block)),
   )

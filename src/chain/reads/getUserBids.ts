@@ -88,8 +88,8 @@ export async function getUserBids(
   const [views, auctions] = await Promise.all([
     readMarket(
       wagmi,
-      onChain.map((b) => ({ functionName: 'getBid', args: [b.listingId, bidder, b.commitment] }) as MarketRead),
-    ) as Promise<unknown[]>,
+      onChain.map((b): MarketRead<'getBid'> => ({ functionName: 'getBid', args: [b.listingId, bidder, b.commitment] })),
+    ),
     getAuctions(wagmi, { listingIds: bids.map((b) => b.listingId) }),
   ])
   onChain.forEach((b, i) => (b.onChain = views[i] as BidView))

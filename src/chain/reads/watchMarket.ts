@@ -36,8 +36,8 @@ export function watchMarket(
     address: market.address,
     chainId: chain.id,
     onLogs: (logs) => {
-      const events = (logs as unknown as (Log & { eventName: string; args: Record<string, unknown> })[])
-        .filter((l) => listingId === undefined || l.args?.listingId === listingId)
+      const events = logs
+        .filter((l) => listingId === undefined || ('listingId' in l.args && l.args.listingId === listingId))
         .map((log) => ({ eventName: log.eventName, args: log.args, log }))
       if (events.length) onEvents(events)
     },
