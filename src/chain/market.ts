@@ -26,6 +26,7 @@ import type {
   Hash,
   TransactionReceipt,
 } from 'viem'
+import { stringify } from 'viem'
 import { soukMarketAbi } from './abi/soukMarket.ts'
 import { configuredChain, type SoukWagmiConfig } from './config.ts'
 import { toSoukChainError, WalletNotConnectedError, WrongNetworkError, type ErrorContext } from './errors.ts'
@@ -210,9 +211,52 @@ export async function readMarket(
 
 type MarketAbi = typeof soukMarketAbi
 
+type MarketEvent = ContractEventName<MarketAbi>
+
+/** What a scan of one event (and filter) read: its logs up to `toBlock`, and the block they stand on. */
+interface EventScan<name extends MarketEvent> {
+  toBlock: bigint
+  /** The block `REORG_DEPTH` below `toBlock` and its hash: the next scan keeps the logs up to it if it is unchanged. */
+  anchor: { number: bigint; hash: Hash } | undefined
+  logs: GetContractEventsReturnType<MarketAbi, name>
+}
+
+/** The scans of one wagmi config (one chain, one market): per event, per filter. */
+type EventScans = { [name in MarketEvent]: Map<string, EventScan<name>> }
+
+/** One map per event of the ABI, written out so that an event added to the contract must be added here. */
+function noScans(): EventScans {
+  return {
+    ArbiterRegistered: new Map(),
+    ArbiterUnregistered: new Map(),
+    BidPlaced: new Map(),
+    BidRevealed: new Map(),
+    BidWithdrawn: new Map(),
+    ContentHashUpdated: new Map(),
+    Disputed: new Map(),
+    EscrowSettled: new Map(),
+    Finalized: new Map(),
+    ListingCancelled: new Map(),
+    ListingCreated: new Map(),
+    Purchased: new Map(),
+    Shipped: new Map(),
+    Withdrawn: new Map(),
+  }
+}
+
 /**
- * Logs of one market event from the deployment block on, with the error mapping every read needs. Read in
- * slices public RPCs accept (`scanLogs`: the slice width adapts to "range too large" and results-cap refusals).
+ * Blocks below the head that may still be replaced by a reorganisation: the logs of the newest `REORG_DEPTH`
+ * blocks are read again on every scan. Below that, logs are kept while the anchor block's hash is unchanged
+ * (a deeper reorganisation, or a development chain started afresh, reads everything again).
+ */
+export const REORG_DEPTH = 64n
+
+const eventScans = new WeakMap<SoukWagmiConfig, EventScans>()
+
+/**
+ * Every `eventName` log of the market (filtered by its indexed `args`) from its deploy block to the newest
+ * head. A repeated call (order lists refresh with each block) reads only the blocks since the last one, plus
+ * the newest `REORG_DEPTH`, instead of the market's whole history.
  */
 export async function getMarketEvents<const name extends ContractEventName<MarketAbi>>(
   wagmi: SoukWagmiConfig,
@@ -221,10 +265,21 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
 ): Promise<GetContractEventsReturnType<MarketAbi, name>> {
   const chain = configuredChain(wagmi)
   const market = marketOf(wagmi)
+  const byEvent = eventScans.get(wagmi) ?? noScans()
+  eventScans.set(wagmi, byEvent)
+  const scans: Map<string, EventScan<name>> = byEvent[eventName]
+  const key = stringify(args ?? null)
   try {
     // the newest head (no cached value), so a log of a transaction just confirmed is included
     const head = await getBlockNumber(wagmi, { chainId: chain.id, cacheTime: 0 })
-    return await scanLogs({
+    const previous = scans.get(key)
+    const resume =
+      previous && previous.toBlock <= head && (await anchorHolds(wagmi, chain.id, previous.anchor))
+        ? previous.toBlock - REORG_DEPTH + 1n
+        : market.deployBlock
+    const from = resume > market.deployBlock ? resume : market.deployBlock
+    const kept = from > market.deployBlock && previous ? previous.logs.filter((l) => l.blockNumber < from) : []
+    const fresh = await scanLogs({
       getLogs: (fromBlock, toBlock) =>
         getContractEvents(wagmi, {
           abi: market.abi,
@@ -235,10 +290,29 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
           toBlock,
           chainId: chain.id,
         }),
-      fromBlock: market.deployBlock,
+      fromBlock: from,
       toBlock: head,
     })
+    const logs = [...kept, ...fresh]
+    const anchorNumber = head - REORG_DEPTH
+    const anchor =
+      anchorNumber >= market.deployBlock
+        ? { number: anchorNumber, hash: (await getBlock(wagmi, { chainId: chain.id, blockNumber: anchorNumber })).hash }
+        : undefined
+    scans.set(key, { toBlock: head, anchor, logs })
+    return logs
   } catch (err) {
     throw toSoukChainError(err, { chain })
   }
+}
+
+/** Whether the block a scan stood on is still the chain's block at that height. */
+async function anchorHolds(
+  wagmi: SoukWagmiConfig,
+  chainId: number,
+  anchor: EventScan<MarketEvent>['anchor'],
+): Promise<boolean> {
+  if (!anchor) return false
+  const block = await getBlock(wagmi, { chainId, blockNumber: anchor.number })
+  return block.hash === anchor.hash
 }

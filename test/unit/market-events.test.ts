@@ -1,0 +1,99 @@
+/**
+ * `getMarketEvents` against a real anvil: a repeated read (order lists refresh with each block) asks the RPC
+ * only for the blocks since the last one plus the newest `REORG_DEPTH`, and a chain whose history changed below
+ * that (a reorganisation, a development chain reverted) is read again from the deploy block, so a log that is
+ * no longer on chain is never served from memory.
+ */
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { startStack, type Stack } from '../../scripts/lib/stack.ts'
+import { getMarketEvents, REORG_DEPTH } from '../../src/chain/market.ts'
+import type { SoukWagmiConfig } from '../../src/chain/config.ts'
+import { listingDoc, listOnChain, seller } from '../helpers/catalog.ts'
+
+describe('getMarketEvents reads only new blocks, and everything again after a rewrite', { timeout: 120_000 }, () => {
+  let stack: Stack
+  let wagmi: SoukWagmiConfig
+  let me: `0x${string}`
+  const realFetch = globalThis.fetch
+  /** The `fromBlock` of every eth_getLogs the app sent while recording. */
+  let fromBlocks: bigint[] | undefined
+
+  const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
+    const res = await realFetch(stack.config.chain.rpcUrls[0]!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    })
+    const body = (await res.json()) as { result?: unknown; error?: { message: string } }
+    if (body.error) throw new Error(`${method}: ${body.error.message}`)
+    return body.result
+  }
+  const mine = (blocks: number): Promise<unknown> => rpc('anvil_mine', [`0x${blocks.toString(16)}`])
+  const head = async (): Promise<bigint> => BigInt(String(await rpc('eth_blockNumber')))
+  const mineAndList = async (blocks: number, title: string): Promise<`0x${string}`> => {
+    await mine(blocks)
+    return (await listOnChain(wagmi, listingDoc(me, title))).encoded.contentHash
+  }
+  const hashesOfMyListings = async (): Promise<string[]> =>
+    (await getMarketEvents(wagmi, 'ListingCreated', { seller: me })).map((l) => l.args.terms?.contentHash ?? '')
+
+  before(async () => {
+    stack = await startStack({ relays: 0 })
+    ;({ wagmi, address: me } = await seller(stack.config, 1))
+    // observe (not change) what the app asks anvil: the JSON-RPC bodies of its eth_getLogs calls
+    globalThis.fetch = async (input, init) => {
+      if (fromBlocks && typeof init?.body === 'string') {
+        const parsed: unknown = JSON.parse(init.body)
+        for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
+          const c = call as { method?: string; params?: { fromBlock?: string }[] }
+          if (c.method === 'eth_getLogs' && c.params?.[0]?.fromBlock) fromBlocks.push(BigInt(c.params[0].fromBlock))
+        }
+      }
+      return await realFetch(input, init)
+    }
+  })
+  after(async () => {
+    globalThis.fetch = realFetch
+    await stack?.stop()
+  })
+
+  it('a second read asks only for the blocks since the first (and the newest REORG_DEPTH)', async () => {
+    const a = await mineAndList(100, 'Walnut stool')
+    assert.deepEqual(await hashesOfMyListings(), [a])
+    const firstHead = await head()
+
+    const b = await mineAndList(150, 'Walnut bench')
+    fromBlocks = []
+    assert.deepEqual(await hashesOfMyListings(), [a, b], 'the logs read before and the new one, in chain order')
+    const asked = fromBlocks
+    fromBlocks = undefined
+    assert.ok(asked.length > 0, 'the second read asked the RPC nothing, so this test shows nothing')
+    const lowest = asked.reduce((m, x) => (x < m ? x : m))
+    assert.ok(
+      lowest >= firstHead - REORG_DEPTH + 1n,
+      `the second read went back to block ${lowest}; the first read had reached ${firstHead}`,
+    )
+  })
+
+  it('after the chain was rewritten below the newest REORG_DEPTH blocks, a log no longer on chain is dropped', async () => {
+    const before = await hashesOfMyListings()
+    const snapshot = String(await rpc('evm_snapshot'))
+    // the listing lies well below the newest REORG_DEPTH blocks when it is read
+    const gone = await mineAndList(20, 'Oak chair (reverted)')
+    await mine(100)
+    assert.deepEqual(await hashesOfMyListings(), [...before, gone])
+
+    assert.equal(await rpc('evm_revert', [snapshot]), true)
+    const kept = await mineAndList(300, 'Oak chair')
+    fromBlocks = []
+    const after = await hashesOfMyListings()
+    const asked = fromBlocks
+    fromBlocks = undefined
+    assert.deepEqual(after, [...before, kept], 'the reverted listing is still served, or the new one is missing')
+    assert.ok(
+      asked.some((from) => from <= stack.config.contracts.deployBlock!),
+      'a rewritten history must be read again from the deploy block',
+    )
+  })
+})
