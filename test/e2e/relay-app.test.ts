@@ -9,12 +9,34 @@ import assert from 'node:assert/strict'
 import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { startRelay, type Relay } from '../../scripts/lib/processes.ts'
 import { publishApp, type PackResult } from '../../scripts/publish-app.ts'
 import { DIST, launchBrowser, openPage } from '../helpers/browser.ts'
 import { startStack, type Stack } from '../helpers/stack.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { waitFor, within } from '../helpers/wait.ts'
+
+/** A request to a relay that gives up after 10 s (a busy relay answers late; the caller asks again). */
+const get = (url: string): Promise<Response> => fetch(url, { signal: AbortSignal.timeout(10_000) })
+
+/** What the page knows about its service worker and its loading, for a failure message (bounded in time). */
+async function workerState(page: Page): Promise<string> {
+  const state = page.evaluate(async () => {
+    const r = await navigator.serviceWorker.getRegistration()
+    const pending = performance
+      .getEntriesByType('resource')
+      .filter((e) => e instanceof PerformanceResourceTiming && e.responseEnd === 0)
+      .map((e) => e.name)
+    return JSON.stringify({
+      readyState: document.readyState,
+      registration: r
+        ? { scope: r.scope, installing: r.installing?.state, waiting: r.waiting?.state, active: r.active?.state }
+        : null,
+      pending,
+    })
+  })
+  return await within('the page to describe its service worker', state, 5_000).catch((e: unknown) => String(e))
+}
 
 describe('the app served by relays from its CID', () => {
   let stack: Stack
@@ -65,21 +87,23 @@ describe('the app served by relays from its CID', () => {
 
   it('relay B fetches the app from relay A by CID alone, and serves it at its root', async () => {
     const health = async (): Promise<{ app?: { cid: string; ready: boolean } }> =>
-      (await (await fetch(`${relayB.http}/health`)).json()) as { app?: { cid: string; ready: boolean } }
+      (await (await get(`${relayB.http}/health`)).json()) as { app?: { cid: string; ready: boolean } }
+    // a 21 MB DAG over bitswap between two relays that share two cores with the rest of the suite (the relay
+    // retries for ten minutes); each check is a request that gives up after 10 s and is asked again
     await waitFor('relay B to have fetched and pinned the app from relay A', async () => (await health()).app?.ready, {
-      timeout: 60_000,
+      timeout: 180_000,
       interval: 250,
     }).catch((err: unknown) => {
       throw new Error(`${(err as Error).message}\nrelay B said:\n${relayB.proc.output().slice(-4000)}`)
     })
-    const res = await fetch(`${relayB.http}/`)
+    const res = await get(`${relayB.http}/`)
     assert.equal(res.status, 200)
     assert.match(res.headers.get('content-type') ?? '', /text\/html/)
     assert.equal(res.headers.get('x-ipfs-path'), `/ipfs/${pack.cid.toString()}/`)
     assert.match(await res.text(), /<souk-app>/)
-    assert.equal((await fetch(`${relayB.http}/assets/nope.js`)).status, 404)
-    assert.equal((await fetch(`${relayB.http}/..%2fsecret.txt`)).status, 400, 'no path out of the app')
-    assert.equal((await fetch(`${relayB.http}/health`)).status, 200, 'the relay endpoints still answer')
+    assert.equal((await get(`${relayB.http}/assets/nope.js`)).status, 404)
+    assert.equal((await get(`${relayB.http}/..%2fsecret.txt`)).status, 400, 'no path out of the app')
+    assert.equal((await get(`${relayB.http}/health`)).status, 200, 'the relay endpoints still answer')
   })
 
   for (const [where, path] of [
@@ -89,7 +113,7 @@ describe('the app served by relays from its CID', () => {
     it(`boots from ${where}: config, chain, relays, service worker, build CID`, async () => {
       const cid = pack.cid.toString()
       const url = path === 'prefix' ? `${relayB.http}/ipfs/${cid}/` : `${relayB.http}/`
-      await waitFor('relay B to serve the app', async () => (await fetch(url)).status === 200, { timeout: 60_000 })
+      await waitFor('relay B to serve the app', async () => (await get(url)).status === 200, { timeout: 60_000 })
       const { page, context, errors } = await openPage(browser, url)
       try {
         await page
@@ -105,7 +129,18 @@ describe('the app served by relays from its CID', () => {
           .waitFor({ timeout: 15_000 })
           .catch(() => assert.fail('the page does not show the build CID'))
         assert.match((await page.locator('souk-build-info code').textContent()) ?? '', new RegExp(cid))
-        const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)
+        // the app registers its worker after the page's load event; wait for it to be active, with what the
+        // page says when it is not (page.evaluate on `serviceWorker.ready` alone would wait forever)
+        await page
+          .waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 })
+          .catch(async () =>
+            assert.fail(`the service worker never took control of the page: ${await workerState(page)}`),
+          )
+        const scope = await within(
+          'the service worker registration',
+          page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope),
+          10_000,
+        )
         assert.equal(scope, url, 'the service worker is scoped to where the app lives')
         assert.deepEqual(
           errors.filter((e) => !/favicon|ERR_CONNECTION_REFUSED|WebSocket/i.test(e)),

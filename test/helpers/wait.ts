@@ -6,6 +6,8 @@ export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError'
 }
 
+const HUNG = Symbol('hung')
+
 export interface WaitOptions {
   /** Milliseconds before giving up. */
   timeout?: number
@@ -15,7 +17,8 @@ export interface WaitOptions {
 
 /**
  * Resolves with the first truthy value returned by `condition`, re-checking every `interval` ms.
- * Rejects with `what never came` after `timeout`.
+ * Rejects with `what never came` after `timeout`, also when a check itself never answers (a request to a
+ * peer that hangs): each check is raced against the time left.
  */
 export async function waitFor<T>(
   what: string,
@@ -25,12 +28,24 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeout
   let lastError: unknown
   for (;;) {
+    const check = Promise.resolve().then(condition)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const hung = new Promise<typeof HUNG>((resolve) => {
+      timer = setTimeout(() => resolve(HUNG), Math.max(0, deadline - Date.now()))
+    })
+    let value: T | typeof HUNG | undefined
     try {
-      const value = await condition()
-      if (value) return value as NonNullable<T>
+      value = await Promise.race([check, hung])
     } catch (err) {
       lastError = err
+    } finally {
+      clearTimeout(timer)
     }
+    if (value === HUNG) {
+      check.catch(() => {})
+      throw new WaitTimeoutError(`timed out after ${timeout} ms waiting for ${what} (the last check never answered)`)
+    }
+    if (value) return value as NonNullable<T>
     if (Date.now() >= deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : ''
       throw new WaitTimeoutError(`timed out after ${timeout} ms waiting for ${what}${cause}`)
