@@ -8,18 +8,15 @@ import './components/souk-build-info.ts'
 import './components/souk-update-prompt.ts'
 import { registerServiceWorker } from './pwa/register.ts'
 import { preferredLocale, useLocale } from './i18n.ts'
-import type { SoukConfig } from './core/config.ts'
-
-// the config's checks (and viem, whose BaseError its errors extend) load beside config.json, not before the
-// first paint
-const configModule = import('./core/config.ts')
-configModule.catch(() => {}) // awaited (and its failure shown) in boot()
+// imported statically on purpose: loading the config checks (and viem's error classes with them) lazily kept
+// 32 KB (gzip) of viem off the first route, but every view needs viem to draw, so pages drew later and were
+// busier after first paint (Lighthouse A/B in docs/decisions.md, "Page load")
+import { ConfigError, parseConfig, type SoukConfig } from './core/config.ts'
 
 async function loadConfig(): Promise<SoukConfig> {
   const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-cache' })
   if (!response.ok) throw new Error(`config.json answered HTTP ${response.status}`)
-  const body: unknown = await response.json()
-  return (await configModule).parseConfig(body)
+  return parseConfig(await response.json())
 }
 
 async function boot(): Promise<void> {
@@ -34,11 +31,7 @@ async function boot(): Promise<void> {
     config = await loadConfig()
   } catch (err) {
     app.starting = false
-    const short = await configModule.then(
-      ({ ConfigError }) => (err instanceof ConfigError ? err.shortMessage : undefined),
-      () => undefined,
-    )
-    app.error = short ?? (err instanceof Error ? err.message : String(err))
+    app.error = err instanceof ConfigError ? err.shortMessage : err instanceof Error ? err.message : String(err)
     return
   }
   app.config = config
