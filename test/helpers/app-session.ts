@@ -13,6 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { ROOT } from '../../scripts/lib/processes.ts'
 import type { ServedApp } from './served-app.ts'
 import { devAccount } from './messaging.ts'
+import { anvilRpc } from './anvil.ts'
 
 export const PHONE = { width: 360, height: 740 }
 export const DESKTOP = { width: 1280, height: 860 }
@@ -55,16 +56,8 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
   let step = 0
   let made: Promise<unknown> | undefined
 
-  async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
-    const res = await fetch(served.stack.config.chain.rpcUrls[0]!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    })
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-    if (body.error) throw new Error(`${method}: ${body.error.message}`)
-    return body.result
-  }
+  const rpc = (method: string, params: unknown[] = []): Promise<unknown> =>
+    anvilRpc(served.stack.config.chain.rpcUrls[0]!, method, params)
 
   return {
     errors,

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { startStack, type Stack } from '../../scripts/lib/stack.ts'
 import { getMarketEvents, REORG_DEPTH } from '../../src/chain/market.ts'
 import type { SoukWagmiConfig } from '../../src/chain/config.ts'
+import { anvilRpc } from '../helpers/anvil.ts'
 import { listingDoc, listOnChain, seller } from '../helpers/catalog.ts'
 
 describe('getMarketEvents reads only new blocks, and everything again after a rewrite', { timeout: 120_000 }, () => {
@@ -19,16 +20,8 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
   /** The `fromBlock` of every eth_getLogs the app sent while recording. */
   let fromBlocks: bigint[] | undefined
 
-  const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
-    const res = await realFetch(stack.config.chain.rpcUrls[0]!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    })
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } }
-    if (body.error) throw new Error(`${method}: ${body.error.message}`)
-    return body.result
-  }
+  const rpc = (method: string, params: unknown[] = []): Promise<unknown> =>
+    anvilRpc(stack.config.chain.rpcUrls[0]!, method, params, realFetch)
   const mine = (blocks: number): Promise<unknown> => rpc('anvil_mine', [`0x${blocks.toString(16)}`])
   const head = async (): Promise<bigint> => BigInt(String(await rpc('eth_blockNumber')))
   const mineAndList = async (blocks: number, title: string): Promise<`0x${string}`> => {
