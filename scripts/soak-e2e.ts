@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { loadavg } from 'node:os'
-import { parseArgs } from 'node:util'
+import { inspect, parseArgs } from 'node:util'
 import { run } from 'node:test'
 import { glob, mkdir, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
@@ -134,7 +134,9 @@ for (let i = 1; i <= runs; i++) {
       t.fail++
       failures++
       const err = data.details.error as Error & { cause?: unknown }
-      const cause = err.cause instanceof Error ? err.cause.message : String(err.cause ?? err.message)
+      const c = err.cause ?? err
+      // an error without a message (a DOMException crossing from the test process) is shown whole
+      const cause = c instanceof Error && c.message ? c.message : inspect(c, { depth: 4, breakLength: 120 })
       console.log(`  run ${i}: FAIL ${file} › ${data.name}\n    ${cause.split('\n').slice(0, 6).join('\n    ')}`)
     }
   }

@@ -16,8 +16,19 @@ import { DIST, launchBrowser, openPage } from '../helpers/browser.ts'
 import { startStack, type Stack } from '../helpers/stack.ts'
 import { waitFor, within } from '../helpers/wait.ts'
 
-/** A request to a relay that gives up after 10 s (a busy relay answers late; the caller asks again). */
-const get = (url: string): Promise<Response> => fetch(url, { signal: AbortSignal.timeout(10_000) })
+/**
+ * A request to a relay that gives up after 30 s, saying which (a relay starting up on two busy cores can take
+ * seconds to answer; a timeout's DOMException loses its message on its way to the test runner's report).
+ */
+async function get(url: string): Promise<Response> {
+  try {
+    return await fetch(url, { signal: AbortSignal.timeout(30_000) })
+  } catch (err) {
+    throw new Error(`GET ${url} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, {
+      cause: err,
+    })
+  }
+}
 
 /** What the page knows about its service worker and its loading, for a failure message (bounded in time). */
 async function workerState(page: Page): Promise<string> {
@@ -89,7 +100,7 @@ describe('the app served by relays from its CID', () => {
     const health = async (): Promise<{ app?: { cid: string; ready: boolean } }> =>
       (await (await get(`${relayB.http}/health`)).json()) as { app?: { cid: string; ready: boolean } }
     // a 21 MB DAG over bitswap between two relays that share two cores with the rest of the suite (the relay
-    // retries for ten minutes); each check is a request that gives up after 10 s and is asked again
+    // retries for ten minutes); each check is a request that gives up after 30 s and is asked again
     await waitFor('relay B to have fetched and pinned the app from relay A', async () => (await health()).app?.ready, {
       timeout: 180_000,
       interval: 250,
