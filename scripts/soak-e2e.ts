@@ -77,9 +77,12 @@ const stopBurners = (): void => {
   for (const b of burners) b.kill('SIGKILL')
 }
 process.on('exit', stopBurners)
+const stopping = new AbortController()
 // stopped early (Ctrl-C, a CI limit): the runs that finished are still reported
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
+    // the running test file's process is told to stop too (it takes its relays, chains and browsers with it)
+    stopping.abort()
     stopBurners()
     const done = runVerdicts.length
     console.log(
@@ -109,7 +112,7 @@ for (let i = 1; i <= runs; i++) {
   let passes = 0
   const output: string[] = []
   // one file at a time, like `npm run test:e2e`; each file runs in its own child process
-  const stream = run({ files, concurrency: 1, isolation: 'process' })
+  const stream = run({ files, concurrency: 1, isolation: 'process', signal: stopping.signal })
   for await (const event of stream) {
     if (event.type === 'test:stderr' || event.type === 'test:stdout') output.push(event.data.message)
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue

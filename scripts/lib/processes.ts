@@ -155,6 +155,20 @@ export function killChildrenOnExit(): void {
   process.on('exit', () => {
     for (const child of children) signalGroup(child, 'SIGKILL')
   })
+  // a signal's default action ends the process without 'exit': the children (detached, in their own process
+  // groups) would be left running, e.g. when a soak or CI stops a test file. Unless the process handles the
+  // signal itself (npm start shuts down gracefully), exit through 'exit', which kills them.
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return
+      process.exit(code)
+    }
+    process.on(signal, onSignal)
+  }
 }
 
 // ---------------------------------------------------------------- anvil

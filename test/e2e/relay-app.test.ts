@@ -24,9 +24,9 @@ async function get(url: string): Promise<Response> {
   try {
     return await fetch(url, { signal: AbortSignal.timeout(30_000) })
   } catch (err) {
-    throw new Error(`GET ${url} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, {
-      cause: err,
-    })
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : ''
+    const what = err instanceof Error ? `${err.name}: ${err.message}${cause}` : String(err)
+    throw new Error(`GET ${url} failed: ${what}`, { cause: err })
   }
 }
 
@@ -105,7 +105,10 @@ describe('the app served by relays from its CID', () => {
       timeout: 180_000,
       interval: 250,
     }).catch((err: unknown) => {
-      throw new Error(`${(err as Error).message}\nrelay B said:\n${relayB.proc.output().slice(-4000)}`)
+      const { exitCode, signalCode } = relayB.proc.child
+      const state =
+        exitCode !== null ? `exited with code ${exitCode}` : signalCode ? `was killed (${signalCode})` : 'is running'
+      throw new Error(`${(err as Error).message}\nrelay B ${state}; it said:\n${relayB.proc.output().slice(-4000)}`)
     })
     const res = await get(`${relayB.http}/`)
     assert.equal(res.status, 200)
