@@ -8,6 +8,7 @@ import { CHROME_ARGS, findChrome } from '../../scripts/lib/chrome.ts'
 import { serveDist } from '../../scripts/lib/serve.ts'
 import { DIST, openPage } from '../helpers/browser.ts'
 import { servedApp } from '../helpers/served-app.ts'
+import { within } from '../helpers/wait.ts'
 
 /** Waits until the service worker controls the page (it claims the page on its first install). */
 async function controlled(page: Page): Promise<void> {
@@ -121,7 +122,24 @@ describe('the PWA: installable, opens offline, offers a new version', () => {
 
       const reloaded = page.waitForEvent('framenavigated', { timeout: 30_000 })
       await prompt.getByRole('button', { name: 'Reload to update' }).click()
-      await reloaded.catch(() => assert.fail('accepting the update never reloaded the page'))
+      await reloaded.catch(async () => {
+        // where the swap stopped: "installed" = the worker never took SKIP_WAITING, "activating" = the old worker
+        // still had events in flight, "activated" without a reload = the page missed controllerchange
+        const swap = await within(
+          'the page to describe its service workers',
+          page.evaluate(async () => {
+            const r = await navigator.serviceWorker.getRegistration()
+            return JSON.stringify({
+              waiting: r?.waiting?.state ?? null,
+              installing: r?.installing?.state ?? null,
+              active: r?.active?.state ?? null,
+              controlled: navigator.serviceWorker.controller !== null,
+            })
+          }),
+          5_000,
+        ).catch((e: unknown) => String(e))
+        assert.fail(`accepting the update never reloaded the page: ${swap}`)
+      })
       await controlled(page)
       await page.locator('souk-app h1').waitFor({ timeout: 15_000 })
       assert.equal(await prompt.count(), 0, 'the prompt is still there after the update')
