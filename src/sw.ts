@@ -24,6 +24,47 @@ cleanupOutdatedCaches()
 precacheAndRoute(self.__WB_MANIFEST)
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')))
 
+/**
+ * The static routing API (Chromium 123+, https://developer.mozilla.org/docs/Web/API/InstallEvent/addRoutes):
+ * requests to other origins (the chain's RPC, polled every second; relays) go to the network without waking
+ * this worker. Besides sparing a phone a worker start per request, this is what lets an accepted update take
+ * over: after `skipWaiting`, Chromium activates the new version only once the old one is idle, and a stream
+ * of fetch events held it back for minutes about one time in ten (docs/decisions.md, "A new version that
+ * never took over"). Elsewhere the fetch event still fires, and no route answers it.
+ */
+interface RouterCondition {
+  urlPattern?: URLPatternInit
+  not?: RouterCondition
+}
+interface RouterRule {
+  condition: RouterCondition
+  source: 'network' | 'cache' | 'fetch-event'
+}
+interface RoutingInstallEvent extends ExtendableEvent {
+  addRoutes(rules: RouterRule | RouterRule[]): Promise<void>
+}
+const routing = (event: ExtendableEvent): event is RoutingInstallEvent =>
+  'addRoutes' in event && typeof event.addRoutes === 'function'
+/** Everything that is not this worker's own origin. */
+const OTHER_ORIGINS: RouterRule = {
+  condition: {
+    not: {
+      urlPattern: {
+        protocol: self.location.protocol.slice(0, -1),
+        hostname: self.location.hostname,
+        port: self.location.port,
+      },
+    },
+  },
+  source: 'network',
+}
+self.addEventListener('install', (event: ExtendableEvent) => {
+  if (routing(event))
+    event.waitUntil(
+      event.addRoutes(OTHER_ORIGINS).catch((err: unknown) => console.warn('souk: static routes refused', err)),
+    )
+})
+
 const CONFIG_CACHE = 'souk-config'
 // the page's first config.json may be fetched before this worker controls it: keep a copy at install, so the
 // app opens offline after a single visit

@@ -96,6 +96,34 @@ describe('the PWA: installable, opens offline, offers a new version', () => {
     }
   })
 
+  it('sends requests to other origins (the chain, polled every second) past the service worker', async () => {
+    // a stream of fetch events keeps the old worker busy, and an accepted update then waited minutes to take over
+    const { page, context } = await openPage(served.browser, served.site.url)
+    try {
+      await controlled(page)
+      const rpc = served.stack.config.chain.rpcUrls[0]!
+      const cdp = await context.newCDPSession(page)
+      const routed = new Promise<string>((resolve) => {
+        cdp.on('Network.responseReceived', ({ response }) => {
+          if (response.url.startsWith(rpc)) resolve(response.serviceWorkerRouterInfo?.matchedSourceType ?? 'no rule')
+        })
+      })
+      await cdp.send('Network.enable')
+      // the request the chain client polls with (from the page here: a worker's requests are not in its session)
+      await page.evaluate(async (url) => {
+        const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] })
+        await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text()
+      }, rpc)
+      assert.equal(
+        await within('a request from the page to the chain’s RPC', routed, 15_000),
+        'network',
+        'the chain’s requests still go through the service worker',
+      )
+    } finally {
+      await context.close()
+    }
+  })
+
   it('offers a new version once it is deployed, and reloads into it when asked', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'souk-pwa-'))
     await cp(DIST, dir, { recursive: true })
