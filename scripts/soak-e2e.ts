@@ -78,18 +78,21 @@ const stopBurners = (): void => {
 }
 process.on('exit', stopBurners)
 const stopping = new AbortController()
-// stopped early (Ctrl-C, a CI limit): the runs that finished are still reported
+const STOP_GRACE_MS = 30_000
+let stoppedBy: NodeJS.Signals | undefined
+// stopped early (Ctrl-C, a CI limit): the running test file's process is told to stop, and the soak waits for it
+// (it takes its relays, chains and browsers with it; exiting at once left them running), then reports the runs
+// that finished
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.on(signal, () => {
-    // the running test file's process is told to stop too (it takes its relays, chains and browsers with it)
+    if (stoppedBy) return
+    stoppedBy = signal
     stopping.abort()
     stopBurners()
-    const done = runVerdicts.length
-    console.log(
-      `\nstopped by ${signal} in run ${done + 1}: ${done} runs finished (the per-test table also counts the tests of the unfinished run)`,
-    )
-    report(done)
-    process.exit(130)
+    setTimeout(() => {
+      console.log(`\nthe running test file did not stop within ${STOP_GRACE_MS / 1000} s of ${signal}`)
+      finish()
+    }, STOP_GRACE_MS)
   })
 
 interface Tally {
@@ -143,6 +146,7 @@ for (let i = 1; i <= runs; i++) {
       console.log(`  run ${i}: FAIL ${file} › ${data.name}\n    ${cause.split('\n').slice(0, 6).join('\n    ')}`)
     }
   }
+  if (stoppedBy) break
   const ok = failures === 0 && passes > 0
   runVerdicts.push(ok)
   loads.push(Number(loadavg()[0]!.toFixed(1)))
@@ -158,10 +162,18 @@ for (let i = 1; i <= runs; i++) {
     `run ${String(i).padStart(2)}/${runs}: ${ok ? 'pass' : 'FAIL'}  ${passes} passed, ${failures} failed  ${((Date.now() - runStart) / 1000).toFixed(1)} s  load ${loads.at(-1)}${saved}`,
   )
 }
-stopBurners()
+finish()
 
-const passedRuns = report(runs)
-process.exit(passedRuns === runs ? 0 : 1)
+function finish(): never {
+  stopBurners()
+  const done = runVerdicts.length
+  if (stoppedBy)
+    console.log(
+      `\nstopped by ${stoppedBy} in run ${done + 1}: ${done} runs finished (the per-test table also counts the tests of the unfinished run)`,
+    )
+  const passedRuns = report(done)
+  process.exit(stoppedBy ? 130 : passedRuns === runs ? 0 : 1)
+}
 
 /** Prints the per-test table and the JSON line for `finished` runs; returns how many of them passed. */
 function report(finished: number): number {

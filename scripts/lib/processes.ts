@@ -164,8 +164,11 @@ export function killChildrenOnExit(): void {
     ['SIGHUP', 129],
   ] as const) {
     const onSignal = (): void => {
-      if (process.listenerCount(signal) > 1) return
-      process.exit(code)
+      // another handler (npm start's graceful shutdown, playwright closing its browsers) decides when to exit;
+      // the children are told to stop now all the same: a parent that stops its test process and exits next
+      // (soak:e2e, CI) left them running when this process ended before its 'exit'
+      if (process.listenerCount(signal) > 1) for (const child of children) signalGroup(child, 'SIGTERM')
+      else process.exit(code)
     }
     process.on(signal, onSignal)
   }
