@@ -13,6 +13,7 @@ import type { SoukConfig } from './core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from './core/status.ts'
 import type { CatalogService, ChainService, MediaService, PublishService } from './services/types.ts'
 import type { MessagingService } from './services/types.ts'
+import { LazyPublishService } from './services/lazy-publish.ts'
 
 export interface Services {
   chainStatus: StatusSource<ChainSnapshot> | undefined
@@ -44,12 +45,14 @@ export async function startServices(config: SoukConfig): Promise<Services> {
   ])
   const publish =
     chain && network
-      ? await import('./services/publish-service.ts').then(
-          ({ EnginePublishService }) =>
-            new EnginePublishService(() => chain.service.wagmiConfig(), network.catalog, {
-              // two relays hold the photos before the transaction, or every relay when fewer are configured
-              minRelays: Math.max(1, Math.min(2, config.relays.length)),
-            }),
+      ? new LazyPublishService(() =>
+          import('./services/publish-service.ts').then(
+            ({ EnginePublishService }) =>
+              new EnginePublishService(() => chain.service.wagmiConfig(), network.catalog, {
+                // two relays hold the photos before the transaction, or every relay when fewer are configured
+                minRelays: Math.max(1, Math.min(2, config.relays.length)),
+              }),
+          ),
         )
       : undefined
   const messaging =
