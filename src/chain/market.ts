@@ -273,10 +273,8 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
     // the newest head (no cached value), so a log of a transaction just confirmed is included
     const head = await getBlockNumber(wagmi, { chainId: chain.id, cacheTime: 0 })
     const previous = scans.get(key)
-    const resume =
-      previous && previous.toBlock <= head && (await anchorHolds(wagmi, chain.id, previous.anchor))
-        ? previous.toBlock - REORG_DEPTH + 1n
-        : market.deployBlock
+    const held = previous && previous.toBlock <= head && (await anchorHolds(wagmi, chain.id, previous.anchor))
+    const resume = held ? previous.toBlock - REORG_DEPTH + 1n : market.deployBlock
     const from = resume > market.deployBlock ? resume : market.deployBlock
     const kept = from > market.deployBlock && previous ? previous.logs.filter((l) => l.blockNumber < from) : []
     const fresh = await scanLogs({
@@ -295,10 +293,16 @@ export async function getMarketEvents<const name extends ContractEventName<Marke
     })
     const logs = [...kept, ...fresh]
     const anchorNumber = head - REORG_DEPTH
+    // no new block since the last scan: the anchor just checked is still the one to stand on
     const anchor =
-      anchorNumber >= market.deployBlock
-        ? { number: anchorNumber, hash: (await getBlock(wagmi, { chainId: chain.id, blockNumber: anchorNumber })).hash }
-        : undefined
+      held && previous.anchor?.number === anchorNumber
+        ? previous.anchor
+        : anchorNumber >= market.deployBlock
+          ? {
+              number: anchorNumber,
+              hash: (await getBlock(wagmi, { chainId: chain.id, blockNumber: anchorNumber })).hash,
+            }
+          : undefined
     scans.set(key, { toBlock: head, anchor, logs })
     return logs
   } catch (err) {

@@ -19,6 +19,8 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
   const realFetch = globalThis.fetch
   /** The `fromBlock` of every eth_getLogs the app sent while recording. */
   let fromBlocks: bigint[] | undefined
+  /** Every JSON-RPC method the app sent while recording. */
+  let methods: string[] | undefined
 
   const rpc = (method: string, params: unknown[] = []): Promise<unknown> =>
     anvilRpc(stack.config.chain.rpcUrls[0]!, method, params, realFetch)
@@ -36,11 +38,13 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
     ;({ wagmi, address: me } = await seller(stack.config, 1))
     // observe (not change) what the app asks anvil: the JSON-RPC bodies of its eth_getLogs calls
     globalThis.fetch = async (input, init) => {
-      if (fromBlocks && typeof init?.body === 'string') {
+      if ((fromBlocks || methods) && typeof init?.body === 'string') {
         const parsed: unknown = JSON.parse(init.body)
         for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
           const c = call as { method?: string; params?: { fromBlock?: string }[] }
-          if (c.method === 'eth_getLogs' && c.params?.[0]?.fromBlock) fromBlocks.push(BigInt(c.params[0].fromBlock))
+          if (methods && c.method) methods.push(c.method)
+          if (fromBlocks && c.method === 'eth_getLogs' && c.params?.[0]?.fromBlock)
+            fromBlocks.push(BigInt(c.params[0].fromBlock))
         }
       }
       return await realFetch(input, init)
@@ -66,6 +70,20 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
     assert.ok(
       lowest >= firstHead - REORG_DEPTH + 1n,
       `the second read went back to block ${lowest}; the first read had reached ${firstHead}`,
+    )
+  })
+
+  it('a read with no new block checks its anchor block once and fetches no other block', async () => {
+    const a = await mineAndList(80, 'Oak shelf')
+    assert.ok((await hashesOfMyListings()).includes(a))
+    methods = []
+    assert.ok((await hashesOfMyListings()).includes(a))
+    const asked = methods
+    methods = undefined
+    assert.equal(
+      asked.filter((m) => m === 'eth_getBlockByNumber').length,
+      1,
+      `a read at the same head asked for blocks ${asked.filter((m) => m === 'eth_getBlockByNumber').length} times (${asked.join(', ')})`,
     )
   })
 
