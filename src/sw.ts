@@ -27,10 +27,10 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')))
 /**
  * The static routing API (Chromium 123+, https://developer.mozilla.org/docs/Web/API/InstallEvent/addRoutes):
  * requests to other origins (the chain's RPC, polled every second; relays) go to the network without waking
- * this worker. Besides sparing a phone a worker start per request, this is what lets an accepted update take
- * over: after `skipWaiting`, Chromium activates the new version only once the old one is idle, and a stream
- * of fetch events held it back for minutes about one time in ten (docs/decisions.md, "A new version that
- * never took over"). Elsewhere the fetch event still fires, and no route answers it.
+ * this worker. Besides sparing a phone a worker start per request, this keeps a stream of fetch events from
+ * holding back an accepted update: after `skipWaiting`, Chromium activates the new version only once the old
+ * one is idle (docs/decisions.md, "A new version that never took over": one cause of that flake, not the only
+ * one). Elsewhere the fetch event still fires, and no route answers it.
  */
 interface RouterCondition {
   urlPattern?: URLPatternInit
@@ -58,17 +58,15 @@ const OTHER_ORIGINS: RouterRule = {
   },
   source: 'network',
 }
+
+const CONFIG_CACHE = 'souk-config'
 self.addEventListener('install', (event: ExtendableEvent) => {
   if (routing(event))
     event.waitUntil(
       event.addRoutes(OTHER_ORIGINS).catch((err: unknown) => console.warn('souk: static routes refused', err)),
     )
-})
-
-const CONFIG_CACHE = 'souk-config'
-// the page's first config.json may be fetched before this worker controls it: keep a copy at install, so the
-// app opens offline after a single visit
-self.addEventListener('install', (event: ExtendableEvent) => {
+  // the page's first config.json may be fetched before this worker controls it: keep a copy at install, so the
+  // app opens offline after a single visit
   event.waitUntil(
     caches
       .open(CONFIG_CACHE)

@@ -45,8 +45,8 @@ describe('LazyPublishService', () => {
     assert.deepEqual(await lazy.publish(draft, {}), result)
     await lazy.publish(draft, {})
     lazy.close()
-    await Promise.resolve()
-    await Promise.resolve()
+    // close() does not wait for the loaded service; let its promise callbacks run
+    await new Promise((resolve) => setImmediate(resolve))
     assert.deepEqual(calls, ['load', 'publish Lamp', 'publish Lamp', 'close'])
   })
 

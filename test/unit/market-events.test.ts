@@ -17,10 +17,13 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
   let wagmi: SoukWagmiConfig
   let me: `0x${string}`
   const realFetch = globalThis.fetch
-  /** The `fromBlock` of every eth_getLogs the app sent while recording. */
-  let fromBlocks: bigint[] | undefined
-  /** Every JSON-RPC method the app sent while recording. */
-  let methods: string[] | undefined
+  /** Every JSON-RPC call the app sent while recording. */
+  let calls: { method?: string; params?: { fromBlock?: string }[] }[] | undefined
+  /** The `fromBlock` of each recorded eth_getLogs. */
+  const fromBlocks = (recorded: NonNullable<typeof calls>): bigint[] =>
+    recorded.flatMap((c) =>
+      c.method === 'eth_getLogs' && c.params?.[0]?.fromBlock ? [BigInt(c.params[0].fromBlock)] : [],
+    )
 
   const rpc = (method: string, params: unknown[] = []): Promise<unknown> =>
     anvilRpc(stack.config.chain.rpcUrls[0]!, method, params, realFetch)
@@ -38,14 +41,9 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
     ;({ wagmi, address: me } = await seller(stack.config, 1))
     // observe (not change) what the app asks anvil: the JSON-RPC bodies of its eth_getLogs calls
     globalThis.fetch = async (input, init) => {
-      if ((fromBlocks || methods) && typeof init?.body === 'string') {
+      if (calls && typeof init?.body === 'string') {
         const parsed: unknown = JSON.parse(init.body)
-        for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
-          const c = call as { method?: string; params?: { fromBlock?: string }[] }
-          if (methods && c.method) methods.push(c.method)
-          if (fromBlocks && c.method === 'eth_getLogs' && c.params?.[0]?.fromBlock)
-            fromBlocks.push(BigInt(c.params[0].fromBlock))
-        }
+        calls.push(...((Array.isArray(parsed) ? parsed : [parsed]) as NonNullable<typeof calls>))
       }
       return await realFetch(input, init)
     }
@@ -61,10 +59,10 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
     const firstHead = await head()
 
     const b = await mineAndList(150, 'Walnut bench')
-    fromBlocks = []
+    calls = []
     assert.deepEqual(await hashesOfMyListings(), [a, b], 'the logs read before and the new one, in chain order')
-    const asked = fromBlocks
-    fromBlocks = undefined
+    const asked = fromBlocks(calls)
+    calls = undefined
     assert.ok(asked.length > 0, 'the second read asked the RPC nothing, so this test shows nothing')
     const lowest = asked.reduce((m, x) => (x < m ? x : m))
     assert.ok(
@@ -76,15 +74,12 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
   it('a read with no new block checks its anchor block once and fetches no other block', async () => {
     const a = await mineAndList(80, 'Oak shelf')
     assert.ok((await hashesOfMyListings()).includes(a))
-    methods = []
+    calls = []
     assert.ok((await hashesOfMyListings()).includes(a))
-    const asked = methods
-    methods = undefined
-    assert.equal(
-      asked.filter((m) => m === 'eth_getBlockByNumber').length,
-      1,
-      `a read at the same head asked for blocks ${asked.filter((m) => m === 'eth_getBlockByNumber').length} times (${asked.join(', ')})`,
-    )
+    const asked = calls.map((c) => c.method)
+    calls = undefined
+    const blockReads = asked.filter((m) => m === 'eth_getBlockByNumber').length
+    assert.equal(blockReads, 1, `a read at the same head asked for blocks ${blockReads} times (${asked.join(', ')})`)
   })
 
   it('after the chain was rewritten below the newest REORG_DEPTH blocks, a log no longer on chain is dropped', async () => {
@@ -97,10 +92,10 @@ describe('getMarketEvents reads only new blocks, and everything again after a re
 
     assert.equal(await rpc('evm_revert', [snapshot]), true)
     const kept = await mineAndList(300, 'Oak chair')
-    fromBlocks = []
+    calls = []
     const after = await hashesOfMyListings()
-    const asked = fromBlocks
-    fromBlocks = undefined
+    const asked = fromBlocks(calls)
+    calls = undefined
     assert.deepEqual(after, [...before, kept], 'the reverted listing is still served, or the new one is missing')
     assert.ok(
       asked.some((from) => from <= stack.config.contracts.deployBlock!),
