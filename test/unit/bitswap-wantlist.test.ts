@@ -1,0 +1,95 @@
+/**
+ * `patches/@helia+bitswap+4.0.19.patch`: when the full wantlist a node sends to a newly connected peer cannot
+ * be delivered (the stream cannot be opened in time: the peer, or this node, is busy), the peer used to be left
+ * out of the wantlist's peers for the life of the connection, so nothing was ever asked of it again: relay B
+ * never fetched the app from relay A (CI, under load). Here the first bitswap stream from B to A fails the way a
+ * `messageSendTimeout` does, and B must still get both the block it wanted then and one it wants later.
+ */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { TimeoutError } from '@libp2p/interface'
+import { webSockets } from '@libp2p/websockets'
+import { createHelia } from 'helia'
+import * as raw from 'multiformats/codecs/raw'
+import { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { MemoryBlockstore } from 'blockstore-core'
+import { MemoryDatastore } from 'datastore-core'
+import { collectBytes } from '../../src/p2p/bytes.ts'
+import { waitFor, within } from '../helpers/wait.ts'
+
+const BITSWAP = '/ipfs/bitswap/1.2.0'
+
+async function rawBlock(text: string): Promise<{ cid: CID; bytes: Uint8Array }> {
+  const bytes = new TextEncoder().encode(text)
+  return { cid: CID.createV1(raw.code, await sha256.digest(bytes)), bytes }
+}
+
+type Node = Awaited<ReturnType<typeof node>>
+
+async function node() {
+  const helia = await createHelia({
+    libp2p: {
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0/ws'] },
+      transports: [webSockets()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      peerDiscovery: [],
+      services: { identify: identify() },
+    },
+    blockstore: new MemoryBlockstore(),
+    datastore: new MemoryDatastore(),
+    routers: [],
+  })
+  await helia.start()
+  return helia
+}
+
+describe('bitswap: a peer whose first wantlist could not be sent', () => {
+  let a: Node
+  let b: Node
+  let refused = 0
+
+  before(async () => {
+    ;[a, b] = await Promise.all([node(), node()])
+    // B's first bitswap stream to A cannot be opened in time, as when either side is too busy to negotiate it
+    // within `messageSendTimeout`; every later one works
+    const dialProtocol = b.libp2p.dialProtocol.bind(b.libp2p)
+    b.libp2p.dialProtocol = async (peer, protocols, options) => {
+      const wanted = typeof protocols === 'string' ? [protocols] : protocols
+      if (wanted.includes(BITSWAP) && refused === 0) {
+        refused++
+        throw new TimeoutError('the bitswap stream could not be opened in time (injected)')
+      }
+      return await dialProtocol(peer, protocols, options)
+    }
+  })
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()])
+  })
+
+  test('gets the block it wanted when it connected, and later ones, from that peer', async () => {
+    const first = await rawBlock('wanted before the peer connected')
+    const later = await rawBlock('wanted once the peer was connected')
+    await a.blockstore.put(first.cid, first.bytes)
+    await a.blockstore.put(later.cid, later.bytes)
+
+    // B wants the first block before it knows A: the full wantlist B sends A on connecting carries it
+    const wanted = collectBytes(b.blockstore.get(first.cid, { signal: AbortSignal.timeout(15_000) }))
+    wanted.catch(() => {})
+    await b.libp2p.dial(a.libp2p.getMultiaddrs()[0]!)
+    await waitFor('B to try sending A its wantlist', () => refused === 1, { timeout: 10_000 })
+
+    const got = await within('the block B wanted when it connected to A', wanted, 15_000)
+    assert.deepEqual(got, first.bytes)
+    const next = await within(
+      'a block B wants after its first wantlist to A failed',
+      collectBytes(b.blockstore.get(later.cid, { signal: AbortSignal.timeout(10_000) })),
+      10_000,
+    )
+    assert.deepEqual(next, later.bytes)
+  })
+})
