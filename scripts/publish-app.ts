@@ -37,11 +37,15 @@ async function* files(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Packs a directory as one UnixFS DAG (its files under the root, as in dist/) into a CAR file. */
+/**
+ * Packs a directory as one UnixFS DAG (its files under the root, as in dist/) into a CAR file. Source maps stay
+ * out (16 of the build's 21 MB): no visitor's browser asks for them, and every relay that pins the app would
+ * carry them; they stay in dist/ for whoever debugs a build.
+ */
 export async function packDirectory(dir: string, car: string): Promise<PackResult> {
   const blockstore = new MemoryBlockstore()
   const paths: string[] = []
-  for await (const path of files(dir)) paths.push(path)
+  for await (const path of files(dir)) if (!path.endsWith('.map')) paths.push(path)
   paths.sort()
   const source = paths.map((path) => ({
     path: relative(dir, path).split(sep).join('/'),

@@ -8,11 +8,15 @@ import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Helia } from '@helia/interface'
 import { CarBlockIterator } from '@ipld/car/iterator'
+import * as dagPb from '@ipld/dag-pb'
+import type { Blockstore } from 'interface-blockstore'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { equals } from 'uint8arrays/equals'
 import { BaseError } from 'viem'
+import { collectBytes } from '../p2p/bytes.ts'
 import { waitDrain } from './gateway.ts'
 import type { Logger } from './log.ts'
 
@@ -56,6 +60,8 @@ export interface AppHost {
   readonly cid: CID
   /** True once the whole DAG is local and pinned. */
   readonly ready: boolean
+  /** Blocks and bytes fetched from peers so far (none when the app came from a CAR). */
+  readonly fetched: { blocks: number; bytes: number }
   /** True for the requests this host answers (everything but the relay's own endpoints and other CIDs). */
   accepts(url: URL): boolean
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>
@@ -78,25 +84,106 @@ async function importCar(helia: AppHostOptions['helia'], file: string, root: CID
 }
 
 /**
- * Without a CAR the DAG comes from peers (bitswap), which may not be connected yet when the relay starts: the
- * first attempt gets 10 s and each later one twice as long, up to a minute (blocks fetched by a cut attempt stay
- * in the blockstore, so the next one goes on from there), backing off up to 30 s between attempts, until
- * `fetchTimeoutMs` has passed. A first attempt made before any peer was connected therefore does not hold the
- * app back for a whole minute. Meanwhile the HTTP root answers 503.
+ * How many blocks of the app are fetched at once, and how long one may take before it is wanted afresh: longer
+ * than bitswap's 5 s "do not resend" window, within which the peer takes a repeated want for a duplicate.
  */
-async function fetchApp(pin: (signal: AbortSignal) => Promise<void>, o: AppHostOptions, root: string): Promise<void> {
-  const deadline = Date.now() + (o.fetchTimeoutMs ?? 600_000)
-  for (let attempt = 0; Date.now() < deadline; attempt++) {
-    try {
-      await pin(AbortSignal.timeout(Math.min(10_000 * 2 ** attempt, 60_000, deadline - Date.now())))
-      return
-    } catch (err) {
-      o.log?.warn({ err, cid: root, attempt }, 'could not fetch the app yet; retrying')
-      const wait = Math.min(30_000, 1_000 * 2 ** attempt, Math.max(0, deadline - Date.now()))
-      await new Promise((resolve) => setTimeout(resolve, wait).unref())
+const FETCH_CONCURRENCY = 16
+const BLOCK_TIMEOUT_MS = 6_000
+
+export interface FetchDagOptions {
+  signal: AbortSignal
+  concurrency?: number
+  /** A block that has not come within this long is asked for again. */
+  blockTimeoutMs?: number
+  onBlock?(bytes: number): void
+  onRetry?(cid: CID, attempt: number, err: unknown): void
+}
+
+/** The links of a UnixFS block (dag-pb nodes link, raw leaves do not). */
+function links(cid: CID, bytes: Uint8Array): CID[] {
+  if (cid.code === raw.code) return []
+  if (cid.code === dagPb.code) return dagPb.decode(bytes).Links.map((l) => l.Hash)
+  throw new AppHostError(`block ${cid.toString()} is neither dag-pb nor raw (codec 0x${cid.code.toString(16)})`)
+}
+
+/**
+ * Brings every block of the DAG under `root` into the blockstore (a networked one fetches what it lacks over
+ * bitswap and keeps it), `concurrency` blocks at a time: Helia's own DAG walk asks for one block after the
+ * other, a round trip each. Bitswap never asks again for a block whose want or reply was lost on the way (a
+ * peer too busy to take the stream in time), so a block that has not come within `blockTimeoutMs` is wanted
+ * afresh, until `signal` aborts. Blocks already local cost nothing, so a cut fetch goes on from where it was.
+ */
+export async function fetchDag(
+  blockstore: Pick<Blockstore, 'get'>,
+  root: CID,
+  o: FetchDagOptions,
+): Promise<{ blocks: number; bytes: number }> {
+  const concurrency = o.concurrency ?? FETCH_CONCURRENCY
+  const blockTimeoutMs = o.blockTimeoutMs ?? BLOCK_TIMEOUT_MS
+  const get = async (cid: CID): Promise<Uint8Array> => {
+    for (let attempt = 0; ; attempt++) {
+      o.signal.throwIfAborted()
+      try {
+        const signal = AbortSignal.any([o.signal, AbortSignal.timeout(blockTimeoutMs)])
+        return await collectBytes(blockstore.get(cid, { signal }))
+      } catch (err) {
+        if (o.signal.aborted) throw err
+        o.onRetry?.(cid, attempt, err)
+        await sleep(Math.min(200 * 2 ** attempt, 2_000), o.signal)
+      }
     }
   }
-  o.log?.error({ cid: root }, 'could not fetch the app; the HTTP root stays unavailable')
+  const seen = new Set([root.toString()])
+  const queue = [root]
+  let active = 0
+  let blocks = 0
+  let bytes = 0
+  await new Promise<void>((resolve, reject) => {
+    let failed = false
+    const pump = (): void => {
+      if (failed) return
+      if (queue.length === 0 && active === 0) return resolve()
+      while (active < concurrency && queue.length > 0) {
+        const cid = queue.shift()!
+        active++
+        get(cid)
+          .then((block) => {
+            active--
+            blocks++
+            bytes += block.byteLength
+            o.onBlock?.(block.byteLength)
+            for (const link of links(cid, block)) {
+              const key = link.toString()
+              if (seen.has(key)) continue
+              seen.add(key)
+              queue.push(link)
+            }
+            pump()
+          })
+          .catch((err: unknown) => {
+            failed = true
+            reject(err instanceof Error ? err : new AppHostError(String(err)))
+          })
+      }
+    }
+    pump()
+  })
+  return { blocks, bytes }
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', abort)
+      resolve()
+    }
+    const abort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason instanceof Error ? signal.reason : new AppHostError('aborted'))
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', abort, { once: true })
+  })
 }
 
 export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
@@ -108,22 +195,63 @@ export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
   }
   const root = cid.toString()
   let ready = false
+  const fetched = { blocks: 0, bytes: 0 }
   if (o.car) {
     const blocks = await importCar(o.helia, o.car, cid)
     o.log?.info({ cid: root, blocks, car: o.car }, 'app imported from CAR')
   }
+  // the pin record is written once the whole DAG was walked (a block's own pin mark is written as the walk
+  // passes it, so `isPinned(root)` is true for a walk that was cut short)
+  const pinned = async (signal: AbortSignal): Promise<boolean> => {
+    try {
+      await o.helia.pins.get(cid, { signal })
+      return true
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return false
+      throw err
+    }
+  }
   const pin = async (signal: AbortSignal): Promise<void> => {
-    if (!(await o.helia.pins.isPinned(cid, { signal }))) for await (const _ of o.helia.pins.add(cid, { signal })) void _ // walks the DAG: every block local
+    if (!(await pinned(signal))) for await (const _ of o.helia.pins.add(cid, { signal })) void _ // every block local: a quick walk
     ready = true
-    o.log?.info({ cid: root }, 'app pinned, served at the HTTP root')
+    o.log?.info({ cid: root, ...fetched }, 'app pinned, served at the HTTP root')
   }
   if (o.car) await pin(AbortSignal.timeout(READ_TIMEOUT_MS))
-  else void fetchApp(pin, o, root)
+  else
+    void (async () => {
+      // peers may not be connected yet when the relay starts: blocks are wanted until they are, for 10 min
+      const signal = AbortSignal.timeout(o.fetchTimeoutMs ?? 600_000)
+      let said = Date.now()
+      try {
+        if (!(await pinned(signal)))
+          await fetchDag(o.helia.blockstore, cid, {
+            signal,
+            onBlock: (bytes) => {
+              fetched.blocks++
+              fetched.bytes += bytes
+              if (Date.now() - said < 5_000) return
+              said = Date.now()
+              o.log?.info({ cid: root, ...fetched }, 'fetching the app')
+            },
+            onRetry: (block, attempt, err) =>
+              o.log?.warn(
+                { err, cid: root, block: block.toString(), attempt, ...fetched },
+                'a block of the app has not come yet; asking again',
+              ),
+          })
+        await pin(signal)
+      } catch (err) {
+        o.log?.error({ err, cid: root, ...fetched }, 'could not fetch the app; the HTTP root stays unavailable')
+      }
+    })()
   const prefix = `/ipfs/${root}`
   return {
     cid,
     get ready() {
       return ready
+    },
+    get fetched() {
+      return { ...fetched }
     },
     accepts(url) {
       return !url.pathname.startsWith('/ipfs/') || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       reservations: node.metrics.value('souk_relay_reservations'),
       relays: node.pool.relays.map((r) => ({ peerId: r.peerId, connected: r.connected })),
       pinnedBytes: node.pins.pinnedBytes,
-      ...(app ? { app: { cid: app.cid.toString(), ready: app.ready } } : {}),
+      ...(app ? { app: { cid: app.cid.toString(), ready: app.ready, fetched: app.fetched } } : {}),
     }),
     ready: () => !stopping && node.libp2p.status === 'started',
     metrics: async () => ({ contentType: node.metrics.contentType, body: await node.metrics.render() }),
