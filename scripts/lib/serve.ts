@@ -31,16 +31,20 @@ export async function serveDist({
   dir,
   config,
   port = 0,
+  hold,
 }: {
   dir: string
   config: SoukConfig
   port?: number
+  /** Paths whose requests are never answered (a network that hangs), until the server closes. */
+  hold?: (path: string) => boolean
 }): Promise<StaticSite> {
   const configBody = JSON.stringify(config)
   const compressed = new Map<string, Buffer>()
   const server = createServer((req, res) => {
     void (async () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+      if (hold?.(path)) return
       if (path === '/config.json') {
         res.writeHead(200, { 'content-type': TYPES['.json']!, 'cache-control': 'no-cache' })
         res.end(configBody)

@@ -4,8 +4,8 @@ import { localized, msg } from '@lit/localize'
 
 /**
  * "A new version of Souk is ready": shown while `apply` is set (by src/pwa/register.ts once a new service
- * worker is installed and waiting). Reload activates it and reloads the page; Later hides the prompt until
- * the next version.
+ * worker is installed and waiting). Reload activates it and reloads the page, saying "Updating…" meanwhile
+ * (the swap can take seconds, see src/pwa/register.ts); Later hides the prompt until the next version.
  *
  * @fires souk-update-dismissed - the person chose Later
  */
@@ -68,6 +68,11 @@ export class SoukUpdatePrompt extends LitElement {
   @state() private dismissed: (() => void) | undefined
   @state() private busy = false
 
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // a newer version is offered afresh
+    if (changed.has('apply')) this.busy = false
+  }
+
   override render() {
     if (!this.apply || this.dismissed === this.apply) return nothing
     const apply = this.apply
@@ -81,7 +86,7 @@ export class SoukUpdatePrompt extends LitElement {
           apply()
         }}
       >
-        ${msg('Reload to update', { id: 'update.reload' })}
+        ${this.busy ? msg('Updating…', { id: 'update.updating' }) : msg('Reload to update', { id: 'update.reload' })}
       </button>
       <button
         @click=${() => {

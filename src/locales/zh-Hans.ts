@@ -291,5 +291,6 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'offline.noRelay.body': 'Souk 会继续尝试连接。在中继响应之前，新的商品和消息既收不到也发不出。',
   'update.ready': 'Souk 有新版本可用。',
   'update.reload': '重新加载以更新',
+  'update.updating': '正在更新…',
   'update.later': '稍后',
 }

@@ -124,10 +124,16 @@ describe('the PWA: installable, opens offline, offers a new version', () => {
     }
   })
 
-  it('offers a new version once it is deployed, and reloads into it when asked', async () => {
+  /**
+   * A new deployment (a service worker that differs by a byte, on the same origin) is offered; accepting it
+   * reloads the page into it. `busy`: the old worker is still serving a request that hangs (a listing photo on
+   * a bad network) when the person accepts, which keeps Chromium from activating the new version for minutes.
+   */
+  async function update(busy: boolean): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'souk-pwa-'))
     await cp(DIST, dir, { recursive: true })
-    let site = await serveDist({ dir, config: served.stack.config })
+    const hold = (path: string): boolean => path.startsWith('/ipfs/')
+    let site = await serveDist({ dir, config: served.stack.config, hold })
     const port = Number(new URL(site.url).port)
     const { page, context } = await openPage(served.browser, site.url)
     try {
@@ -135,10 +141,9 @@ describe('the PWA: installable, opens offline, offers a new version', () => {
       const prompt = page.locator('souk-update-prompt [data-testid=update-prompt]')
       assert.equal(await prompt.count(), 0, 'an update was offered before there was one')
 
-      // a new deployment: a service worker that differs by a byte, on the same origin
       await site.close()
       await appendFile(join(dir, 'sw.js'), '\n// next build\n')
-      site = await serveDist({ dir, config: served.stack.config, port })
+      site = await serveDist({ dir, config: served.stack.config, port, hold })
       await page.reload()
       await prompt.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the update prompt never appeared'))
       assert.match((await prompt.textContent()) ?? '', /A new version of Souk is ready\./)
@@ -147,9 +152,20 @@ describe('the PWA: installable, opens offline, offers a new version', () => {
         true,
         'the prompt showed with no new version waiting',
       )
+      if (busy) {
+        // a photo the old worker fetches (media is cache-first in the worker) from a network that never answers
+        await page.evaluate(() => {
+          void fetch('ipfs/bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku').catch(() => undefined)
+        })
+      }
 
       const reloaded = page.waitForEvent('framenavigated', { timeout: 30_000 })
       await prompt.getByRole('button', { name: 'Reload to update' }).click()
+      if (busy)
+        await prompt
+          .getByRole('button', { name: 'Updating…' })
+          .waitFor({ timeout: 2_000 })
+          .catch(() => assert.fail('while the new version is on its way, the prompt never said it was updating'))
       await reloaded.catch(async () => {
         // where the swap stopped: "installed" = the worker never took SKIP_WAITING, "activating" = the old worker
         // still had events in flight, "activated" without a reload = the page missed controllerchange
@@ -181,5 +197,13 @@ describe('the PWA: installable, opens offline, offers a new version', () => {
       await site.close()
       await rm(dir, { recursive: true, force: true })
     }
+  }
+
+  it('offers a new version once it is deployed, and reloads into it when asked', async () => {
+    await update(false)
+  })
+
+  it('takes the new version even while the old worker is still serving a request that hangs', async () => {
+    await update(true)
   })
 })

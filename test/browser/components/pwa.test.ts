@@ -56,6 +56,7 @@ describe('<souk-update-prompt>', () => {
     await prompt.updateComplete
     expect(applied).to.equal(1)
     expect(reload!.disabled).to.equal(true)
+    expect(reload!.textContent?.trim()).to.equal('Updating…')
 
     let dismissed = false
     prompt.addEventListener('souk-update-dismissed', () => (dismissed = true))
@@ -64,10 +65,13 @@ describe('<souk-update-prompt>', () => {
     expect(dismissed).to.equal(true)
     expect(prompt.shadowRoot!.querySelector('[data-testid=update-prompt]')).to.equal(null)
 
-    // a later version is offered again
+    // a later version is offered again, ready to be accepted
     prompt.apply = () => void applied++
     await prompt.updateComplete
     expect(prompt.shadowRoot!.querySelector('[data-testid=update-prompt]')).to.not.equal(null)
+    const again = prompt.shadowRoot!.querySelector('button')!
+    expect(again.disabled).to.equal(false)
+    expect(again.textContent?.trim()).to.equal('Reload to update')
   })
 
   it('speaks Simplified Chinese', async () => {
@@ -79,10 +83,11 @@ describe('<souk-update-prompt>', () => {
       await prompt.updateComplete
       return prompt.shadowRoot!.textContent?.includes('Souk 有新版本可用。') ?? false
     })
-    expect([...prompt.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent?.trim())).to.deep.equal([
-      '重新加载以更新',
-      '稍后',
-    ])
+    const buttons = [...prompt.shadowRoot!.querySelectorAll('button')]
+    expect(buttons.map((b) => b.textContent?.trim())).to.deep.equal(['重新加载以更新', '稍后'])
+    buttons[0]!.click()
+    await prompt.updateComplete
+    expect(buttons[0]!.textContent?.trim()).to.equal('正在更新…')
   })
 })
 
