@@ -53,24 +53,33 @@ async function node(bitswap: { doNotResendBlockWindow?: number } = {}) {
   return helia
 }
 
+/**
+ * The node's first bitswap stream cannot be opened in time, as when either side is too busy to negotiate it
+ * within `messageSendTimeout`; every later one works. Returns how many were refused so far.
+ */
+function refuseFirstBitswapStream(n: Node): () => number {
+  let refused = 0
+  const dialProtocol = n.libp2p.dialProtocol.bind(n.libp2p)
+  n.libp2p.dialProtocol = async (peer, protocols, options) => {
+    const wanted = typeof protocols === 'string' ? [protocols] : protocols
+    if (wanted.includes(BITSWAP) && refused === 0) {
+      refused++
+      throw new TimeoutError('the bitswap stream could not be opened in time (injected)')
+    }
+    return await dialProtocol(peer, protocols, options)
+  }
+  return () => refused
+}
+
 describe('bitswap: a peer whose first wantlist could not be sent', () => {
   let a: Node
   let b: Node
-  let refused = 0
+  let refused: () => number
 
   before(async () => {
     ;[a, b] = await Promise.all([node(), node()])
-    // B's first bitswap stream to A cannot be opened in time, as when either side is too busy to negotiate it
-    // within `messageSendTimeout`; every later one works
-    const dialProtocol = b.libp2p.dialProtocol.bind(b.libp2p)
-    b.libp2p.dialProtocol = async (peer, protocols, options) => {
-      const wanted = typeof protocols === 'string' ? [protocols] : protocols
-      if (wanted.includes(BITSWAP) && refused === 0) {
-        refused++
-        throw new TimeoutError('the bitswap stream could not be opened in time (injected)')
-      }
-      return await dialProtocol(peer, protocols, options)
-    }
+    // B's wantlist to A
+    refused = refuseFirstBitswapStream(b)
   })
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()])
@@ -86,7 +95,7 @@ describe('bitswap: a peer whose first wantlist could not be sent', () => {
     const wanted = collectBytes(b.blockstore.get(first.cid, { signal: AbortSignal.timeout(15_000) }))
     wanted.catch(() => {})
     await b.libp2p.dial(a.libp2p.getMultiaddrs()[0]!)
-    await waitFor('B to try sending A its wantlist', () => refused === 1, { timeout: 10_000 })
+    await waitFor('B to try sending A its wantlist', () => refused() === 1, { timeout: 10_000 })
 
     const got = await within('the block B wanted when it connected to A', wanted, 15_000)
     assert.deepEqual(got, first.bytes)
@@ -102,22 +111,14 @@ describe('bitswap: a peer whose first wantlist could not be sent', () => {
 describe('bitswap: a block whose reply was lost', () => {
   let a: Node
   let b: Node
-  let lost = 0
+  let lost: () => number
   /** A's "do not resend" window: a want repeated within it is taken for a duplicate of the first. */
   const WINDOW_MS = 300
 
   before(async () => {
     ;[a, b] = await Promise.all([node({ doNotResendBlockWindow: WINDOW_MS }), node()])
-    // A's first bitswap stream to B (the reply carrying the block) cannot be opened
-    const dialProtocol = a.libp2p.dialProtocol.bind(a.libp2p)
-    a.libp2p.dialProtocol = async (peer, protocols, options) => {
-      const wanted = typeof protocols === 'string' ? [protocols] : protocols
-      if (wanted.includes(BITSWAP) && lost === 0) {
-        lost++
-        throw new TimeoutError('the bitswap stream could not be opened in time (injected)')
-      }
-      return await dialProtocol(peer, protocols, options)
-    }
+    // A's reply to B, carrying the block
+    lost = refuseFirstBitswapStream(a)
     await b.libp2p.dial(a.libp2p.getMultiaddrs()[0]!)
   })
   after(async () => {
@@ -131,7 +132,7 @@ describe('bitswap: a block whose reply was lost', () => {
       collectBytes(b.blockstore.get(block.cid, { signal: AbortSignal.timeout(WINDOW_MS * 3) })),
       'the first reply is lost',
     )
-    assert.equal(lost, 1, 'A tried to send the block once')
+    assert.equal(lost(), 1, 'A tried to send the block once')
     const again = await within(
       'the block B wanted again after its reply was lost',
       collectBytes(b.blockstore.get(block.cid, { signal: AbortSignal.timeout(10_000) })),
