@@ -17,6 +17,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { equals } from 'uint8arrays/equals'
 import { BaseError } from 'viem'
 import { collectBytes } from '../p2p/bytes.ts'
+import { sleep } from '../p2p/messaging/wire.ts'
 import { waitDrain } from './gateway.ts'
 import type { Logger } from './log.ts'
 
@@ -169,21 +170,6 @@ export async function fetchDag(
     pump()
   })
   return { blocks, bytes }
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const done = (): void => {
-      signal.removeEventListener('abort', abort)
-      resolve()
-    }
-    const abort = (): void => {
-      clearTimeout(timer)
-      reject(signal.reason instanceof Error ? signal.reason : new AppHostError('aborted'))
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', abort, { once: true })
-  })
 }
 
 export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
