@@ -235,6 +235,11 @@ export interface StartRelayOptions {
   nodeArgs?: string[]
   /** How long to wait for the ready line (default 30 s). */
   timeout?: number
+  /**
+   * Lift the per-address caps (default true: every dev and test peer is on 127.0.0.1, where one IP's caps would
+   * refuse honest peers). False keeps the product's defaults, for peers that come from several addresses.
+   */
+  liftAddressCaps?: boolean
 }
 
 /** Starts `src/relay/main.ts` as a child process and waits for its ready line. */
@@ -246,7 +251,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
   // every dev/test relay and client is on loopback: allow private addresses, lift the per-address caps
   // (tests of those caps pass their own values in extraArgs, which come later and win)
   if (opts.privateAddrs !== false) args.push('--allow-private-addrs')
-  args.push('--reservations-per-ip', '4096', '--reservations-per-subnet', '4096')
+  if (opts.liftAddressCaps !== false) args.push('--reservations-per-ip', '4096', '--reservations-per-subnet', '4096')
   args.push(...(opts.extraArgs ?? []))
   const { proc, value } = await spawnReady<RelayReady>({
     name: opts.name ?? 'relay',

@@ -29,6 +29,8 @@ export interface StackOptions {
   echo?: boolean
   /** Extra environment for every relay (e.g. SOUK_RELAY_PIN_GRACE_MS in tests). */
   relayEnv?: NodeJS.ProcessEnv
+  /** See `StartRelayOptions.liftAddressCaps` (default true). */
+  liftAddressCaps?: boolean
 }
 
 /** What scripts/deploy.ts returns (kept here so that importing the stack does not load the deployer). */
@@ -91,6 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ...(ports ? { port: ports.port, httpPort: ports.httpPort } : {}),
         // relays keep the catalog, checked against this chain (src/relay/catalog.ts)
         env: { ...(deployment ? catalogEnv(anvil.rpcUrl, deployment) : {}), ...opts.relayEnv },
+        ...(opts.liftAddressCaps === false ? { liftAddressCaps: false } : {}),
       }
       const relay = await startRelay(o)
       // keep the ports so a restart comes back on the same address

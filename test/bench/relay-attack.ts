@@ -1,25 +1,26 @@
 /**
- * `npm run bench:relay-attack [-- --before-s 20 --during-s 60 --after-s 20 --interval-ms 2000]`: one relay
- * process on loopback, a well-behaved client that every few seconds connects (fresh peer id, reservation),
- * pins 100 KB and fetches what the previous round pinned (bitswap, and the HTTP gateway), and for the middle
- * phase a bounded hostile process (test/bench/relay-attacker.ts) running the attacks of issue #15. Reports the
- * good client's success rate and fetch times before, during and after, and the relay's idle and peak RSS.
- * Goals: ≥ 99 % of good operations succeed, bitswap fetch p95 during the attack ≤ 1 s, peak RSS ≤ 2× idle.
- * Exits 1 when a goal is missed. Last line:
- * {"bench":"relay-attack","goodOk":N,"goodTotal":N,"fetchP95Ms":N,"idleRssMB":N,"peakRssMB":N}
+ * `npm run bench:relay-attack [-- --before-s 20 --during-s 60 --after-s 20 --interval-ms 2000]`: anvil with the
+ * contracts and one relay process with the catalog role and the product's default limits, on loopback. The
+ * well-behaved side (test/bench/relay-honest.ts, from 127.0.0.1) runs a round every few seconds: a fresh client
+ * connects, reserves, pins 100 KB and fetches what the previous round pinned (bitswap and the HTTP gateway);
+ * one person messages another; every third round a seller lists and a second catalog peer must show it; and
+ * `/health` is asked four times a second. For the middle phase a bounded hostile process
+ * (test/bench/relay-attacker.ts, from 127.0.1.1: another host) runs the attacks of issues #15 and #24.
+ * Goals: ≥ 99 % of good operations succeed; under attack, bitswap fetch p95 ≤ 1 s, message p95 ≤ 1 s, new
+ * listing propagation ≤ 1 s (p95), honest pin ≤ 10 s (max), /health p95 ≤ 100 ms; peak RSS ≤ 2× idle; the
+ * relay process stays up. Exits 1 when a goal is missed. Last line:
+ * {"bench":"relay-attack","goodOk":N,"goodTotal":N,"fetchP95Ms":N,"messageP95Ms":N,"propagationMs":N,
+ *  "honestPinMs":N,"healthP95Ms":N,"idleRssMB":N,"peakRssMB":N,"stayedUp":true,...}
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { CID } from 'multiformats/cid'
-import { killChildrenOnExit, ROOT, startRelay } from '../../scripts/lib/processes.ts'
-import { createSoukNode } from '../../src/p2p/node.ts'
-import { MediaStore } from '../../src/p2p/media.ts'
-import { requestPin } from '../../src/p2p/pin-protocol.ts'
-import { tempDir } from '../unit/relay-helpers.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { killChildrenOnExit, ROOT } from '../../scripts/lib/processes.ts'
+import { startStack } from '../helpers/stack.ts'
+import { sleep } from '../../src/p2p/messaging/wire.ts'
+import { CatalogProbe, HealthSampler, MediaClient, MessagingPair, percentile, type Round } from './relay-honest.ts'
 
 const { values } = parseArgs({
   options: {
@@ -37,40 +38,24 @@ const phases = [
 const intervalMs = Number(values['interval-ms'])
 const GOAL_OK = 0.99
 const GOAL_FETCH_P95_MS = 1_000
+const GOAL_MESSAGE_P95_MS = 1_000
+const GOAL_PROPAGATION_MS = 1_000
+const GOAL_PIN_MS = 10_000
+const GOAL_HEALTH_P95_MS = 100
 const GOAL_PEAK_RSS = 2
 
 killChildrenOnExit()
 
-/** Fresh bytes each round, so every pin is new work for the relay. */
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n)
-  for (let i = 0; i < n; i += 65_536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65_536)))
-  return out
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN
-}
-
-// every peer of this bench comes from 127.0.0.1, attacker and good client alike: per-address limits would
-// refuse both, so these are lifted (the per-address caps are tested in test/unit/relay-sybil.test.ts)
-const LIFTED = [
-  '--reservations-per-ip 4096',
-  '--reservations-per-subnet 4096',
-  '--pin-rate 600 (per peer; ×4 per IP)',
-  '--ip-quota-bytes 4 GiB',
-]
-const dir = await tempDir('souk-bench-attack-')
-const relay = await startRelay({
-  dataDir: dir.path,
-  extraArgs: ['--pin-rate', '600', '--ip-quota-bytes', String(4 * 1024 ** 3)],
-})
+// the product's default limits: the good clients are on 127.0.0.1, the attacker on 127.0.1.1 (another /24)
+const stack = await startStack({ relays: 1, liftAddressCaps: false })
+const relay = stack.relays[0]!
 const relayId = peerIdFromString(relay.peerId)
 
+async function metricsText(): Promise<string> {
+  return await (await fetch(`${relay.http}/metrics`, { signal: AbortSignal.timeout(5_000) })).text()
+}
 async function rss(): Promise<number> {
-  const text = await (await fetch(`${relay.http}/metrics`)).text()
-  return Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1] ?? NaN)
+  return Number(/^process_resident_memory_bytes (\S+)$/m.exec(await metricsText())?.[1] ?? NaN)
 }
 let phase: (typeof phases)[number]['name'] | 'warmup' = 'warmup'
 const rssSamples: { phase: string; bytes: number }[] = []
@@ -80,65 +65,18 @@ const sampler = setInterval(() => {
     () => {},
   )
 }, 500)
+const health = new HealthSampler(relay.http, () => phase)
 
-interface Round {
-  phase: string
-  ok: number
-  total: number
-  fetchMs?: number
-  gatewayMs?: number
-  errors: string[]
-}
 const rounds: Round[] = []
-let previous: CID | undefined
+const media = new MediaClient(relay, relayId)
+const messaging = await MessagingPair.start(stack.config.relays)
+const catalog = await CatalogProbe.start(stack.config)
+let n = 0
 
-/** One round of a well-behaved client: connect + reserve, pin, fetch over bitswap, fetch over HTTP. */
 async function goodRound(): Promise<Round> {
   const r: Round = { phase, ok: 0, total: 0, errors: [] }
-  const step = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
-    r.total++
-    try {
-      const v = await fn()
-      r.ok++
-      return v
-    } catch (err) {
-      r.errors.push(`${what}: ${(err as Error).message}`)
-      return undefined
-    }
-  }
-  const node = await createSoukNode({ relays: [relay.wsAddr], storage: 'memory', webrtc: false })
-  try {
-    await step('connect+reserve', () =>
-      waitFor('a reservation', () => node.status.snapshot.reservations > 0, { timeout: 10_000, interval: 25 }),
-    )
-    const media = new MediaStore(node)
-    const cid = await media.addBytes(randomBytes(100_000))
-    const pinned = await step('pin', async () => {
-      const [result] = await requestPin(node.libp2p, relayId, [cid], { timeoutMs: 20_000 })
-      if (result?.status !== 'pinned') throw new Error(`pin ${result?.status}: ${result?.reason}`)
-      return cid
-    })
-    if (previous) {
-      const target = previous
-      await step('fetch', async () => {
-        const started = performance.now()
-        await media.fetch(target, { signal: AbortSignal.timeout(10_000) })
-        r.fetchMs = performance.now() - started
-      })
-      await step('gateway', async () => {
-        const started = performance.now()
-        const res = await fetch(`${relay.http}/ipfs/${target.toString()}?format=car`, {
-          signal: AbortSignal.timeout(10_000),
-        })
-        if (res.status !== 200) throw new Error(`gateway answered ${res.status}`)
-        await res.arrayBuffer()
-        r.gatewayMs = performance.now() - started
-      })
-    }
-    if (pinned) previous = pinned
-  } finally {
-    await node.stop()
-  }
+  n++
+  await Promise.all([media.round(r), messaging.round(r, n), ...(n % 3 === 0 ? [catalog.round(r, n)] : [])])
   return r
 }
 
@@ -147,14 +85,14 @@ async function runFor(ms: number): Promise<void> {
   while (Date.now() < end) {
     const started = Date.now()
     rounds.push(await goodRound())
-    const wait = intervalMs - (Date.now() - started)
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    await sleep(Math.max(0, intervalMs - (Date.now() - started)))
   }
 }
 
-// warm-up (not measured): the first round pays for module loading and the relay's first pin
-await goodRound()
-await goodRound()
+// warm-up (not measured): the first rounds pay for module loading, the relay's first pin, the first listing
+for (let i = 0; i < 3; i++) await goodRound()
+health.start()
+const metricsBytesIdle = (await metricsText()).length
 
 let attackCounts: Record<string, number> = {}
 for (const p of phases) {
@@ -168,6 +106,9 @@ for (const p of phases) {
       ...process.env,
       RELAY_ADDR: relay.wsAddr,
       RELAY_PEER_ID: relay.peerId,
+      RELAY_HTTP: relay.http,
+      CATALOG_ADDRESS: catalog.address,
+      VICTIM: messaging.victim,
       DURATION_MS: String(p.ms),
     },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -186,11 +127,17 @@ for (const p of phases) {
   attackCounts = JSON.parse(line) as Record<string, number>
 }
 clearInterval(sampler)
+health.stop()
+const metricsBytesAfter = (await metricsText().catch(() => '')).length
+const stayedUp = relay.proc.child.exitCode === null && relay.proc.child.signalCode === null
 const healthStarted = performance.now()
-const healthOk = (await fetch(`${relay.http}/health`)).status === 200
+const healthOk = await fetch(`${relay.http}/health`, { signal: AbortSignal.timeout(5_000) }).then(
+  (res) => res.status === 200,
+  () => false,
+)
 const healthMs = performance.now() - healthStarted
-await relay.proc.stop()
-await dir.remove()
+await Promise.allSettled([messaging.stop(), catalog.stop()])
+await stack.stop()
 
 const idle = percentile(
   rssSamples.filter((s) => s.phase === 'before').map((s) => s.bytes),
@@ -198,57 +145,96 @@ const idle = percentile(
 )
 const peak = Math.max(...rssSamples.map((s) => s.bytes))
 const byPhase = (name: string): Round[] => rounds.filter((r) => r.phase === name)
-const goodOk = rounds.reduce((n, r) => n + r.ok, 0)
-const goodTotal = rounds.reduce((n, r) => n + r.total, 0)
-const fetchDuring = byPhase('during').flatMap((r) => (r.fetchMs === undefined ? [] : [r.fetchMs]))
-const fetchP95 = percentile(fetchDuring, 95)
+const measured = rounds.filter((r) => r.phase !== 'warmup')
+const goodOk = measured.reduce((k, r) => k + r.ok, 0)
+const goodTotal = measured.reduce((k, r) => k + r.total, 0)
+const values_ = (rs: Round[], key: 'pinMs' | 'fetchMs' | 'gatewayMs' | 'messageMs' | 'propagationMs'): number[] =>
+  rs.flatMap((r) => (r[key] === undefined ? [] : [r[key]]))
+const during = byPhase('during')
+const fetchP95 = percentile(values_(during, 'fetchMs'), 95)
+const messageP95 = percentile(values_(during, 'messageMs'), 95)
+const propagationP95 = percentile(values_(during, 'propagationMs'), 95)
+const honestPinMax = Math.max(...values_(during, 'pinMs'))
+const healthDuring = health.samples.filter((s) => s.phase === 'during').map((s) => s.ms)
+const healthP95 = percentile(healthDuring, 95)
+const healthFailed = health.samples.filter((s) => !s.ok).length
 const mb = (b: number): number => Math.round(b / 1e6)
+const ms = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : 'none')
 
-const row = (k: string, v: string | number): string => `${k.padEnd(40)} ${String(v)}`
+const row = (k: string, v: string | number): string => `${k.padEnd(48)} ${String(v)}`
 const lines = [
   `relay attack benchmark: ${values['before-s']} s before, ${values['during-s']} s under attack, ${values['after-s']} s after; a good round every ${intervalMs} ms`,
-  `product limits lifted for loopback (every peer is 127.0.0.1): ${LIFTED.join(', ')}`,
+  "the relay runs with the product's default limits (none lifted): good clients on 127.0.0.1, the attacker on 127.0.1.1",
 ]
 for (const p of phases) {
   const rs = byPhase(p.name)
-  const ok = rs.reduce((n, r) => n + r.ok, 0)
-  const total = rs.reduce((n, r) => n + r.total, 0)
-  const fetches = rs.flatMap((r) => (r.fetchMs === undefined ? [] : [r.fetchMs]))
-  const gateways = rs.flatMap((r) => (r.gatewayMs === undefined ? [] : [r.gatewayMs]))
+  const ok = rs.reduce((k, r) => k + r.ok, 0)
+  const total = rs.reduce((k, r) => k + r.total, 0)
+  const fetches = values_(rs, 'fetchMs')
+  const hs = health.samples.filter((s) => s.phase === p.name).map((s) => s.ms)
   lines.push(
     row(`${p.name}: good operations ok / total`, `${ok} / ${total}`),
+    row(`${p.name}: bitswap fetch p50 / p95 (ms)`, `${ms(percentile(fetches, 50))} / ${ms(percentile(fetches, 95))}`),
+    row(`${p.name}: gateway CAR p95 (ms)`, ms(percentile(values_(rs, 'gatewayMs'), 95))),
     row(
-      `${p.name}: bitswap fetch p50 / p95 (ms)`,
-      `${percentile(fetches, 50).toFixed(0)} / ${percentile(fetches, 95).toFixed(0)}`,
+      `${p.name}: message p50 / p95 (ms)`,
+      `${ms(percentile(values_(rs, 'messageMs'), 50))} / ${ms(percentile(values_(rs, 'messageMs'), 95))}`,
     ),
-    row(`${p.name}: gateway CAR p95 (ms)`, percentile(gateways, 95).toFixed(0)),
+    row(`${p.name}: new listing propagation max (ms)`, ms(Math.max(...values_(rs, 'propagationMs')))),
+    row(
+      `${p.name}: honest pin p95 / max (ms)`,
+      `${ms(percentile(values_(rs, 'pinMs'), 95))} / ${ms(Math.max(...values_(rs, 'pinMs')))}`,
+    ),
+    row(`${p.name}: /health p50 / p95 (ms)`, `${ms(percentile(hs, 50))} / ${ms(percentile(hs, 95))}`),
   )
 }
 const okRate = goodTotal === 0 ? 0 : goodOk / goodTotal
 lines.push(
-  row('good operations ok (goal ≥ 99 %)', `${(okRate * 100).toFixed(1)} %`),
-  row(`fetch p95 under attack (goal ≤ ${GOAL_FETCH_P95_MS} ms)`, fetchP95.toFixed(0)),
+  row('good operations ok (goal ≥ 99 %)', `${(okRate * 100).toFixed(1)} % (${goodOk} / ${goodTotal})`),
+  row(`fetch p95 under attack (goal ≤ ${GOAL_FETCH_P95_MS} ms)`, ms(fetchP95)),
+  row(`message p95 under attack (goal ≤ ${GOAL_MESSAGE_P95_MS} ms)`, ms(messageP95)),
+  row(`new listing propagation p95 under attack (goal ≤ ${GOAL_PROPAGATION_MS} ms)`, ms(propagationP95)),
+  row(`honest pin under attack, max (goal ≤ ${GOAL_PIN_MS} ms)`, ms(honestPinMax)),
+  row(
+    `/health p95 under attack (goal ≤ ${GOAL_HEALTH_P95_MS} ms)`,
+    `${ms(healthP95)} (${healthFailed} failed of ${health.samples.length})`,
+  ),
   row('relay RSS idle → peak (MB, goal ≤ 2× idle)', `${mb(idle)} → ${mb(peak)} (${(peak / idle).toFixed(2)}×)`),
+  row('/metrics size idle → after (bytes)', `${metricsBytesIdle} → ${metricsBytesAfter}`),
+  row('relay process stayed up (must)', stayedUp ? 'yes' : 'NO'),
   row('relay /health after the attack', `${healthOk ? 'ok' : 'NOT OK'} in ${healthMs.toFixed(0)} ms`),
   row('attacker', JSON.stringify(attackCounts)),
 )
-const failures = rounds.flatMap((r) => r.errors.map((e) => `  ${r.phase}: ${e}`))
+const failures = measured.flatMap((r) => r.errors.map((e) => `  ${r.phase}: ${e}`))
 if (failures.length > 0) lines.push('good operations that failed:', ...failures.slice(0, 20))
 const missed: string[] = []
 if (okRate < GOAL_OK) missed.push(`good operations ${(okRate * 100).toFixed(1)} % < 99 %`)
-if (!(fetchP95 <= GOAL_FETCH_P95_MS)) missed.push(`fetch p95 ${fetchP95.toFixed(0)} ms > ${GOAL_FETCH_P95_MS} ms`)
+if (!(fetchP95 <= GOAL_FETCH_P95_MS)) missed.push(`fetch p95 ${ms(fetchP95)} ms > ${GOAL_FETCH_P95_MS} ms`)
+if (!(messageP95 <= GOAL_MESSAGE_P95_MS)) missed.push(`message p95 ${ms(messageP95)} ms > ${GOAL_MESSAGE_P95_MS} ms`)
+if (!(propagationP95 <= GOAL_PROPAGATION_MS))
+  missed.push(`propagation p95 ${ms(propagationP95)} ms > ${GOAL_PROPAGATION_MS} ms`)
+if (!(honestPinMax <= GOAL_PIN_MS)) missed.push(`honest pin ${ms(honestPinMax)} ms > ${GOAL_PIN_MS} ms`)
+if (!(healthP95 <= GOAL_HEALTH_P95_MS)) missed.push(`/health p95 ${ms(healthP95)} ms > ${GOAL_HEALTH_P95_MS} ms`)
 if (!(peak <= GOAL_PEAK_RSS * idle)) missed.push(`peak RSS ${mb(peak)} MB > 2× idle ${mb(idle)} MB`)
+if (!stayedUp) missed.push('the relay process died')
 if (!healthOk) missed.push('/health not ok after the attack')
 lines.push(missed.length === 0 ? 'all goals met' : `GOALS MISSED: ${missed.join('; ')}`)
 console.log(lines.join('\n'))
+const round = (x: number): number | null => (Number.isFinite(x) ? Math.round(x) : null)
 console.log(
   JSON.stringify({
     bench: 'relay-attack',
     goodOk,
     goodTotal,
-    fetchP95Ms: Math.round(fetchP95),
+    fetchP95Ms: round(fetchP95),
+    messageP95Ms: round(messageP95),
+    propagationMs: round(propagationP95),
+    honestPinMs: round(honestPinMax),
+    healthP95Ms: round(healthP95),
     idleRssMB: mb(idle),
     peakRssMB: mb(peak),
+    stayedUp,
+    metricsBytes: metricsBytesAfter,
   }),
 )
 process.exit(missed.length === 0 ? 0 : 1)

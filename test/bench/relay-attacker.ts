@@ -8,6 +8,10 @@
  * - gossip: floods of invalid, unsigned, unknown-topic and oversized gossip RPCs
  * - streams: garbage, oversized and silent (slow-loris) pin streams
  * - quota: small pins from fresh peer ids
+ * and those of issue #24 (test/bench/relay-attacker-floods.ts): slow CAR readers, stalled head exchanges, a
+ * mailbox flood, a metric label flood and pin starvation.
+ * Every connection leaves from SOURCE_ADDRESS (default 127.0.1.1): one attacker, one host, apart from the
+ * well-behaved clients on 127.0.0.1, so the relay's per-IP limits apply to it as they would on the internet.
  * Prints one JSON line of counts on exit.
  */
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -27,6 +31,19 @@ import { MediaStore } from '../../src/p2p/media.ts'
 import { requestPin } from '../../src/p2p/pin-protocol.ts'
 import { PIN_PROTOCOL, RELAY_LIST_PROTOCOL, RELAYS_TOPIC } from '../../src/p2p/protocols.ts'
 import { lpFrame, unsignedGossipRpc, varint } from '../unit/relay-helpers.ts'
+import { useSourceAddress } from '../helpers/source-address.ts'
+import type { Address } from 'viem'
+import {
+  labelFlood,
+  mailboxFlood,
+  pinStarvation,
+  slowCarReaders,
+  stalledHeadExchange,
+  type AttackContext,
+} from './relay-attacker-floods.ts'
+
+const sourceAddress = process.env.SOURCE_ADDRESS ?? '127.0.1.1'
+useSourceAddress(sourceAddress)
 
 const relayAddr = multiaddr(process.env.RELAY_ADDR!)
 const relayId = peerIdFromString(process.env.RELAY_PEER_ID!)
@@ -180,6 +197,27 @@ loops.push(
     }
   }),
 )
+
+// issue #24
+const ctx: AttackContext = {
+  relayAddr,
+  relayId,
+  http: process.env.RELAY_HTTP!,
+  sourceAddress,
+  signal: stop.signal,
+  count,
+}
+const attack = (name: string, run: () => Promise<void>): Promise<void> =>
+  run().catch((err: unknown) => {
+    count(`${name}_failed`)
+    process.stderr.write(`attacker: ${name} stopped: ${(err as Error).message}\n`)
+  })
+loops.push(attack('slow_car_readers', () => slowCarReaders(ctx)))
+if (process.env.CATALOG_ADDRESS)
+  loops.push(attack('stalled_head_exchange', () => stalledHeadExchange(ctx, process.env.CATALOG_ADDRESS!)))
+if (process.env.VICTIM) loops.push(attack('mailbox_flood', () => mailboxFlood(ctx, process.env.VICTIM as Address)))
+loops.push(attack('label_flood', () => labelFlood(ctx)))
+loops.push(attack('pin_starvation', () => pinStarvation(ctx)))
 
 await Promise.all(loops)
 clearTimeout(timer)
