@@ -247,6 +247,7 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
   // (tests of those caps pass their own values in extraArgs, which come later and win)
   if (opts.privateAddrs !== false) args.push('--allow-private-addrs')
   args.push('--reservations-per-ip', '4096', '--reservations-per-subnet', '4096')
+  args.push('--gateway-per-ip', '4096')
   args.push(...(opts.extraArgs ?? []))
   const { proc, value } = await spawnReady<RelayReady>({
     name: opts.name ?? 'relay',

@@ -58,6 +58,7 @@ function percentile(xs: number[], p: number): number {
 const LIFTED = [
   '--reservations-per-ip 4096',
   '--reservations-per-subnet 4096',
+  '--gateway-per-ip 4096',
   '--pin-rate 600 (per peer; ×4 per IP)',
   '--ip-quota-bytes 4 GiB',
 ]
