@@ -251,7 +251,10 @@ export async function startRelay(opts: StartRelayOptions): Promise<Relay> {
   // every dev/test relay and client is on loopback: allow private addresses, lift the per-address caps
   // (tests of those caps pass their own values in extraArgs, which come later and win)
   if (opts.privateAddrs !== false) args.push('--allow-private-addrs')
-  if (opts.liftAddressCaps !== false) args.push('--reservations-per-ip', '4096', '--reservations-per-subnet', '4096')
+  if (opts.liftAddressCaps !== false) {
+    args.push('--reservations-per-ip', '4096', '--reservations-per-subnet', '4096')
+    args.push('--gateway-per-ip', '4096')
+  }
   args.push(...(opts.extraArgs ?? []))
   const { proc, value } = await spawnReady<RelayReady>({
     name: opts.name ?? 'relay',

@@ -9,6 +9,7 @@ import { BaseError, isAddress, type Address } from 'viem'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 import type { MessagingConfig } from './messages.ts'
+import { GATEWAY_DEFAULTS as GW, type GatewayConfig } from './gateway-limits.ts'
 
 export interface RelayConfig {
   host: string
@@ -49,6 +50,8 @@ export interface RelayConfig {
   blockTimeoutMs: number
   /** /health reports not ok when the data directory's disk has less free space than this. */
   minFreeDiskBytes: number
+  /** HTTP gateway limits: responses per client address and in all, stall and total deadlines. */
+  gateway: GatewayConfig
   /**
    * Development only: dial and trust relays on private, loopback and link-local addresses (tests and
    * `npm start` run every relay on 127.0.0.1). A public relay leaves this off.
@@ -112,6 +115,10 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --pin-concurrency N      pins fetched at once (default 8)                  SOUK_RELAY_PIN_CONCURRENCY
   --block-timeout-ms N     wait for one block of a pin (default 10000)       SOUK_RELAY_BLOCK_TIMEOUT_MS
   --min-free-disk-bytes N  /health fails below this (default 268435456)      SOUK_RELAY_MIN_FREE_DISK_BYTES
+  --gateway-per-ip N       /ipfs responses at once per address (default 8)   SOUK_RELAY_GATEWAY_PER_IP
+  --gateway-max N          /ipfs responses at once in all (default 64)       SOUK_RELAY_GATEWAY_MAX
+  --gateway-stall-ms N     cut a response its reader stops taking (10000)    SOUK_RELAY_GATEWAY_STALL_MS
+  --gateway-timeout-ms N   longest /ipfs response (default 120000)           SOUK_RELAY_GATEWAY_TIMEOUT_MS
   --allow-private-addrs    DEVELOPMENT ONLY: dial relays on private/loopback SOUK_RELAY_ALLOW_PRIVATE_ADDRS=1
   --log-level L            fatal|error|warn|info|debug|trace|silent (info)   SOUK_RELAY_LOG_LEVEL
   --message-retention-days N  days messages are kept (default 14)       SOUK_RELAY_MESSAGE_RETENTION_DAYS
@@ -158,6 +165,10 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'pin-concurrency': { type: 'string' },
       'block-timeout-ms': { type: 'string' },
       'min-free-disk-bytes': { type: 'string' },
+      'gateway-per-ip': { type: 'string' },
+      'gateway-max': { type: 'string' },
+      'gateway-stall-ms': { type: 'string' },
+      'gateway-timeout-ms': { type: 'string' },
       'allow-private-addrs': { type: 'boolean' },
       'log-level': { type: 'string' },
       'message-retention-days': { type: 'string' },
@@ -226,6 +237,12 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     pinConcurrency: int('pin-concurrency', 8, 1),
     blockTimeoutMs: int('block-timeout-ms', 10_000, 100),
     minFreeDiskBytes: int('min-free-disk-bytes', 256 * 1024 * 1024, 0),
+    gateway: {
+      perIp: int('gateway-per-ip', GW.perIp, 1),
+      max: int('gateway-max', GW.max, 1),
+      stallMs: int('gateway-stall-ms', GW.stallMs, 100),
+      timeoutMs: int('gateway-timeout-ms', GW.timeoutMs, 1000),
+    },
     allowPrivateAddrs: values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true',
     logLevel: logLevel as LogLevel,
     messaging: {

@@ -1,28 +1,52 @@
 /**
  * A trustless HTTP gateway (https://specs.ipfs.tech/http-gateways/trustless-gateway/) for the media the relay
- * pins: `GET|HEAD /ipfs/<cid>` answers `application/vnd.ipld.raw` (one block) or `application/vnd.ipld.car`
- * (the DAG, depth-first, no duplicates), chosen by `?format=` or the Accept header. Clients verify what they
- * get against the CID, so any IPFS tool (or @helia/verified-fetch in a browser) can fetch Souk media over
- * plain HTTP. Only pinned blocks are served: the relay is not an open gateway to the rest of IPFS.
+ * pins: `GET|HEAD /ipfs/<cid>` answers `application/vnd.ipld.raw` (one block, `Range` honoured) or
+ * `application/vnd.ipld.car` (the DAG, depth-first, no duplicates), chosen by `?format=` or the Accept header.
+ * Clients verify what they get against the CID, so any IPFS tool (or @helia/verified-fetch in a browser) can
+ * fetch Souk media over plain HTTP. Only pinned blocks are served: the relay is not an open gateway to the
+ * rest of IPFS. A response costs one bounded stream at most (src/relay/gateway-limits.ts): slots per client
+ * address and in all, a stall and a total deadline, and at most a block or two in memory.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as dagPb from '@ipld/dag-pb'
-import { CarWriter } from '@ipld/car'
-import { CID } from 'multiformats/cid'
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID, varint } from 'multiformats'
+import { concat } from 'uint8arrays/concat'
 import type { Metrics } from './metrics.ts'
+import {
+  clientAddress,
+  CUT_REASONS,
+  end,
+  Gate,
+  GATEWAY_DEFAULTS,
+  GATEWAY_READS,
+  GatewayCut,
+  GatewaySlots,
+  send,
+  type GatewayConfig,
+} from './gateway-limits.ts'
 
 export interface GatewayStore {
   /** True when `cid` is a pinned root or a block of a pinned DAG. */
   isPinned(cid: CID, options: { signal: AbortSignal }): Promise<boolean>
-  /** A local block (never fetched from the network). */
-  getBlock(cid: CID, options: { signal: AbortSignal }): Promise<Uint8Array>
+  /**
+   * A local block (never fetched from the network), in the chunks the blockstore reads it in: they are sent
+   * as they are, not joined (a copy and a garbage-collected buffer less per block served).
+   */
+  getBlock(cid: CID, options: { signal: AbortSignal }): AsyncIterable<Uint8Array>
+}
+
+/** One block's bytes as chunks. */
+interface Chunks {
+  chunks: Uint8Array[]
+  size: number
 }
 
 const RAW = 'application/vnd.ipld.raw'
 const CAR = 'application/vnd.ipld.car'
 /** Content addressed responses never change. */
 const IMMUTABLE = 'public, max-age=29030400, immutable'
-const TIMEOUT_MS = 30_000
+const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
 
 type Format = 'raw' | 'car'
 
@@ -46,9 +70,41 @@ export function pickFormat(format: string | null, accept: string | undefined): F
   return undefined
 }
 
+/** `If-None-Match`: `*` or a list of (weak or strong) entity tags; true when one names `etag`. */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  if (header.trim() === '*') return true
+  for (const m of header.matchAll(/(?:W\/)?("[^"]*")/g)) if (m[1] === etag) return true
+  return false
+}
+
+/**
+ * One `Range: bytes=…` of a body of `size` bytes: `{ start, end }` (inclusive), 'unsatisfiable' (416), or
+ * undefined to send the whole body (no header, several ranges, or one we cannot parse, which RFC 9110 lets
+ * a server ignore).
+ */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header ?? '')
+  if (!m || (m[1] === '' && m[2] === '')) return undefined
+  if (m[1] === '') {
+    const suffix = Number(m[2])
+    if (suffix === 0 || size === 0) return 'unsatisfiable'
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(m[1])
+  const last = m[2] === '' ? size - 1 : Number(m[2])
+  if (m[2] !== '' && last < start) return undefined
+  if (start >= size) return 'unsatisfiable'
+  return { start, end: Math.min(last, size - 1) }
+}
+
 export function createGateway(
   store: GatewayStore,
   metrics: Metrics,
+  config: GatewayConfig = GATEWAY_DEFAULTS,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const seconds = metrics.histogram('souk_relay_gateway_duration_seconds', 'Time to answer one gateway request', {
     labelNames: ['format', 'status'],
@@ -57,6 +113,32 @@ export function createGateway(
     'format',
     'status',
   ])
+  const refused = metrics.counter(
+    'souk_relay_gateway_refused_total',
+    'Gateway requests refused: the client address (429) or the gateway (503) had too many responses in flight',
+    ['reason'],
+  )
+  const cut = metrics.counter(
+    'souk_relay_gateway_cut_total',
+    'Gateway responses ended early: the reader took no bytes for --gateway-stall-ms (stalled), the response ' +
+      'ran past --gateway-timeout-ms (deadline), or the client went away (closed)',
+    ['reason'],
+  )
+  for (const reason of ['per_ip', 'total']) refused({ reason }, 0)
+  for (const reason of CUT_REASONS) cut({ reason }, 0)
+  const slots = new GatewaySlots(config)
+  metrics.gauge('souk_relay_gateway_active', 'Gateway responses in flight', () => slots.active)
+  const reads = new Gate(GATEWAY_READS)
+  const read = (cid: CID, signal: AbortSignal): Promise<Chunks> =>
+    reads.run(async () => {
+      const chunks: Uint8Array[] = []
+      let size = 0
+      for await (const chunk of store.getBlock(cid, { signal })) {
+        chunks.push(chunk)
+        size += chunk.byteLength
+      }
+      return { chunks, size }
+    }, signal)
 
   return async (req, res, url) => {
     const started = performance.now()
@@ -64,71 +146,96 @@ export function createGateway(
     const finish = (status: number, headers: Record<string, string | number> = {}, body?: string): void => {
       res.writeHead(status, { 'access-control-allow-origin': '*', ...headers }).end(body)
     }
-    const signal = AbortSignal.timeout(TIMEOUT_MS)
+    // an error on a response we gave up on must not become an uncaught exception
+    res.on('error', () => {})
+    let release: (() => void) | undefined
+    const abort = new AbortController()
+    const timer = setTimeout(
+      () => abort.abort(new GatewayCut('deadline', `the response took over ${config.timeoutMs} ms`)),
+      config.timeoutMs,
+    )
+    const { signal } = abort
+    // a client gone while its request waits for a read stops the wait at once
+    res.once('close', () => abort.abort(new GatewayCut('closed', 'the client closed the connection')))
     try {
       const [, , id = '', ...rest] = url.pathname.split('/')
       let cid: CID
       try {
         cid = CID.parse(decodeURIComponent(id))
       } catch {
-        return finish(400, { 'content-type': 'text/plain' }, 'not a CID\n')
+        return finish(400, TEXT, 'not a CID\n')
       }
-      if (rest.some((p) => p !== '')) return finish(400, { 'content-type': 'text/plain' }, 'paths are not served\n')
+      if (rest.some((p) => p !== '')) return finish(400, TEXT, 'paths are not served\n')
       const picked = pickFormat(url.searchParams.get('format'), req.headers.accept)
-      if (!picked)
-        return finish(406, { 'content-type': 'text/plain', vary: 'Accept' }, `this gateway answers ${RAW} and ${CAR}\n`)
+      if (!picked) return finish(406, { ...TEXT, vary: 'Accept' }, `this gateway answers ${RAW} and ${CAR}\n`)
       format = picked
-      if (!(await store.isPinned(cid, { signal })))
-        return finish(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' }, 'not pinned here\n')
 
+      const slot = slots.take(clientAddress(req))
+      if (slot === 'per_ip') {
+        refused({ reason: 'per_ip' })
+        const text = `too many requests from your address at once (at most ${config.perIp}); retry shortly\n`
+        return finish(429, { ...TEXT, 'retry-after': 2 }, text)
+      }
+      if (slot === 'total') {
+        refused({ reason: 'total' })
+        return finish(
+          503,
+          { ...TEXT, 'retry-after': 5 },
+          `the gateway is busy (${config.max} responses); retry shortly\n`,
+        )
+      }
+      release = slot
+
+      if (!(await store.isPinned(cid, { signal }))) return finish(404, TEXT, 'not pinned here\n')
       const scope = url.searchParams.get('dag-scope') === 'block' ? 'block' : 'all'
       const etag = format === 'raw' ? `"${cid.toString()}.raw"` : `"${cid.toString()}.car.${scope}.dfs.n"`
-      const headers = {
+      const headers: Record<string, string | number> = {
+        'access-control-allow-origin': '*',
         'cache-control': IMMUTABLE,
         etag,
         vary: 'Accept',
         'x-ipfs-path': `/ipfs/${cid.toString()}`,
         'x-ipfs-roots': cid.toString(),
         'x-content-type-options': 'nosniff',
-        'access-control-expose-headers': 'etag, x-ipfs-path, x-ipfs-roots',
+        'access-control-expose-headers': 'etag, x-ipfs-path, x-ipfs-roots, content-range, accept-ranges',
       }
-      if (req.headers['if-none-match'] === etag) return finish(304, headers)
+      if (noneMatch(req.headers['if-none-match'], etag)) return finish(304, headers)
 
       if (format === 'raw') {
-        const block = await store.getBlock(cid, { signal })
-        res.writeHead(200, {
+        const { chunks, size } = await read(cid, signal)
+        const ifRange = req.headers['if-range']
+        const range = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, size) : undefined
+        if (range === 'unsatisfiable')
+          return finish(416, { ...headers, ...TEXT, 'content-range': `bytes */${size}` }, 'range not satisfiable\n')
+        const { start, end: last } = range ?? { start: 0, end: size - 1 }
+        if (range) headers['content-range'] = `bytes ${start}-${last}/${size}`
+        res.writeHead(range ? 206 : 200, {
           ...headers,
-          'access-control-allow-origin': '*',
           'content-type': RAW,
-          'content-length': block.byteLength,
+          'content-length': last + 1 - start,
+          'accept-ranges': 'bytes',
           'content-disposition': `attachment; filename="${cid.toString()}.bin"`,
         })
-        res.end(req.method === 'HEAD' ? undefined : block)
-        return
+        if (req.method !== 'HEAD')
+          for (const part of slice(chunks, start, last + 1)) await send(res, part, config.stallMs, signal)
+        return await end(res, config.stallMs, signal)
       }
       res.writeHead(200, {
         ...headers,
-        'access-control-allow-origin': '*',
         'content-type': `${CAR}; version=1; order=dfs; dups=n`,
         'content-disposition': `attachment; filename="${cid.toString()}.car"`,
       })
-      if (req.method === 'HEAD') return void res.end()
-      const { writer, out } = CarWriter.create([cid])
-      const piping = (async () => {
-        for await (const chunk of out) if (!res.write(chunk)) await waitDrain(res, signal)
-      })()
-      try {
-        await walk(cid, scope, store, signal, async (c, bytes) => await writer.put({ cid: c, bytes }))
-      } finally {
-        await writer.close()
-        await piping
-      }
-      res.end()
+      if (req.method !== 'HEAD')
+        for await (const chunk of carChunks(cid, scope, read, signal)) await send(res, chunk, config.stallMs, signal)
+      await end(res, config.stallMs, signal)
     } catch (err) {
-      if (!res.headersSent)
-        finish(500, { 'content-type': 'text/plain' }, `could not read the block: ${(err as Error).message}\n`)
-      else res.destroy(err as Error) // a CAR cut short must not look complete
+      if (err instanceof GatewayCut) cut({ reason: err.reason })
+      if (!res.headersSent) finish(500, TEXT, `could not read the block: ${(err as Error).message}\n`)
+      else res.destroy() // a CAR cut short must not look complete
     } finally {
+      clearTimeout(timer)
+      abort.abort() // stops a walk or read still running
+      release?.()
       const status = String(res.statusCode)
       requests({ format, status })
       seconds((performance.now() - started) / 1000, { format, status })
@@ -136,14 +243,14 @@ export function createGateway(
   }
 }
 
-/** Depth-first, each block once; stops at the root for dag-scope=block. */
-async function walk(
+/** The DAG under `root` as CAR v1 bytes: depth-first, each block once; only the root for dag-scope=block. */
+async function* carChunks(
   root: CID,
   scope: 'block' | 'all',
-  store: GatewayStore,
+  read: (cid: CID, signal: AbortSignal) => Promise<Chunks>,
   signal: AbortSignal,
-  emit: (cid: CID, bytes: Uint8Array) => Promise<void>,
-): Promise<void> {
+): AsyncGenerator<Uint8Array> {
+  yield withLength(dagCbor.encode({ version: 1, roots: [root] }))
   const stack: CID[] = [root]
   const seen = new Set<string>()
   while (stack.length > 0) {
@@ -151,15 +258,38 @@ async function walk(
     const key = cid.toString()
     if (seen.has(key)) continue
     seen.add(key)
-    const bytes = await store.getBlock(cid, { signal })
-    await emit(cid, bytes)
+    const { chunks, size } = await read(cid, signal)
+    const length = cid.bytes.byteLength + size
+    const prefix = new Uint8Array(varint.encodingLength(length) + cid.bytes.byteLength)
+    varint.encodeTo(length, prefix)
+    prefix.set(cid.bytes, prefix.byteLength - cid.bytes.byteLength)
+    yield prefix
+    yield* chunks
     if (scope === 'block' || cid.code !== dagPb.code) continue
-    const links = dagPb.decode(bytes).Links
+    const links = dagPb.decode(chunks.length === 1 ? chunks[0]! : concat(chunks, size)).Links
     for (let i = links.length - 1; i >= 0; i--) stack.push(links[i]!.Hash)
   }
 }
 
-/** Waits until `res` can take more (or closes); rejects when `signal` aborts first. */
+/** Bytes `start` to `end` (exclusive) of a block held as chunks, without copying. */
+function* slice(chunks: Uint8Array[], start: number, end: number): Generator<Uint8Array> {
+  let at = 0
+  for (const chunk of chunks) {
+    const from = Math.max(start - at, 0)
+    const to = Math.min(end - at, chunk.byteLength)
+    if (from < to) yield chunk.subarray(from, to)
+    at += chunk.byteLength
+  }
+}
+
+function withLength(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(varint.encodingLength(bytes.byteLength) + bytes.byteLength)
+  varint.encodeTo(bytes.byteLength, out)
+  out.set(bytes, out.byteLength - bytes.byteLength)
+  return out
+}
+
+/** Waits until `res` can take more (or closes); rejects when `signal` aborts first. (src/relay/app-host.ts) */
 export async function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const done = (): void => {

@@ -334,9 +334,10 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   const gateway = createGateway(
     {
       isPinned: async (cid, { signal }) => await pins.isPinned(cid, { signal }),
-      getBlock: async (cid, { signal }) => await collectBytes(blockstore.get(cid, { signal })),
+      getBlock: (cid, { signal }) => blockstore.get(cid, { signal }),
     },
     metrics,
+    config.gateway,
   )
 
   let stopped = false
