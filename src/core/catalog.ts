@@ -93,6 +93,12 @@ export const REJECT_REASONS = [
   'superseded',
   'seller_mismatch',
   'invalid_document',
+  /** the same key and document as an entry the log already holds, arriving as a new entry */
+  'duplicate',
+  /** an entry whose history (an entry it points at) no peer served in time */
+  'missing_entry',
+  /** more entries waiting for their join than the bound allows */
+  'overloaded',
 ] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]
 

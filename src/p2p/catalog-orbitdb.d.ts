@@ -22,6 +22,8 @@ declare module '@orbitdb/core' {
     address: string
     write?: string[]
     canAppend(entry: OrbitEntry): Promise<boolean>
+    /** Patched in (patches/@orbitdb+core+4.0.0.patch): asked first of every entry arriving from a peer. */
+    canJoin?(entry: OrbitEntry): Promise<boolean>
   }
   export type AccessControllerFactory = ((args: {
     orbitdb: unknown
@@ -46,6 +48,8 @@ declare module '@orbitdb/core' {
     }
     put(doc: Record<string, unknown>): Promise<string>
     sync: { add(entry: OrbitEntry): Promise<void> }
+    /** Patched in (patches/@orbitdb+core+4.0.0.patch): joins an entry as if it came from a peer; true if taken. */
+    applyOperation(entry: OrbitEntry): Promise<boolean>
     close(): Promise<void>
   }
   export interface OrbitDB {
@@ -67,5 +71,6 @@ declare module '@orbitdb/core' {
   export function LevelStorage(options: { path: string; valueEncoding?: string }): Promise<OrbitStorage>
   export function LRUStorage(options: { size: number }): Promise<OrbitStorage>
   export function MemoryStorage(): Promise<OrbitStorage>
+  export function IPFSBlockStorage(options: { ipfs: unknown; pin?: boolean; timeout?: number }): Promise<OrbitStorage>
   export function ComposedStorage(a: OrbitStorage, b: OrbitStorage): Promise<OrbitStorage>
 }

@@ -16,20 +16,14 @@
 import { CID } from 'multiformats/cid'
 import { base58btc } from 'multiformats/bases/base58'
 import { sha256 } from 'multiformats/hashes/sha2'
-import {
-  ComposedStorage,
-  createOrbitDB,
-  LevelStorage,
-  LRUStorage,
-  type AccessControllerFactory,
-  type DocumentsDatabase,
-  type OrbitDB,
-  type OrbitEntry,
-  type OrbitStorage,
-} from '@orbitdb/core'
-import type { Helia } from 'helia'
-import type { Libp2p } from '@libp2p/interface'
-import type { GossipSub } from '@libp2p/gossipsub'
+import type { AccessControllerFactory, DocumentsDatabase, OrbitDB, OrbitEntry, OrbitStorage } from '@orbitdb/core'
+import type {
+  CatalogEventDetail,
+  CatalogOptions,
+  ExchangeFailedDetail,
+  GossipRejectedDetail,
+  VerifiedListing,
+} from './catalog-types.ts'
 import {
   CatalogEntryRejectedError,
   parseEntryValue,
@@ -40,50 +34,22 @@ import {
   type ListingRecord,
   type RejectReason,
 } from '../core/catalog.ts'
-import { cidFromContentHash, type EncodedListing, type ListingDocument } from '../core/listing.ts'
+import { cidFromContentHash, type EncodedListing } from '../core/listing.ts'
 import { CatalogSearch } from '../core/search.ts'
-import type { ChainListings } from './catalog-chain.ts'
 import { collectBytes } from './bytes.ts'
-import { CATALOG_DB_NAME } from './protocols.ts'
+import { catalogGossipValidator } from './catalog-gossip.ts'
+import { EntryHolders } from './catalog-holders.ts'
+import { classifyLogError, openCatalogLog, waitForSubscriber, type CatalogLog } from './catalog-log.ts'
 
-export type CatalogHelia = Helia & { libp2p: Libp2p<{ pubsub: GossipSub }> }
-
-export interface CatalogOptions {
-  helia: CatalogHelia
-  chain: ChainListings
-  chainId: number
-  /** OrbitDB's directory: a path in Node, an IndexedDB name prefix in the browser. */
-  directory: string
-  /** Entries held back while the chain has not shown their listing yet (default 256), and for how long. */
-  maxHeldBack?: number
-  heldBackMs?: number
-  /** Pin verified documents in the blockstore (relays). */
-  pinDocuments?: boolean
-  /** A snapshot from a relay (`catalog-snapshot.ts`), imported before the log is opened. */
-  snapshot?: ImportedSnapshot
-  /** Walk the local log at start to learn which entries it holds (relays: for the snapshots they serve). */
-  indexLocalLog?: boolean
-  signal?: AbortSignal
-}
-
-/** What `readSnapshot` hands to `Catalog.open`: already checked against chain. */
-export interface ImportedSnapshot {
-  listings: Map<string, { record: ListingRecord; doc: ListingDocument; bytes: Uint8Array; cid: CID }>
-  search: CatalogSearch | undefined
-  heads: { hash: string; next: string[]; bytes: Uint8Array }[]
-  entries: Set<string>
-}
-
-export interface VerifiedListing {
-  record: ListingRecord
-  doc: ListingDocument
-  cid: CID
-  /** The document exactly as its CID was computed. */
-  bytes: Uint8Array
-}
-
-/** Tells listeners a listing became searchable (`listing`) or left the catalog (`removed`). */
-export type CatalogEventDetail = { id: string }
+export type {
+  CatalogEventDetail,
+  CatalogHelia,
+  CatalogOptions,
+  ExchangeFailedDetail,
+  GossipRejectedDetail,
+  ImportedSnapshot,
+  VerifiedListing,
+} from './catalog-types.ts'
 
 export class Catalog extends EventTarget {
   readonly search: CatalogSearch
@@ -96,7 +62,10 @@ export class Catalog extends EventTarget {
   /** Entry hashes this peer's log holds (or the snapshot it started from held). */
   readonly entries: Set<string>
   readonly #o: CatalogOptions
-  readonly #held = new Map<string, { entry: OrbitEntry; at: number }>()
+  readonly #held = new Map<string, { id: string; entry: OrbitEntry; at: number }>()
+  /** Per listing, the log entry that brought its current document (a new entry repeating it is refused). */
+  readonly #holders: EntryHolders
+  #log: CatalogLog | undefined
   #orbit!: OrbitDB
   #db!: DocumentsDatabase
   #logOpened: Promise<void> = Promise.resolve()
@@ -110,6 +79,7 @@ export class Catalog extends EventTarget {
     this.#o = options
     this.search = options.snapshot?.search ?? new CatalogSearch()
     this.entries = new Set(options.snapshot?.entries)
+    this.#holders = new EntryHolders(this.verified, async (hash) => (await this.#log?.holds(hash)) === true)
     this.#onChange = (e) => void this.#chainChanged((e as CustomEvent<Set<string>>).detail)
     this.#onTime = () => this.#refreshStates()
   }
@@ -170,53 +140,57 @@ export class Catalog extends EventTarget {
 
   async #openLog(): Promise<void> {
     const { helia, snapshot } = this.#o
-
-    this.#orbit = await createOrbitDB({ ipfs: helia, id: 'souk-catalog', directory: this.#o.directory })
-    const dir = `${this.#o.directory}/catalog-${this.#o.chainId}`
-    const headsStorage = await ComposedStorage(
-      await LRUStorage({ size: 100 }),
-      await LevelStorage({ path: `${dir}/heads` }),
-    )
-    if (snapshot && snapshot.heads.length > 0 && !(await headsStorage.get('heads'))) {
-      const heads = snapshot.heads.map(({ hash, next }) => ({ hash, next }))
-      await headsStorage.put('heads', new TextEncoder().encode(JSON.stringify(heads)))
-    }
-    const index = await ComposedStorage(await LRUStorage({ size: 1000 }), await LevelStorage({ path: `${dir}/index` }))
-    const entries = this.entries
-    // the log's "already have this entry" index answers yes for the snapshot's entries, so joining a newer head
-    // stops there instead of fetching and re-checking the whole history one entry at a time
-    const indexStorage: OrbitStorage = {
-      ...index,
-      get: async (hash) => (entries.has(hash) ? true : await index.get(hash)),
-      put: async (hash, value) => {
-        entries.add(hash)
-        await index.put(hash, value)
-      },
-    }
-    this.#db = await this.#orbit.open(CATALOG_DB_NAME, {
-      type: 'documents',
-      AccessController: this.#accessController(),
-      headsStorage,
-      indexStorage,
-      // entries point at the current heads only: references further back would have a peer that joined
-      // from a snapshot fetch old entries it never needed
-      referencesCount: 0,
+    const log = await openCatalogLog({
+      helia,
+      directory: this.#o.directory,
+      chainId: this.#o.chainId,
+      snapshot,
+      entries: this.entries,
+      access: this.#accessController(),
     })
+    this.#log = log
+    this.#orbit = log.orbit
+    this.#db = log.db
     // OrbitDB reports each entry it could not join (patched, see patches/@orbitdb+core+4.0.0.patch: it used to
     // print "Could not append entry" for every one). A refusal by the access controller is counted in #admit
-    // already; anything else (a bad signature, an entry of another log) is counted here as malformed
+    // already; an entry dropped for another reason is counted here, a failed head exchange apart
     this.#db.events.on('error', (err: unknown) => {
-      if (!(err instanceof Error) || !err.message.startsWith('Could not append entry'))
-        this.#count(new CatalogEntryRejectedError('malformed', (err as Error)?.message ?? String(err)))
+      const what = classifyLogError(err)
+      if (what.kind === 'dropped') this.#count(new CatalogEntryRejectedError(what.reason, (err as Error)?.message))
+      else if (what.kind === 'exchange')
+        this.dispatchEvent(
+          new CustomEvent<ExchangeFailedDetail>('exchange-failed', { detail: { reason: what.reason } }),
+        )
     })
+    // every entry written or joined changes the log's heads (relays rebuild the snapshot they serve), and may be
+    // the one that brought its listing's current document
+    this.#db.events.on('update', (entry: OrbitEntry) => {
+      void this.#holders.note(entry)
+      this.dispatchEvent(new Event('update'))
+    })
+    const pubsub = helia.libp2p.services.pubsub
+    pubsub.topicValidators.set(
+      this.#db.address,
+      catalogGossipValidator({
+        logId: this.#db.address,
+        ...(this.#o.gossipRate !== undefined ? { ratePerSecond: this.#o.gossipRate } : {}),
+        isDuplicate: (hash, value) => this.#holders.isDuplicate(hash, value._id, value.doc),
+        onRejected: (reason) =>
+          this.dispatchEvent(new CustomEvent<GossipRejectedDetail>('gossip-rejected', { detail: { reason } })),
+      }),
+    )
     // the snapshot's documents and entry hashes are written in the background, one at a time, so the
     // blockstore is not swamped while the page is in use (a reload then finds them locally)
     if (snapshot)
       void (async () => {
         await this.#persistDocs(snapshot.listings.values())
-        await this.#persistEntries(index, snapshot.entries)
+        await this.#persistEntries(log.index, snapshot.entries)
       })()
-    if (this.#o.indexLocalLog) for await (const e of this.#db.log.iterator()) entries.add(e.hash)
+    if (this.#o.indexLocalLog)
+      for await (const e of this.#db.log.iterator()) {
+        this.entries.add(e.hash)
+        await this.#holders.note(e)
+      }
     // phases move with time, not only with blocks (offline, or a chain without new blocks): now and then too
     this.#timer = setInterval(() => {
       this.#refreshStates()
@@ -249,6 +223,20 @@ export class Catalog extends EventTarget {
       type: 'souk-listings',
       address,
       canAppend: (entry: OrbitEntry) => this.#admit(entry),
+      // asked of each entry arriving from a peer (not of those reached through its history, which must stay
+      // joinable whatever they repeat, or every entry built on them would be refused too)
+      canJoin: async (entry: OrbitEntry) => {
+        const { key, value } = entry.payload ?? {}
+        const doc = (value as { doc?: unknown } | null)?.doc
+        if (
+          typeof key !== 'string' ||
+          !(doc instanceof Uint8Array) ||
+          !(await this.#holders.isDuplicate(entry.hash, key, doc))
+        )
+          return true
+        this.#count(new CatalogEntryRejectedError('duplicate', `entry ${entry.hash} repeats listing ${key}`))
+        return false
+      },
     })
     factory.type = 'souk-listings'
     return factory
@@ -289,24 +277,26 @@ export class Catalog extends EventTarget {
     this.dispatchEvent(new CustomEvent('dropped', { detail: { reason } }))
   }
 
+  /** Held by entry, not by listing: an entry for the same id cannot push an honest one out. */
   #holdBack(id: string, entry: OrbitEntry): void {
     const max = this.#o.maxHeldBack ?? 256
-    if (!this.#held.has(id) && this.#held.size >= max) {
+    const key = entry.hash ?? `local:${id}`
+    if (!this.#held.has(key) && this.#held.size >= max) {
       // the oldest held entry goes: bounded memory under a flood of ids that never appear on chain
-      const oldest = this.#held.keys().next().value as string
+      const [oldest, { id: gone }] = this.#held.entries().next().value as [string, { id: string }]
       this.#held.delete(oldest)
-      this.#count(new CatalogEntryRejectedError('unknown_listing', `no listing ${oldest} on chain`))
+      this.#count(new CatalogEntryRejectedError('unknown_listing', `no listing ${gone} on chain`))
     }
-    this.#held.delete(id)
-    this.#held.set(id, { entry, at: Date.now() })
+    this.#held.delete(key)
+    this.#held.set(key, { id, entry, at: Date.now() })
   }
 
   /** Held entries whose listing has not appeared within `heldBackMs` are dropped. */
   #expireHeld(): void {
     const limit = Date.now() - (this.#o.heldBackMs ?? 60_000)
-    for (const [id, { at }] of this.#held) {
+    for (const [hash, { id, at }] of this.#held) {
       if (at > limit) break
-      this.#held.delete(id)
+      this.#held.delete(hash)
       this.#count(new CatalogEntryRejectedError('unknown_listing', `no listing ${id} on chain`))
     }
   }
@@ -371,13 +361,18 @@ export class Catalog extends EventTarget {
         this.search.remove(id)
         this.dispatchEvent(new CustomEvent<CatalogEventDetail>('removed', { detail: { id } }))
       } else if (have && record) this.search.updateState(id, { status: statusOf(record, now) })
-      const held = this.#held.get(id)
-      if (held && record) {
+      if (!record) continue
+      for (const [hash, held] of this.#held) {
+        if (held.id !== id) continue
         // joined again now that the chain knows the listing: the access check runs once more and admits it
-        this.#held.delete(id)
-        // and passed on, for peers that subscribed after the entry first went round
-        const joined = await this.#db?.log.joinEntry(held.entry).catch(() => false)
-        if (joined) await this.#db.sync.add(held.entry).catch(() => {})
+        // (through OrbitDB's bounded join: one whose history nobody has is dropped without holding up others)
+        this.#held.delete(hash)
+        // and passed on, for peers that subscribed after the entry first went round (not awaited: each waits
+        // for its own history, the join bounds how many at once)
+        void this.#db
+          ?.applyOperation(held.entry)
+          .then((joined) => (joined ? this.#db.sync.add(held.entry) : undefined))
+          .catch(() => {})
       }
     }
     // an update may point at a document this peer already holds (e.g. an earlier version coming back)
@@ -396,34 +391,15 @@ export class Catalog extends EventTarget {
   async put(listingId: bigint | string, encoded: Pick<EncodedListing, 'bytes'>): Promise<void> {
     await this.#logOpened
     // the transaction has just been mined: make sure this peer's chain view has it before its own check runs
-    await this.#subscribed(10_000)
+    await waitForSubscriber(this.#o.helia.libp2p.services.pubsub, this.#db.address, 10_000)
     const hash = await contentHashOf(encoded.bytes)
     const known = (): boolean => this.#o.chain.get(listingId.toString())?.hashes.includes(hash) === true
     // twice at most: the first refresh may be a scan that started before the transaction was mined
     for (let i = 0; i < 2 && !known(); i++) await this.#o.chain.refresh()
-    await this.#db.put({ _id: listingId.toString(), doc: encoded.bytes })
-  }
-
-  /**
-   * Waits (at most `ms`) until some peer listens on the catalog's topic: gossip published before that is lost,
-   * and a single new entry would then reach others only with the next one.
-   */
-  async #subscribed(ms: number): Promise<void> {
-    const pubsub = this.#o.helia.libp2p.services.pubsub
-    const topic = this.#db.address
-    if (pubsub.getSubscribers(topic).length > 0) return
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer)
-        pubsub.removeEventListener('subscription-change', check)
-        resolve()
-      }
-      const check = (): void => {
-        if (pubsub.getSubscribers(topic).length > 0) done()
-      }
-      const timer = setTimeout(done, ms)
-      pubsub.addEventListener('subscription-change', check)
-    })
+    // idempotent: a document this log already holds an entry for is not written again
+    const id = listingId.toString()
+    if (await this.#holders.held(id, encoded.bytes)) return
+    await this.#db.put({ _id: id, doc: encoded.bytes })
   }
 
   /** Resolves once `id` is verified and searchable here. */
@@ -458,6 +434,7 @@ export class Catalog extends EventTarget {
     this.#o.chain.stop()
     await this.#logOpened.catch(() => {})
     clearInterval(this.#timer)
+    if (this.#db) this.#o.helia.libp2p.services.pubsub.topicValidators.delete(this.#db.address)
     await this.#orbit?.stop()
   }
 }

@@ -28,7 +28,12 @@ export { RelayCatalogConfigError, type RelayCatalogConfig } from './config.ts'
 
 /** The catalog role's chain from the environment alone (a relay started without parsed flags). */
 export function catalogConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RelayCatalogConfig | undefined {
-  return parseCatalogConfig(env.SOUK_RELAY_RPC_URL, env.SOUK_RELAY_MARKET, env.SOUK_RELAY_DEPLOY_BLOCK)
+  return parseCatalogConfig(
+    env.SOUK_RELAY_RPC_URL,
+    env.SOUK_RELAY_MARKET,
+    env.SOUK_RELAY_DEPLOY_BLOCK,
+    env.SOUK_RELAY_CATALOG_GOSSIP_RATE,
+  )
 }
 
 export interface RelayCatalog {
@@ -56,6 +61,7 @@ export async function startRelayCatalog(
     directory: join(dataDir, 'orbitdb'),
     pinDocuments: true,
     indexLocalLog: true,
+    ...(config.gossipRate !== undefined ? { gossipRate: config.gossipRate } : {}),
   })
   await catalog.replicating
   const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason')
@@ -68,6 +74,21 @@ export async function startRelayCatalog(
   metrics.gauge('souk_relay_catalog_held_back', 'Catalog entries waiting for their listing on chain', () => {
     return catalog.heldBack
   })
+  metrics.gauge('souk_relay_catalog_entries', 'Entries in the catalog log', () => catalog.entries.size)
+  const gossipRejected = metrics.counter(
+    'souk_relay_catalog_gossip_rejected_total',
+    'Messages on the catalog topic refused before OrbitDB saw them, by reason',
+  )
+  const onGossipRejected = (e: Event): void =>
+    gossipRejected({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
+  catalog.addEventListener('gossip-rejected', onGossipRejected)
+  const exchangesFailed = metrics.counter(
+    'souk_relay_catalog_head_exchanges_failed_total',
+    'Catalog head exchanges with a peer that failed, overran their deadline or were refused as too many, by reason',
+  )
+  const onExchangeFailed = (e: Event): void =>
+    exchangesFailed({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
+  catalog.addEventListener('exchange-failed', onExchangeFailed)
 
   // One snapshot is built at a time and reused until the catalog changes. It is built ahead, a moment after the
   // catalog settles (SNAPSHOT_REBUILD_MS), so a browser asking for it does not wait for the build (at 10,000
@@ -99,6 +120,9 @@ export async function startRelayCatalog(
   }
   catalog.addEventListener('listing', bump)
   catalog.addEventListener('removed', bump)
+  // a joined entry moves the log's heads even when no listing changes (a superseded document, a repeat from
+  // before repeats were refused): a snapshot with old heads would have every fresh browser fetch the rest
+  catalog.addEventListener('update', bump)
   scheduleBuild()
   const stopGc = node.pins ? startPinGc(node.pins, catalog, metrics, pinGcFromEnv()) : () => {}
   await helia.libp2p.handle(
@@ -119,6 +143,9 @@ export async function startRelayCatalog(
       clearTimeout(rebuild)
       catalog.removeEventListener('listing', bump)
       catalog.removeEventListener('removed', bump)
+      catalog.removeEventListener('update', bump)
+      catalog.removeEventListener('gossip-rejected', onGossipRejected)
+      catalog.removeEventListener('exchange-failed', onExchangeFailed)
       stopGc()
       await helia.libp2p.unhandle(CATALOG_SNAPSHOT_PROTOCOL)
       catalog.removeEventListener('dropped', onDropped)

@@ -71,6 +71,8 @@ export interface RelayCatalogConfig {
   rpcUrl: string
   market: Address
   deployBlock: bigint
+  /** Entries per second one peer may gossip on the catalog topic (bursts of 10×); undefined: the default (100). */
+  gossipRate?: number
 }
 
 export class RelayCatalogConfigError extends BaseError {
@@ -82,6 +84,7 @@ export function parseCatalogConfig(
   rpcUrl: string | undefined,
   market: string | undefined,
   deployBlock: string | undefined,
+  gossipRate?: string,
 ): RelayCatalogConfig | undefined {
   if (!rpcUrl && !market) return undefined
   if (!rpcUrl || !market)
@@ -89,7 +92,10 @@ export function parseCatalogConfig(
   if (!isAddress(market)) throw new RelayCatalogConfigError(`--market is not an address: ${market}`)
   const deploy = deployBlock || '0'
   if (!/^\d+$/.test(deploy)) throw new RelayCatalogConfigError(`--deploy-block must be a block number, got "${deploy}"`)
-  return { rpcUrl, market, deployBlock: BigInt(deploy) }
+  const rate = gossipRate ? Number(gossipRate) : undefined
+  if (rate !== undefined && !(Number.isSafeInteger(rate) && rate >= 1))
+    throw new RelayCatalogConfigError(`--catalog-gossip-rate must be an integer >= 1, got "${gossipRate}"`)
+  return { rpcUrl, market, deployBlock: BigInt(deploy), ...(rate !== undefined ? { gossipRate: rate } : {}) }
 }
 
 const HELP = `Usage: node src/relay/main.ts [options]   (every option also as env SOUK_RELAY_<NAME>)
@@ -129,6 +135,7 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --rpc-url URL            chain JSON-RPC: turns on the catalog role         SOUK_RELAY_RPC_URL
   --market ADDR            market whose listings the catalog keeps           SOUK_RELAY_MARKET
   --deploy-block N         block the market was deployed at (default 0)      SOUK_RELAY_DEPLOY_BLOCK
+  --catalog-gossip-rate N  catalog entries/s one peer may gossip (default 100, bursts 10×) SOUK_RELAY_CATALOG_GOSSIP_RATE
   --app CID                serve this build of the app (npm run publish:app) at the HTTP root   SOUK_RELAY_APP
   --app-car FILE           import --app from this CAR instead of fetching it from peers SOUK_RELAY_APP_CAR
   --help`
@@ -179,6 +186,7 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'rpc-url': { type: 'string' },
       market: { type: 'string' },
       'deploy-block': { type: 'string' },
+      'catalog-gossip-rate': { type: 'string' },
       app: { type: 'string' },
       'app-car': { type: 'string' },
       help: { type: 'boolean' },
@@ -252,7 +260,12 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       gossipIntervalMs: int('gossip-interval-ms', 1_000, 20),
       linkDelayMs: int('link-delay-ms', 0, 0),
     },
-    catalog: parseCatalogConfig(str('rpc-url', ''), str('market', ''), str('deploy-block', '0')),
+    catalog: parseCatalogConfig(
+      str('rpc-url', ''),
+      str('market', ''),
+      str('deploy-block', '0'),
+      str('catalog-gossip-rate', ''),
+    ),
   }
 }
 
