@@ -10,6 +10,7 @@
 import { join } from 'node:path'
 import { createPublicClient, http } from 'viem'
 import type { Connection, Stream } from '@libp2p/interface'
+import { REJECT_REASONS } from '../core/catalog.ts'
 import { Catalog, type CatalogHelia } from '../p2p/catalog.ts'
 import { ChainListings } from '../p2p/catalog-chain.ts'
 import { buildSnapshot, serveCatalogSnapshot } from '../p2p/catalog-snapshot.ts'
@@ -58,7 +59,9 @@ export async function startRelayCatalog(
     indexLocalLog: true,
   })
   await catalog.replicating
-  const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason')
+  const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason', {
+    reason: REJECT_REASONS,
+  })
   const onDropped = (e: Event): void => dropped({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
   catalog.addEventListener('dropped', onDropped)
   metrics.gauge('souk_relay_catalog_chain_block', 'Last block whose listing logs the catalog applied', () =>

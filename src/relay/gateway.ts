@@ -26,6 +26,9 @@ const TIMEOUT_MS = 30_000
 
 type Format = 'raw' | 'car'
 
+/** Statuses the gateway answers with (metric label values; any other counts as "other"). */
+const GATEWAY_STATUSES = ['200', '206', '304', '400', '404', '405', '406', '412', '500', '503']
+
 /** The response format asked for: `?format=` wins over Accept; undefined if neither names one we serve. */
 export function pickFormat(format: string | null, accept: string | undefined): Format | undefined {
   if (format === 'raw' || format === 'car') return format
@@ -50,13 +53,15 @@ export function createGateway(
   store: GatewayStore,
   metrics: Metrics,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const labels = { format: ['raw', 'car', 'none'], status: GATEWAY_STATUSES }
   const seconds = metrics.histogram('souk_relay_gateway_duration_seconds', 'Time to answer one gateway request', {
-    labelNames: ['format', 'status'],
+    labels,
   })
-  const requests = metrics.counter('souk_relay_gateway_requests_total', 'Gateway requests, by format and status', [
-    'format',
-    'status',
-  ])
+  const requests = metrics.counter(
+    'souk_relay_gateway_requests_total',
+    'Gateway requests, by format and status',
+    labels,
+  )
 
   return async (req, res, url) => {
     const started = performance.now()

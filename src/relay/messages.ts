@@ -69,6 +69,27 @@ export interface MessagingRole {
   stop(): Promise<void>
 }
 
+/** Label values of `souk_relay_messages_dropped_total` (any other value counts as "other"). */
+const DROP_REASONS = [
+  'malformed',
+  'oversized',
+  'unsigned',
+  'bad_signature',
+  'bad_binding',
+  'stale',
+  'future',
+  'not_for_me',
+  'rate_limited',
+  'quota',
+  'timeout',
+  'closed',
+  'duplicate',
+  'not_a_relay',
+  'error',
+]
+/** Where a drop happened: an origin, a protocol step, or the request kind (`put`, `pull`, `keys`). */
+const DROP_WHERE = ['client', 'relay', 'presence', 'keys', 'sync', 'request', 'put', 'pull']
+
 const PULL_MAX_BYTES = 768 * 1024
 const SYNC_BATCH_BYTES = 768 * 1024
 const REPLICATE_TIMEOUT_MS = 3_000
@@ -91,14 +112,21 @@ export async function startMessaging({
   const { signal } = controller
   const pubsub = libp2p.services.pubsub
 
-  const accepted = metrics.counter('souk_relay_messages_accepted_total', 'Envelopes stored, by origin')
+  const accepted = metrics.counter('souk_relay_messages_accepted_total', 'Envelopes stored, by origin', {
+    origin: ['client', 'relay'],
+  })
   const dropped = metrics.counter(
     'souk_relay_messages_dropped_total',
-    'Envelopes and presence records dropped, by reason',
+    'Envelopes, requests and presence records dropped, by reason and where',
+    { reason: DROP_REASONS, where: DROP_WHERE },
   )
   const delivered = metrics.counter('souk_relay_messages_delivered_total', 'Envelopes delivered to connected devices')
-  const syncs = metrics.counter('souk_relay_sync_rounds_total', 'Anti-entropy rounds, by result')
-  const synced = metrics.counter('souk_relay_sync_items_total', 'Items received by anti-entropy, by kind')
+  const syncs = metrics.counter('souk_relay_sync_rounds_total', 'Anti-entropy rounds, by result', {
+    result: ['same', 'exchanged', 'served', 'failed'],
+  })
+  const synced = metrics.counter('souk_relay_sync_items_total', 'Items received by anti-entropy, by kind', {
+    kind: ['message', 'presence'],
+  })
   metrics.gauge('souk_relay_messages_stored', 'Envelopes held for offline recipients', () => store.size)
   metrics.gauge('souk_relay_presence_records', 'Live presence records', () => presence.size)
 
@@ -331,7 +359,8 @@ export async function startMessaging({
         throw new MessagingError('malformed', 'unknown request')
       }
     } catch (err) {
-      countDrop(err, String(req.t).slice(0, 8))
+      // the request kind names where; a made-up kind counts as "other" (the label list is fixed)
+      countDrop(err, String(req.t))
       answer = { t: 'nack', reason: err instanceof MessagingError ? err.shortMessage : 'error' }
     }
     try {
