@@ -49,6 +49,12 @@ export type MessagingErrorReason =
   | 'quota'
   | 'offline'
   | 'unsupported'
+  // a relay's limits (issue #24): the recipient's mailbox, the source's share, the relay's total
+  | 'mailbox_full'
+  | 'ip_quota'
+  | 'peer_quota'
+  | 'relay_quota'
+  | 'relay_full'
 
 /** Why an envelope, binding or presence record was refused; `reason` is what relays count. */
 export class MessagingError extends BaseError {

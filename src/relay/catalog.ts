@@ -10,6 +10,7 @@
 import { join } from 'node:path'
 import { createPublicClient, http } from 'viem'
 import type { Connection, Stream } from '@libp2p/interface'
+import { REJECT_REASONS } from '../core/catalog.ts'
 import { Catalog, type CatalogHelia } from '../p2p/catalog.ts'
 import { ChainListings } from '../p2p/catalog-chain.ts'
 import { buildSnapshot, serveCatalogSnapshot } from '../p2p/catalog-snapshot.ts'
@@ -64,7 +65,9 @@ export async function startRelayCatalog(
     ...(config.gossipRate !== undefined ? { gossipRate: config.gossipRate } : {}),
   })
   await catalog.replicating
-  const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason')
+  const dropped = metrics.counter('souk_relay_catalog_dropped_total', 'Catalog entries rejected, by reason', {
+    reason: REJECT_REASONS,
+  })
   const onDropped = (e: Event): void => dropped({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
   catalog.addEventListener('dropped', onDropped)
   metrics.gauge('souk_relay_catalog_chain_block', 'Last block whose listing logs the catalog applied', () =>
@@ -78,6 +81,7 @@ export async function startRelayCatalog(
   const gossipRejected = metrics.counter(
     'souk_relay_catalog_gossip_rejected_total',
     'Messages on the catalog topic refused before OrbitDB saw them, by reason',
+    { reason: ['oversized', 'malformed', 'foreign_log', 'rate', 'duplicate'] },
   )
   const onGossipRejected = (e: Event): void =>
     gossipRejected({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })
@@ -85,6 +89,7 @@ export async function startRelayCatalog(
   const exchangesFailed = metrics.counter(
     'souk_relay_catalog_head_exchanges_failed_total',
     'Catalog head exchanges with a peer that failed, overran their deadline or were refused as too many, by reason',
+    { reason: ['timeout', 'busy', 'error'] },
   )
   const onExchangeFailed = (e: Event): void =>
     exchangesFailed({ reason: (e as CustomEvent<{ reason: string }>).detail.reason })

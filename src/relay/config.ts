@@ -10,6 +10,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number]
 import type { MessagingConfig } from './messages.ts'
 import { GATEWAY_DEFAULTS as GW, type GatewayConfig } from './gateway-limits.ts'
+import { MAX_ENVELOPE_BYTES } from '../core/messaging.ts'
 
 export interface RelayConfig {
   host: string
@@ -132,6 +133,11 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --sender-rate N          messages per sender per minute (default 120)     SOUK_RELAY_SENDER_RATE
   --gossip-interval-ms N   anti-entropy round with a relay (default 1000)   SOUK_RELAY_GOSSIP_INTERVAL_MS
   --link-delay-ms N        benchmark only: delay frames from relays (0)     SOUK_RELAY_LINK_DELAY_MS
+  --mailbox-messages N     messages waiting per recipient (default 2000)    SOUK_RELAY_MAILBOX_MESSAGES
+  --mailbox-bytes N        bytes waiting per recipient (default 33554432)   SOUK_RELAY_MAILBOX_BYTES
+  --mailbox-peer-bytes N   message bytes stored per peer (default 16777216) SOUK_RELAY_MAILBOX_PEER_BYTES
+  --mailbox-ip-bytes N     message bytes stored per IP or /64 (default 67108864) SOUK_RELAY_MAILBOX_IP_BYTES
+  --mailbox-total-bytes N  message bytes stored in all (default 536870912)  SOUK_RELAY_MAILBOX_TOTAL_BYTES
   --rpc-url URL            chain JSON-RPC: turns on the catalog role         SOUK_RELAY_RPC_URL
   --market ADDR            market whose listings the catalog keeps           SOUK_RELAY_MARKET
   --deploy-block N         block the market was deployed at (default 0)      SOUK_RELAY_DEPLOY_BLOCK
@@ -183,6 +189,11 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'sender-rate': { type: 'string' },
       'gossip-interval-ms': { type: 'string' },
       'link-delay-ms': { type: 'string' },
+      'mailbox-messages': { type: 'string' },
+      'mailbox-bytes': { type: 'string' },
+      'mailbox-peer-bytes': { type: 'string' },
+      'mailbox-ip-bytes': { type: 'string' },
+      'mailbox-total-bytes': { type: 'string' },
       'rpc-url': { type: 'string' },
       market: { type: 'string' },
       'deploy-block': { type: 'string' },
@@ -259,6 +270,16 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       senderRatePerMinute: int('sender-rate', 120, 1),
       gossipIntervalMs: int('gossip-interval-ms', 1_000, 20),
       linkDelayMs: int('link-delay-ms', 0, 0),
+      // issue #24: a mailbox, a source and the relay hold at most this much (docs/messaging.md "Limits")
+      mailbox: {
+        recipientMessages: int('mailbox-messages', 2_000, 1),
+        recipientBytes: int('mailbox-bytes', 32 * 1024 * 1024, MAX_ENVELOPE_BYTES),
+        peerBytes: int('mailbox-peer-bytes', 16 * 1024 * 1024, MAX_ENVELOPE_BYTES),
+        ipBytes: int('mailbox-ip-bytes', 64 * 1024 * 1024, MAX_ENVELOPE_BYTES),
+        totalBytes: int('mailbox-total-bytes', 512 * 1024 * 1024, MAX_ENVELOPE_BYTES),
+        // on a public relay a private or loopback peer is the operator's proxy, i.e. everybody
+        limitPrivateIps: values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true',
+      },
     },
     catalog: parseCatalogConfig(
       str('rpc-url', ''),

@@ -50,6 +50,9 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no
 
 type Format = 'raw' | 'car'
 
+/** Statuses the gateway answers with (metric label values; any other counts as "other"). */
+const GATEWAY_STATUSES = ['200', '206', '304', '400', '404', '405', '406', '412', '416', '429', '500', '503']
+
 /** The response format asked for: `?format=` wins over Accept; undefined if neither names one we serve. */
 export function pickFormat(format: string | null, accept: string | undefined): Format | undefined {
   if (format === 'raw' || format === 'car') return format
@@ -106,23 +109,21 @@ export function createGateway(
   metrics: Metrics,
   config: GatewayConfig = GATEWAY_DEFAULTS,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const labels = { format: ['raw', 'car', 'none'], status: GATEWAY_STATUSES }
   const seconds = metrics.histogram('souk_relay_gateway_duration_seconds', 'Time to answer one gateway request', {
-    labelNames: ['format', 'status'],
+    labels,
   })
-  const requests = metrics.counter('souk_relay_gateway_requests_total', 'Gateway requests, by format and status', [
-    'format',
-    'status',
-  ])
+  const requests = metrics.counter('souk_relay_gateway_requests_total', 'Gateway requests, by format and status', labels)
   const refused = metrics.counter(
     'souk_relay_gateway_refused_total',
     'Gateway requests refused: the client address (429) or the gateway (503) had too many responses in flight',
-    ['reason'],
+    { reason: ['per_ip', 'total'] },
   )
   const cut = metrics.counter(
     'souk_relay_gateway_cut_total',
     'Gateway responses ended early: the reader took no bytes for --gateway-stall-ms (stalled), the response ' +
       'ran past --gateway-timeout-ms (deadline), or the client went away (closed)',
-    ['reason'],
+    { reason: CUT_REASONS },
   )
   for (const reason of ['per_ip', 'total']) refused({ reason }, 0)
   for (const reason of CUT_REASONS) cut({ reason }, 0)

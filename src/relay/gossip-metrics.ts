@@ -8,6 +8,24 @@
  */
 import type { GossipsubOpts } from '@libp2p/gossipsub'
 
+/** Every reason counted (gossipsub's RejectReason and ValidateError values, and the ones named below). */
+export const GOSSIP_DROP_REASONS = [
+  'invalid_signature',
+  'invalid_seqno',
+  'invalid_peerid',
+  'signature_present',
+  'seqno_present',
+  'from_present',
+  'transform_failed',
+  'ignore',
+  'reject',
+  'blacklisted',
+  'invalid',
+  'unknown_topic',
+  'undecodable_rpc',
+  'stream_error',
+] as const
+
 type MetricsRegister = NonNullable<GossipsubOpts['metricsRegister']>
 
 type Inc = (labels?: Record<string, string | number> | number, value?: number) => void

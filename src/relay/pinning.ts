@@ -114,15 +114,27 @@ export class PinService {
     metrics.gauge('souk_relay_pins_fetching', 'Pins fetching blocks now', () => this.#queue.running)
     metrics.gauge('souk_relay_pins_queued', 'Pins waiting for a fetch slot', () => this.#queue.queued)
     metrics.gauge('souk_relay_pin_staged_bytes', 'Bytes held in staging by running pins', () => this.#stagedTotal())
-    this.#pinned = metrics.counter('souk_relay_pin_requests_pinned_total', 'Media DAGs newly pinned', [])
-    this.#rejected = metrics.counter('souk_relay_pins_rejected_total', 'Pin requests refused, by reason', ['reason'])
+    this.#pinned = metrics.counter('souk_relay_pin_requests_pinned_total', 'Media DAGs newly pinned')
+    // the reason is the refusal's text up to its first colon; texts not listed here count as "other"
+    this.#rejected = metrics.counter('souk_relay_pins_rejected_total', 'Pin requests refused, by reason', {
+      reason: [
+        'relay full',
+        'quota exceeded',
+        'unsupported codec',
+        'unsupported hash',
+        'too many blocks',
+        'file too large',
+        'malformed block',
+        'timeout',
+        'fetch failed',
+      ],
+    })
     this.#malformed = metrics.counter(
       'souk_relay_malformed_blocks_total',
       'Blocks fetched for a pin that did not decode',
-      [],
     )
     this.#pinSeconds = metrics.histogram('souk_relay_pin_duration_seconds', 'Time to fetch and pin one DAG', {
-      labelNames: ['outcome'],
+      labels: { outcome: ['pinned', 'rejected', 'failed'] },
     })
   }
 

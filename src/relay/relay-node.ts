@@ -29,6 +29,7 @@ import {
   RelayVerifier,
   serveRelayList,
   type RelayRecord,
+  type RelayRejection,
 } from '../p2p/relay-list.ts'
 import { RelayPool } from '../p2p/relay-pool.ts'
 import { hasServices } from '../p2p/libp2p-services.ts'
@@ -37,13 +38,24 @@ import { Metrics } from './metrics.ts'
 import { PinService, type BlockRetriever } from './pinning.ts'
 import { collectBytes } from '../p2p/bytes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { gossipDropCounter } from './gossip-metrics.ts'
+import { GOSSIP_DROP_REASONS, gossipDropCounter } from './gossip-metrics.ts'
 import { ipOf, ReservationGuard } from './reservations.ts'
 import { createGateway } from './gateway.ts'
 import type { HealthReport, HttpEndpoints } from './http.ts'
 import type { Logger } from './log.ts'
 import { startRelayCatalog } from './catalog.ts'
 import { startMessaging } from './messages.ts'
+
+/** Every reason `RelayVerifier` gives (the label values of `souk_relay_relay_candidates_rejected_total`). */
+const RELAY_REJECTIONS = [
+  'private_address',
+  'no_usable_address',
+  'unreachable',
+  'wrong_answer',
+  'source_limit',
+  'queue_full',
+  'recently_failed',
+] as const satisfies readonly RelayRejection[]
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -82,22 +94,24 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   const dropped = metrics.counter(
     'souk_relay_dropped_frames_total',
     'Frames dropped from peers, by protocol and reason',
-    ['protocol', 'reason'],
+    {
+      protocol: ['pin', 'relay-list'],
+      reason: ['oversized', 'malformed', 'timeout', 'closed', 'limited_connection', 'rate_limited'],
+    },
   )
   const invalidGossip = metrics.counter(
     'souk_relay_invalid_gossip_total',
     'Gossip messages rejected by validation, by topic',
-    ['topic'],
+    { topic: [RELAYS_TOPIC] },
   )
   const droppedGossip = metrics.counter(
     'souk_relay_dropped_gossip_total',
     'Gossip dropped: invalid or unsigned messages, unknown topics, undecodable or oversized RPCs, by reason',
-    ['reason'],
+    { reason: GOSSIP_DROP_REASONS },
   )
   const deniedDials = metrics.counter(
     'souk_relay_denied_dials_total',
     'Dials refused because the address is private, loopback or link-local',
-    [],
   )
   const guard = new ReservationGuard(config, metrics)
   let carried: (topic: string) => boolean = () => true
@@ -202,9 +216,9 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   const relaysRejected = metrics.counter(
     'souk_relay_relay_candidates_rejected_total',
     'Relays heard of that were not trusted, by reason',
-    ['reason'],
+    { reason: RELAY_REJECTIONS },
   )
-  const relaysVerified = metrics.counter('souk_relay_relay_candidates_verified_total', 'Relays verified', [])
+  const relaysVerified = metrics.counter('souk_relay_relay_candidates_verified_total', 'Relays verified')
   const verifier = new RelayVerifier(libp2p, {
     allowPrivate: config.allowPrivateAddrs,
     addrFilter: isBrowserDialable,

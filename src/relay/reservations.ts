@@ -42,12 +42,11 @@ export class ReservationGuard {
     this.#refused = metrics.counter(
       'souk_relay_reservations_refused_total',
       'Reservation requests refused by the per-address caps, by reason',
-      ['reason'],
+      { reason: ['per_ip', 'per_subnet'] },
     )
     this.#freed = metrics.counter(
       'souk_relay_reservations_freed_total',
       'Reservations freed because their peer disconnected',
-      [],
     )
   }
 

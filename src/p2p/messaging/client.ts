@@ -42,7 +42,7 @@ import {
   REQUEST_TIMEOUT_MS,
 } from '../protocols.ts'
 import type { RelayPool } from '../relay-pool.ts'
-import { request, serverFrames } from './wire.ts'
+import { isRefusal, request, serverFrames, type Nack, type PullPage, type Tally } from './wire.ts'
 import type { ChatMessage, ClientState, MessagingStorage, OutboxEntry } from './storage.ts'
 
 export interface MessagingClientOptions {
@@ -58,6 +58,8 @@ export interface MessagingClientOptions {
   presenceIntervalMs?: number
   /** How often the client pulls even without a reconnect (default 30 s). */
   pullIntervalMs?: number
+  /** Envelope bytes asked for per pull page (default 256 KiB; a relay serves at most 768 KiB). */
+  pullPageBytes?: number
   /**
    * Send a delivery receipt (an encrypted `delivered` payload, one per sender per `RECEIPT_DELAY_MS`) for
    * messages received, so the sender sees "delivered" through the relays too (default true).
@@ -74,6 +76,27 @@ export interface Conversation {
   unread: number
 }
 
+/**
+ * A pull's progress (event `inbox`, and `client.inbox`): what the relay said waits after the cursor when the
+ * pull began (count and envelope bytes), and what has come in since, page by page.
+ */
+export interface InboxProgress {
+  relay: string
+  waiting: Tally
+  pulled: Tally
+  done: boolean
+}
+
+/** A relay did not store a message (its limits, or the sender's); the outbox keeps it and tries again. */
+export class RelayRefusedError extends BaseError {
+  override name = 'RelayRefusedError'
+  readonly code: string
+  constructor(code: string, reason: string) {
+    super(`A relay did not take the message: ${reason}`)
+    this.code = code
+  }
+}
+
 /** Messages received within this window share one delivery receipt per sender. */
 const RECEIPT_DELAY_MS = 1_000
 
@@ -84,6 +107,8 @@ export interface MessagingStats {
   received: number
   duplicates: number
   dropped: Record<string, number>
+  /** Sends a relay refused, by code (`RefusalCode`): kept in the outbox and retried. */
+  refused: Record<string, number>
   /**
    * The direct path (docs/messaging.md "Direct delivery"): envelopes a recipient's device acknowledged over a
    * direct connection, attempts that failed (the relay copy delivers those), and envelopes that arrived here
@@ -137,6 +162,7 @@ export class MessagingClient extends EventTarget {
     received: 0,
     duplicates: 0,
     dropped: {},
+    refused: {},
     direct: { delivered: 0, failed: 0, received: 0 },
   }
   readonly #o: Required<Omit<MessagingClientOptions, 'retry'>> & { retry: { minMs: number; maxMs: number } }
@@ -151,6 +177,7 @@ export class MessagingClient extends EventTarget {
   #timers: ReturnType<typeof setInterval>[] = []
   #pulling: Promise<void> | undefined
   #pullAgain = false
+  #inbox: InboxProgress | undefined
   #started = false
   readonly #receipts = new Map<Address, Set<string>>()
   #receiptTimer: ReturnType<typeof setTimeout> | undefined
@@ -166,6 +193,7 @@ export class MessagingClient extends EventTarget {
       replicas: 2,
       presenceIntervalMs: PRESENCE_INTERVAL_MS,
       pullIntervalMs: 30_000,
+      pullPageBytes: 256 * 1024,
       deliveryReceipts: true,
       ...options,
       retry: options.retry ?? { minMs: 500, maxMs: 30_000 },
@@ -465,13 +493,12 @@ export class MessagingClient extends EventTarget {
           MESSAGES_PROTOCOL,
           { t: 'put', env: e.envelope },
           { signal },
-        )) as {
-          t?: string
-          reason?: string
-          stored?: unknown
-        }
+        )) as { t?: string; stored?: unknown; code?: unknown; reason?: unknown }
         if (answer?.t !== 'ack')
-          throw new MessagingError('malformed', `relay refused the message: ${answer?.reason ?? 'no reason'}`)
+          throw new RelayRefusedError(
+            typeof answer?.code === 'string' ? answer.code.slice(0, 32) : 'error',
+            typeof answer?.reason === 'string' ? answer.reason.slice(0, 200) : 'no reason given',
+          )
         const copies = typeof answer.stored === 'number' && answer.stored >= 1 ? Math.min(answer.stored, 64) : 1
         return { copies }
       })
@@ -484,6 +511,7 @@ export class MessagingClient extends EventTarget {
       const relayResults = await Promise.allSettled(toRelays)
       const acks = relayResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.copies] : []))
       const stored = acks.length > 0
+      if (!stored) await this.#refused(e, relayResults)
       if (e.messageId && stored) {
         await this.#setRelays(e.messageId, Math.max(acks.length, ...acks))
         await this.#setState(e.messageId, 'sent')
@@ -506,6 +534,26 @@ export class MessagingClient extends EventTarget {
         )
     } finally {
       this.#flushing.delete(id)
+    }
+  }
+
+  /**
+   * No relay took `e`: a refusal for a limit (the recipient's mailbox is full, too much from this network…) is
+   * kept on the entry and its message, and counted, so the person sees why it waits; the outbox retries it.
+   */
+  async #refused(e: OutboxEntry, results: PromiseSettledResult<unknown>[]): Promise<void> {
+    const refusal = results.flatMap((r) =>
+      r.status === 'rejected' && r.reason instanceof RelayRefusedError && isRefusal(r.reason.code) ? [r.reason] : [],
+    )[0]
+    if (!refusal) return
+    const reason = refusal.shortMessage.replace(/^A relay did not take the message: /, '')
+    e.refused = { code: refusal.code, reason, at: Date.now() }
+    this.stats.refused[refusal.code] = (this.stats.refused[refusal.code] ?? 0) + 1
+    const m = e.messageId ? this.#messages.get(e.messageId) : undefined
+    if (m && m.refused?.reason !== reason) {
+      m.refused = { code: refusal.code, reason }
+      await this.#o.storage.putMessage({ ...m })
+      this.#changed()
     }
   }
 
@@ -617,6 +665,7 @@ export class MessagingClient extends EventTarget {
     const rank = { queued: 0, sent: 1, delivered: 2, read: 3, received: 0 }
     if (!m || rank[state] <= rank[m.state]) return
     m.state = state
+    delete m.refused
     await this.#o.storage.putMessage(m)
     this.#changed()
   }
@@ -776,37 +825,60 @@ export class MessagingClient extends EventTarget {
     return this.#pulling
   }
 
+  /** The latest pull's progress (what waited, what came in), undefined before the first pull. */
+  get inbox(): InboxProgress | undefined {
+    return this.#inbox
+  }
+
+  /**
+   * Pulls from one relay page by page (`pullPageBytes` each), each page handled before the next is asked for;
+   * the relay's first answer says how much waits, so `inbox` events show progress. The cursor is saved after
+   * every page, so a pull cut short goes on from there.
+   */
   async #pullOnce(): Promise<void> {
     const signal = this.#controller.signal
     let lastError: unknown
     for (const relay of this.#connectedRelays()) {
       try {
         let after = Math.max(0, this.#state.cursor - PULL_LOOKBACK_MS)
-        let cursor = this.#state.cursor
-        for (let page = 0; page < 1_000; page++) {
+        let progress: InboxProgress | undefined
+        for (let page = 0; page < 10_000; page++) {
           const answer = (await request(
             this.#o.libp2p,
             peerIdFromString(relay),
             MESSAGES_PROTOCOL,
-            await signPull(this.#o.keys, after),
-            {
-              signal,
-              timeoutMs: 30_000,
-            },
-          )) as { t?: string; items?: { env?: unknown; at?: unknown }[]; more?: boolean; reason?: string }
+            { ...(await signPull(this.#o.keys, after)), max: this.#o.pullPageBytes },
+            { signal, timeoutMs: 30_000 },
+          )) as Partial<PullPage> & Partial<Nack>
           if (answer?.t !== 'page' || !Array.isArray(answer.items))
             throw new MessagingError('malformed', `pull refused: ${answer?.reason}`)
+          if (!progress) {
+            const w = answer.waiting
+            const waiting =
+              typeof w?.count === 'number' && typeof w.bytes === 'number'
+                ? { count: w.count, bytes: w.bytes }
+                : { count: answer.items.length, bytes: 0 }
+            progress = { relay, waiting, pulled: { count: 0, bytes: 0 }, done: false }
+            this.#progress(progress)
+          }
+          let cursor = this.#state.cursor
           for (const item of answer.items) {
             await this.#receive(item?.env)
+            progress.pulled.count++
+            progress.pulled.bytes += JSON.stringify(item?.env ?? null).length
             if (typeof item?.at === 'number') {
               after = Math.max(after, item.at)
               cursor = Math.max(cursor, item.at)
             }
           }
-          if (!answer.more || answer.items.length === 0) break
+          progress.done = !answer.more || answer.items.length === 0
+          if (cursor > this.#state.cursor) {
+            this.#state.cursor = cursor
+            await this.#o.storage.saveState(this.#state)
+          }
+          this.#progress(progress)
+          if (progress.done) break
         }
-        this.#state.cursor = cursor
-        await this.#o.storage.saveState(this.#state)
         return
       } catch (err) {
         lastError = err
@@ -814,6 +886,11 @@ export class MessagingClient extends EventTarget {
       }
     }
     if (lastError) throw lastError
+  }
+
+  #progress(p: InboxProgress): void {
+    this.#inbox = { relay: p.relay, waiting: { ...p.waiting }, pulled: { ...p.pulled }, done: p.done }
+    this.dispatchEvent(new CustomEvent('inbox', { detail: this.#inbox }))
   }
 
   // ---------------------------------------------------------------- presence and relays

@@ -36,6 +36,8 @@ export interface ChatMessage {
   sealed?: string
   /** `address`: opened in memory for the view by `MessagingClient.thread`, never stored. */
   address?: ShippingAddress
+  /** Outgoing, still queued: why the relays did not take it yet (e.g. the recipient's mailbox is full). */
+  refused?: { code: string; reason: string }
 }
 
 export interface OutboxEntry {
@@ -45,6 +47,8 @@ export interface OutboxEntry {
   messageId?: string
   attempts: number
   created: number
+  /** The last refusal by a relay's limits (`RefusalCode`); the entry stays and is retried. */
+  refused?: { code: string; reason: string; at: number }
 }
 
 export interface ClientState {

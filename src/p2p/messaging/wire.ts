@@ -6,6 +6,53 @@ import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { abortQuietly, frameStream, withDeadline, type FrameStream } from '../frames.ts'
 import { MAX_MESSAGES_FRAME_BYTES, REQUEST_TIMEOUT_MS } from '../protocols.ts'
 
+/**
+ * Why a relay refused to store a message (`{ t: 'nack', code, reason }`): the sender keeps it in its outbox and
+ * tries again later (another relay may take it, or this one once the mailbox was pulled). `rate_limited` and
+ * `quota` are the sender address's own limits; the others are the relay's limits (docs/messaging.md).
+ */
+export const REFUSAL_CODES = [
+  'mailbox_full',
+  'ip_quota',
+  'peer_quota',
+  'relay_quota',
+  'relay_full',
+  'quota',
+  'rate_limited',
+] as const
+export type RefusalCode = (typeof REFUSAL_CODES)[number]
+
+export function isRefusal(code: unknown): code is RefusalCode {
+  return (REFUSAL_CODES as readonly unknown[]).includes(code)
+}
+
+/** Messages and envelope bytes, e.g. what waits for a recipient after its cursor. */
+export interface Tally {
+  count: number
+  bytes: number
+}
+
+/** A relay's answer to `put` when it does not store the envelope. */
+export interface Nack {
+  t: 'nack'
+  /** For people: what was refused and why. */
+  reason: string
+  /** For programs: a `MessagingErrorReason` (a `RefusalCode` when the relay's limits refused it). */
+  code?: string
+}
+
+/**
+ * A relay's answer to `pull` (`{ t: 'pull', device, after, ts, sig, max? }`, `max`: bytes of envelopes the
+ * device wants in this page, 0 to ask only what waits): the envelopes after the cursor, oldest first, whether
+ * more follow, and everything waiting after the cursor (this page included) so the device can show progress.
+ */
+export interface PullPage {
+  t: 'page'
+  items: { env: unknown; at: number }[]
+  more: boolean
+  waiting?: Tally
+}
+
 export interface RequestOptions {
   signal?: AbortSignal
   timeoutMs?: number
