@@ -37,6 +37,7 @@ import { Metrics } from './metrics.ts'
 import { PinService, type BlockRetriever } from './pinning.ts'
 import { collectBytes } from '../p2p/bytes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Blockstore } from 'interface-blockstore'
 import { gossipDropCounter } from './gossip-metrics.ts'
 import { ipOf, ReservationGuard } from './reservations.ts'
 import { createGateway } from './gateway.ts'
@@ -58,6 +59,8 @@ export interface RelayNode {
   pool: RelayPool
   pins: PinService
   metrics: Metrics
+  /** The blockstore under Helia: no lock, no network (deletes here never wait for reads in progress). */
+  blockstore: Blockstore
   /** This relay's record: peer id and the addresses browsers dial. */
   record(): RelayRecord
   /** Whether the relay can serve: libp2p started, blockstore readable, disk not full. */
@@ -346,6 +349,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     pool: relayPool,
     pins,
     metrics,
+    blockstore,
     record,
     health,
     gateway,
