@@ -26,10 +26,10 @@ import {
   encodeRelayAnnouncement,
   isBrowserDialable,
   isNonPublicAddr,
-  RelayVerifier,
   serveRelayList,
   type RelayRecord,
 } from '../p2p/relay-list.ts'
+import { RelayVerifier } from '../p2p/relay-verifier.ts'
 import { RelayPool } from '../p2p/relay-pool.ts'
 import { hasServices } from '../p2p/libp2p-services.ts'
 import type { RelayConfig } from './config.ts'
@@ -45,6 +45,9 @@ import type { HealthReport, HttpEndpoints } from './http.ts'
 import type { Logger } from './log.ts'
 import { startRelayCatalog } from './catalog.ts'
 import { startMessaging } from './messages.ts'
+
+/** How often each relay in the pool is checked again (still a relay granting reservations, or dropped). */
+const RELAY_RECHECK_MS = 10 * 60_000
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -211,6 +214,8 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   const verifier = new RelayVerifier(libp2p, {
     allowPrivate: config.allowPrivateAddrs,
     addrFilter: isBrowserDialable,
+    // a relay grants the reservations browsers need; a peer that only answers the relay list is not one
+    requireReservation: true,
     onVerified: (rec) => {
       relaysVerified()
       log?.info({ relay: rec.peerId, addr: rec.addrs[0] }, 'relay verified')
@@ -227,6 +232,15 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     pubsub: libp2p.services.pubsub,
     backoff: { minMs: 1_000, maxMs: 60_000 },
     verifier,
+    admission: {
+      perIp: config.relaysPerIp,
+      perSubnet: config.relaysPerSubnet,
+      onRefused: (rec, reason) => {
+        relaysRejected({ reason })
+        log?.debug({ relay: rec.peerId, reason }, 'verified relay kept out of the pool for now')
+      },
+    },
+    recheck: { everyMs: RELAY_RECHECK_MS, check: async (rec) => await verifier.recheck(rec) },
   })
 
   const dropper = (protocol: string) => (reason: string) => dropped({ protocol, reason })
