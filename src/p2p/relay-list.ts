@@ -4,14 +4,14 @@
  * A relay answers `RELAY_LIST_PROTOCOL` with the relays it knows (itself first) and announces itself on
  * `RELAYS_TOPIC`. Records from the network are untrusted: they are validated, capped and only ever used
  * as dial candidates (a "relay" that doesn't speak the circuit relay hop protocol simply gets no reservation).
- * Relays go further (`RelayVerifier`): a candidate is trusted only once it answered the relay-list protocol
- * from the address it announced, over a fresh connection, and never on a private, loopback or link-local
- * address outside a development config.
+ * Relays go further (`RelayVerifier` in src/p2p/relay-verifier.ts): a candidate is trusted only once it answered
+ * the relay-list protocol from the address it announced, over a fresh connection, and granted a circuit relay
+ * reservation there, and never on a private, loopback or link-local address outside a development config.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { isLinkLocal, isLoopback, isPrivate } from '@libp2p/utils'
-import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { abortQuietly, frameStream, FrameError } from './frames.ts'
 import {
   MAX_RELAY_ADDRS,
@@ -31,6 +31,22 @@ export interface RelayRecord {
 export function isBrowserDialable(ma: Multiaddr): boolean {
   const names = ma.getComponents().map((c) => c.name)
   return names.includes('ws') || names.includes('wss') || (names.includes('tls') && names.includes('ws'))
+}
+
+/** The IP address a multiaddr starts with, if it starts with one. */
+export function ipOf(ma: Multiaddr): string | undefined {
+  const first = ma.getComponents()[0]
+  return first && (first.name === 'ip4' || first.name === 'ip6') ? first.value : undefined
+}
+
+/** The /24 of an IPv4 address or the /48 of an IPv6 address: roughly "one network". */
+export function subnetOf(ip: string): string {
+  if (!ip.includes(':')) return ip.split('.').slice(0, 3).join('.') + '.0/24'
+  const [head = '', tail = ''] = ip.split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups = ip.includes('::') ? [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right] : left
+  return groups.slice(0, 3).join(':') + '::/48'
 }
 
 /** True for addresses on private, loopback or link-local networks (or `localhost`), which relays never dial. */
@@ -161,161 +177,5 @@ export function decodeRelayAnnouncement(data: Uint8Array, from: PeerId | undefin
     return { self, others }
   } catch {
     return undefined
-  }
-}
-
-/** Why a relay candidate was not trusted; counted by the caller. */
-export type RelayRejection =
-  | 'private_address'
-  | 'no_usable_address'
-  | 'unreachable'
-  | 'wrong_answer'
-  | 'source_limit'
-  | 'queue_full'
-  | 'recently_failed'
-
-/**
- * Checks that `record` is a relay: dials one of its announced addresses over a new connection (not one the
- * candidate opened to us) and asks it for its relay list, which a relay answers with itself first. Returns
- * the record reduced to the address that answered, or the reason it is not trusted.
- */
-export async function verifyRelay(
-  libp2p: Libp2p,
-  record: RelayRecord,
-  options: { signal: AbortSignal; allowPrivate: boolean; addrFilter?: (ma: Multiaddr) => boolean },
-): Promise<RelayRecord | RelayRejection> {
-  const addrs = record.addrs.map((a) => multiaddr(a)).filter((ma) => options.addrFilter?.(ma) ?? true)
-  if (addrs.length === 0) return 'no_usable_address'
-  const allowed = options.allowPrivate ? addrs : addrs.filter((ma) => !isNonPublicAddr(ma))
-  if (allowed.length === 0) return 'private_address'
-  let result: RelayRejection = 'unreachable'
-  for (const ma of allowed.slice(0, 2)) {
-    let conn: Connection | undefined
-    try {
-      conn = await libp2p.dial(ma, { signal: options.signal, force: true })
-      if (conn.remotePeer.toString() !== record.peerId) {
-        result = 'wrong_answer'
-        continue
-      }
-      const stream = await conn.newStream(RELAY_LIST_PROTOCOL, { signal: options.signal })
-      const frames = frameStream(stream, { maxBytes: MAX_RELAY_LIST_FRAME_BYTES })
-      await frames.write({ want: 'relays' }, { signal: options.signal })
-      const list = parseRelayList(await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS, signal: options.signal }))
-      await stream.close().catch(() => {})
-      if (list[0]?.peerId !== record.peerId) {
-        result = 'wrong_answer'
-        continue
-      }
-      return { peerId: record.peerId, addrs: [ma.toString()] }
-    } catch {
-      result = result === 'wrong_answer' ? result : 'unreachable'
-    } finally {
-      // the check needed its own connection; keep it only if it is the one connection to the relay
-      if (conn && libp2p.getConnections(conn.remotePeer).some((c) => c.id !== conn!.id && c.status === 'open'))
-        await conn.close().catch(() => {})
-    }
-  }
-  return result
-}
-
-export interface RelayVerifierOptions {
-  /** Development only: trust relays on private, loopback and link-local addresses. */
-  allowPrivate: boolean
-  /** Extra address filter (e.g. browser-dialable only). */
-  addrFilter?: (ma: Multiaddr) => boolean
-  /** Verifications running at once (default 2) and waiting (default 32; more are dropped). */
-  concurrency?: number
-  maxPending?: number
-  /** Candidates one source (the peer that told us) may submit per window (default 8 per 10 minutes). */
-  perSourceLimit?: number
-  sourceWindowMs?: number
-  /** How long a failed candidate is not tried again (default 10 minutes). */
-  failureTtlMs?: number
-  timeoutMs?: number
-  onVerified(record: RelayRecord): void
-  onRejected?(record: RelayRecord, reason: RelayRejection): void
-}
-
-/**
- * Turns relay candidates heard from the network (identify, gossip, other relays' lists) into trusted relays,
- * a few at a time: each one is checked with `verifyRelay`, each source may submit only so many candidates,
- * and a candidate that failed is not retried for a while. Nothing unverified reaches the relay pool.
- */
-export class RelayVerifier {
-  readonly #libp2p: Libp2p
-  readonly #opts: RelayVerifierOptions
-  readonly #pending: { record: RelayRecord; source: string }[] = []
-  readonly #busy = new Set<string>()
-  readonly #failed = new Map<string, number>()
-  readonly #sources = new Map<string, { start: number; count: number }>()
-  readonly #controller = new AbortController()
-  #running = 0
-
-  constructor(libp2p: Libp2p, options: RelayVerifierOptions) {
-    this.#libp2p = libp2p
-    this.#opts = options
-  }
-
-  get pending(): number {
-    return this.#pending.length + this.#running
-  }
-
-  /** Queues `record` for verification; `source` is the peer id that told us about it. */
-  submit(record: RelayRecord, source: string): void {
-    if (this.#controller.signal.aborted || this.#busy.has(record.peerId)) return
-    const now = Date.now()
-    const failedAt = this.#failed.get(record.peerId)
-    if (failedAt !== undefined && now - failedAt < (this.#opts.failureTtlMs ?? 600_000))
-      return this.#opts.onRejected?.(record, 'recently_failed')
-    if (source !== record.peerId) {
-      // a peer vouching for itself is bounded by the queue; vouching for others is bounded per source
-      const windowMs = this.#opts.sourceWindowMs ?? 600_000
-      let w = this.#sources.get(source)
-      if (!w || now - w.start >= windowMs) {
-        if (this.#sources.size > 4096) this.#sources.clear()
-        w = { start: now, count: 0 }
-        this.#sources.set(source, w)
-      }
-      if (++w.count > (this.#opts.perSourceLimit ?? 8)) return this.#opts.onRejected?.(record, 'source_limit')
-    }
-    if (this.#pending.length >= (this.#opts.maxPending ?? 32)) return this.#opts.onRejected?.(record, 'queue_full')
-    this.#busy.add(record.peerId)
-    this.#pending.push({ record, source })
-    this.#next()
-  }
-
-  stop(): void {
-    this.#controller.abort()
-    this.#pending.length = 0
-  }
-
-  #next(): void {
-    while (this.#running < (this.#opts.concurrency ?? 2) && this.#pending.length > 0) {
-      const { record } = this.#pending.shift()!
-      this.#running++
-      void this.#verify(record).finally(() => {
-        this.#running--
-        this.#busy.delete(record.peerId)
-        this.#next()
-      })
-    }
-  }
-
-  async #verify(record: RelayRecord): Promise<void> {
-    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(this.#opts.timeoutMs ?? 10_000)])
-    const result = await verifyRelay(this.#libp2p, record, {
-      signal,
-      allowPrivate: this.#opts.allowPrivate,
-      addrFilter: this.#opts.addrFilter,
-    }).catch((): RelayRejection => 'unreachable')
-    if (this.#controller.signal.aborted) return
-    if (typeof result === 'string') {
-      if (this.#failed.size > 4096) this.#failed.clear()
-      this.#failed.set(record.peerId, Date.now())
-      this.#opts.onRejected?.(record, result)
-      return
-    }
-    this.#failed.delete(record.peerId)
-    this.#opts.onVerified(result)
   }
 }

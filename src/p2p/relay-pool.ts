@@ -14,6 +14,11 @@
  * The pool watches for that: a relay connected for `reserveTimeoutMs` without a reservation while we hold
  * fewer than we want is hung up and redialled through the normal backoff, which gives the transport a fresh
  * connection to reserve on. `reservationResets` counts how often that happened.
+ *
+ * Places (64): a relay (with a verifier) keeps at most a few verified relays per IP address and per network, and
+ * a relay that other relays vouch for takes the place of one nobody vouches for (src/p2p/relay-admission.ts);
+ * with `recheck`, each relay is checked again now and then, and dropped when it no longer passes. Browsers
+ * prefer, among equals, relays that more peers named.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -27,67 +32,10 @@ import {
   type RelayRecord,
 } from './relay-list.ts'
 import { MAX_RELAYS_LISTED, RELAY_LIST_PROTOCOL, RELAYS_TOPIC } from './protocols.ts'
+import { addVoucher, admit, Waiting } from './relay-admission.ts'
+import type { RelayPoolOptions, RelayState } from './relay-pool-options.ts'
 
-export interface BackoffOptions {
-  /** First retry delay in ms (default 500). */
-  minMs?: number
-  /** Longest delay in ms (default 30 000). */
-  maxMs?: number
-  factor?: number
-}
-
-/** The gossipsub service as far as the pool needs it. */
-export interface PubSubLike {
-  subscribe(topic: string): void
-  unsubscribe(topic: string): void
-  addEventListener(type: 'message', listener: (evt: CustomEvent<Message>) => void): void
-  removeEventListener(type: 'message', listener: (evt: CustomEvent<Message>) => void): void
-}
-
-export interface RelayPoolOptions {
-  /** Multiaddrs (ending in /p2p/<id>) known up front, e.g. from config.json or --bootstrap. */
-  relays: string[]
-  /** Keep at most this many relays connected (default 3; relays use Infinity). */
-  maxConnected?: number
-  backoff?: BackoffOptions
-  /** Dial timeout per attempt (default 10 s). */
-  dialTimeoutMs?: number
-  pubsub?: PubSubLike
-  /** Only learn relays whose addresses a browser can dial (default true). */
-  browserDialableOnly?: boolean
-  /**
-   * Checks relays heard of from the network before trusting them (relays pass a `RelayVerifier`, which calls
-   * `addVerified`); without one, learnt relays are dial candidates at once.
-   */
-  verifier?: { submit(record: RelayRecord, source: string): void }
-  /** Remembers learnt relays across restarts. */
-  store?: { load(): Promise<RelayRecord[]>; save(records: RelayRecord[]): Promise<void> }
-  /** Relays that should hold a circuit relay reservation for us (default 0: relays reserve nowhere). */
-  reservations?: number
-  /**
-   * How long a connected relay may go without a reservation, while fewer than `reservations` are held,
-   * before the pool hangs up and redials it (default 15 s; the transport gives one attempt 10 s).
-   */
-  reserveTimeoutMs?: number
-}
-
-export interface RelayState {
-  peerId: string
-  addrs: string[]
-  source: 'config' | 'learnt'
-  connected: boolean
-  /** Holds a circuit relay reservation for us (our `/p2p-circuit` address through it is announced). */
-  reservation: boolean
-  /** Connected, a reservation is wanted and none is held yet (since `Date.now()` = this). */
-  reservingSince?: number
-  /** When the next redial is due (epoch ms) while the relay is backing off. */
-  retryAt?: number
-  /** Has been connected at least once (only such relays are passed on to others). */
-  verified: boolean
-  failures: number
-  /** Times the pool dropped this relay's connection because no reservation came on it. */
-  reservationResets: number
-}
+export type { BackoffOptions, PubSubLike, RelayPoolOptions, RelayState } from './relay-pool-options.ts'
 
 interface Entry extends RelayState {
   timer?: ReturnType<typeof setTimeout>
@@ -95,6 +43,12 @@ interface Entry extends RelayState {
   dialing: boolean
   /** Last time an announcement by the relay itself cut its backoff short. */
   revivedAt?: number
+  /** The IP address it was verified on (relays' per-address caps). */
+  ip?: string
+  /** Other peers that named it (bounded): relays prefer relays that several relays know. */
+  vouchers: Set<string>
+  /** Last time it was checked again (`recheck`). */
+  checkedAt: number
 }
 
 /** A relay's own announcements cut its reconnect backoff short at most this often. */
@@ -110,7 +64,9 @@ export class RelayPool extends EventTarget {
   > &
     RelayPoolOptions
   readonly #entries = new Map<string, Entry>()
+  readonly #waiting = new Waiting<RelayRecord & { ip?: string }>()
   readonly #controller = new AbortController()
+  #recheckTimer?: ReturnType<typeof setInterval>
   #started = false
 
   constructor(libp2p: Libp2p, options: RelayPoolOptions) {
@@ -128,10 +84,12 @@ export class RelayPool extends EventTarget {
 
   /** Every relay the pool knows, connected or not. */
   get relays(): RelayState[] {
-    return [...this.#entries.values()].map(({ timer: _t, reserveTimer: _r, dialing: _d, revivedAt: _v, ...state }) => ({
-      ...state,
-      addrs: [...state.addrs],
-    }))
+    return [...this.#entries.values()].map(
+      ({ timer: _t, reserveTimer: _r, dialing: _d, revivedAt: _v, ip: _i, vouchers: _o, checkedAt: _c, ...state }) => ({
+        ...state,
+        addrs: [...state.addrs],
+      }),
+    )
   }
 
   /** Records of relays that have been reached at least once, to share with others. */
@@ -181,6 +139,14 @@ export class RelayPool extends EventTarget {
     }
     // relays connected before start (e.g. by bootstrap) count too
     for (const e of this.#entries.values()) e.connected = this.#isConnected(e.peerId)
+    const recheck = this.#opts.recheck
+    if (recheck) {
+      // one relay at a time, the one checked longest ago, so each is checked about every `everyMs`
+      this.#recheckTimer = setInterval(
+        () => void this.#recheckOne(recheck),
+        Math.max(1_000, recheck.everyMs / MAX_RELAYS_LISTED),
+      )
+    }
     this.#fill()
   }
 
@@ -188,6 +154,7 @@ export class RelayPool extends EventTarget {
     if (!this.#started) return
     this.#started = false
     this.#controller.abort()
+    clearInterval(this.#recheckTimer)
     for (const e of this.#entries.values()) {
       clearTimeout(e.timer)
       clearTimeout(e.reserveTimer)
@@ -208,32 +175,61 @@ export class RelayPool extends EventTarget {
     this.#fill()
   }
 
-  /** Adds a relay a verifier has checked, and dials it if there is room. */
-  addVerified(record: RelayRecord): void {
-    if (this.#learn(record, 'learnt', true)) this.#fill()
+  /**
+   * Adds a relay a verifier has checked (`ip`: the address it answered on), and dials it if there is room.
+   * Without a place (per-address caps, full pool) it is parked and taken in once it ranks better.
+   */
+  addVerified(record: RelayRecord & { ip?: string }): void {
+    if (this.#learn(record, 'learnt', true, record.ip)) this.#fill()
   }
 
   /** A relay heard of from `from`: to the verifier if there is one, else straight into the pool. */
   #candidate(record: RelayRecord, from: string): boolean {
+    const self = this.#libp2p.peerId.toString()
+    if (record.peerId === self) return false
+    const e = this.#entries.get(record.peerId)
+    const vouched =
+      from !== record.peerId && from !== self
+        ? e
+          ? addVoucher(e.vouchers, from)
+          : this.#waiting.vouch(record.peerId, from)
+        : false
     if (!this.#opts.verifier) return this.#learn(record, 'learnt', false)
-    if (record.peerId !== this.#libp2p.peerId.toString() && !this.#entries.get(record.peerId)?.verified)
-      this.#opts.verifier.submit(record, from)
+    if (e?.verified) return false
+    // verified lately but without a place: a new voucher may earn it one, no new check needed
+    const parked = this.#waiting.parked(record.peerId)
+    if (parked) return vouched && this.#learn(parked, 'learnt', true, parked.ip)
+    this.#opts.verifier.submit(record, from)
     return false
   }
 
-  /** Makes room for a new relay by forgetting a learnt one that keeps failing; false if none qualifies. */
-  #evict(): boolean {
-    let worst: Entry | undefined
-    for (const e of this.#entries.values())
-      if (e.source === 'learnt' && !e.connected && !e.dialing && e.failures >= 3 && e.failures > (worst?.failures ?? 0))
-        worst = e
-    if (!worst) return false
-    clearTimeout(worst.timer)
-    this.#entries.delete(worst.peerId)
-    return true
+  /** Forgets a relay (it lost its place, or failed a recheck: then also hung up). */
+  #drop(e: Entry, hangUp: boolean): void {
+    clearTimeout(e.timer)
+    clearTimeout(e.reserveTimer)
+    this.#entries.delete(e.peerId)
+    if (hangUp) void this.#libp2p.hangUp(peerIdFromString(e.peerId)).catch(() => {})
+    this.#changed(true)
   }
 
-  #learn(record: RelayRecord, source: 'config' | 'learnt', verified: boolean): boolean {
+  /** Checks the learnt relay checked longest ago once more; drops it if it fails. */
+  async #recheckOne(recheck: NonNullable<RelayPoolOptions['recheck']>): Promise<void> {
+    let oldest: Entry | undefined
+    for (const e of this.#entries.values())
+      if (
+        e.source === 'learnt' &&
+        e.verified &&
+        e.connected &&
+        (oldest === undefined || e.checkedAt < oldest.checkedAt)
+      )
+        oldest = e
+    if (!oldest || Date.now() - oldest.checkedAt < recheck.everyMs) return
+    oldest.checkedAt = Date.now()
+    const ok = await recheck.check({ peerId: oldest.peerId, addrs: [...oldest.addrs] }).catch(() => false)
+    if (!ok && this.#started && this.#entries.get(oldest.peerId) === oldest) this.#drop(oldest, true)
+  }
+
+  #learn(record: RelayRecord, source: 'config' | 'learnt', verified: boolean, ip?: string): boolean {
     if (record.peerId === this.#libp2p.peerId.toString()) return false
     const addrs = this.#opts.browserDialableOnly
       ? record.addrs.filter((a) => isBrowserDialable(multiaddr(a)))
@@ -245,10 +241,25 @@ export class RelayPool extends EventTarget {
       const changed = merged.length !== existing.addrs.length || (verified && !existing.verified)
       existing.addrs = merged
       if (verified) existing.verified = true
+      if (ip !== undefined) existing.ip = ip
       if (changed) this.#changed(true)
       return false
     }
-    if (this.#entries.size >= MAX_RELAYS_LISTED && !this.#evict()) return false
+    const vouchers = this.#waiting.vouchers(record.peerId)
+    const admission = this.#opts.admission
+    if (source === 'learnt') {
+      const pool = [...this.#entries.values()]
+      const decision = admit(pool, { ip, vouchers: vouchers.size }, MAX_RELAYS_LISTED, admission)
+      if ('refused' in decision) {
+        if (verified && admission) {
+          this.#waiting.park({ ...record, addrs, ...(ip !== undefined ? { ip } : {}) })
+          admission.onRefused?.(record, decision.refused)
+        }
+        return false
+      }
+      for (const worse of decision.drop) this.#drop(worse, false)
+    }
+    this.#waiting.admitted(record.peerId)
     this.#entries.set(record.peerId, {
       peerId: record.peerId,
       addrs,
@@ -259,6 +270,9 @@ export class RelayPool extends EventTarget {
       failures: 0,
       reservationResets: 0,
       dialing: false,
+      ...(ip !== undefined ? { ip } : {}),
+      vouchers,
+      checkedAt: Date.now(),
     })
     this.#changed(verified)
     return true
@@ -281,7 +295,12 @@ export class RelayPool extends EventTarget {
     if (!this.#started) return
     const candidates = [...this.#entries.values()]
       .filter((e) => !e.connected && !e.dialing && e.timer === undefined)
-      .sort((a, b) => a.failures - b.failures || Number(b.source === 'config') - Number(a.source === 'config'))
+      .sort(
+        (a, b) =>
+          a.failures - b.failures ||
+          Number(b.source === 'config') - Number(a.source === 'config') ||
+          b.vouchers.size - a.vouchers.size,
+      )
     for (const e of candidates) {
       if (this.#connectedCount() >= this.#opts.maxConnected) break
       void this.#dial(e)

@@ -8,24 +8,16 @@ import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Helia } from '@helia/interface'
 import { CarBlockIterator } from '@ipld/car/iterator'
-import * as dagPb from '@ipld/dag-pb'
 import type { Blockstore } from 'interface-blockstore'
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter'
 import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { equals } from 'uint8arrays/equals'
-import { BaseError } from 'viem'
-import { collectBytes } from '../p2p/bytes.ts'
-import { sleep } from '../p2p/messaging/wire.ts'
+import { AppHostError, fetchDag, type APP_DAG_LIMITS } from './app-fetch.ts'
 import { waitDrain } from './gateway.ts'
 import type { Logger } from './log.ts'
 
-export class AppHostError extends BaseError {
-  constructor(message: string) {
-    super(message, { name: 'AppHostError' })
-  }
-}
+export { AppHostError }
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -55,6 +47,13 @@ export interface AppHostOptions {
   log?: Logger
   /** Longest wait for the DAG from the network when there is no CAR (default 10 minutes). */
   fetchTimeoutMs?: number
+  /** Caps on the DAG fetched from the network (default `APP_DAG_LIMITS`); a CAR is the operator's own. */
+  limits?: Partial<typeof APP_DAG_LIMITS>
+  /**
+   * Where the blocks of a refused DAG are deleted: the store under Helia (its own blockstore takes a write lock
+   * that waits for every read in progress). Default: Helia's blockstore.
+   */
+  store?: Pick<Blockstore, 'delete'>
 }
 
 export interface AppHost {
@@ -63,6 +62,8 @@ export interface AppHost {
   readonly ready: boolean
   /** Blocks and bytes fetched from peers so far (none when the app came from a CAR). */
   readonly fetched: { blocks: number; bytes: number }
+  /** Why the app is not served: refused at a cap, or the fetch failed (then also in the log). */
+  readonly error?: string
   /** True for the requests this host answers (everything but the relay's own endpoints and other CIDs). */
   accepts(url: URL): boolean
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>
@@ -84,92 +85,20 @@ async function importCar(helia: AppHostOptions['helia'], file: string, root: CID
   return count
 }
 
-/**
- * How many blocks of the app are fetched at once, and how long one may take before it is wanted afresh: longer
- * than bitswap's 5 s "do not resend" window, within which the peer takes a repeated want for a duplicate.
- */
-const FETCH_CONCURRENCY = 16
-const BLOCK_TIMEOUT_MS = 6_000
-
-export interface FetchDagOptions {
-  signal: AbortSignal
-  concurrency?: number
-  /** A block that has not come within this long is asked for again. */
-  blockTimeoutMs?: number
-  onBlock?(bytes: number): void
-  onRetry?(cid: CID, attempt: number, err: unknown): void
-}
-
-/** The links of a UnixFS block (dag-pb nodes link, raw leaves do not). */
-function links(cid: CID, bytes: Uint8Array): CID[] {
-  if (cid.code === raw.code) return []
-  if (cid.code === dagPb.code) return dagPb.decode(bytes).Links.map((l) => l.Hash)
-  throw new AppHostError(`block ${cid.toString()} is neither dag-pb nor raw (codec 0x${cid.code.toString(16)})`)
-}
-
-/**
- * Brings every block of the DAG under `root` into the blockstore (a networked one fetches what it lacks over
- * bitswap and keeps it), `concurrency` blocks at a time: Helia's own DAG walk asks for one block after the
- * other, a round trip each. Bitswap never asks again for a block whose want or reply was lost on the way (a
- * peer too busy to take the stream in time), so a block that has not come within `blockTimeoutMs` is wanted
- * afresh, until `signal` aborts. Blocks already local cost nothing, so a cut fetch goes on from where it was.
- */
-export async function fetchDag(
-  blockstore: Pick<Blockstore, 'get'>,
-  root: CID,
-  o: FetchDagOptions,
-): Promise<{ blocks: number; bytes: number }> {
-  const concurrency = o.concurrency ?? FETCH_CONCURRENCY
-  const blockTimeoutMs = o.blockTimeoutMs ?? BLOCK_TIMEOUT_MS
-  const get = async (cid: CID): Promise<Uint8Array> => {
-    for (let attempt = 0; ; attempt++) {
-      o.signal.throwIfAborted()
-      try {
-        const signal = AbortSignal.any([o.signal, AbortSignal.timeout(blockTimeoutMs)])
-        return await collectBytes(blockstore.get(cid, { signal }))
-      } catch (err) {
-        if (o.signal.aborted) throw err
-        o.onRetry?.(cid, attempt, err)
-        await sleep(Math.min(200 * 2 ** attempt, 2_000), o.signal)
-      }
+/** Deletes `blocks` unless pinned (a media file may share one); returns how many went. Best effort. */
+async function deleteUnpinned(o: AppHostOptions, blocks: CID[]): Promise<number> {
+  const store = o.store ?? o.helia.blockstore
+  let deleted = 0
+  for (const block of blocks) {
+    try {
+      if (await o.helia.pins.isPinned(block)) continue
+      await store.delete(block)
+      deleted++
+    } catch {
+      /* an orphan block costs only disk */
     }
   }
-  const seen = new Set([root.toString()])
-  const queue = [root]
-  let active = 0
-  let blocks = 0
-  let bytes = 0
-  await new Promise<void>((resolve, reject) => {
-    let failed = false
-    const pump = (): void => {
-      if (failed) return
-      if (queue.length === 0 && active === 0) return resolve()
-      while (active < concurrency && queue.length > 0) {
-        const cid = queue.shift()!
-        active++
-        get(cid)
-          .then((block) => {
-            active--
-            blocks++
-            bytes += block.byteLength
-            o.onBlock?.(block.byteLength)
-            for (const link of links(cid, block)) {
-              const key = link.toString()
-              if (seen.has(key)) continue
-              seen.add(key)
-              queue.push(link)
-            }
-            pump()
-          })
-          .catch((err: unknown) => {
-            failed = true
-            reject(err instanceof Error ? err : new AppHostError(String(err)))
-          })
-      }
-    }
-    pump()
-  })
-  return { blocks, bytes }
+  return deleted
 }
 
 export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
@@ -181,6 +110,7 @@ export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
   }
   const root = cid.toString()
   let ready = false
+  let error: string | undefined
   const fetched = { blocks: 0, bytes: 0 }
   if (o.car) {
     const blocks = await importCar(o.helia, o.car, cid)
@@ -208,11 +138,15 @@ export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
       // peers may not be connected yet when the relay starts: blocks are wanted until they are, for 10 min
       const signal = AbortSignal.timeout(o.fetchTimeoutMs ?? 600_000)
       let said = Date.now()
+      // blocks this fetch brought in (not those local before): what a refusal deletes; bounded by maxBlocks
+      const brought: CID[] = []
       try {
         if (!(await pinned(signal)))
           await fetchDag(o.helia.blockstore, cid, {
             signal,
-            onBlock: (bytes) => {
+            ...o.limits,
+            onBlock: (bytes, block, isNew) => {
+              if (isNew) brought.push(block)
               fetched.blocks++
               fetched.bytes += bytes
               if (Date.now() - said < 5_000) return
@@ -227,7 +161,14 @@ export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
           })
         await pin(signal)
       } catch (err) {
-        o.log?.error({ err, cid: root, ...fetched }, 'could not fetch the app; the HTTP root stays unavailable')
+        if (err instanceof AppHostError) {
+          error = err.shortMessage
+          const deleted = await deleteUnpinned(o, brought)
+          o.log?.error({ err, cid: root, ...fetched, deleted }, `${error}; deleted the ${deleted} blocks it fetched`)
+        } else {
+          error = `could not fetch the app: ${(err as Error).message}`
+          o.log?.error({ err, cid: root, ...fetched }, 'could not fetch the app; the HTTP root stays unavailable')
+        }
       }
     })()
   const prefix = `/ipfs/${root}`
@@ -238,6 +179,9 @@ export async function startAppHost(o: AppHostOptions): Promise<AppHost> {
     },
     get fetched() {
       return { ...fetched }
+    },
+    get error() {
+      return error
     },
     accepts(url) {
       return !url.pathname.startsWith('/ipfs/') || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)

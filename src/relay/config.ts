@@ -66,6 +66,19 @@ export interface RelayConfig {
   /** The PWA build (UnixFS directory CID) to pin and serve at the HTTP root, and the CAR to import it from. */
   app?: string
   appCar?: string
+  // ---- limits under attack (issue #24): fair pin slots, relays per network, the app DAG's size ----
+  /** Pins of one IP address fetching at once, and waiting for a slot (beyond: refused, "queue full"). */
+  pinsPerIp: number
+  pinQueuePerIp: number
+  /** Longest wait for a pin's root block from the asking peer before the pin fails ("not provided"). */
+  pinProbeMs: number
+  /** Verified relays kept from one IP address and from one /24 (IPv4) or /48 (IPv6). */
+  relaysPerIp: number
+  relaysPerSubnet: number
+  /** Caps on the DAG fetched for `--app`: blocks, bytes, and links from the root. */
+  appMaxBlocks: number
+  appMaxBytes: number
+  appMaxDepth: number
 }
 
 export interface RelayCatalogConfig {
@@ -144,6 +157,15 @@ const HELP = `Usage: node src/relay/main.ts [options]   (every option also as en
   --catalog-gossip-rate N  catalog entries/s one peer may gossip (default 100, bursts 10×) SOUK_RELAY_CATALOG_GOSSIP_RATE
   --app CID                serve this build of the app (npm run publish:app) at the HTTP root   SOUK_RELAY_APP
   --app-car FILE           import --app from this CAR instead of fetching it from peers SOUK_RELAY_APP_CAR
+ Limits under attack (docs/operators.md):
+  --pins-per-ip N          pins of one IP fetching at once (default 2)       SOUK_RELAY_PINS_PER_IP
+  --pin-queue-per-ip N     pins of one IP waiting for a slot (default 8)     SOUK_RELAY_PIN_QUEUE_PER_IP
+  --pin-probe-ms N         wait for a pin's root block from its asker (2000) SOUK_RELAY_PIN_PROBE_MS
+  --relays-per-ip N        verified relays per IP (default 2; 64 in dev mode) SOUK_RELAY_RELAYS_PER_IP
+  --relays-per-subnet N    per /24 or /48 (default 4; 64 in dev mode)        SOUK_RELAY_RELAYS_PER_SUBNET
+  --app-max-blocks N       blocks in the --app DAG (default 4096)            SOUK_RELAY_APP_MAX_BLOCKS
+  --app-max-bytes N        bytes of the --app DAG (default 67108864)         SOUK_RELAY_APP_MAX_BYTES
+  --app-max-depth N        links from the --app root (default 32)            SOUK_RELAY_APP_MAX_DEPTH
   --help`
 
 export class RelayConfigError extends BaseError {
@@ -200,6 +222,14 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       'catalog-gossip-rate': { type: 'string' },
       app: { type: 'string' },
       'app-car': { type: 'string' },
+      'pins-per-ip': { type: 'string' },
+      'pin-queue-per-ip': { type: 'string' },
+      'pin-probe-ms': { type: 'string' },
+      'relays-per-ip': { type: 'string' },
+      'relays-per-subnet': { type: 'string' },
+      'app-max-blocks': { type: 'string' },
+      'app-max-bytes': { type: 'string' },
+      'app-max-depth': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -226,6 +256,7 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     throw new RelayConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
   const privateEnv = env.SOUK_RELAY_ALLOW_PRIVATE_ADDRS ?? ''
+  const allowPrivateAddrs = values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true'
   const host = str('host', '0.0.0.0')
   const app = str('app', '')
   const appCar = str('app-car', '')
@@ -262,7 +293,7 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       stallMs: int('gateway-stall-ms', GW.stallMs, 100),
       timeoutMs: int('gateway-timeout-ms', GW.timeoutMs, 1000),
     },
-    allowPrivateAddrs: values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true',
+    allowPrivateAddrs,
     logLevel: logLevel as LogLevel,
     messaging: {
       retentionMs: int('message-retention-days', 14, 1) * 24 * 3600_000,
@@ -278,7 +309,7 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         ipBytes: int('mailbox-ip-bytes', 64 * 1024 * 1024, MAX_ENVELOPE_BYTES),
         totalBytes: int('mailbox-total-bytes', 512 * 1024 * 1024, MAX_ENVELOPE_BYTES),
         // on a public relay a private or loopback peer is the operator's proxy, i.e. everybody
-        limitPrivateIps: values['allow-private-addrs'] === true || privateEnv === '1' || privateEnv === 'true',
+        limitPrivateIps: allowPrivateAddrs,
       },
     },
     catalog: parseCatalogConfig(
@@ -287,6 +318,15 @@ export function parseRelayConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       str('deploy-block', '0'),
       str('catalog-gossip-rate', ''),
     ),
+    pinsPerIp: int('pins-per-ip', 2, 1),
+    pinQueuePerIp: int('pin-queue-per-ip', 8, 0),
+    pinProbeMs: int('pin-probe-ms', 2_000, 0),
+    // the dev stack and tests run every relay on 127.0.0.1: there the caps are lifted unless set
+    relaysPerIp: int('relays-per-ip', allowPrivateAddrs ? 64 : 2, 1),
+    relaysPerSubnet: int('relays-per-subnet', allowPrivateAddrs ? 64 : 4, 1),
+    appMaxBlocks: int('app-max-blocks', 4_096, 1),
+    appMaxBytes: int('app-max-bytes', 64 * 1024 * 1024, 1),
+    appMaxDepth: int('app-max-depth', 32, 1),
   }
 }
 

@@ -113,7 +113,11 @@ export function createGateway(
   const seconds = metrics.histogram('souk_relay_gateway_duration_seconds', 'Time to answer one gateway request', {
     labels,
   })
-  const requests = metrics.counter('souk_relay_gateway_requests_total', 'Gateway requests, by format and status', labels)
+  const requests = metrics.counter(
+    'souk_relay_gateway_requests_total',
+    'Gateway requests, by format and status',
+    labels,
+  )
   const refused = metrics.counter(
     'souk_relay_gateway_refused_total',
     'Gateway requests refused: the client address (429) or the gateway (503) had too many responses in flight',

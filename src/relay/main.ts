@@ -35,7 +35,14 @@ async function main(): Promise<void> {
 
   const node = await startRelayNode(config, { log })
   const app = config.app
-    ? await startAppHost({ helia: node.helia, cid: config.app, ...(config.appCar ? { car: config.appCar } : {}), log })
+    ? await startAppHost({
+        helia: node.helia,
+        store: node.blockstore,
+        cid: config.app,
+        ...(config.appCar ? { car: config.appCar } : {}),
+        limits: { maxBlocks: config.appMaxBlocks, maxBytes: config.appMaxBytes, maxDepth: config.appMaxDepth },
+        log,
+      })
     : undefined
   const started = Date.now()
   let stopping = false
@@ -49,7 +56,7 @@ async function main(): Promise<void> {
       reservations: node.metrics.value('souk_relay_reservations'),
       relays: node.pool.relays.map((r) => ({ peerId: r.peerId, connected: r.connected })),
       pinnedBytes: node.pins.pinnedBytes,
-      ...(app ? { app: { cid: app.cid.toString(), ready: app.ready, fetched: app.fetched } } : {}),
+      ...(app ? { app: { cid: app.cid.toString(), ready: app.ready, fetched: app.fetched, error: app.error } } : {}),
     }),
     ready: () => !stopping && node.libp2p.status === 'started',
     metrics: async () => ({ contentType: node.metrics.contentType, body: await node.metrics.render() }),

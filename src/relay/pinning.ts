@@ -9,24 +9,27 @@
  * pin or a reader is using the store (the relay-wide stall of issue #15). At most `pinConcurrency` pins fetch
  * at once relay-wide, which bounds the memory staging can take to `pinConcurrency × maxFileBytes`.
  *
+ * Slots are shared fairly (issue #24): at most `pinsPerIp` pins of one address fetch at once, the others wait
+ * in a bounded queue per address, served round-robin across addresses (src/relay/fair-queue.ts). And a pin
+ * whose root block does not come within `pinProbeMs` fails then: the asking browser has just added the blocks
+ * it asks for, so it answers the want at once; a peer that asks for CIDs it does not hold no longer holds a
+ * slot for the whole block timeout.
+ *
  * Quotas: bytes per peer id, per IP address (peer ids are free, addresses are not) and in total. Plug-in
  * admission checks (`addAdmissionCheck`) may refuse a CID before any byte is fetched, e.g. "is this CID
  * referenced by a listing on chain?".
  */
-import * as dagPb from '@ipld/dag-pb'
-import * as raw from 'multiformats/codecs/raw'
-import { sha256 } from 'multiformats/hashes/sha2'
-import { equals } from 'uint8arrays/equals'
 import { Key } from 'interface-datastore'
-import { Queue } from '@libp2p/utils'
 import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
 import type { PinResult } from '../p2p/pin-protocol.ts'
 import type { Metrics } from './metrics.ts'
-import { collectBytes } from '../p2p/bytes.ts'
-import { BaseError } from 'viem'
+import { FairQueue, QueueFullError } from './fair-queue.ts'
+import { fetchMediaDag, NotProvided, Rejected, type BlockRetriever, type StagingJob } from './pin-fetch.ts'
+
+export type { BlockRetriever }
 
 export interface PinLimits {
   maxFileBytes: number
@@ -39,6 +42,11 @@ export interface PinLimits {
   pinConcurrency: number
   /** Longest wait for one block. */
   blockTimeoutMs: number
+  /** Pins of one IP address (or peer, without one) fetching at once, and waiting for a slot. */
+  pinsPerIp: number
+  pinQueuePerIp: number
+  /** Longest wait for the root block of a pin (the asker holds it); 0: the block timeout. */
+  pinProbeMs: number
   /** Most blocks in one pinned DAG (default: enough for maxFileBytes in 1 KiB blocks). */
   maxBlocks?: number
 }
@@ -48,12 +56,6 @@ export interface PinRequester {
   peer: PeerId
   ip?: string
 }
-
-/** Fetches one block from the network (the relay's bitswap broker), calling `validateFn` on what arrives. */
-export type BlockRetriever = (
-  cid: CID,
-  options: { signal: AbortSignal; validateFn(block: Uint8Array): Promise<void> },
-) => Promise<Uint8Array>
 
 /** Returns a reason to refuse `cid` before anything is fetched, or undefined to let it through. */
 export type PinAdmissionCheck = (cid: CID, from: PinRequester, signal: AbortSignal) => Promise<string | undefined>
@@ -65,20 +67,16 @@ interface PinRecord {
   at: number
 }
 
-interface Inflight {
+interface Inflight extends StagingJob {
   peer: string
   ip?: string
-  /** Bytes staged so far; counted against quotas so parallel pins cannot overshoot them. */
-  staged: number
-}
-
-class Rejected extends BaseError {
-  override name = 'Rejected'
 }
 
 const PREFIX = '/souk/pins'
 /** Peers behind one address (a household, an office NAT) share a larger request budget. */
 const IP_RATE_FACTOR = 4
+/** Pin requests waiting for a slot, all addresses together. */
+const MAX_QUEUED = 1024
 
 export class PinService {
   readonly #helia: Helia
@@ -90,7 +88,7 @@ export class PinService {
   readonly #running = new Map<string, Promise<PinResult>>()
   readonly #inflight = new Set<Inflight>()
   readonly #windows = new Map<string, { start: number; count: number }>()
-  readonly #queue: Queue<PinResult>
+  readonly #queue: FairQueue
   readonly #checks: PinAdmissionCheck[] = []
   #pinnedBytes = 0
   #pins = 0
@@ -108,7 +106,12 @@ export class PinService {
     this.#store = store
     this.#retrieve = retrieve
     this.#limits = limits
-    this.#queue = new Queue({ concurrency: limits.pinConcurrency })
+    this.#queue = new FairQueue({
+      concurrency: limits.pinConcurrency,
+      perKey: limits.pinsPerIp,
+      queuedPerKey: limits.pinQueuePerIp,
+      maxQueued: MAX_QUEUED,
+    })
     metrics.gauge('souk_relay_pinned_bytes', 'Bytes of listing media pinned', () => this.#pinnedBytes)
     metrics.gauge('souk_relay_pins', 'Media DAGs pinned', () => this.#pins)
     metrics.gauge('souk_relay_pins_fetching', 'Pins fetching blocks now', () => this.#queue.running)
@@ -208,11 +211,16 @@ export class PinService {
         if (reason !== undefined) throw new Rejected(reason)
       }
       this.#capFor(from) // refuse at once when a quota is already used up, before waiting for a slot
-      return outcome(await this.#queue.add(async () => await this.#fetchAndPin(cid, from, signal), { signal }))
+      const key = from.ip ?? `peer:${from.peer.toString()}`
+      return outcome(await this.#queue.add(key, async () => await this.#fetchAndPin(cid, from, signal), { signal }))
     } catch (err) {
-      if (err instanceof Rejected) {
+      if (err instanceof Rejected || err instanceof QueueFullError) {
         this.#rejected({ reason: err.shortMessage.split(':')[0] ?? 'rejected' })
         return outcome({ cid: id, status: 'rejected', reason: err.shortMessage })
+      }
+      if (err instanceof NotProvided) {
+        this.#rejected({ reason: 'not provided' })
+        return outcome({ cid: id, status: 'failed', reason: err.shortMessage })
       }
       const timedOut = signal.aborted || (err as Error).name === 'TimeoutError'
       this.#rejected({ reason: timedOut ? 'timeout' : 'fetch failed' })
@@ -229,7 +237,14 @@ export class PinService {
     const job: Inflight = { peer: from.peer.toString(), ip: from.ip, staged: 0 }
     this.#inflight.add(job)
     try {
-      const staged = await this.#fetchDag(cid, from, job, signal)
+      const staged = await fetchMediaDag(cid, job, {
+        store: this.#store,
+        retrieve: this.#retrieve,
+        limits: this.#limits,
+        capFor: () => this.#capFor(from, job),
+        onMalformed: this.#malformed,
+        signal,
+      })
       // the whole DAG is here and accepted: only now does any byte reach the blockstore
       for await (const _ of this.#helia.blockstore.putMany(
         (function* () {
@@ -329,65 +344,5 @@ export class PinService {
     await this.#helia.datastore.delete(new Key(`${PREFIX}/${cid.toString()}`))
     this.#charge(rec.peer, rec.ip, -rec.bytes)
     this.#pins--
-  }
-
-  /** Breadth-first walk fetching every block into staging; the cap is checked before a block is kept. */
-  async #fetchDag(
-    root: CID,
-    from: PinRequester,
-    job: Inflight,
-    signal: AbortSignal,
-  ): Promise<Map<string, [CID, Uint8Array]>> {
-    const maxBlocks = this.#limits.maxBlocks ?? Math.ceil(this.#limits.maxFileBytes / 1024) + 16
-    const staged = new Map<string, [CID, Uint8Array]>()
-    const queue: CID[] = [root]
-    const seen = new Set<string>()
-    while (queue.length > 0) {
-      const cid = queue.shift()!
-      const k = cid.toString()
-      if (seen.has(k)) continue
-      seen.add(k)
-      if (cid.code !== dagPb.code && cid.code !== raw.code)
-        throw new Rejected('unsupported codec: media must be UnixFS (dag-pb or raw)')
-      if (cid.multihash.code !== sha256.code) throw new Rejected('unsupported hash: media must use sha2-256')
-      if (seen.size > maxBlocks) throw new Rejected(`too many blocks: more than ${maxBlocks}`)
-      const local = await this.#store.has(cid, { signal })
-      const block = local ? await collectBytes(this.#store.get(cid, { signal })) : await this.#fetchBlock(cid, signal)
-      const { cap, bound } = this.#capFor(from, job)
-      if (job.staged + block.byteLength > cap) {
-        throw new Rejected(
-          bound === 'file'
-            ? `file too large: over ${this.#limits.maxFileBytes} bytes`
-            : bound === 'total'
-              ? 'relay full: it pins no more media'
-              : 'quota exceeded',
-        )
-      }
-      job.staged += block.byteLength
-      if (!local) staged.set(k, [cid, block])
-      if (cid.code === dagPb.code) {
-        let node: dagPb.PBNode
-        try {
-          node = dagPb.decode(block)
-        } catch {
-          this.#malformed()
-          throw new Rejected('malformed block: not dag-pb')
-        }
-        for (const link of node.Links) queue.push(link.Hash)
-      }
-    }
-    return staged
-  }
-
-  /** One block from the network (bitswap), bounded by the block timeout and checked against its hash. */
-  async #fetchBlock(cid: CID, signal: AbortSignal): Promise<Uint8Array> {
-    const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.#limits.blockTimeoutMs)])
-    const verify = async (block: Uint8Array): Promise<void> => {
-      if (!equals((await sha256.digest(block)).bytes, cid.multihash.bytes))
-        throw new Error(`block does not hash to ${cid.toString()}`)
-    }
-    const block = await this.#retrieve(cid, { signal: bounded, validateFn: verify })
-    await verify(block)
-    return block
   }
 }

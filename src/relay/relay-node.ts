@@ -26,11 +26,11 @@ import {
   encodeRelayAnnouncement,
   isBrowserDialable,
   isNonPublicAddr,
-  RelayVerifier,
   serveRelayList,
   type RelayRecord,
-  type RelayRejection,
 } from '../p2p/relay-list.ts'
+import { RelayVerifier, type RelayRejection } from '../p2p/relay-verifier.ts'
+import type { AdmissionRefusal } from '../p2p/relay-admission.ts'
 import { RelayPool } from '../p2p/relay-pool.ts'
 import { hasServices } from '../p2p/libp2p-services.ts'
 import type { RelayConfig } from './config.ts'
@@ -38,6 +38,7 @@ import { Metrics } from './metrics.ts'
 import { PinService, type BlockRetriever } from './pinning.ts'
 import { collectBytes } from '../p2p/bytes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Blockstore } from 'interface-blockstore'
 import { GOSSIP_DROP_REASONS, gossipDropCounter } from './gossip-metrics.ts'
 import { ipOf, ReservationGuard } from './reservations.ts'
 import { createGateway } from './gateway.ts'
@@ -55,7 +56,15 @@ const RELAY_REJECTIONS = [
   'source_limit',
   'queue_full',
   'recently_failed',
-] as const satisfies readonly RelayRejection[]
+  'no_reservation',
+  // kept out of the pool by its admission (src/p2p/relay-admission.ts)
+  'per_ip',
+  'per_subnet',
+  'pool_full',
+] as const satisfies readonly (RelayRejection | AdmissionRefusal)[]
+
+/** How often each relay in the pool is checked again (still a relay granting reservations, or dropped). */
+const RELAY_RECHECK_MS = 10 * 60_000
 
 export interface RelayServices extends Record<string, unknown> {
   identify: Identify
@@ -70,6 +79,8 @@ export interface RelayNode {
   pool: RelayPool
   pins: PinService
   metrics: Metrics
+  /** The blockstore under Helia: no lock, no network (deletes here never wait for reads in progress). */
+  blockstore: Blockstore
   /** This relay's record: peer id and the addresses browsers dial. */
   record(): RelayRecord
   /** Whether the relay can serve: libp2p started, blockstore readable, disk not full. */
@@ -222,6 +233,8 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   const verifier = new RelayVerifier(libp2p, {
     allowPrivate: config.allowPrivateAddrs,
     addrFilter: isBrowserDialable,
+    // a relay grants the reservations browsers need; a peer that only answers the relay list is not one
+    requireReservation: true,
     onVerified: (rec) => {
       relaysVerified()
       log?.info({ relay: rec.peerId, addr: rec.addrs[0] }, 'relay verified')
@@ -238,6 +251,15 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     pubsub: libp2p.services.pubsub,
     backoff: { minMs: 1_000, maxMs: 60_000 },
     verifier,
+    admission: {
+      perIp: config.relaysPerIp,
+      perSubnet: config.relaysPerSubnet,
+      onRefused: (rec, reason) => {
+        relaysRejected({ reason })
+        log?.debug({ relay: rec.peerId, reason }, 'verified relay kept out of the pool for now')
+      },
+    },
+    recheck: { everyMs: RELAY_RECHECK_MS, check: async (rec) => await verifier.recheck(rec) },
   })
 
   const dropper = (protocol: string) => (reason: string) => dropped({ protocol, reason })
@@ -361,6 +383,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     pool: relayPool,
     pins,
     metrics,
+    blockstore,
     record,
     health,
     gateway,

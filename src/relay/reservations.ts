@@ -6,24 +6,11 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CircuitRelayService, RelayReservation } from '@libp2p/circuit-relay-v2'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { ipOf, subnetOf } from '../p2p/relay-list.ts'
 import type { Metrics } from './metrics.ts'
 
-/** The IP address a multiaddr starts with, if it starts with one. */
-export function ipOf(ma: Multiaddr): string | undefined {
-  const first = ma.getComponents()[0]
-  return first && (first.name === 'ip4' || first.name === 'ip6') ? first.value : undefined
-}
-
-/** The /24 of an IPv4 address or the /48 of an IPv6 address: roughly "one network". */
-export function subnetOf(ip: string): string {
-  if (!ip.includes(':')) return ip.split('.').slice(0, 3).join('.') + '.0/24'
-  const [head = '', tail = ''] = ip.split('::')
-  const left = head ? head.split(':') : []
-  const right = tail ? tail.split(':') : []
-  const groups = ip.includes('::') ? [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right] : left
-  return groups.slice(0, 3).join(':') + '::/48'
-}
+/** Shared with the relay pool's per-address caps on relays (src/p2p/relay-list.ts). */
+export { ipOf, subnetOf }
 
 export interface ReservationLimits {
   reservationsPerIp: number

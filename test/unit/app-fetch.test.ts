@@ -2,15 +2,23 @@
  * A relay fetching the app's DAG by CID (`--app <cid>` without a CAR): many blocks at once, a block whose want
  * was lost asked for again, and an end when the fetch is given up. The blockstore is a real in-memory one
  * holding a real UnixFS DAG; only its network side is stood in for: a `get` for a block it lacks waits for the
- * caller's signal, as a bitswap want nobody answers does.
+ * caller's signal, as a bitswap want nobody answers does. The last part runs real relay processes mirroring
+ * hostile DAGs (issue #24, finding 8).
  */
-import { describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { MemoryBlockstore } from 'blockstore-core/memory'
+import { FsBlockstore } from 'blockstore-fs'
 import { importer } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
-import { fetchDag } from '../../src/relay/app-host.ts'
+import { DagTooLargeError, fetchDag } from '../../src/relay/app-fetch.ts'
 import { collectBytes } from '../../src/p2p/bytes.ts'
+import { killChildrenOnExit, startRelay, type Relay } from '../../scripts/lib/processes.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { client, tempDir } from './relay-helpers.ts'
+
+killChildrenOnExit()
 
 /** A small app: a directory of files, one of them several chunks long. */
 async function appDag(): Promise<{ source: MemoryBlockstore; root: CID; count: number }> {
@@ -110,5 +118,120 @@ describe('fetching the app DAG by CID', () => {
     )
     assert.ok(await net.local.has(root), 'the root block stays for the next try')
     assert.equal(net.inFlight(), 0, 'no want is left waiting')
+  })
+  test('refuses a DAG over its block, byte or depth cap, with no get left running', async () => {
+    const { source, root, count } = await appDag()
+    for (const [caps, message] of [
+      [{ maxBlocks: count - 1 }, `more than ${count - 1} blocks`],
+      [{ maxBytes: 100_000 }, 'more than 100000 bytes'],
+      [{ maxDepth: 2 }, 'deeper than 2 links'],
+    ] as const) {
+      const net = networked(source, () => true)
+      await assert.rejects(
+        fetchDag({ get: net.get }, root, { signal: AbortSignal.timeout(10_000), ...caps }),
+        (err: Error) => err instanceof DagTooLargeError && err.message.includes(message),
+      )
+      assert.equal(net.inFlight(), 0, `no get still running after the refusal (${message})`)
+    }
+    // the defaults take the whole app
+    const net = networked(source, () => true)
+    assert.equal((await fetchDag({ get: net.get }, root, { signal: AbortSignal.timeout(10_000) })).blocks, count)
+  })
+})
+
+/** A UnixFS directory whose one file sits `depth` directories deep. */
+async function deepDag(depth: number): Promise<{ source: MemoryBlockstore; root: CID; blocks: CID[] }> {
+  const source = new MemoryBlockstore()
+  const path = [...Array.from({ length: depth }, () => 'd'), 'index.html'].join('/')
+  let root: CID | undefined
+  const files = [{ path, content: new TextEncoder().encode('<souk-app></souk-app>') }]
+  for await (const entry of importer(files, source, { wrapWithDirectory: true, cidVersion: 1, rawLeaves: true }))
+    if (entry.path === '') root = entry.cid
+  const blocks: CID[] = []
+  for await (const { cid } of source.getAll()) blocks.push(cid)
+  return { source, root: root!, blocks }
+}
+
+/** One big file in a directory (256 KiB raw leaves). */
+async function bigDag(bytes: number): Promise<{ source: MemoryBlockstore; root: CID; blocks: CID[] }> {
+  const source = new MemoryBlockstore()
+  let root: CID | undefined
+  const files = [{ path: 'assets/huge.js', content: new Uint8Array(bytes).map((_, i) => (i * 11) % 251) }]
+  for await (const entry of importer(files, source, { wrapWithDirectory: true, cidVersion: 1, rawLeaves: true }))
+    if (entry.path === '') root = entry.cid
+  const blocks: CID[] = []
+  for await (const { cid } of source.getAll()) blocks.push(cid)
+  return { source, root: root!, blocks }
+}
+
+interface AppHealth {
+  app?: { cid: string; ready: boolean; error?: string; fetched: { blocks: number; bytes: number } }
+}
+
+// issue #24, finding 8: a mirror given a hostile `--app <cid>` refuses it at the caps and deletes what it fetched
+describe('a relay mirroring a hostile app DAG', () => {
+  const cleanup: (() => Promise<unknown>)[] = []
+  after(async () => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => {})
+  })
+
+  test('a DAG too deep (default caps) or too big (--app-max-bytes) is refused, reported and deleted', async () => {
+    const deep = await deepDag(40)
+    const big = await bigDag(12_000_000)
+    const [deepDir, bigDir] = await Promise.all([tempDir(), tempDir()])
+    cleanup.push(deepDir.remove, bigDir.remove)
+    const [deepRelay, bigRelay] = await Promise.all([
+      startRelay({ dataDir: deepDir.path, name: 'app-deep', extraArgs: ['--app', deep.root.toString()] }),
+      startRelay({
+        dataDir: bigDir.path,
+        name: 'app-big',
+        extraArgs: ['--app', big.root.toString()],
+        env: { SOUK_RELAY_APP_MAX_BYTES: String(1024 * 1024) },
+      }),
+    ])
+    cleanup.push(
+      () => deepRelay.proc.stop(),
+      () => bigRelay.proc.stop(),
+    )
+    // the hostile source: a peer holding both DAGs, connected to both mirrors
+    const source = await client([deepRelay.wsAddr, bigRelay.wsAddr], { reservation: false })
+    cleanup.push(() => source.stop())
+    for (const dag of [deep, big])
+      for await (const { cid, bytes } of dag.source.getAll()) await source.helia.blockstore.put(cid, bytes)
+
+    const outcome = async (relay: Relay): Promise<NonNullable<AppHealth['app']>> =>
+      await waitFor(
+        `${relay.proc.name} to pin or refuse the app`,
+        async () => {
+          const app = ((await (await fetch(`${relay.http}/health`)).json()) as AppHealth).app
+          return app?.ready || app?.error ? app : undefined
+        },
+        { timeout: 30_000, interval: 200 },
+      )
+    const [deepApp, bigApp] = await Promise.all([outcome(deepRelay), outcome(bigRelay)])
+    assert.equal(deepApp.ready, false, 'the deep DAG is not served')
+    assert.match(deepApp.error ?? '', /deeper than 32/)
+    assert.equal(bigApp.ready, false, 'the big DAG is not served')
+    assert.match(bigApp.error ?? '', /more than 1048576 bytes/)
+    // refused once past the cap: what was in flight then (16 blocks of 256 KiB at most) still came
+    assert.ok(bigApp.fetched.bytes <= 1024 * 1024 + 16 * 262_144, `stopped near the cap: ${bigApp.fetched.bytes}`)
+    for (const relay of [deepRelay, bigRelay]) {
+      assert.match(relay.proc.output(), /"msg":"app refused/, `${relay.proc.name} logs the refusal`)
+      assert.equal((await fetch(`${relay.http}/`)).status, 503)
+    }
+
+    // nothing of either DAG stays on disk
+    await Promise.all([deepRelay.proc.stop(), bigRelay.proc.stop()])
+    for (const [dir, dag] of [
+      [deepDir.path, deep],
+      [bigDir.path, big],
+    ] as const) {
+      const store = new FsBlockstore(join(dir, 'blocks'))
+      await store.open()
+      const left = []
+      for (const cid of dag.blocks) if (await store.has(cid)) left.push(cid.toString())
+      await store.close()
+      assert.deepEqual(left, [], `blocks of the refused DAG left in ${dir}`)
+    }
   })
 })

@@ -1,11 +1,12 @@
 /**
- * Issue #15, weakness 1 and the gateway, against a real relay process: a pin of a CID nobody has and a file
- * one byte over the cap (the pair that used to stall every read for a minute) leave reads untouched, and
+ * Issue #15, weakness 1 and the gateway, against a real relay process: a pin of a DAG whose leaf nobody has and
+ * a file one byte over the cap (the pair that used to stall every read for a minute) leave reads untouched, and
  * the trustless gateway serves pinned media as verifiable raw blocks and CARs, and nothing else.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { CarReader } from '@ipld/car'
+import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -60,7 +61,12 @@ describe('pins never block reads', () => {
 
   test('a pin of a missing CID plus an over-cap file leave bitswap and gateway reads fast', async () => {
     const relayId = peerIdFromString(relay.peerId)
-    const nobodyHas = CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(`gone ${Date.now()}`)))
+    // the attacker holds the root (so the pin gets past its 2 s probe for the root block) but not its one leaf,
+    // which nobody has: the pin waits the whole block timeout for it
+    const gone = CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode(`gone ${Date.now()}`)))
+    const rootBytes = dagPb.encode({ Links: [{ Hash: gone, Tsize: 9 }] })
+    const nobodyHas = CID.createV1(dagPb.code, await sha256.digest(rootBytes))
+    await attacker.helia.blockstore.put(nobodyHas, rootBytes)
     const overCap = await new MediaStore(attacker).addBytes(new Uint8Array(MAX_FILE + 1).fill(7))
     let missingSettled = false
     const missing = requestPin(attacker.libp2p, relayId, [nobodyHas], { timeoutMs: 60_000 }).finally(() => {
