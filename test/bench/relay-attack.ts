@@ -60,11 +60,15 @@ const LIFTED = [
   '--reservations-per-subnet 4096',
   '--pin-rate 600 (per peer; ×4 per IP)',
   '--ip-quota-bytes 4 GiB',
+  '--pins-per-ip 8, --pin-queue-per-ip 1024 (slots are shared per address)',
 ]
 const dir = await tempDir('souk-bench-attack-')
 const relay = await startRelay({
   dataDir: dir.path,
-  extraArgs: ['--pin-rate', '600', '--ip-quota-bytes', String(4 * 1024 ** 3)],
+  extraArgs: [
+    ...['--pin-rate', '600', '--ip-quota-bytes', String(4 * 1024 ** 3)],
+    ...['--pins-per-ip', '8', '--pin-queue-per-ip', '1024'],
+  ],
 })
 const relayId = peerIdFromString(relay.peerId)
 
