@@ -33,6 +33,8 @@ export interface VerifiedRelay extends RelayRecord {
 /** Circuit relay v2 `HopMessage { type: RESERVE }` (field 1, varint 0) and the `OK` status (100). */
 const HOP_RESERVE = Uint8Array.of(0x08, 0x00)
 const HOP_STATUS_OK = 100
+/** RESERVATION_REFUSED, RESOURCE_LIMIT_EXCEEDED, PERMISSION_DENIED: a relay that is full, or caps our address. */
+const HOP_STATUS_AT_LIMIT = new Set([200, 201, 202])
 
 /** Reads `HopMessage.status` (field 5, a varint) from a protobuf message; undefined if it is not there. */
 function hopStatus(bytes: Uint8Array): number | undefined {
@@ -63,17 +65,19 @@ function hopStatus(bytes: Uint8Array): number | undefined {
 }
 
 /**
- * Asks the peer on `conn` for a circuit relay reservation: true when it grants one (status OK). A relay at its
- * reservation limit says no too; it is checked again later like any candidate that failed.
+ * Asks the peer on `conn` for a circuit relay reservation: true when it grants one (status OK), or with
+ * `orAtLimit` when it answers as a relay at one of its limits does (a relay already trusted that filled up is
+ * still a relay; a newcomer must grant one).
  */
-export async function grantsReservation(conn: Connection, signal: AbortSignal): Promise<boolean> {
+export async function grantsReservation(conn: Connection, signal: AbortSignal, orAtLimit = false): Promise<boolean> {
   const stream = await conn.newStream(RELAY_V2_HOP_CODEC, { signal })
   const lp = lpStream(stream, { maxDataLength: 4_096 })
   try {
     await lp.write(HOP_RESERVE, { signal })
     const reply = await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) })
     await stream.close().catch(() => {})
-    return hopStatus(reply.subarray()) === HOP_STATUS_OK
+    const status = hopStatus(reply.subarray())
+    return status === HOP_STATUS_OK || (orAtLimit && status !== undefined && HOP_STATUS_AT_LIMIT.has(status))
   } catch (err) {
     stream.abort(err as Error)
     throw err
@@ -94,6 +98,8 @@ export async function verifyRelay(
     allowPrivate: boolean
     addrFilter?: (ma: Multiaddr) => boolean
     requireReservation?: boolean
+    /** With `requireReservation`: a refusal for lack of room passes too (rechecks of trusted relays). */
+    atLimitPasses?: boolean
   },
 ): Promise<VerifiedRelay | RelayRejection> {
   const addrs = record.addrs.map((a) => multiaddr(a)).filter((ma) => options.addrFilter?.(ma) ?? true)
@@ -118,7 +124,9 @@ export async function verifyRelay(
         result = 'wrong_answer'
         continue
       }
-      if (options.requireReservation && !(await grantsReservation(conn, options.signal).catch(() => false))) {
+      const reserve = async (c: Connection): Promise<boolean> =>
+        await grantsReservation(c, options.signal, options.atLimitPasses).catch(() => false)
+      if (options.requireReservation && !(await reserve(conn))) {
         result = 'no_reservation'
         continue
       }
@@ -237,7 +245,7 @@ export class RelayVerifier {
   /** Checks a relay already trusted once more (the pool's recheck): true if it still passes. */
   async recheck(record: RelayRecord): Promise<boolean> {
     const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(this.#opts.timeoutMs ?? 10_000)])
-    const result = await this.#check(record, signal)
+    const result = await this.#check(record, signal, true)
     if (typeof result !== 'string') return true
     if (this.#failed.size > 4096) this.#failed.clear()
     this.#failed.set(record.peerId, Date.now())
@@ -245,12 +253,13 @@ export class RelayVerifier {
     return false
   }
 
-  async #check(record: RelayRecord, signal: AbortSignal): Promise<VerifiedRelay | RelayRejection> {
+  async #check(record: RelayRecord, signal: AbortSignal, recheck = false): Promise<VerifiedRelay | RelayRejection> {
     return await verifyRelay(this.#libp2p, record, {
       signal,
       allowPrivate: this.#opts.allowPrivate,
       addrFilter: this.#opts.addrFilter,
       requireReservation: this.#opts.requireReservation,
+      atLimitPasses: recheck,
     }).catch((): RelayRejection => 'unreachable')
   }
 }
