@@ -155,6 +155,17 @@ export class Gate {
   }
 }
 
+/** `work`, or the signal's reason as soon as it aborts (`work` is then left to settle unobserved). */
+export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => {})
+  signal.throwIfAborted()
+  return await new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', abort, { once: true })
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
+}
+
 /**
  * Writes `bytes` to `res` in slices of at most 64 KiB; after each slice the socket cannot take, waits for it
  * to drain. Rejects with a `GatewayCut` when the reader takes nothing for `stallMs` or the connection
