@@ -71,7 +71,7 @@ export function createGateway(
   )
   const cut = metrics.counter(
     'souk_relay_gateway_cut_total',
-    'Gateway responses ended early: the reader took no bytes for --gateway-stall-ms (stalled), the response ' +
+    'Gateway responses ended early: the connection took no bytes for --gateway-stall-ms (stalled), the response ' +
       'ran past --gateway-timeout-ms (deadline), or the client went away (closed)',
     ['reason'],
   )
