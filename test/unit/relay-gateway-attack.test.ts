@@ -27,8 +27,8 @@ const STALL_MS = 2_000
 const PATIENT_STALL_MS = 30_000
 const PER_IP = 4
 const MAX = 64
-/** Larger than what loopback's socket buffers absorb, so a reader that never reads really stalls the relay. */
-const FILE_BYTES = 5_000_000
+/** Larger than what loopback's socket buffers absorb (about 4 MB), so a reader that never reads stalls the relay. */
+const FILE_BYTES = 6_000_000
 
 interface Answer {
   status: number
