@@ -12,7 +12,10 @@ export interface GatewayConfig {
   perIp: number
   /** Responses in flight in all. */
   max: number
-  /** A response whose reader takes no bytes for this long (a slice of at most 64 KiB) is cut. */
+  /**
+   * A response whose connection takes no more bytes for this long is cut: its kernel send buffer stayed full
+   * (the reader stopped, or takes less than about a third of that buffer in this time).
+   */
   stallMs: number
   /** Longest one response may take, start to end. */
   timeoutMs: number
@@ -22,7 +25,7 @@ export const GATEWAY_DEFAULTS: GatewayConfig = { perIp: 8, max: 64, stallMs: 10_
 
 /** Blockstore reads the gateway runs at once: below libuv's 4 threads, so other reads always find one. */
 export const GATEWAY_READS = 2
-/** Writes are sliced so that "no progress for stallMs" means "not even 64 KiB taken". */
+/** Writes are sliced so that at most one slice waits in the relay's own buffer, beyond the kernel's. */
 const SLICE = 64 * 1024
 
 export type CutReason = 'stalled' | 'deadline' | 'closed'
@@ -155,6 +158,17 @@ export class Gate {
   }
 }
 
+/** `work`, or the signal's reason as soon as it aborts (`work` is then left to settle unobserved). */
+export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => {})
+  signal.throwIfAborted()
+  return await new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', abort, { once: true })
+    void work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
+}
+
 /**
  * Writes `bytes` to `res` in slices of at most 64 KiB; after each slice the socket cannot take, waits for it
  * to drain. Rejects with a `GatewayCut` when the reader takes nothing for `stallMs` or the connection
@@ -197,7 +211,10 @@ async function settle(res: ServerResponse, event: 'drain' | 'finish', stallMs: n
     const aborted = (): void => done(signal.reason as Error)
     let timer: ReturnType<typeof setTimeout> | undefined
     const arm = (): void => {
-      timer = setTimeout(() => done(new GatewayCut('stalled', `the client took no bytes for ${stallMs} ms`)), stallMs)
+      timer = setTimeout(
+        () => done(new GatewayCut('stalled', `the connection took no bytes for ${stallMs} ms`)),
+        stallMs,
+      )
     }
     // a response queued behind another on a pipelined connection has no socket yet: not its reader's fault
     if (res.socket) arm()

@@ -13,6 +13,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { CID, varint } from 'multiformats'
 import { concat } from 'uint8arrays/concat'
 import type { Metrics } from './metrics.ts'
+import { CAR, noneMatch, parseRange, pickFormat, RAW } from './gateway-headers.ts'
 import {
   clientAddress,
   CUT_REASONS,
@@ -23,6 +24,7 @@ import {
   GatewayCut,
   GatewaySlots,
   send,
+  untilAborted,
   type GatewayConfig,
 } from './gateway-limits.ts'
 
@@ -42,67 +44,16 @@ interface Chunks {
   size: number
 }
 
-const RAW = 'application/vnd.ipld.raw'
-const CAR = 'application/vnd.ipld.car'
 /** Content addressed responses never change. */
 const IMMUTABLE = 'public, max-age=29030400, immutable'
+/** Larger than any block a relay pins (bitswap messages are at most 4 MiB). */
+const MAX_BLOCK_BYTES = 4 * 1024 * 1024
 const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }
 
 type Format = 'raw' | 'car'
 
 /** Statuses the gateway answers with (metric label values; any other counts as "other"). */
 const GATEWAY_STATUSES = ['200', '206', '304', '400', '404', '405', '406', '412', '416', '429', '500', '503']
-
-/** The response format asked for: `?format=` wins over Accept; undefined if neither names one we serve. */
-export function pickFormat(format: string | null, accept: string | undefined): Format | undefined {
-  if (format === 'raw' || format === 'car') return format
-  if (format !== null) return undefined
-  const types = (accept ?? '')
-    .split(',')
-    .map((part) => {
-      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
-      const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1)
-      return { type, q: Number.isFinite(q) ? q : 0 }
-    })
-    .filter((t) => t.q > 0)
-    .sort((a, b) => b.q - a.q)
-  for (const { type } of types) {
-    if (type === RAW) return 'raw'
-    if (type === CAR) return 'car'
-  }
-  return undefined
-}
-
-/** `If-None-Match`: `*` or a list of (weak or strong) entity tags; true when one names `etag`. */
-export function noneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false
-  if (header.trim() === '*') return true
-  for (const m of header.matchAll(/(?:W\/)?("[^"]*")/g)) if (m[1] === etag) return true
-  return false
-}
-
-/**
- * One `Range: bytes=…` of a body of `size` bytes: `{ start, end }` (inclusive), 'unsatisfiable' (416), or
- * undefined to send the whole body (no header, several ranges, or one we cannot parse, which RFC 9110 lets
- * a server ignore).
- */
-export function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | 'unsatisfiable' | undefined {
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header ?? '')
-  if (!m || (m[1] === '' && m[2] === '')) return undefined
-  if (m[1] === '') {
-    const suffix = Number(m[2])
-    if (suffix === 0 || size === 0) return 'unsatisfiable'
-    return { start: Math.max(0, size - suffix), end: size - 1 }
-  }
-  const start = Number(m[1])
-  const last = m[2] === '' ? size - 1 : Number(m[2])
-  if (m[2] !== '' && last < start) return undefined
-  if (start >= size) return 'unsatisfiable'
-  return { start, end: Math.min(last, size - 1) }
-}
 
 export function createGateway(
   store: GatewayStore,
@@ -125,7 +76,7 @@ export function createGateway(
   )
   const cut = metrics.counter(
     'souk_relay_gateway_cut_total',
-    'Gateway responses ended early: the reader took no bytes for --gateway-stall-ms (stalled), the response ' +
+    'Gateway responses ended early: the connection took no bytes for --gateway-stall-ms (stalled), the response ' +
       'ran past --gateway-timeout-ms (deadline), or the client went away (closed)',
     { reason: CUT_REASONS },
   )
@@ -134,16 +85,9 @@ export function createGateway(
   const slots = new GatewaySlots(config)
   metrics.gauge('souk_relay_gateway_active', 'Gateway responses in flight', () => slots.active)
   const reads = new Gate(GATEWAY_READS)
+  // a read that hangs (a sick disk) gives up its turn at the response's deadline
   const read = (cid: CID, signal: AbortSignal): Promise<Chunks> =>
-    reads.run(async () => {
-      const chunks: Uint8Array[] = []
-      let size = 0
-      for await (const chunk of store.getBlock(cid, { signal })) {
-        chunks.push(chunk)
-        size += chunk.byteLength
-      }
-      return { chunks, size }
-    }, signal)
+    reads.run(() => untilAborted(collect(store.getBlock(cid, { signal })), signal), signal)
 
   return async (req, res, url) => {
     const started = performance.now()
@@ -274,6 +218,18 @@ async function* carChunks(
     const links = dagPb.decode(chunks.length === 1 ? chunks[0]! : concat(chunks, size)).Links
     for (let i = links.length - 1; i >= 0; i--) stack.push(links[i]!.Hash)
   }
+}
+
+/** A block's chunks, refusing one larger than any block a relay keeps. */
+async function collect(source: AsyncIterable<Uint8Array>): Promise<Chunks> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of source) {
+    size += chunk.byteLength
+    if (size > MAX_BLOCK_BYTES) throw new Error(`a block over ${MAX_BLOCK_BYTES} bytes`)
+    chunks.push(chunk)
+  }
+  return { chunks, size }
 }
 
 /** Bytes `start` to `end` (exclusive) of a block held as chunks, without copying. */

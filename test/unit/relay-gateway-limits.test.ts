@@ -1,13 +1,13 @@
 /**
- * The gateway's pure parts (src/relay/gateway.ts, src/relay/gateway-limits.ts): which address a request
+ * The gateway's pure parts (src/relay/gateway-headers.ts, src/relay/gateway-limits.ts): which address a request
  * counts against, the slots, the read gate, Range and If-None-Match parsing. The relay process itself is
  * in relay-gateway-attack.test.ts.
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { IncomingMessage } from 'node:http'
-import { clientAddress, Gate, GatewaySlots } from '../../src/relay/gateway-limits.ts'
-import { noneMatch, parseRange } from '../../src/relay/gateway.ts'
+import { clientAddress, Gate, GatewaySlots, untilAborted } from '../../src/relay/gateway-limits.ts'
+import { noneMatch, parseRange, pickFormat } from '../../src/relay/gateway-headers.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const req = (remoteAddress: string, forwarded?: string): IncomingMessage =>
@@ -72,6 +72,21 @@ describe('gateway limits', () => {
     opens.splice(0).forEach((open) => open())
     await third
     assert.equal(peak, 2)
+  })
+
+  test('a read that never ends gives up when its signal aborts', async () => {
+    const aborter = new AbortController()
+    const hung = untilAborted(new Promise<never>(() => {}), aborter.signal)
+    aborter.abort(new Error('deadline'))
+    await assert.rejects(hung, /deadline/)
+    assert.equal(await untilAborted(Promise.resolve(7), new AbortController().signal), 7)
+  })
+
+  test('the format: ?format= wins, then Accept by q', () => {
+    assert.equal(pickFormat('car', 'application/vnd.ipld.raw'), 'car')
+    assert.equal(pickFormat(null, 'application/vnd.ipld.raw;q=0.5, application/vnd.ipld.car'), 'car')
+    assert.equal(pickFormat(null, 'text/html'), undefined)
+    assert.equal(pickFormat('tar', undefined), undefined)
   })
 
   test('Range: one range of bytes, else the whole body; 416 past the end', () => {
