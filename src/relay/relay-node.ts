@@ -2,7 +2,7 @@
  * The relay peer: Helia on libp2p with a persistent identity and on-disk stores, serving browsers as a
  * WebSocket endpoint, circuit relay v2 server, gossipsub router and media pinner, and joining other relays.
  */
-import { mkdir, statfs } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createHelia, type Helia } from 'helia'
 import { BaseError } from 'viem'
@@ -36,7 +36,6 @@ import { hasServices } from '../p2p/libp2p-services.ts'
 import type { RelayConfig } from './config.ts'
 import { Metrics } from './metrics.ts'
 import { PinService, type BlockRetriever } from './pinning.ts'
-import { collectBytes } from '../p2p/bytes.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Blockstore } from 'interface-blockstore'
 import { GOSSIP_DROP_REASONS, gossipDropCounter } from './gossip-metrics.ts'
@@ -46,6 +45,7 @@ import type { HealthReport, HttpEndpoints } from './http.ts'
 import type { Logger } from './log.ts'
 import { startRelayCatalog } from './catalog.ts'
 import { startMessaging } from './messages.ts'
+import { startHealthCheck } from './health.ts'
 
 /** Every reason `RelayVerifier` gives (the label values of `souk_relay_relay_candidates_rejected_total`). */
 const RELAY_REJECTIONS = [
@@ -349,24 +349,13 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
   metrics.gauge('souk_relay_relay_candidates_pending', 'Relays waiting for verification', () => verifier.pending)
   metrics.gauge('souk_relay_pubsub_peers', 'Gossipsub peers', () => pubsub.getPeers().length)
 
-  const health = async (): Promise<HealthReport> => {
-    const checks: Record<string, boolean | string> = { libp2p: libp2p.status === 'started' }
-    try {
-      const signal = AbortSignal.timeout(2_000)
-      const bytes = await collectBytes(blockstore.get(canary, { signal }))
-      checks.blockstore = bytes.byteLength === canaryBytes.byteLength
-    } catch (err) {
-      checks.blockstore = `unreadable: ${(err as Error).message}`
-    }
-    try {
-      const fs = await statfs(config.dataDir)
-      const free = fs.bavail * fs.bsize
-      checks.disk = free >= config.minFreeDiskBytes || `only ${free} bytes free`
-    } catch (err) {
-      checks.disk = `unknown: ${(err as Error).message}`
-    }
-    return { ok: Object.values(checks).every((v) => v === true), checks }
-  }
+  const healthCheck = startHealthCheck({
+    blockstore,
+    canary: { cid: canary, bytes: canaryBytes },
+    dataDir: config.dataDir,
+    minFreeDiskBytes: config.minFreeDiskBytes,
+    started: () => libp2p.status === 'started',
+  })
   const gateway = createGateway(
     {
       isPinned: async (cid, { signal }) => await pins.isPinned(cid, { signal }),
@@ -385,11 +374,12 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     metrics,
     blockstore,
     record,
-    health,
+    health: () => healthCheck.report(),
     gateway,
     async stop() {
       if (stopped) return
       stopped = true
+      healthCheck.stop()
       clearInterval(announceTimer)
       relayPool.removeEventListener('change', announce)
       pubsub.removeEventListener('subscription-change', onSubscription)

@@ -57,14 +57,17 @@ async function soukNode(ctx: AttackContext): Promise<SoukNode> {
 
 /** Holds `n` gateway CAR requests for a large DAG open without reading a byte; replaces each the relay cuts. */
 export async function slowCarReaders(ctx: AttackContext, n = 100): Promise<void> {
-  // one large file of the attacker's own, pinned like any seller's photo (just under the default 8 MiB cap)
+  // three large files of the attacker's own, pinned like any seller's photos (just under the default 8 MiB
+  // cap), asked for at once on each socket (HTTP/1.1 pipelining): 21 MB, more than loopback's socket buffers
+  // absorb, so the relay's writes really stall
   const node = await soukNode(ctx)
-  let cid: CID
+  const cids: CID[] = []
   try {
     const media = new MediaStore(node)
-    cid = await media.addBytes(new Uint8Array(randomBytes(7 * 1024 * 1024)))
-    const [result] = await requestPin(node.libp2p, ctx.relayId, [cid], { timeoutMs: 60_000 })
-    if (result?.status !== 'pinned') throw new Error(`the attacker's DAG was not pinned: ${result?.status}`)
+    for (let i = 0; i < 3; i++) cids.push(await media.addBytes(new Uint8Array(randomBytes(7 * 1024 * 1024))))
+    const results = await requestPin(node.libp2p, ctx.relayId, cids, { timeoutMs: 60_000 })
+    if (results.some((r) => r.status !== 'pinned'))
+      throw new Error(`the attacker's DAGs were not pinned: ${results.map((r) => r.status).join(', ')}`)
   } finally {
     await node.stop()
   }
@@ -75,13 +78,15 @@ export async function slowCarReaders(ctx: AttackContext, n = 100): Promise<void>
     const socket = connect({ host: hostname, port: Number(port), localAddress: ctx.sourceAddress })
     open.add(socket)
     socket.on('connect', () => {
-      socket.write(`GET /ipfs/${cid.toString()}?format=car HTTP/1.1\r\nHost: relay\r\nAccept: */*\r\n\r\n`)
+      for (const cid of cids)
+        socket.write(`GET /ipfs/${cid.toString()}?format=car HTTP/1.1\r\nHost: relay\r\nAccept: */*\r\n\r\n`)
       socket.pause() // and never read: the relay's writes fill the socket buffers, then stall
       ctx.count('car_readers')
     })
     socket.on('error', () => {})
     socket.on('close', () => {
       open.delete(socket)
+      if (ctx.signal.aborted) return
       ctx.count('car_readers_cut')
       // come back at once, as an attacker would, but not in a hot loop when the relay refuses at once
       setTimeout(openOne, 250).unref()
