@@ -51,8 +51,21 @@ async function soukNode(ctx: AttackContext): Promise<SoukNode> {
     webrtc: false,
     reservations: 0,
   })
-  await node.libp2p.dial(ctx.relayAddr, { signal: AbortSignal.timeout(10_000) })
-  return node
+  // the relay takes a few new connections a second from one address (--inbound-rate): try again, as an
+  // attacker would, while the other attacks' waves of peers use up that allowance
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await node.libp2p.dial(ctx.relayAddr, { signal: AbortSignal.timeout(10_000) })
+      return node
+    } catch (err) {
+      ctx.count('dials_refused')
+      if (attempt >= 20 || ctx.signal.aborted) {
+        await node.stop()
+        throw err
+      }
+      await sleep(500 * attempt, ctx.signal).catch(() => {})
+    }
+  }
 }
 
 /** Holds `n` gateway CAR requests for a large DAG open without reading a byte; replaces each the relay cuts. */
