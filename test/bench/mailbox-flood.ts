@@ -9,7 +9,8 @@
  * the nack's code), and as its last line one JSON object. The relay runs with its default limits unless
  * given `-- --relay-args "--mailbox-bytes 1000000 …"`.
  *
- * Usage: node test/bench/mailbox-flood.ts [--messages 6000] [--wallets 60] [--kinds 15000]
+ * Usage: node test/bench/mailbox-flood.ts [--messages 6000] [--wallets 60] [--kinds 15000] [--relay-args "…"]
+ * [--relay-node-args "…"]
  */
 import { parseArgs } from 'node:util'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     wallets: { type: 'string', default: '60' },
     kinds: { type: 'string', default: '15000' },
     'relay-args': { type: 'string', default: '' },
+    // e.g. --relay-node-args="--expose-gc --import ./gc.mjs" (a gc() every second): the heap without garbage
+    'relay-node-args': { type: 'string', default: '' },
   },
 })
 const MESSAGES = Number(values.messages)
@@ -43,6 +46,7 @@ const dir = await mkdtemp(join(tmpdir(), 'souk-bench-flood-'))
 const relay = await startRelay({
   dataDir: dir,
   name: 'relay',
+  nodeArgs: values['relay-node-args'].split(/\s+/).filter(Boolean),
   extraArgs: ['--sender-rate', '1000000', ...values['relay-args'].split(/\s+/).filter(Boolean)],
 })
 const node = await createSoukNode({ relays: [relay.wsAddr], storage: 'memory', webrtc: false, reservations: 0 })
