@@ -75,12 +75,22 @@ export class Admission {
 
   /** Throws a `MessagingError` with a `RefusalCode` when `env` (`size` bytes) may not be stored now. */
   check(env: Envelope, size: number, source: Source, keys: readonly string[]): void {
-    const { store, limits } = this.#o
+    const { store } = this.#o
     const sender = env.from.address
     if (source.kind === 'client' && !this.#allowRate(sender.toLowerCase()))
       throw new MessagingError('rate_limited', 'This sender sent too many messages in the last minute; try later.')
     if (store.storedFor(sender) >= this.#o.senderQuota)
       throw new MessagingError('quota', 'This sender has too many messages stored on this relay.')
+    this.precheck(env.to, size, keys)
+  }
+
+  /**
+   * The limits that need no verified envelope (the relay's total, the source's share, the recipient's mailbox),
+   * checked before the signature so a flood past them costs little; `to` may be unverified (a lie only gets
+   * its own message refused). Throws like `check`.
+   */
+  precheck(to: unknown, size: number, keys: readonly string[]): void {
+    const { store, limits } = this.#o
     const over = (used: { count: number; bytes: number }, cap: number): boolean =>
       used.bytes + size > cap || (used.count + 1) * MIN_CHARGE > cap
     if (over({ count: store.size, bytes: store.bytes }, limits.totalBytes))
@@ -94,7 +104,8 @@ export class Admission {
       if (key.startsWith('peer:') && over(used, limits.peerBytes))
         throw new MessagingError('peer_quota', 'Too many messages are stored from this device.')
     }
-    const waiting = store.waitingFor(env.to)
+    if (typeof to !== 'string') return
+    const waiting = store.waitingFor(to)
     if (waiting.count + 1 > limits.recipientMessages || waiting.bytes + size > limits.recipientBytes)
       throw new MessagingError(
         'mailbox_full',

@@ -119,8 +119,14 @@ export async function startSync(d: SyncDeps): Promise<Sync> {
           if ((await d.accept(env, from)).fresh) counters.synced({ kind: 'message' })
         } catch (err) {
           counters.countDrop(err, 'sync')
-          // refused for a limit (so it verified): not again for a while
-          if (err instanceof MessagingError && isRefusal(err.reason)) remember(envelopeId(env as Envelope))
+          // refused for a limit: not again for a while (the id of what it claims to be; a lie only hides itself)
+          if (err instanceof MessagingError && isRefusal(err.reason)) {
+            try {
+              remember(envelopeId(env as Envelope))
+            } catch {
+              /* not even shaped like an envelope */
+            }
+          }
         }
       }
     if (Array.isArray(records))

@@ -19,11 +19,13 @@ import { Key, type Datastore } from 'interface-datastore'
 import { getAddress, isAddress } from 'viem'
 import {
   BindingVerifier,
+  envelopeId,
   envelopeSize,
   MAX_ENVELOPE_BYTES,
   MessagingError,
   verifyEnvelope,
   verifyPull,
+  type Envelope,
 } from '../core/messaging.ts'
 import { abortQuietly, FrameError } from '../p2p/frames.ts'
 import { delayed, serverFrames, type Nack, type PullPage } from '../p2p/messaging/wire.ts'
@@ -115,7 +117,12 @@ export async function startMessaging({
 
   /** Verifies and stores one envelope. Throws MessagingError when it must be refused. */
   const accept = async (value: unknown, source: Source): Promise<{ id: string; dup: boolean; m?: StoredMessage }> => {
-    if (envelopeSize(value) > MAX_ENVELOPE_BYTES) throw new MessagingError('oversized', 'envelope exceeds 64 KiB')
+    const rawSize = envelopeSize(value)
+    if (rawSize > MAX_ENVELOPE_BYTES) throw new MessagingError('oversized', 'envelope exceeds 64 KiB')
+    const keys = admission.sourceKeys(source)
+    // a flood past the limits is refused before the (costly) signature check; not a message stored already
+    // (an outbox retry is acknowledged as a duplicate below)
+    if (!store.has(idOf(value))) admission.precheck((value as { to?: unknown } | null)?.to, rawSize, keys)
     const { envelope, id } = await verifyEnvelope(value, { bindings, retentionMs: config.retentionMs })
     const origin = source.kind
     if (store.has(id)) {
@@ -123,7 +130,6 @@ export async function startMessaging({
       return { id, dup: true }
     }
     const size = envelopeSize(envelope)
-    const keys = admission.sourceKeys(source)
     // the limits and the store's tallies change together (no await between): puts in flight cannot overshoot
     admission.check(envelope, size, source, keys)
     // hand it to a recipient connected here before the disk write: delivery latency is the online path
@@ -248,6 +254,15 @@ export async function startMessaging({
       await sync.stop()
       await libp2p.unhandle(MESSAGES_PROTOCOL).catch(() => {})
     },
+  }
+}
+
+/** The id of an envelope not verified yet ('' when it is not even shaped like one). */
+function idOf(value: unknown): string {
+  try {
+    return envelopeId(value as Envelope)
+  } catch {
+    return ''
   }
 }
 

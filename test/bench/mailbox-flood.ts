@@ -9,7 +9,8 @@
  * the nack's code), and as its last line one JSON object. The relay runs with its default limits unless
  * given `-- --relay-args "--mailbox-bytes 1000000 …"`.
  *
- * Usage: node test/bench/mailbox-flood.ts [--messages 6000] [--wallets 60] [--kinds 15000]
+ * Usage: node test/bench/mailbox-flood.ts [--messages 6000] [--wallets 60] [--kinds 15000] [--relay-args "…"]
+ * [--relay-node-args "…"]
  */
 import { parseArgs } from 'node:util'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     wallets: { type: 'string', default: '60' },
     kinds: { type: 'string', default: '15000' },
     'relay-args': { type: 'string', default: '' },
+    // e.g. --relay-node-args="--expose-gc --import ./gc.mjs" (a gc() every second): the heap without garbage
+    'relay-node-args': { type: 'string', default: '' },
   },
 })
 const MESSAGES = Number(values.messages)
@@ -43,12 +46,14 @@ const dir = await mkdtemp(join(tmpdir(), 'souk-bench-flood-'))
 const relay = await startRelay({
   dataDir: dir,
   name: 'relay',
+  nodeArgs: values['relay-node-args'].split(/\s+/).filter(Boolean),
   extraArgs: ['--sender-rate', '1000000', ...values['relay-args'].split(/\s+/).filter(Boolean)],
 })
 const node = await createSoukNode({ relays: [relay.wsAddr], storage: 'memory', webrtc: false, reservations: 0 })
 const peer = peerIdFromString(relay.peerId)
 const mb = (n: number): number => Math.round((n / 1024 / 1024) * 10) / 10
 const rss = async (): Promise<number> => await metric(relay.http, 'process_resident_memory_bytes')
+const heap = async (): Promise<number> => await metric(relay.http, 'nodejs_heap_size_used_bytes')
 const metricsSize = async (): Promise<number> => (await (await fetch(`${relay.http}/metrics`)).text()).length
 
 /** Runs `work` for 0..n-1 with `concurrency` in flight. */
@@ -70,6 +75,7 @@ try {
     }),
   )
   const rss0 = await rss()
+  const heap0 = await heap()
   const size0 = await metricsSize()
   const answers: Record<string, number> = {}
   const started = performance.now()
@@ -90,6 +96,7 @@ try {
   })
   const floodS = (performance.now() - started) / 1000
   const rss1 = await rss()
+  const heap1 = await heap()
   const stored = await metric(relay.http, 'souk_relay_messages_stored')
 
   // the victim pulls: what it learns first, then page by page
@@ -124,6 +131,7 @@ try {
     ['answers', JSON.stringify(answers), 'ack, or nack:<code>'],
     ['stored for the victim', String(stored), ''],
     ['relay RSS (MB)', `${mb(rss0)} → ${mb(rss1)}`, 'before → after the flood'],
+    ['relay heap used (MB)', `${mb(heap0)} → ${mb(heap1)}`, 'before → after the flood'],
     ['victim learnt first', JSON.stringify(firstWaiting), ''],
     ['victim pulled', `${mb(pulled)} MB`, `${items} messages in ${pages} pages`],
     ['/metrics (KB)', `${Math.round(size0 / 1024)} → ${Math.round(size2 / 1024)} → ${Math.round(size3 / 1024)}`, ''],
@@ -137,6 +145,7 @@ try {
       answers,
       stored,
       rssMb: [mb(rss0), mb(rss1)],
+      heapMb: [mb(heap0), mb(heap1)],
       pulledMb: mb(pulled),
       pages,
       metricsKb: [Math.round(size0 / 1024), Math.round(size3 / 1024)],

@@ -3,15 +3,15 @@
  * victim's mailbox only up to its cap and are refused with a code the sender reads; honest mail still flows;
  * the victim learns how much waits (count and bytes) before it pulls, and pulls in pages; an honest message
  * refused at the cap stays in its sender's outbox and lands once the mailbox has room; the per-peer, per-IP
- * and total caps refuse in turn; envelopes stay on disk across a restart and are not loaded into memory.
- * Between relays: test/unit/relay-mailbox-sync.test.ts.
+ * caps refuse in turn. The total cap and a restart: relay-mailbox-restart.test.ts; between relays:
+ * relay-mailbox-sync.test.ts.
  */
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { privateKeyToAddress, generatePrivateKey } from 'viem/accounts'
 import { killChildrenOnExit, startRelay, type Relay } from '../../scripts/lib/processes.ts'
-import { envelopeSize, sealEnvelope, signPull, verifyEnvelope, BindingVerifier } from '../../src/core/messaging.ts'
+import { envelopeSize, sealEnvelope, signPull } from '../../src/core/messaging.ts'
 import { createSoukNode, type SoukNode } from '../../src/p2p/node.ts'
 import { request } from '../../src/p2p/messaging/wire.ts'
 import { MESSAGES_PROTOCOL } from '../../src/p2p/protocols.ts'
@@ -183,78 +183,5 @@ describe('mailbox flood against a real relay', { concurrency: false, timeout: 12
     assert.ok((await metric(r.http, 'souk_relay_messages_stored_bytes')) <= 4_500_000 + 100_000)
     assert.equal(await metric(r.http, 'souk_relay_messages_dropped_total', { reason: 'peer_quota' }), 50 - spread.acks)
     assert.equal(await metric(r.http, 'souk_relay_messages_dropped_total', { reason: 'ip_quota' }), 50 - fromIp.acks)
-  })
-
-  test('envelopes stay on disk across a restart, are not loaded into memory, and the total cap refuses', async (t) => {
-    const victim = await deviceKeys(2)
-    const wallets = await throwawayKeys(60)
-    const lifts = {
-      SOUK_RELAY_MAILBOX_BYTES: '1000000000',
-      SOUK_RELAY_MAILBOX_PEER_BYTES: '1000000000',
-      SOUK_RELAY_MAILBOX_IP_BYTES: '1000000000',
-      SOUK_RELAY_MAILBOX_MESSAGES: '100000',
-    }
-    let r = await relay(lifts)
-    const heapEmpty = await metric(r.http, 'nodejs_heap_size_used_bytes')
-    const attacker = await node(r)
-    const COUNT = 800
-    const { acks } = tally(
-      await flood(attacker.libp2p, r.peerId, {
-        from: wallets,
-        to: () => victim.binding.address,
-        devices: [victim.binding],
-        count: COUNT,
-      }),
-    )
-    assert.equal(acks, COUNT)
-    const bytes = await metric(r.http, 'souk_relay_messages_stored_bytes')
-    assert.ok(bytes > COUNT * 40_000, `${bytes} bytes stored`)
-    await attacker.stop()
-
-    await r.proc.stop()
-    r = await relay(lifts, r.dir, r)
-    assert.equal(await metric(r.http, 'souk_relay_messages_stored'), COUNT, 'every message is back after a restart')
-    assert.equal(await metric(r.http, 'souk_relay_messages_stored_bytes'), bytes)
-    const heap = await metric(r.http, 'nodejs_heap_size_used_bytes')
-    t.diagnostic(
-      `heap used: ${Math.round(heapEmpty / 1e6)} MB empty, ${Math.round(heap / 1e6)} MB after a restart with ${Math.round(bytes / 1e6)} MB stored`,
-    )
-    assert.ok(
-      heap < heapEmpty + bytes / 2,
-      `heap ${Math.round(heap / 1e6)} MB after loading ${Math.round(bytes / 1e6)} MB of envelopes (empty relay: ${Math.round(heapEmpty / 1e6)} MB)`,
-    )
-
-    // read from disk on a pull, intact
-    const reader = await node(r)
-    const page = (await request(
-      reader.libp2p,
-      peerIdFromString(r.peerId),
-      MESSAGES_PROTOCOL,
-      await signPull(victim, 0),
-      {
-        timeoutMs: 30_000,
-      },
-    )) as { items: { env: unknown }[]; more: boolean; waiting: { count: number; bytes: number } }
-    assert.deepEqual(page.waiting, { count: COUNT, bytes })
-    assert.ok(page.items.length > 5 && page.more)
-    const bindings = new BindingVerifier()
-    for (const it of page.items) await verifyEnvelope(it.env, { bindings })
-    await reader.stop()
-
-    // the whole relay holds at most --mailbox-total-bytes: below what is stored, new messages are refused
-    await r.proc.stop()
-    r = await relay({ ...lifts, SOUK_RELAY_MAILBOX_TOTAL_BYTES: String(Math.floor(bytes / 2)) }, r.dir, r)
-    const late = await node(r)
-    const answer = tally(
-      await flood(late.libp2p, r.peerId, {
-        from: wallets,
-        to: randomAddress,
-        devices: [victim.binding],
-        count: 3,
-        bytes: 100,
-      }),
-    )
-    assert.deepEqual(answer, { acks: 0, nacks: { relay_full: 3 } })
-    assert.equal(await metric(r.http, 'souk_relay_messages_dropped_total', { reason: 'relay_full' }), 3)
   })
 })
