@@ -130,6 +130,8 @@ export class PinService {
         'malformed block',
         'timeout',
         'fetch failed',
+        'queue full',
+        'not provided',
       ],
     })
     this.#malformed = metrics.counter(
