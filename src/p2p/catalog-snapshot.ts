@@ -28,6 +28,7 @@ import { CatalogSearch } from '../core/search.ts'
 import { Catalog, type CatalogOptions, type ImportedSnapshot } from './catalog.ts'
 import type { ChainListings } from './catalog-chain.ts'
 import { abortQuietly, withDeadline } from './frames.ts'
+import { sleep } from './messaging/wire.ts'
 import { CATALOG_SNAPSHOT_PROTOCOL, CATALOG_SNAPSHOT_TIMEOUT_MS, MAX_CATALOG_SNAPSHOT_BYTES } from './protocols.ts'
 
 export const CATALOG_SNAPSHOT_FORMAT = 'souk/catalog-snapshot'
@@ -276,13 +277,41 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** Relay: answers one snapshot request with the current snapshot (one length-prefixed frame). */
 export async function serveCatalogSnapshot(stream: Stream, snapshot: () => Promise<Uint8Array>): Promise<void> {
   try {
+    // megabytes sent before the asker reads would overflow its stream's buffer (see SNAPSHOT_GO)
+    const asked = firstMessage(stream, SNAPSHOT_GO_WAIT_MS)
     const bytes = await snapshot()
+    await asked
     const lp = lpStream(stream, { maxDataLength: MAX_CATALOG_SNAPSHOT_BYTES })
     await lp.write(bytes, { signal: AbortSignal.timeout(CATALOG_SNAPSHOT_TIMEOUT_MS) })
     await stream.close()
   } catch (err) {
     abortQuietly(stream, err as Error)
   }
+}
+
+/**
+ * Sent by the asker once it reads the stream; the relay sends the snapshot after it (or after
+ * SNAPSHOT_GO_WAIT_MS, for askers from before it existed). Bytes that arrive before the asker's reader is
+ * attached are held by libp2p, at most 4 MiB (yamux) before it resets the stream: a browser whose
+ * `dialProtocol` was slow to return (its peer store in an IndexedDB busy with another tab writing 10,000
+ * documents) lost an 8 MB snapshot at 3 MiB, and fell back to replaying the whole log (issue #24).
+ */
+const SNAPSHOT_GO = new Uint8Array([1])
+const SNAPSHOT_GO_WAIT_MS = 2_000
+
+/** Resolves with the first bytes the peer sends, or after `ms` (or when the stream closes). */
+function firstMessage(stream: Stream, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      stream.removeEventListener('message', done)
+      stream.removeEventListener('close', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    stream.addEventListener('message', done)
+    stream.addEventListener('close', done)
+  })
 }
 
 /** Browser: fetches a relay's snapshot, capped in size and time. */
@@ -298,6 +327,8 @@ export async function fetchCatalogSnapshot(
       maxDataLength: MAX_CATALOG_SNAPSHOT_BYTES,
       maxBufferSize: MAX_CATALOG_SNAPSHOT_BYTES + 16,
     })
+    // reading from now on: the relay may send
+    stream.send(SNAPSHOT_GO)
     const bytes = (await lp.read({ signal: combined })).subarray()
     await stream.close().catch(() => {})
     return bytes
@@ -313,9 +344,16 @@ export interface JoinCatalogOptions extends Omit<CatalogOptions, 'snapshot' | 'i
   /** Skip the snapshot and replicate the log entry by entry (the slow path; for comparison). */
   snapshot?: boolean
   onProgress?: (stage: 'snapshot-fetched' | 'snapshot-verified' | 'opened', detail?: Record<string, number>) => void
+  /** Told of each snapshot that could not be had (the relays are asked again until `snapshotRetryMs`). */
+  onSnapshotError?: (relay: PeerId, err: Error) => void
+  /** How long to keep asking the relays for a snapshot before replicating the log instead (default 30 s). */
+  snapshotRetryMs?: number
   /** Filled with the milliseconds each bootstrap phase took. */
   timings?: SnapshotTimings
 }
+
+/** Default of `JoinCatalogOptions.snapshotRetryMs`: replaying a big log instead costs minutes. */
+export const SNAPSHOT_RETRY_MS = 30_000
 
 /**
  * A fresh peer joins the catalog: a snapshot from the first relay that answers (checked against chain), then
@@ -327,12 +365,29 @@ export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
   // (one already under way, e.g. started before the node connected to a relay, is joined, not repeated)
   const scan = o.chain.refresh(o.signal)
   scan.catch(() => {})
-  if (o.snapshot !== false) {
-    const libp2p = o.helia.libp2p
+  if (o.snapshot !== false) imported = await fetchAndReadSnapshot(o)
+  const { relays: _r, snapshot: _s, onProgress, onSnapshotError: _e, snapshotRetryMs: _m, timings, ...rest } = o
+  const lap = lapper(timings)
+  const catalog = await Catalog.open({ ...rest, ...(imported ? { snapshot: imported } : {}) })
+  lap('open')
+  onProgress?.('opened', { listings: catalog.verified.size })
+  return catalog
+}
+
+/**
+ * The first usable snapshot from the relays, asked in turn, and again (backing off) until `snapshotRetryMs`:
+ * one failed request (a relay busy at that moment closed the stream) used to send a fresh peer to replay the
+ * whole log entry by entry, minutes at 10,000 listings. Undefined when none came in time.
+ */
+async function fetchAndReadSnapshot(o: JoinCatalogOptions): Promise<ImportedSnapshot | undefined> {
+  const libp2p = o.helia.libp2p
+  const deadline = Date.now() + (o.snapshotRetryMs ?? SNAPSHOT_RETRY_MS)
+  for (let pause = 500; ; pause = Math.min(pause * 2, 4_000)) {
     const relays = o.relays ?? [...new Set(libp2p.getConnections().map((c) => c.remotePeer))]
     for (const relay of relays) {
       try {
         const lap = lapper(o.timings)
+        // (the deadline is for starting attempts: one under way has its own, CATALOG_SNAPSHOT_TIMEOUT_MS)
         const car = await fetchCatalogSnapshot(libp2p, relay, o.signal ? { signal: o.signal } : {})
         lap('fetch')
         if (o.timings) o.timings.bytes = car.byteLength
@@ -345,17 +400,13 @@ export async function joinCatalog(o: JoinCatalogOptions): Promise<Catalog> {
           ...(o.timings ? { timings: o.timings } : {}),
         })
         o.onProgress?.('snapshot-verified', { listings: read.listings.size, rejected: read.rejected })
-        imported = read
-        break
+        return read
       } catch (err) {
         if (o.signal?.aborted) throw err
+        o.onSnapshotError?.(relay, err as Error)
       }
     }
+    if (Date.now() + pause >= deadline) return undefined
+    await sleep(pause, o.signal)
   }
-  const { relays: _r, snapshot: _s, onProgress, timings, ...rest } = o
-  const lap = lapper(timings)
-  const catalog = await Catalog.open({ ...rest, ...(imported ? { snapshot: imported } : {}) })
-  lap('open')
-  onProgress?.('opened', { listings: catalog.verified.size })
-  return catalog
 }

@@ -9,7 +9,7 @@
  * p50/p95 over 1,000 mixed queries in the browser (measured queries disjoint from the warm-up ones); time from
  * a listing put in one browser to searchable in another online browser; the browser's JS heap.
  * Goals: ≤ 3 s to searchable at 10,000 on loopback, search p95 ≤ 10 ms, a new listing visible ≤ 1 s. Exits 1
- * when a goal is missed. Usage: npm run bench:catalog [-- --listings N --naive-sample N].
+ * when a goal is missed. Usage: npm run bench:catalog [-- --listings N --naive-sample N --queries N --verbose].
  * Last line: {"bench":"catalog","listings":N,"bootstrapMs":N,"naiveMs":N,"searchP95Ms":N,"propagationMs":N}
  */
 import { parseArgs } from 'node:util'
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     listings: { type: 'string', default: '10000' },
     'naive-sample': { type: 'string', default: '300' },
     queries: { type: 'string', default: '1000' },
+    /** Print every page's console (each browser's join stages, snapshot failures) on stderr. */
+    verbose: { type: 'boolean', default: false },
   },
 })
 const N = Number(values.listings)
@@ -113,6 +115,10 @@ async function main(): Promise<void> {
     }
     const open = async () => {
       const { page } = await openPage(browser, server.url)
+      if (values.verbose)
+        page.on('console', (m) =>
+          process.stderr.write(`    page ${new Date().toISOString()} ${m.type()}: ${m.text()}\n`),
+        )
       await page.waitForFunction(() => 'soukCatalog' in globalThis)
       return page
     }

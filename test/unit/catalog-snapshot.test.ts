@@ -21,10 +21,18 @@ import {
   CATALOG_SNAPSHOT_FORMAT,
   CATALOG_SNAPSHOT_VERSION,
   CatalogSnapshotError,
+  fetchCatalogSnapshot,
   readSnapshot,
+  serveCatalogSnapshot,
   type SnapshotTimings,
 } from '../../src/p2p/catalog-snapshot.ts'
 import { listingDoc } from '../helpers/catalog.ts'
+import { createLibp2p } from 'libp2p'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { webSockets } from '@libp2p/websockets'
+import { lpStream } from '@libp2p/utils'
+import { CATALOG_SNAPSHOT_PROTOCOL } from '../../src/p2p/protocols.ts'
 
 const MARKET: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const ALICE: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -181,5 +189,37 @@ describe('snapshot checks', () => {
       readSnapshot(new Uint8Array([1, 2, 3]), { chain, chainId: 31337, market: MARKET }),
       CatalogSnapshotError,
     )
+  })
+})
+
+describe('snapshot transfer', () => {
+  test('the relay sends nothing until the asker reads, so a slow asker does not lose the snapshot', async () => {
+    const node = (listen: string[]) =>
+      createLibp2p({
+        addresses: { listen },
+        transports: [webSockets()],
+        connectionEncrypters: [noise()],
+        streamMuxers: [yamux()],
+      })
+    const relay = await node(['/ip4/127.0.0.1/tcp/0/ws'])
+    const asker = await node([])
+    try {
+      // larger than yamux's 4 MiB read buffer: sent unasked to a reader not attached yet, it reset the stream
+      const snapshot = new Uint8Array(8 * 1024 * 1024).map((_, i) => i % 251)
+      await relay.handle(CATALOG_SNAPSHOT_PROTOCOL, (stream) => void serveCatalogSnapshot(stream, async () => snapshot))
+      const stream = await asker.dialProtocol(relay.getMultiaddrs()[0]!, CATALOG_SNAPSHOT_PROTOCOL)
+      // a busy asker: nothing read for a second, and nothing arrived meanwhile
+      await new Promise((r) => setTimeout(r, 1_000))
+      assert.equal(stream.readBufferLength, 0, 'the relay waited to be asked')
+      const lp = lpStream(stream, { maxDataLength: 16 * 1024 * 1024, maxBufferSize: 16 * 1024 * 1024 + 16 })
+      stream.send(new Uint8Array([1]))
+      const got = (await lp.read({ signal: AbortSignal.timeout(15_000) })).subarray()
+      assert.deepEqual(got, snapshot)
+      // and the real asker gets it too
+      assert.equal((await fetchCatalogSnapshot(asker, relay.peerId)).byteLength, snapshot.byteLength)
+    } finally {
+      await asker.stop()
+      await relay.stop()
+    }
   })
 })

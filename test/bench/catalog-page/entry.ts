@@ -63,6 +63,7 @@ async function join(o: JoinOptions): Promise<JoinResult> {
   while (node.libp2p.getConnections().length === 0) await new Promise((r) => setTimeout(r, 20))
   const t1 = performance.now()
   stages.connected = t1 - t0
+  console.log(`[${o.name}] connected at ${Math.round(t1 - t0)} ms`)
   catalog = await joinCatalog({
     helia: node.helia,
     chain,
@@ -70,15 +71,21 @@ async function join(o: JoinOptions): Promise<JoinResult> {
     directory: `${o.name}-orbitdb`,
     snapshot: o.snapshot,
     timings: phases,
-    onProgress: (stage) => (stages[stage] = performance.now() - t1),
+    onProgress: (stage) => {
+      stages[stage] = performance.now() - t1
+      console.log(`[${o.name}] ${stage} at ${Math.round(performance.now() - t0)} ms`)
+    },
+    onSnapshotError: (relay, err) => console.warn(`[${o.name}] no snapshot from ${relay.toString()}: ${err.message}`),
   })
   catalog.addEventListener('listing', (e) => listedAt.set((e as CustomEvent<{ id: string }>).detail.id, Date.now()))
   const deadline = performance.now() + o.timeoutMs
   while (catalog.verified.size < o.expect && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10))
   const t2 = performance.now()
+  console.log(`[${o.name}] verified ${catalog.verified.size} at ${Math.round(t2 - t0)} ms`)
   // "online": the log is open and subscribed, so new entries reach this browser as they are written
   await catalog.replicating
   stages.replicating = performance.now() - t1
+  console.log(`[${o.name}] replicating at ${Math.round(performance.now() - t0)} ms`)
   return { totalMs: t2 - t0, catalogMs: t2 - t1, verified: catalog.verified.size, stages, phases }
 }
 
