@@ -54,14 +54,17 @@ const relayId = peerIdFromString(relay.peerId)
 async function metricsText(): Promise<string> {
   return await (await fetch(`${relay.http}/metrics`, { signal: AbortSignal.timeout(5_000) })).text()
 }
-async function rss(): Promise<number> {
-  return Number(/^process_resident_memory_bytes (\S+)$/m.exec(await metricsText())?.[1] ?? NaN)
+/** The relay's RSS, and its event loop's longest delay since the last scrape (prom-client resets it). */
+async function processSample(): Promise<{ bytes: number; lagMs: number }> {
+  const text = await metricsText()
+  const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN)
+  return { bytes: value('process_resident_memory_bytes'), lagMs: value('nodejs_eventloop_lag_max_seconds') * 1000 }
 }
 let phase: (typeof phases)[number]['name'] | 'warmup' = 'warmup'
-const rssSamples: { phase: string; bytes: number }[] = []
+const rssSamples: { phase: string; bytes: number; lagMs: number }[] = []
 const sampler = setInterval(() => {
-  void rss().then(
-    (bytes) => rssSamples.push({ phase, bytes }),
+  void processSample().then(
+    (sample) => rssSamples.push({ phase, ...sample }),
     () => {},
   )
 }, 500)
@@ -159,6 +162,9 @@ const healthDuring = health.samples.filter((s) => s.phase === 'during').map((s) 
 const healthP95 = percentile(healthDuring, 95)
 const healthFailed = health.samples.filter((s) => !s.ok).length
 const mb = (b: number): number => Math.round(b / 1e6)
+/** The longest event loop delay of each half-second sample in a phase. */
+const lags = (name: string): number[] =>
+  rssSamples.filter((s) => s.phase === name && Number.isFinite(s.lagMs)).map((s) => s.lagMs)
 const ms = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : 'none')
 
 const row = (k: string, v: string | number): string => `${k.padEnd(48)} ${String(v)}`
@@ -186,6 +192,10 @@ for (const p of phases) {
       `${ms(percentile(values_(rs, 'pinMs'), 95))} / ${ms(Math.max(...values_(rs, 'pinMs')))}`,
     ),
     row(`${p.name}: /health p50 / p95 (ms)`, `${ms(percentile(hs, 50))} / ${ms(percentile(hs, 95))}`),
+    row(
+      `${p.name}: relay event loop delay p50 / max (ms)`,
+      `${ms(percentile(lags(p.name), 50))} / ${ms(Math.max(...lags(p.name)))}`,
+    ),
   )
 }
 const okRate = goodTotal === 0 ? 0 : goodOk / goodTotal
