@@ -6,7 +6,7 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { CircuitRelayService, RelayReservation } from '@libp2p/circuit-relay-v2'
-import { ipOf, subnetOf } from '../p2p/relay-list.ts'
+import { ipOf, isNonPublicAddr, subnetOf } from '../p2p/relay-list.ts'
 import type { Metrics } from './metrics.ts'
 
 /** Shared with the relay pool's per-address caps on relays (src/p2p/relay-list.ts). */
@@ -15,6 +15,12 @@ export { ipOf, subnetOf }
 export interface ReservationLimits {
   reservationsPerIp: number
   reservationsPerSubnet: number
+  /**
+   * Development (every peer on 127.0.0.1): count loopback and private addresses too. On a public relay such an
+   * address is the operator's reverse proxy (docs/operators.md: Caddy in front of the WebSocket port), which
+   * every browser shares: counting it would leave all browsers together `reservationsPerIp` reservations.
+   */
+  allowPrivateAddrs?: boolean
 }
 
 export class ReservationGuard {
@@ -55,6 +61,7 @@ export class ReservationGuard {
     const conn = libp2p.getConnections(peer).find((c) => c.limits === undefined)
     const ip = conn ? ipOf(conn.remoteAddr) : undefined
     if (ip === undefined) return false // not over IP (e.g. a test transport): nothing to count by
+    if (this.#limits.allowPrivateAddrs !== true && isNonPublicAddr(conn!.remoteAddr)) return false // the proxy
     const subnet = subnetOf(ip)
     let sameIp = 0
     let sameSubnet = 0
