@@ -40,6 +40,8 @@ interface Fake {
   node: Libp2p
   ip: string
   hop: boolean
+  /** Peers that asked it for its relay list: a relay checking a candidate asks first. */
+  askedBy: Set<string>
 }
 
 /** A peer on `ip` that answers the relay list with itself first; with `hop`, also a circuit relay server. */
@@ -52,8 +54,12 @@ async function fakeRelay(ip: string, hop: boolean): Promise<Fake> {
     services: { identify: identify(), ...(hop ? { relay: circuitRelayServer() } : {}) },
   })
   const self = () => [{ peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((m) => m.toString()) }]
-  await node.handle(RELAY_LIST_PROTOCOL, (stream) => void serveRelayList(stream, self, () => {}))
-  return { node, ip, hop }
+  const askedBy = new Set<string>()
+  await node.handle(RELAY_LIST_PROTOCOL, (stream, connection) => {
+    askedBy.add(connection.remotePeer.toString())
+    void serveRelayList(stream, self, () => {})
+  })
+  return { node, ip, hop, askedBy }
 }
 
 async function poolOf(relay: Relay): Promise<{ peerId: string; connected: boolean }[]> {
@@ -91,16 +97,27 @@ describe('fake relays cannot crowd a real relay out of the pool', () => {
     for (const fn of cleanup.reverse()) await fn().catch(() => {})
   })
 
-  /** Connects fakes to relay A a few at a time, so its verifier (32 waiting at most) checks every one. */
+  /**
+   * Connects fakes to relay A a few at a time, so its verifier (32 waiting at most) checks every one: the next
+   * batch dials only once relay A has started checking each fake of this one. (Waiting for its pending count
+   * to drop was racy: a fake's dial resolves before relay A has identified it and queued its check, so the
+   * count could be low while a whole batch was still to come, and the next batch then overflowed the queue.)
+   */
   async function join(list: Fake[]): Promise<void> {
     for (let i = 0; i < list.length; i += 16) {
-      await Promise.all(list.slice(i, i + 16).map((f) => f.node.dial(multiaddr(relayA.wsAddr))))
+      const batch = list.slice(i, i + 16)
+      await Promise.all(batch.map((f) => f.node.dial(multiaddr(relayA.wsAddr))))
       await waitFor(
-        'relay A to check the fakes that connected',
-        async () => (await metric(relayA.http, 'souk_relay_relay_candidates_pending')) <= 16,
-        { timeout: 30_000, interval: 200 },
-      )
+        'relay A to start checking each fake that connected',
+        () => batch.every((f) => f.askedBy.has(relayA.peerId)),
+        { timeout: 30_000, interval: 100 },
+      ).catch(async (err: Error) => {
+        const unchecked = batch.filter((f) => !f.askedBy.has(relayA.peerId)).length
+        const full = await metric(relayA.http, 'souk_relay_relay_candidates_rejected_total', { reason: 'queue_full' })
+        throw new Error(`${err.message}: ${unchecked} of ${batch.length} never asked, queue_full ${full}`)
+      })
     }
+    // relay A has started checking every fake: once none is pending, every check is done
     await waitFor(
       'relay A to check every fake',
       async () => (await metric(relayA.http, 'souk_relay_relay_candidates_pending')) === 0,
