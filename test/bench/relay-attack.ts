@@ -131,7 +131,23 @@ for (const p of phases) {
 }
 clearInterval(sampler)
 health.stop()
-const metricsBytesAfter = (await metricsText().catch(() => '')).length
+const metricsAfter = await metricsText().catch(() => '')
+const metricsBytesAfter = metricsAfter.length
+/** What the relay refused or cut, from its own counters: the attacks reached it and were answered. */
+const sumOf = (name: string, labels = ''): number =>
+  metricsAfter
+    .split('\n')
+    .filter((l) => l.startsWith(name) && l.includes(labels))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0)
+const refusals = {
+  gatewayStalledCut: sumOf('souk_relay_gateway_cut_total', 'reason="stalled"'),
+  gatewayRefused: sumOf('souk_relay_gateway_refused_total'),
+  messagesRefused: sumOf('souk_relay_messages_dropped_total'),
+  pinsRefused: sumOf('souk_relay_pins_rejected_total'),
+  headExchangesCut: sumOf('souk_relay_catalog_head_exchanges_failed_total'),
+  catalogGossipRefused: sumOf('souk_relay_catalog_gossip_rejected_total'),
+  reservationsRefused: sumOf('souk_relay_reservations_refused_total'),
+}
 const stayedUp = relay.proc.child.exitCode === null && relay.proc.child.signalCode === null
 const healthStarted = performance.now()
 const healthOk = await fetch(`${relay.http}/health`, { signal: AbortSignal.timeout(5_000) }).then(
@@ -214,6 +230,7 @@ lines.push(
   row('relay process stayed up (must)', stayedUp ? 'yes' : 'NO'),
   row('relay /health after the attack', `${healthOk ? 'ok' : 'NOT OK'} in ${healthMs.toFixed(0)} ms`),
   row('attacker', JSON.stringify(attackCounts)),
+  row('relay refused or cut', JSON.stringify(refusals)),
 )
 const failures = measured.flatMap((r) => r.errors.map((e) => `  ${r.phase}: ${e}`))
 if (failures.length > 0) lines.push('good operations that failed:', ...failures.slice(0, 20))

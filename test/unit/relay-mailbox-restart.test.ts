@@ -7,16 +7,16 @@ import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { privateKeyToAddress, generatePrivateKey } from 'viem/accounts'
-import { killChildrenOnExit, startRelay, type Relay } from '../../scripts/lib/processes.ts'
+import { killChildrenOnExit } from '../../scripts/lib/processes.ts'
 import { join } from 'node:path'
 import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { BindingVerifier, envelopeSize, sealEnvelope, signPull, verifyEnvelope } from '../../src/core/messaging.ts'
-import { createSoukNode, type SoukNode } from '../../src/p2p/node.ts'
 import { request } from '../../src/p2p/messaging/wire.ts'
 import { MESSAGES_PROTOCOL } from '../../src/p2p/protocols.ts'
 import { deviceKeys, flood, tally, throwawayKeys } from '../helpers/messaging.ts'
-import { metric, tempDir } from './relay-helpers.ts'
+import { metric } from './relay-helpers.ts'
+import { mailboxFixtures } from './mailbox-fixtures.ts'
 
 killChildrenOnExit()
 
@@ -25,29 +25,7 @@ after(async () => {
   for (const fn of cleanup.reverse()) await fn().catch(() => {})
 })
 
-/** Limits go in as environment (`SOUK_RELAY_MAILBOX_BYTES` for `--mailbox-bytes`, …), like an operator's. */
-async function relay(env: Record<string, string>, dir?: string, ports?: Relay): Promise<Relay & { dir: string }> {
-  if (!dir) {
-    const d = await tempDir('souk-mailbox-')
-    cleanup.push(d.remove)
-    dir = d.path
-  }
-  const r = await startRelay({
-    dataDir: dir,
-    env,
-    ...(ports
-      ? { port: Number(/\/tcp\/(\d+)/.exec(ports.wsAddr)![1]), httpPort: Number(new URL(ports.http).port) }
-      : {}),
-  })
-  cleanup.push(() => r.proc.stop())
-  return { ...r, dir }
-}
-
-async function node(r: Relay): Promise<SoukNode> {
-  const n = await createSoukNode({ relays: [r.wsAddr], storage: 'memory', webrtc: false, reservations: 0 })
-  cleanup.push(() => n.stop())
-  return n
-}
+const { relay, node } = mailboxFixtures(cleanup)
 
 const randomAddress = (): `0x${string}` => privateKeyToAddress(generatePrivateKey())
 
