@@ -10,6 +10,7 @@
  */
 import type { CID } from 'multiformats/cid'
 import type { OrbitEntry } from '@orbitdb/core'
+import { equals } from 'uint8arrays/equals'
 
 export class EntryHolders {
   readonly #map = new Map<string, { hash: string; cid: CID }>()
@@ -33,7 +34,7 @@ export class EntryHolders {
     const id = entry.payload?.key
     const v = typeof id === 'string' ? this.#verified.get(id) : undefined
     const doc = (entry.payload?.value as { doc?: unknown } | null)?.doc
-    if (!entry.hash || !v || !(doc instanceof Uint8Array) || !sameBytes(doc, v.bytes)) return
+    if (!entry.hash || !v || !(doc instanceof Uint8Array) || !equals(doc, v.bytes)) return
     const had = this.#map.get(id as string)
     if (had && had.hash !== entry.hash && had.cid.equals(v.cid) && (await this.#holds(had.hash))) return
     this.#map.set(id as string, { hash: entry.hash, cid: v.cid })
@@ -43,7 +44,7 @@ export class EntryHolders {
   async isDuplicate(hash: string, id: string, doc: Uint8Array): Promise<boolean> {
     const v = this.#verified.get(id)
     const holder = this.#map.get(id)
-    if (!v || !holder || holder.hash === hash || !holder.cid.equals(v.cid) || !sameBytes(doc, v.bytes)) return false
+    if (!v || !holder || holder.hash === hash || !holder.cid.equals(v.cid) || !equals(doc, v.bytes)) return false
     return (await this.#holds(holder.hash)) && !(await this.#holds(hash))
   }
 
@@ -51,12 +52,6 @@ export class EntryHolders {
   async held(id: string, doc: Uint8Array): Promise<boolean> {
     const v = this.#verified.get(id)
     const holder = this.#map.get(id)
-    return !!v && !!holder && holder.cid.equals(v.cid) && sameBytes(doc, v.bytes) && (await this.#holds(holder.hash))
+    return !!v && !!holder && holder.cid.equals(v.cid) && equals(doc, v.bytes) && (await this.#holds(holder.hash))
   }
-}
-
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
-  return true
 }

@@ -39,14 +39,26 @@ export function ipOf(ma: Multiaddr): string | undefined {
   return first && (first.name === 'ip4' || first.name === 'ip6') ? first.value : undefined
 }
 
+/** The eight 16-bit groups of an IPv6 address: `::` expanded, lower case, without leading zeros. */
+function ipv6Groups(ip: string): string[] {
+  const [head = '', tail] = ip.toLowerCase().split('::')
+  const groups = (s: string): string[] => (s ? s.split(':') : [])
+  const h = groups(head)
+  const t = tail === undefined ? [] : groups(tail)
+  const missing = Math.max(0, 8 - h.length - t.length)
+  return [...h, ...Array<string>(missing).fill('0'), ...t].map((g) => g.replace(/^0+(?=.)/, ''))
+}
+
 /** The /24 of an IPv4 address or the /48 of an IPv6 address: roughly "one network". */
 export function subnetOf(ip: string): string {
   if (!ip.includes(':')) return ip.split('.').slice(0, 3).join('.') + '.0/24'
-  const [head = '', tail = ''] = ip.split('::')
-  const left = head ? head.split(':') : []
-  const right = tail ? tail.split(':') : []
-  const groups = ip.includes('::') ? [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right] : left
-  return groups.slice(0, 3).join(':') + '::/48'
+  return ipv6Groups(ip).slice(0, 3).join(':') + '::/48'
+}
+
+/** An IPv4 address, or the /64 of an IPv6 address: one host (a subscriber usually has a whole /64). */
+export function networkOf(ip: string): string {
+  if (!ip.includes(':')) return ip
+  return ipv6Groups(ip).slice(0, 4).join(':') + '::/64'
 }
 
 /** True for addresses on private, loopback or link-local networks (or `localhost`), which relays never dial. */

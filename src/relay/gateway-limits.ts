@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { BlockList, isIPv4, isIPv6 } from 'node:net'
+import { networkOf } from '../p2p/relay-list.ts'
 
 export interface GatewayConfig {
   /** Responses in flight for one client address (an IPv4 address, an IPv6 /64). */
@@ -64,7 +65,7 @@ export function clientAddress(req: IncomingMessage): string {
     const last = unmap((Array.isArray(header) ? header.at(-1) : header)?.split(',').at(-1)?.trim() ?? '')
     if (isIPv4(last) || isIPv6(last)) ip = last
   }
-  return isIPv6(ip) ? `${expand(ip).slice(0, 4).join(':')}::/64` : ip || 'unknown'
+  return isIPv6(ip) ? networkOf(ip) : ip || 'unknown'
 }
 
 function unmap(ip: string): string {
@@ -75,16 +76,6 @@ function unmap(ip: string): string {
 function isProxy(ip: string): boolean {
   if (isIPv4(ip)) return PROXIES.check(ip, 'ipv4')
   return isIPv6(ip) && PROXIES.check(ip, 'ipv6')
-}
-
-/** The eight 16-bit groups of an IPv6 address, without `::` shortening. */
-function expand(ip: string): string[] {
-  const [head = '', tail] = ip.toLowerCase().split('::')
-  const groups = (s: string): string[] => (s ? s.split(':') : [])
-  const h = groups(head)
-  const t = tail === undefined ? [] : groups(tail)
-  const missing = Math.max(0, 8 - h.length - t.length)
-  return [...h, ...Array<string>(missing).fill('0'), ...t].map((g) => g.replace(/^0+(?=.)/, ''))
 }
 
 /** Responses in flight, per client address and in all. */

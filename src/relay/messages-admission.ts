@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto'
 import type { Connection, PeerId } from '@libp2p/interface'
 import { MessagingError, type Envelope } from '../core/messaging.ts'
-import { isNonPublicAddr } from '../p2p/relay-list.ts'
+import { isNonPublicAddr, networkOf } from '../p2p/relay-list.ts'
 import type { MessageStore } from './message-store.ts'
 import { ipOf } from './reservations.ts'
 
@@ -140,13 +140,3 @@ export class Admission {
 }
 
 const MAX_KEY_CACHE = 10_000
-
-/** An IPv4 address, or the /64 of an IPv6 address (one host usually has a whole /64). */
-export function networkOf(ip: string): string {
-  if (!ip.includes(':')) return ip
-  const [head = '', tail = ''] = ip.split('::')
-  const left = head ? head.split(':') : []
-  const right = tail ? tail.split(':') : []
-  const groups = ip.includes('::') ? [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right] : left
-  return groups.slice(0, 4).join(':') + '::/64'
-}

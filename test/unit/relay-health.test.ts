@@ -31,16 +31,21 @@ function store() {
   }
 }
 
-test('a request is answered from the last check, without a disk read of its own', async () => {
-  const s = store()
-  const health = startHealthCheck({
+/** Background checks of `s` on a temporary directory whose disk is never too full. */
+function checks(s: ReturnType<typeof store>, timing: { refreshMs: number; maxAgeMs?: number }) {
+  return startHealthCheck({
     blockstore: s,
     canary: { cid, bytes },
     dataDir: tmpdir(),
     minFreeDiskBytes: 0,
     started: () => true,
-    refreshMs: 60_000,
+    ...timing,
   })
+}
+
+test('a request is answered from the last check, without a disk read of its own', async () => {
+  const s = store()
+  const health = checks(s, { refreshMs: 60_000 })
   try {
     const first = await health.report()
     assert.equal(first.ok, true)
@@ -54,15 +59,7 @@ test('a request is answered from the last check, without a disk read of its own'
 
 test('a blockstore that stops answering makes /health not ok once the last good result is too old', async () => {
   const s = store()
-  const health = startHealthCheck({
-    blockstore: s,
-    canary: { cid, bytes },
-    dataDir: tmpdir(),
-    minFreeDiskBytes: 0,
-    started: () => true,
-    refreshMs: 100,
-    maxAgeMs: 300,
-  })
+  const health = checks(s, { refreshMs: 100, maxAgeMs: 300 })
   try {
     assert.equal((await health.report()).ok, true)
     s.hang()
