@@ -264,6 +264,9 @@ export class Catalog extends EventTarget {
         return false
       }
       await this.#accept(record, v.doc)
+      // known as the holder from admission on, not only from the 'update' after the join: a repeat arriving
+      // while this entry is being joined then counts as one as soon as the log holds it
+      await this.#holders.note(entry)
       return true
     } catch (err) {
       this.#count(err)

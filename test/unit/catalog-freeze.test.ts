@@ -227,11 +227,19 @@ describe('catalog under a peer that stalls it (issue #24, 2 and 3)', { concurren
     stops.push(() => evil.stop())
     const d = await listOnChain(alice.wagmi, listingDoc(alice.address, 'Cedar chest'))
     const listed = await listings()
+    const relayEntries = await metric(http(), 'souk_relay_catalog_entries')
+    const bEntries = b.catalog.entries.size
     await a.catalog.put(d.listingId, d.encoded)
+    // the entry joined to both logs (not only the listing verified): a repeat is one only once the log holds
+    // the entry it repeats
     await waitFor(
-      'the relay and B to hold the listing',
-      async () => b.catalog.verified.has(String(d.listingId)) && (await listings()) > listed,
-      { timeout: 10_000 },
+      'the relay and B to hold the listing and its entry',
+      async () =>
+        b.catalog.verified.has(String(d.listingId)) &&
+        b.catalog.entries.size > bEntries &&
+        (await listings()) > listed &&
+        (await metric(http(), 'souk_relay_catalog_entries')) > relayEntries,
+      { timeout: 20_000 },
     )
     // the honest peer's own repeat writes nothing
     const ownBefore = a.catalog.entries.size
