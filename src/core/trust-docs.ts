@@ -11,19 +11,9 @@ import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { BaseError, getAddress, isAddress } from 'viem'
 import type { ArbiterProfile, ReviewDocument } from '../services/trust-types.ts'
+import { TRUST_LIMITS } from './trust-limits.ts'
 
-export const TRUST_LIMITS = {
-  name: 80,
-  languages: 12,
-  languageTag: 35,
-  rules: 4_000,
-  review: 2_000,
-  /** The contract's limit on `metadataCid` (bytes of its text form). */
-  cidText: 128,
-  /** Largest encoded document, in bytes; anything larger is dropped unread (4,000 CJK characters are 12 KB). */
-  profileBytes: 16 * 1024,
-  reviewBytes: 8 * 1024,
-} as const
+export { TRUST_LIMITS }
 
 export class TrustDocError extends BaseError {
   override name = 'TrustDocError'

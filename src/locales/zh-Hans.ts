@@ -5,12 +5,14 @@ import { messagingTemplates } from './zh-Hans.messaging.ts'
 import { chatTemplates } from './zh-Hans.chat.ts'
 import { ordersTemplates } from './zh-Hans.orders.ts'
 import { settingsTemplates } from './zh-Hans.settings.ts'
+import { trustTemplates } from './zh-Hans.trust.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
   ...chatTemplates,
   ...ordersTemplates,
   ...settingsTemplates,
+  ...trustTemplates,
   ...buildTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
