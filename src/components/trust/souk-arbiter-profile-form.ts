@@ -122,7 +122,8 @@ export class SoukArbiterProfileForm extends LitElement {
   @state() private cid = ''
   @state() private fee = '1'
   @state() private days = '2'
-  @state() private errors: Partial<Record<Field, string>> = {}
+  /** Each wrong field's sentence, worded at render time (a language switch rewords it). */
+  @state() private errors: Partial<Record<Field, () => string>> = {}
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('initial')) {
@@ -150,8 +151,8 @@ export class SoukArbiterProfileForm extends LitElement {
   }
 
   /** Every field's problem, and the values when there is none. */
-  #check(): { errors: Partial<Record<Field, string>>; value?: ProfileSubmit } {
-    const errors: Partial<Record<Field, string>> = {}
+  #check(): { errors: Partial<Record<Field, () => string>>; value?: ProfileSubmit } {
+    const errors: Partial<Record<Field, () => string>> = {}
     let profile: ArbiterProfile | undefined
     let cid: string | undefined
     if (this.mode === 'cid') {
@@ -160,23 +161,27 @@ export class SoukArbiterProfileForm extends LitElement {
       } catch (err) {
         errors.cid =
           err instanceof TrustDocError && err.message.includes('dag-cbor')
-            ? msg('This CID is not a profile document (dag-cbor); check that you copied the right one.', {
-                id: 'profile.err.cidCodec',
-              })
-            : msg('This is not a CID. A CID looks like bafyrei… (at most 128 letters and digits).', {
-                id: 'profile.err.cid',
-              })
+            ? () =>
+                msg('This CID is not a profile document (dag-cbor); check that you copied the right one.', {
+                  id: 'profile.err.cidCodec',
+                })
+            : () =>
+                msg('This is not a CID. A CID looks like bafyrei… (at most 128 letters and digits).', {
+                  id: 'profile.err.cid',
+                })
       }
     } else {
       const other = this.other.split(/[\s,，、;]+/).filter(Boolean)
       const languages = [...this.languages, ...other]
-      if (!this.name.trim()) errors.name = msg('Give the name buyers and sellers will see.', { id: 'profile.err.name' })
+      if (!this.name.trim())
+        errors.name = () => msg('Give the name buyers and sellers will see.', { id: 'profile.err.name' })
       if (languages.length === 0)
-        errors.languages = msg('Choose at least one language.', { id: 'profile.err.languages' })
+        errors.languages = () => msg('Choose at least one language.', { id: 'profile.err.languages' })
       if (!this.rules.trim())
-        errors.rules = msg('Say how you decide: what evidence you want, when you refund.', { id: 'profile.err.rules' })
+        errors.rules = () =>
+          msg('Say how you decide: what evidence you want, when you refund.', { id: 'profile.err.rules' })
       if (!isAddress(this.contact.trim()))
-        errors.contact = msg('Enter an address starting with 0x (42 characters).', { id: 'profile.err.contact' })
+        errors.contact = () => msg('Enter an address starting with 0x (42 characters).', { id: 'profile.err.contact' })
       if (Object.keys(errors).length === 0) {
         try {
           profile = validateArbiterProfile({
@@ -190,20 +195,23 @@ export class SoukArbiterProfileForm extends LitElement {
           const field = err instanceof TrustDocError ? (err.field.replace(/\[.*$/, '') as Field) : 'name'
           errors[ORDER.includes(field) ? field : 'name'] =
             field === 'languages'
-              ? msg('Write other languages as tags such as vi or th-TH, separated by commas.', {
-                  id: 'profile.err.languageTag',
-                })
-              : msg('Remove the control or direction-changing characters.', { id: 'profile.err.characters' })
+              ? () =>
+                  msg('Write other languages as tags such as vi or th-TH, separated by commas.', {
+                    id: 'profile.err.languageTag',
+                  })
+              : () => msg('Remove the control or direction-changing characters.', { id: 'profile.err.characters' })
         }
       }
     }
     const bps = parseAmount(this.fee.trim(), 2)
     if (bps === undefined || bps > BigInt(MAX_ARBITER_FEE_BPS))
-      errors.fee = msg(str`Enter a fee from 0 to ${MAX_ARBITER_FEE_BPS / 100} %, e.g. 1.5.`, { id: 'profile.err.fee' })
+      errors.fee = () =>
+        msg(str`Enter a fee from 0 to ${MAX_ARBITER_FEE_BPS / 100} %, e.g. 1.5.`, { id: 'profile.err.fee' })
     const days = Number(this.days.trim())
     const seconds = Math.round(days * DAY)
     if (!/^\d+(\.\d+)?$/.test(this.days.trim()) || seconds < MIN_DISPUTE_WINDOW || seconds > MAX_WINDOW)
-      errors.window = msg(str`Enter a number of days from 1 to ${MAX_WINDOW / DAY}.`, { id: 'profile.err.window' })
+      errors.window = () =>
+        msg(str`Enter a number of days from 1 to ${MAX_WINDOW / DAY}.`, { id: 'profile.err.window' })
     if (Object.keys(errors).length > 0) return { errors }
     return { errors, value: { profile, cid, minFeeBps: Number(bps), minDisputeWindow: seconds } }
   }
@@ -226,7 +234,7 @@ export class SoukArbiterProfileForm extends LitElement {
   /** The attributes tying a control to its hint and error. */
   #error(field: Field) {
     const text = this.errors[field]
-    return text ? html`<p class="error" id="${field}-error">${text}</p>` : nothing
+    return text ? html`<p class="error" id="${field}-error">${text()}</p>` : nothing
   }
 
   #described(field: Field, hint?: string): string | typeof nothing {

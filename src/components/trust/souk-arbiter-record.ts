@@ -6,7 +6,16 @@ import type { ArbiterTrust } from '../../services/trust-types.ts'
 import { decidedCases } from '../../services/trust-warnings.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
-import { amounts, duration, feePercent, formatDate, languageName, ratingsLine, trustCard } from './trust-format.ts'
+import {
+  amounts,
+  duration,
+  feePercent,
+  formatDate,
+  languageName,
+  listOf,
+  ratingsLine,
+  trustCard,
+} from './trust-format.ts'
 
 /**
  * One arbiter as a buyer or seller checks it: its registered terms (minimum fee, the least time it gives
@@ -148,7 +157,7 @@ export class SoukArbiterRecord extends LitElement {
         ${
           p
             ? html`<dt>${msg('Languages', { id: 'arbiterRec.languages' })}</dt>
-                <dd data-testid="languages">${p.languages.map(languageName).join(', ')}</dd>`
+                <dd data-testid="languages">${listOf(p.languages.map(languageName))}</dd>`
             : nothing
         }
       </dl>

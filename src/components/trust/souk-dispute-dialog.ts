@@ -63,7 +63,8 @@ export class SoukDisputeDialog extends LitElement {
 
   @state() private arbiter: string | undefined
   @state() private reason = ''
-  @state() private errors: { arbiter?: string; reason?: string } = {}
+  /** Which fields are wrong (worded at render time, so a language switch rewords them). */
+  @state() private errors: { arbiter?: boolean; reason?: boolean } = {}
   @query('dialog') private dialog!: HTMLDialogElement
 
   get open(): boolean {
@@ -94,8 +95,8 @@ export class SoukDisputeDialog extends LitElement {
     const reason = this.reason.trim()
     const chosen = this.arbiters.find((a) => a.address === this.arbiter && this.#selectable(a))
     const errors: typeof this.errors = {}
-    if (!chosen) errors.arbiter = msg('Choose the arbiter who will decide.', { id: 'dispute.err.arbiter' })
-    if (!reason) errors.reason = msg('Say what went wrong.', { id: 'dispute.err.reason' })
+    if (!chosen) errors.arbiter = true
+    if (!reason) errors.reason = true
     this.errors = errors
     if (!chosen || !reason) {
       void this.updateComplete.then(() =>
@@ -182,7 +183,13 @@ export class SoukDisputeDialog extends LitElement {
           <ul>
             ${this.arbiters.map((a) => this.#arbiterChoice(a))}
           </ul>
-          ${errors.arbiter ? html`<p class="error" id="arbiter-error">${errors.arbiter}</p>` : nothing}
+          ${
+            errors.arbiter
+              ? html`<p class="error" id="arbiter-error">
+                  ${msg('Choose the arbiter who will decide.', { id: 'dispute.err.arbiter' })}
+                </p>`
+              : nothing
+          }
         </fieldset>
         <label for="reason">${msg('What went wrong', { id: 'dispute.reason' })}</label>
         <textarea
@@ -197,7 +204,11 @@ export class SoukDisputeDialog extends LitElement {
         <p class="hint" id="reason-hint">
           ${msg('Sent as a message to the arbiter you choose and to the seller.', { id: 'dispute.reason.hint' })}
         </p>
-        ${errors.reason ? html`<p class="error" id="reason-error">${errors.reason}</p>` : nothing}
+        ${
+          errors.reason
+            ? html`<p class="error" id="reason-error">${msg('Say what went wrong.', { id: 'dispute.err.reason' })}</p>`
+            : nothing
+        }
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <div class="actions">
           <button

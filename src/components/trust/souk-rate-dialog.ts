@@ -64,7 +64,7 @@ export class SoukRateDialog extends LitElement {
 
   @state() private score: Score | undefined
   @state() private text = ''
-  @state() private scoreError: string | undefined
+  @state() private scoreError = false
   @query('dialog') private dialog!: HTMLDialogElement
 
   get open(): boolean {
@@ -74,7 +74,7 @@ export class SoukRateDialog extends LitElement {
   async show(): Promise<void> {
     this.score = undefined
     this.text = ''
-    this.scoreError = undefined
+    this.scoreError = false
     await this.updateComplete
     if (!this.dialog.open) this.dialog.showModal()
   }
@@ -126,7 +126,7 @@ export class SoukRateDialog extends LitElement {
     e.preventDefault()
     if (this.busy) return
     if (!this.score) {
-      this.scoreError = msg('Choose a rating.', { id: 'rate.err.score' })
+      this.scoreError = true
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input[name=score]')?.focus())
       return
     }
@@ -166,12 +166,16 @@ export class SoukRateDialog extends LitElement {
                     name="score"
                     .value=${s}
                     .checked=${this.score === s}
-                    @change=${() => ((this.score = s), (this.scoreError = undefined))}
+                    @change=${() => ((this.score = s), (this.scoreError = false))}
                   /><span class="dot" data-tone=${scoreTone(s)}></span><span>${this.#label(s)}</span>
                 </label>`,
             )}
           </div>
-          ${this.scoreError ? html`<p class="error" id="score-error">${this.scoreError}</p>` : nothing}
+          ${
+            this.scoreError
+              ? html`<p class="error" id="score-error">${msg('Choose a rating.', { id: 'rate.err.score' })}</p>`
+              : nothing
+          }
         </fieldset>
         <label for="review">${msg('Review (optional)', { id: 'rate.review' })}</label>
         <textarea

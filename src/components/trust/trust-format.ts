@@ -59,6 +59,11 @@ export function languageName(tag: string): string {
   }
 }
 
+/** Items as the page's language lists them: "English, Simplified Chinese, and Spanish", "英语、简体中文和西班牙语". */
+export function listOf(items: readonly string[]): string {
+  return new Intl.ListFormat(getLocale(), { type: 'conjunction', style: 'long' }).format(items)
+}
+
 /** Amounts in several currencies, never added together: "1.2 ETH · 300 TUSD"; `none` when there are none. */
 export function amounts(list: readonly { currency: Currency; amount: bigint }[], none = '—'): string {
   const shown = list.filter((x) => x.amount > 0n)
