@@ -200,7 +200,7 @@ export class SoukArbiterPicker extends LitElement {
                       ?disabled=${!on && full}
                       @change=${(e: Event) => this.#toggle(a.address, (e.target as HTMLInputElement).checked)}
                     />
-                    ${msg(str`Name ${name}`, { id: 'picker.choose' })}
+                    ${msg(str`Choose ${name}`, { id: 'dispute.choose' })}
                   </label>
                   <souk-arbiter-record compact .arbiter=${a} .now=${this.now}></souk-arbiter-record>
                 </li>`

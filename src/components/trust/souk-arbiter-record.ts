@@ -46,16 +46,6 @@ export class SoukArbiterRecord extends LitElement {
         margin-top: 0.4rem;
         font-size: 0.95rem;
       }
-      @media (max-width: 30rem) {
-        /* a phone: each term under its label, so neither column is squeezed */
-        dl.terms {
-          grid-template-columns: 1fr;
-          gap: 0 0;
-        }
-        dl.terms dd {
-          margin-bottom: 0.35rem;
-        }
-      }
       .rules {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
@@ -63,9 +53,7 @@ export class SoukArbiterRecord extends LitElement {
       }
       summary {
         cursor: pointer;
-        min-height: 2.75rem;
-        display: flex;
-        align-items: center;
+        padding: 0.6rem 0;
       }
       .message {
         display: inline-flex;
@@ -125,7 +113,13 @@ export class SoukArbiterRecord extends LitElement {
       <dl class="terms">
         <dt>${msg('Fee', { id: 'arbiterRec.fee' })}</dt>
         <dd data-testid="min-fee">
-          ${msg(str`at least ${feePercent(a.minFeeBps)} of the price, only if it decides`, { id: 'arbiterRec.fee.value' })}
+          ${
+            a.minFeeBps === 0
+              ? msg('no minimum; paid only if it decides', { id: 'arbiterRec.fee.none' })
+              : msg(str`at least ${feePercent(a.minFeeBps)} of the price, only if it decides`, {
+                  id: 'arbiterRec.fee.value',
+                })
+          }
         </dd>
         <dt>${msg('Time to decide', { id: 'arbiterRec.window' })}</dt>
         <dd data-testid="min-window">
@@ -147,10 +141,10 @@ export class SoukArbiterRecord extends LitElement {
                 <dd>${a.settledByParties}</dd>
                 <dt>${msg('Value decided', { id: 'arbiterRec.value' })}</dt>
                 <dd data-testid="value-decided">${amounts(a.valueDecided)}</dd>
-                <dt>${msg('Named by', { id: 'arbiterRec.namedBy' })}</dt>
-                <dd>
-                  ${msg(str`${a.listings} listings of ${a.sellers} sellers`, { id: 'arbiterRec.namedBy.value' })}
-                </dd>`
+                <dt>${msg('Listings naming it', { id: 'arbiterRec.listings' })}</dt>
+                <dd>${a.listings}</dd>
+                <dt>${msg('Sellers naming it', { id: 'arbiterRec.sellers' })}</dt>
+                <dd>${a.sellers}</dd>`
         }
         <dt>${msg('Ratings', { id: 'arbiterRec.ratings' })}</dt>
         <dd data-testid="arbiter-ratings">${ratingsLine(a.ratings)}</dd>

@@ -7,7 +7,7 @@ import { formatAmount } from '../../services/format.ts'
 import type { ArbiterTrust } from '../../services/trust-types.ts'
 import type { Currency } from '../../services/types.ts'
 import { shared } from '../styles.ts'
-import { duration, feePercent } from './trust-format.ts'
+import { duration, feePercent, sentences } from './trust-format.ts'
 import { dialogStyles } from './dialog-styles.ts'
 import './souk-arbiter-record.ts'
 
@@ -129,8 +129,12 @@ export class SoukDisputeDialog extends LitElement {
         )}
       </p>
       <p>
-        ${msg(str`If it has not decided within ${window}, you can take the whole price back.`, { id: 'dispute.timeout' })}
-        ${msg('The seller can still refund you at any time.', { id: 'dispute.refund' })}
+        ${sentences(
+          msg(str`If it has not decided within ${window}, you can take the whole price back.`, {
+            id: 'dispute.timeout',
+          }),
+          msg('The seller can still refund you at any time.', { id: 'dispute.refund' }),
+        )}
       </p>`
   }
 

@@ -9,7 +9,7 @@ import type { Score } from '../../services/trust-types.ts'
 import type { Currency } from '../../services/types.ts'
 import { shared, statusDot } from '../styles.ts'
 import { dialogStyles } from './dialog-styles.ts'
-import { scoreTone } from './trust-format.ts'
+import { scoreTone, sentences } from './trust-format.ts'
 
 export interface RateConfirm {
   ofArbiter: boolean
@@ -149,8 +149,13 @@ export class SoukRateDialog extends LitElement {
       <form @submit=${this.#submit} novalidate>
         <h3 id="rate-title">${this.#title()}</h3>
         <p class="notice" data-testid="permanent">
-          ${msg('Your rating is public and permanent: it is recorded on the blockchain with your address, and nobody can change or remove it.', { id: 'rate.permanent' })}
-          ${this.#weight()}
+          ${sentences(
+            msg(
+              'Your rating is public and permanent: it is recorded on the blockchain with your address, and nobody can change or remove it.',
+              { id: 'rate.permanent' },
+            ),
+            this.#weight(),
+          )}
         </p>
         <fieldset
           aria-invalid=${this.scoreError ? 'true' : 'false'}

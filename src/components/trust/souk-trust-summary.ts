@@ -62,6 +62,10 @@ export class SoukTrustSummary extends LitElement {
       dl.terms {
         font-size: 0.95rem;
       }
+      .explain {
+        display: block;
+        font-size: 0.875rem;
+      }
     `,
   ]
 
@@ -127,10 +131,10 @@ export class SoukTrustSummary extends LitElement {
       <dl class="terms">
         ${r.weighted.map(
           (w) =>
-            html`<dt>${msg(str`Score weighed by fees (${w.currency.symbol})`, { id: 'trust.weighted' })}</dt>
+            html`<dt>${msg(str`Score by fees paid (${w.currency.symbol})`, { id: 'trust.weighted' })}</dt>
               <dd data-testid="weighted" data-currency=${w.currency.symbol}>
                 <strong class="num">${signedScore(w.score)}</strong>
-                <span class="muted"
+                <span class="muted explain"
                   >${msg(str`from −1 to +1, over ${formatAmount(w.totalWeight, w.currency, locale)} in fees`, {
                     id: 'trust.weighted.over',
                   })}</span

@@ -59,6 +59,11 @@ export function languageName(tag: string): string {
   }
 }
 
+/** Sentences one after the other: a space between them in English, none in Chinese (。 ends a sentence). */
+export function sentences(...parts: string[]): string {
+  return parts.join(getLocale() === 'zh-Hans' ? '' : ' ')
+}
+
 /** Items as the page's language lists them: "English, Simplified Chinese, and Spanish", "英语、简体中文和西班牙语". */
 export function listOf(items: readonly string[]): string {
   return new Intl.ListFormat(getLocale(), { type: 'conjunction', style: 'long' }).format(items)
@@ -86,7 +91,27 @@ export function ratingsLine(r: TrustSummary['ratings']): string {
 
 /** Card styles for one person's or arbiter's record. */
 export const trustCard = css`
+  .card h3 {
+    margin-top: 0;
+  }
+  dl.terms {
+    grid-template-columns: minmax(7rem, max-content) minmax(0, 1fr);
+    align-items: baseline;
+    line-height: 1.45;
+  }
+  /* narrow (a phone, a picker row): each term under its label, so neither column is squeezed */
+  @container (max-width: 26rem) {
+    dl.terms {
+      grid-template-columns: minmax(0, 1fr);
+      gap: 0;
+    }
+    dl.terms dd {
+      margin-bottom: 0.4rem;
+    }
+  }
   .card {
+    /* the terms below respond to the card's width (a picker row, a dialog, a page column), not the window's */
+    container-type: inline-size;
     border: 1px solid var(--souk-border, #dedad0);
     border-radius: 0.5rem;
     padding: 0.6rem 0.75rem;

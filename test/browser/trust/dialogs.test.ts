@@ -113,7 +113,7 @@ describe('trust dialogs', function () {
     await useLocale('zh-Hans')
     await el.updateComplete
     expect(text(root, '[data-testid=what-happens]')).to.equal(
-      '价格 0.2 ETH 继续保管在托管中。你选择的仲裁人有 3 天 来裁决：付给卖家、退款给你，或分配。只有作出裁决时，它才收取 5% 的费用。',
+      '价格 0.2 ETH 继续保管在托管中。你选择的仲裁人有 3 天来裁决：付给卖家、退款给你，或分配。只有作出裁决时，它才收取 5% 的费用。',
     )
     expect(text(root, '#self-note')).to.equal('这是你自己：你不能裁决自己的争议。')
     expect(text(root, '#arbiter-error')).to.equal('请选择由哪位仲裁人裁决。')

@@ -140,7 +140,7 @@ describe('trust records', function () {
     await useLocale('zh-Hans')
     await el.updateComplete
     expect(text(root, '[data-testid=windows]')).to.equal(
-      '出价人有 1 小时 来揭示出价；发货后，买家有 1 天 来确认收货或提出争议',
+      '出价人有 1 小时来揭示出价；发货后，买家有 1 天来确认收货或提出争议',
     )
     expect(item('inherent')).to.include('与买家串通')
     await useLocale('en')
