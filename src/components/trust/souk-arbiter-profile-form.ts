@@ -1,42 +1,14 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
-import { isAddress } from 'viem'
-import { TrustDocError, parseDocumentCid, validateArbiterProfile } from '../../core/trust-docs.ts'
 import { TRUST_LIMITS } from '../../core/trust-limits.ts'
+import { LANGUAGES, ORDER, checkProfileForm, type Field, type ProfileSubmit } from './profile-form-check.ts'
+
+export type { ProfileSubmit }
 import { getLocale } from '../../i18n.ts'
-import { formatCount, parseAmount } from '../../services/format.ts'
-import type { ArbiterProfile } from '../../services/trust-types.ts'
-import { DAY, MAX_WINDOW, MIN_DISPUTE_WINDOW } from '../../services/windows.ts'
+import { formatCount } from '../../services/format.ts'
+import { DAY } from '../../services/windows.ts'
 import { shared } from '../styles.ts'
-import { MAX_ARBITER_FEE_BPS } from './trust-format.ts'
-
-export interface ProfileSubmit {
-  /** The profile to pin (validated, normalized); undefined when the arbiter gave a CID instead. */
-  profile: ArbiterProfile | undefined
-  /** The CID the arbiter gave ("I already have a profile CID"), normalized; undefined with a profile. */
-  cid: string | undefined
-  minFeeBps: number
-  /** Seconds. */
-  minDisputeWindow: number
-}
-
-type Field = 'name' | 'languages' | 'rules' | 'contact' | 'cid' | 'fee' | 'window'
-/** Form order: the first field with an error takes the focus. */
-const ORDER: readonly Field[] = ['cid', 'name', 'languages', 'rules', 'contact', 'fee', 'window']
-/** Offered as checkboxes, each in its own language; any other tag goes in "other". */
-const LANGUAGES = [
-  ['en', 'English'],
-  ['zh-Hans', '简体中文'],
-  ['zh-Hant', '繁體中文'],
-  ['es', 'Español'],
-  ['fr', 'Français'],
-  ['de', 'Deutsch'],
-  ['pt', 'Português'],
-  ['ru', 'Русский'],
-  ['ar', 'العربية'],
-  ['ja', '日本語'],
-] as const
 
 /**
  * An arbiter's registration: its profile (name, languages, rules, the address to message it at, by default
@@ -150,76 +122,11 @@ export class SoukArbiterProfileForm extends LitElement {
     }
   }
 
-  /** Every field's problem, and the values when there is none. */
-  #check(): { errors: Partial<Record<Field, () => string>>; value?: ProfileSubmit } {
-    const errors: Partial<Record<Field, () => string>> = {}
-    let profile: ArbiterProfile | undefined
-    let cid: string | undefined
-    if (this.mode === 'cid') {
-      try {
-        cid = parseDocumentCid(this.cid).toString()
-      } catch (err) {
-        errors.cid =
-          err instanceof TrustDocError && err.message.includes('dag-cbor')
-            ? () =>
-                msg('This CID is not a profile document (dag-cbor); check that you copied the right one.', {
-                  id: 'profile.err.cidCodec',
-                })
-            : () =>
-                msg('This is not a CID. A CID looks like bafyrei… (at most 128 letters and digits).', {
-                  id: 'profile.err.cid',
-                })
-      }
-    } else {
-      const other = this.other.split(/[\s,，、;]+/).filter(Boolean)
-      const languages = [...this.languages, ...other]
-      if (!this.name.trim())
-        errors.name = () => msg('Give the name buyers and sellers will see.', { id: 'profile.err.name' })
-      if (languages.length === 0)
-        errors.languages = () => msg('Choose at least one language.', { id: 'profile.err.languages' })
-      if (!this.rules.trim())
-        errors.rules = () =>
-          msg('Say how you decide: what evidence you want, when you refund.', { id: 'profile.err.rules' })
-      if (!isAddress(this.contact.trim()))
-        errors.contact = () => msg('Enter an address starting with 0x (42 characters).', { id: 'profile.err.contact' })
-      if (Object.keys(errors).length === 0) {
-        try {
-          profile = validateArbiterProfile({
-            v: 1,
-            name: this.name,
-            languages,
-            rules: this.rules,
-            contact: this.contact.trim(),
-          })
-        } catch (err) {
-          const field = err instanceof TrustDocError ? (err.field.replace(/\[.*$/, '') as Field) : 'name'
-          errors[ORDER.includes(field) ? field : 'name'] =
-            field === 'languages'
-              ? () =>
-                  msg('Write other languages as tags such as vi or th-TH, separated by commas.', {
-                    id: 'profile.err.languageTag',
-                  })
-              : () => msg('Remove the control or direction-changing characters.', { id: 'profile.err.characters' })
-        }
-      }
-    }
-    const bps = parseAmount(this.fee.trim(), 2)
-    if (bps === undefined || bps > BigInt(MAX_ARBITER_FEE_BPS))
-      errors.fee = () =>
-        msg(str`Enter a fee from 0 to ${MAX_ARBITER_FEE_BPS / 100} %, e.g. 1.5.`, { id: 'profile.err.fee' })
-    const days = Number(this.days.trim())
-    const seconds = Math.round(days * DAY)
-    if (!/^\d+(\.\d+)?$/.test(this.days.trim()) || seconds < MIN_DISPUTE_WINDOW || seconds > MAX_WINDOW)
-      errors.window = () =>
-        msg(str`Enter a number of days from 1 to ${MAX_WINDOW / DAY}.`, { id: 'profile.err.window' })
-    if (Object.keys(errors).length > 0) return { errors }
-    return { errors, value: { profile, cid, minFeeBps: Number(bps), minDisputeWindow: seconds } }
-  }
-
   #submit(e: Event): void {
     e.preventDefault()
     if (this.busy) return
-    const { errors, value } = this.#check()
+    const { mode, name, languages, other, rules, contact, cid, fee, days } = this
+    const { errors, value } = checkProfileForm({ mode, name, languages, other, rules, contact, cid, fee, days })
     this.errors = errors
     if (!value) {
       const first = ORDER.find((f) => errors[f])
