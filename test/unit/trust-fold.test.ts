@@ -71,7 +71,12 @@ function deps(over: Partial<TrustDeps> = {}): TrustDeps & { asked: { times: bigi
   }
 }
 
-const list = (listingId: bigint, token: `0x${string}` = ETH, arbiters = [ARB], arbiterFeeBps = 100): TrustLog => ({
+const list = (
+  listingId: bigint,
+  token: `0x${string}` = ETH,
+  arbiters = [ARB],
+  arbiterFeeBps = 100,
+): Extract<TrustLog, { kind: 'listed' }> => ({
   ...at(),
   kind: 'listed',
   listingId,
