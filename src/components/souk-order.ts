@@ -160,7 +160,10 @@ export class SoukOrder extends LitElement {
       else if (action === 'confirm') await chain.confirmReceipt(id)
       // the listing's first arbiter the buyer may choose (not itself); the trust UI lets the buyer pick
       else if (action === 'dispute')
-        await chain.dispute(id, order.arbiters.find((a) => a.toLowerCase() !== order.buyer.toLowerCase())!)
+        await chain.dispute(
+          id,
+          order.arbiters.find((a) => a.toLowerCase() !== order.buyer.toLowerCase())!,
+        )
       else if (action === 'claim') await chain.claimTimeout(id)
       else if (action === 'refund') await chain.refund(id)
       else await chain.resolveDispute(id, toBuyer)
