@@ -3,8 +3,10 @@
 // prints {"chainId":31337,"market":"0x…","treasury":"0x…","token":"0x…","arbiter":"0x…","deployBlock":N,"commit":"…"}
 // and writes it to deployments/<chainId>.json (.souk/deployments/ for the local chain), which
 // `npm run app-config` / `npm run publish:app` turn into the app's config.json.
+// The market is deployed with the protocol fee (--protocol-fee, default 50 bps) and 1 wei, which the contract
+// credits to the treasury so that its balance slot is live before the first sale (see SoukMarket's constructor).
 // On the local chain (31337) it also deploys the open-mint TestUSD, mints it to anvil's accounts and
-// registers anvil account 9 as the default arbiter. On any other chain it refuses anvil's public keys
+// registers three dev arbiters (anvil accounts 9, 8, 7; 9 is the default one). On any other chain it refuses anvil's public keys
 // (as deployer or treasury), needs --private-key and --treasury, and deploys SoukMarket only.
 // Used by `npm start`, the browser/e2e test stacks and the gas benchmark.
 import { readFileSync } from 'node:fs'
@@ -35,7 +37,8 @@ const DEPLOY_HELP = `Usage: npm run deploy -- --rpc URL [options]
   --keystore FILE      encrypted JSON keystore of the deployer (SOUK_KEYSTORE); password from
                        SOUK_KEYSTORE_PASSWORD or asked on the terminal
   --private-key 0x…    the deployer's key; prefer SOUK_DEPLOYER_KEY (flags show in the process list)
-  --treasury 0x…       receives unrevealed-bid penalties (SOUK_TREASURY); required off the local chain
+  --treasury 0x…       receives penalties and protocol fees (SOUK_TREASURY); required off the local chain
+  --protocol-fee BPS   protocol fee on completed sales, 0..100 basis points (default 50); immutable
   --test-token         the open-mint TestUSD: local chain (31337) only, refused elsewhere
   --out DIR            where <chainId>.json goes (default deployments/, .souk/deployments/ for 31337)
 Anvil's public development keys are refused on every chain but 31337.
@@ -51,34 +54,66 @@ export const LOCAL_CHAIN_ID = 31337
 /** Anvil account registered as the default arbiter on the local chain (tests and the app list with it). */
 export const DEV_ARBITER_INDEX = 9
 /**
+ * The dev arbiters registered on the local chain, the default one first, so that a listing can name a set of
+ * up to three (MAX_ARBITERS) and a buyer can choose. Their terms differ on purpose: a listing naming all three
+ * must pay at least 200 bps and give at least 3 days to decide (the largest minimum of each).
+ */
+export const DEV_ARBITERS = [
+  { index: DEV_ARBITER_INDEX, minFeeBps: 100, minDisputeWindow: 2 * 86_400, name: 'Souk dev arbiter' },
+  { index: 8, minFeeBps: 200, minDisputeWindow: 2 * 86_400, name: 'Souk dev arbiter 2' },
+  { index: 7, minFeeBps: 100, minDisputeWindow: 3 * 86_400, name: 'Souk dev arbiter 3' },
+] as const
+/** Anvil indices of the dev arbiters (DEV_ARBITERS), the default one first. */
+export const DEV_ARBITER_INDICES: readonly number[] = DEV_ARBITERS.map((a) => a.index)
+/** The protocol fee the deploy script sets unless told otherwise: 0.5% of the seller's share of each sale. */
+export const DEFAULT_PROTOCOL_FEE_BPS = 50
+/** The contract's cap on the protocol fee (MAX_PROTOCOL_FEE_BPS). */
+export const MAX_PROTOCOL_FEE_BPS = 100
+/**
+ * Wei sent with the deployment and credited to the treasury, so that its ETH balance slot is non-zero
+ * before the first sale: the first sale's protocol fee then costs the same gas as every later one.
+ */
+export const TREASURY_SEED_WEI = 1n
+/**
  * Local treasury: account 10 of anvil's mnemonic, just past the ten funded accounts the dev wallet offers. The
  * treasury may neither list nor bid, so it must not be an account a person shops with in `npm start`.
  */
 export const DEV_TREASURY = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 10 }).address
-/** The dev arbiter's largest fee: 10% (the contract's cap). */
-export const DEV_ARBITER_MAX_FEE_BPS = 1_000
+/** The default dev arbiter's smallest fee: 1% (DEV_ARBITERS[0]). */
+export const DEV_ARBITER_MIN_FEE_BPS = DEV_ARBITERS[0].minFeeBps
+/** The default dev arbiter's shortest dispute window: 2 days (DEV_ARBITERS[0]). */
+export const DEV_ARBITER_MIN_DISPUTE_WINDOW = DEV_ARBITERS[0].minDisputeWindow
 
-/** The dev arbiter's profile, inline as an identity CID (dag-json), so it needs no IPFS node to read. */
-export function devArbiterMetadataCid(): string {
-  const profile = { name: 'Souk dev arbiter', chain: LOCAL_CHAIN_ID }
+/**
+ * A dev arbiter's profile (`which` indexes DEV_ARBITERS; the default one unless given), inline as an identity
+ * CID (dag-json), so it needs no IPFS node to read.
+ */
+export function devArbiterMetadataCid(which = 0): string {
+  const profile = { name: DEV_ARBITERS[which]!.name, chain: LOCAL_CHAIN_ID }
   return CID.createV1(json.code, identity.digest(json.encode(profile))).toString()
 }
 
 export interface DeployOptions {
   rpcUrl: string
   privateKey?: Hex
-  /** Receives unrevealed-bid penalties. Defaults to DEV_TREASURY on the local chain; required elsewhere. */
+  /** Receives penalties and protocol fees. Defaults to DEV_TREASURY on the local chain; required elsewhere. */
   treasury?: `0x${string}`
+  /** Protocol fee in basis points, 0..MAX_PROTOCOL_FEE_BPS; DEFAULT_PROTOCOL_FEE_BPS unless given. */
+  protocolFeeBps?: number
 }
 
 export interface Deployment {
   chainId: number
   market: `0x${string}`
   treasury: `0x${string}`
+  /** The market's immutable protocol fee, in basis points. */
+  protocolFeeBps: number
   /** TestUSD (local chain only). */
   token?: `0x${string}`
   /** The registered default arbiter (local chain only). */
   arbiter?: `0x${string}`
+  /** Every registered dev arbiter, the default one first (local chain only; DEV_ARBITERS). */
+  arbiters?: `0x${string}`[]
   deployBlock: number
 }
 
@@ -132,15 +167,19 @@ export function anvilDevAddresses(): `0x${string}`[] {
 let devAddresses: `0x${string}`[] | undefined
 
 /**
- * Deploys SoukMarket; on the local chain (31337) also TestUSD (minted to anvil's accounts 0..9) and the
- * default arbiter's registration. Refuses development keys and tokens elsewhere (`checkDeployment`).
- * Builds the contracts first when contracts/out/ is missing or older than the sources.
+ * Deploys SoukMarket with the protocol fee and TREASURY_SEED_WEI; on the local chain (31337) also TestUSD
+ * (minted to anvil's accounts 0..9) and the dev arbiters' registrations (DEV_ARBITERS). Refuses development
+ * keys and tokens elsewhere (`checkDeployment`). Builds the contracts first when contracts/out/ is missing or
+ * older than the sources.
  */
 export async function deployContracts({
   rpcUrl,
   privateKey,
   treasury: treasuryOption,
+  protocolFeeBps = DEFAULT_PROTOCOL_FEE_BPS,
 }: DeployOptions): Promise<Deployment> {
+  if (!Number.isInteger(protocolFeeBps) || protocolFeeBps < 0 || protocolFeeBps > MAX_PROTOCOL_FEE_BPS)
+    throw new DeployRefusedError(`the protocol fee must be 0..${MAX_PROTOCOL_FEE_BPS} basis points`)
   const transport = http(rpcUrl)
   const publicClient = createPublicClient({ transport })
   const chainId = await publicClient.getChainId()
@@ -161,7 +200,8 @@ export async function deployContracts({
   const marketHash = await wallet.deployContract({
     abi: market.abi,
     bytecode: market.bytecode,
-    args: [treasury],
+    args: [treasury, protocolFeeBps],
+    value: TREASURY_SEED_WEI,
     nonce: nonce++,
   })
   const marketReceipt = await publicClient.waitForTransactionReceipt({ hash: marketHash })
@@ -171,6 +211,7 @@ export async function deployContracts({
     chainId,
     market: getAddress(marketReceipt.contractAddress),
     treasury,
+    protocolFeeBps,
     deployBlock: Number(marketReceipt.blockNumber),
   }
   if (!local) return deployment
@@ -191,20 +232,24 @@ export async function deployContracts({
       }),
     )
   }
-  const arbiter = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: DEV_ARBITER_INDEX })
-  pending.push(
-    await createWalletClient({ account: arbiter, chain, transport }).writeContract({
-      address: deployment.market,
-      abi: market.abi,
-      functionName: 'registerArbiter',
-      args: [DEV_ARBITER_MAX_FEE_BPS, devArbiterMetadataCid()],
-    }),
-  )
+  const arbiters: `0x${string}`[] = []
+  for (const [which, terms] of DEV_ARBITERS.entries()) {
+    const arbiter = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: terms.index })
+    arbiters.push(arbiter.address)
+    pending.push(
+      await createWalletClient({ account: arbiter, chain, transport }).writeContract({
+        address: deployment.market,
+        abi: market.abi,
+        functionName: 'registerArbiter',
+        args: [terms.minFeeBps, terms.minDisputeWindow, devArbiterMetadataCid(which)],
+      }),
+    )
+  }
   for (const hash of pending) {
     const receipt = await publicClient.waitForTransactionReceipt({ hash })
     if (receipt.status !== 'success') throw new Error(`deployment transaction ${hash} failed`)
   }
-  return { ...deployment, token: getAddress(tokenReceipt.contractAddress), arbiter: arbiter.address }
+  return { ...deployment, token: getAddress(tokenReceipt.contractAddress), arbiter: arbiters[0]!, arbiters }
 }
 
 export interface DeployCliOptions {
@@ -216,6 +261,8 @@ export interface DeployCliOptions {
   /** Keystore password; SOUK_KEYSTORE_PASSWORD, or asked on the terminal. */
   password?: string
   treasury?: string
+  /** Protocol fee in basis points (default DEFAULT_PROTOCOL_FEE_BPS). */
+  protocolFeeBps?: number
   /** Also deploy the open-mint TestUSD and the dev arbiter: refused off the local chain. */
   testToken?: boolean
   /** Where deployment files go (default deployments/, or .souk/deployments/ for chain 31337). */
@@ -251,6 +298,7 @@ export async function deployFromCli(
     rpcUrl: o.rpc,
     ...(privateKey ? { privateKey } : {}),
     ...(o.treasury ? { treasury: o.treasury as `0x${string}` } : {}),
+    ...(o.protocolFeeBps === undefined ? {} : { protocolFeeBps: o.protocolFeeBps }),
   })
   // the local example config names Multicall3, which a bare anvil lacks (the dev stack installs it too)
   if (chainId === LOCAL_CHAIN_ID) await installMulticall3(o.rpc)
@@ -289,6 +337,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       'private-key': { type: 'string', default: process.env.SOUK_DEPLOYER_KEY },
       keystore: { type: 'string', default: process.env.SOUK_KEYSTORE },
       treasury: { type: 'string', default: process.env.SOUK_TREASURY },
+      'protocol-fee': { type: 'string' },
       'test-token': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean' },
@@ -306,6 +355,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         ...(values.keystore ? { keystore: values.keystore } : {}),
         ...(process.env.SOUK_KEYSTORE_PASSWORD === undefined ? {} : { password: process.env.SOUK_KEYSTORE_PASSWORD }),
         ...(values.treasury ? { treasury: values.treasury } : {}),
+        ...(values['protocol-fee'] === undefined ? {} : { protocolFeeBps: Number(values['protocol-fee']) }),
         ...(values['test-token'] ? { testToken: true } : {}),
         ...(values.out ? { outDir: values.out } : {}),
       },

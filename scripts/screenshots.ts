@@ -40,7 +40,7 @@ try {
     revealEnd: now + 3 * 86_400,
     price: parseEther('0.25'),
     // contracts v2 accept only a registered arbiter: the one the local deployment registers
-    arbiter,
+    arbiters: [arbiter],
     arbiterFeeBps: 150,
     account: seller,
   })

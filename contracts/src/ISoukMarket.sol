@@ -27,20 +27,30 @@ interface ISoukMarket {
         uint88 price;
         /// ERC-20 used for payment, or address(0) for ETH.
         address token;
-        /// Decides the escrow's disputes; must be a registered arbiter (see `registerArbiter`), not the seller.
-        address arbiter;
-        /// Arbiter's fee in basis points of the price, paid only when the arbiter decides a dispute; at most
-        /// the largest fee the arbiter registered with (and <= 1,000, 10%).
+        /// 1 to MAX_ARBITERS distinct registered arbiters (see `registerArbiter`), none of them the seller. Only
+        /// a digest of the set is stored; the buyer chooses one of them when disputing (`dispute`).
+        address[] arbiters;
+        /// Arbiter's fee in basis points of the price, paid only when the chosen arbiter decides a dispute; at
+        /// least the `minFeeBps` of every named arbiter and at most MAX_ARBITER_FEE_BPS (1,000, 10%).
         uint16 arbiterFeeBps;
-        /// Seconds the buyer has after `markShipped` to confirm or dispute before the seller may claim.
+        /// Seconds the buyer has after `markShipped` to confirm or dispute before the seller may claim:
+        /// MIN_CONFIRM_WINDOW (1 day) to MAX_WINDOW (365 days).
         uint32 confirmWindow;
-        /// Seconds the arbiter has to decide a dispute before the buyer is refunded.
+        /// Seconds the chosen arbiter has to decide a dispute before the buyer is refunded: MIN_DISPUTE_WINDOW
+        /// (1 day) to MAX_WINDOW, and at least the `minDisputeWindow` of every named arbiter.
         uint32 disputeWindow;
     }
 
+    /// @notice A rating's score.
+    enum Score {
+        Negative,
+        Neutral,
+        Positive
+    }
+
     /// @notice Escrow lifecycle. Released, Refunded and Split are final: nothing stays locked.
-    ///         Funded: the seller ships or refunds, the buyer confirms, either disputes.
-    ///         Shipped: before the deadline the buyer confirms, the seller refunds, either disputes; from the
+    ///         Funded: the seller ships or refunds, the buyer confirms or disputes.
+    ///         Shipped: before the deadline the buyer confirms or disputes, the seller refunds; from the
     ///         deadline on only `claimTimeout` (release).
     ///         Disputed: before the deadline the arbiter resolves, the buyer confirms, the seller refunds; from
     ///         the deadline on only `claimTimeout` (refund).
@@ -58,6 +68,8 @@ interface ISoukMarket {
     struct ListingView {
         address seller;
         uint88 price;
+        /// The arbiter the buyer chose when disputing; address(0) before any dispute (the listing's set of
+        /// arbiters is in its ListingCreated log).
         address arbiter;
         uint16 arbiterFeeBps;
         uint32 confirmWindow;
@@ -83,8 +95,12 @@ interface ISoukMarket {
     struct ArbiterView {
         /// Listings may name it (it opted in and did not unregister).
         bool registered;
-        /// Largest fee, in basis points, a listing may pay it.
-        uint16 maxFeeBps;
+        /// Smallest fee, in basis points of the price, a listing naming it must pay.
+        uint16 minFeeBps;
+        /// Shortest dispute window, in seconds, a listing naming it must give.
+        uint32 minDisputeWindow;
+        /// Block timestamp of its first registration (kept across re-registrations); 0 = never registered.
+        uint32 registeredAt;
         /// CID of its public profile document (who it is, how to reach it, its rules).
         string metadataCid;
         /// Disputes opened on listings it arbitrates.
@@ -99,6 +115,9 @@ interface ISoukMarket {
         uint32 timedOut;
         /// Closed by the parties during the dispute (the buyer confirmed or the seller refunded; no fee).
         uint32 settledByParties;
+        /// Sum of the prices of the ETH disputes it decided with `resolve`, in wei (token disputes are in the
+        /// EscrowSettled logs). Dust cases add dust here.
+        uint128 valueDecided;
     }
 
     /// @notice Read model of a sealed bid (see `getBid`).
@@ -118,8 +137,13 @@ interface ISoukMarket {
         /// Shipped: end of the buyer's confirm window. Disputed: end of the arbiter's window.
         uint32 deadline;
         uint88 price;
-        /// Disputed: who opened the dispute (the buyer or the seller).
-        address disputedBy;
+        /// The arbiter the buyer chose when disputing; address(0) if there was no dispute.
+        address arbiter;
+        /// The chosen arbiter decided the dispute (`resolve`); then each party may rate it.
+        bool resolved;
+        /// Ratings given so far: RATED_SELLER (the buyer rated the seller), RATED_BUYER (the seller rated
+        /// the buyer), BUYER_RATED_ARBITER, SELLER_RATED_ARBITER.
+        uint8 ratings;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -149,16 +173,29 @@ interface ISoukMarket {
     event Purchased(uint256 indexed listingId, address indexed buyer, uint256 price);
     /// @notice The seller shipped; the buyer has until `deadline` to confirm or dispute.
     event Shipped(uint256 indexed listingId, uint256 deadline);
-    /// @notice The buyer or the seller disputed; the arbiter has until `deadline` to decide, after that the
-    ///         buyer is refunded.
-    event Disputed(uint256 indexed listingId, address indexed by, uint256 deadline);
-    /// @notice An arbiter opted in (or changed its terms): listings may name it, paying at most `maxFeeBps`.
-    event ArbiterRegistered(address indexed arbiter, uint16 maxFeeBps, string metadataCid);
+    /// @notice The buyer disputed and chose `arbiter` from the listing's set; it has until `deadline` to
+    ///         decide, after that the buyer is refunded.
+    event Disputed(uint256 indexed listingId, address indexed buyer, address indexed arbiter, uint256 deadline);
+    /// @notice An arbiter opted in (or changed its terms): listings may name it if they pay at least
+    ///         `minFeeBps` and give at least `minDisputeWindow` seconds to decide.
+    event ArbiterRegistered(address indexed arbiter, uint16 minFeeBps, uint32 minDisputeWindow, string metadataCid);
     /// @notice An arbiter stopped accepting new listings (it still decides the ones that name it).
     event ArbiterUnregistered(address indexed arbiter);
-    /// @notice The escrow closed; amounts were credited to withdrawable balances.
+    /// @notice The escrow closed; amounts were credited to withdrawable balances. `protocolFee` (to the
+    ///         treasury) is PROTOCOL_FEE_BPS of what the seller's share was before it; a rating's weight is
+    ///         arbiterFee + protocolFee, what the trade paid beyond gas.
     event EscrowSettled(
-        uint256 indexed listingId, EscrowStatus outcome, uint256 toBuyer, uint256 toSeller, uint256 arbiterFee
+        uint256 indexed listingId,
+        EscrowStatus outcome,
+        uint256 toBuyer,
+        uint256 toSeller,
+        uint256 arbiterFee,
+        uint256 protocolFee
+    );
+    /// @notice A party of a closed escrow rated `subject` (the other party, or the arbiter that decided the
+    ///         dispute). `review` is the sha2-256 digest of a dag-cbor review document's CID, or zero.
+    event Rated(
+        uint256 indexed listingId, address indexed rater, address indexed subject, Score score, bytes32 review
     );
     /// @notice `account` withdrew `amount` of `token` (address(0) = ETH) to `to`.
     event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
@@ -173,6 +210,16 @@ interface ISoukMarket {
     error ArbiterNotRegistered();
     error FeeTooHigh();
     error InvalidMetadata();
+    error InvalidArbiters();
+    error FeeBelowArbiterMinimum();
+    error WindowTooShort();
+    error WindowTooLong();
+    error WrongArbiterSet();
+    error ArbiterIsBuyer();
+    error InvalidProtocolFee();
+    error NotClosed();
+    error AlreadyRated();
+    error NoArbiterDecision();
     error TreasuryCannotTrade();
     error NotSeller();
     error HasBids();

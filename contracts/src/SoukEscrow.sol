@@ -4,41 +4,51 @@ pragma solidity ^0.8.28;
 import {SoukStorage} from "./SoukStorage.sol";
 
 /// @title SoukEscrow
-/// @notice The escrow half of the Souk market and its arbiter registry. Every sale (auction or buy now)
-///         leaves its price in an escrow of this singleton. Each state has exactly one set of allowed
-///         actions at any second:
-///         - Funded: the seller ships (`markShipped`) or refunds, the buyer confirms, either disputes;
-///         - Shipped, before the confirm deadline: the buyer confirms, the seller refunds, either disputes;
+/// @notice The escrow half of the Souk market, its arbiter registry and the ratings. Every sale (auction or
+///         buy now) leaves its price in an escrow of this singleton. Each state has exactly one set of
+///         allowed actions at any second:
+///         - Funded: the seller ships (`markShipped`) or refunds, the buyer confirms or disputes;
+///         - Shipped, before the confirm deadline: the buyer confirms or disputes, the seller refunds;
 ///           from the deadline on: only `claimTimeout` (release to the seller);
-///         - Disputed, before the dispute deadline: the arbiter resolves (and earns its fee), the buyer
-///           confirms or the seller refunds (no fee); from the deadline on: only `claimTimeout` (refund).
-///         The arbiter has no say outside a dispute, and is paid only for deciding one. Arbiters opt in with
-///         `registerArbiter`; the contract keeps each arbiter's record (`getArbiter`).
-///         Outcomes are credited to `withdrawable` balances (pull payments).
+///         - Disputed, before the dispute deadline: the chosen arbiter resolves (and earns its fee), the
+///           buyer confirms or the seller refunds (no fee); from the deadline on: only `claimTimeout` (refund).
+///         Only the buyer disputes, and it chooses the arbiter from the listing's set: the seller named the
+///         candidates, the buyer picks the judge, so neither side alone decides who decides. The arbiter has
+///         no say outside a dispute, and is paid only for deciding one. Arbiters opt in with their terms
+///         (`registerArbiter`); the contract keeps each arbiter's record (`getArbiter`). Outcomes are
+///         credited to `withdrawable` balances (pull payments); the seller's share of every close pays
+///         PROTOCOL_FEE_BPS to the treasury. Once closed, each party rates the other (`rate`), and the
+///         arbiter if it decided.
 abstract contract SoukEscrow is SoukStorage {
     // ------------------------------------------------------------------------------------------------
     // Arbiters
     // ------------------------------------------------------------------------------------------------
 
-    /// @notice Opt in as an arbiter (or change one's terms): listings may then name the caller, paying at
-    ///         most `maxFeeBps`. Listings keep the fee they were created with. The record is kept across
-    ///         re-registrations.
-    /// @param maxFeeBps The largest fee, in basis points of the price, a listing may pay (<= 1,000).
+    /// @notice Opt in as an arbiter (or change one's terms): listings may then name the caller if they pay
+    ///         it at least `minFeeBps` and give it at least `minDisputeWindow` to decide. Listings keep the
+    ///         terms they were created with. The record, and the time of the first registration, are kept
+    ///         across re-registrations, so an arbiter's age can be neither reset nor chosen.
+    /// @param minFeeBps The smallest fee, in basis points of the price, a listing must pay (<= 1,000). A
+    ///        non-zero minimum is what makes a self-dealt case cost the self-dealer something beyond gas.
+    /// @param minDisputeWindow The shortest dispute window, in seconds, a listing must give (<= MAX_WINDOW).
     /// @param metadataCid CID of the arbiter's public profile document (1..128 bytes).
-    function registerArbiter(uint16 maxFeeBps, string calldata metadataCid) external {
+    function registerArbiter(uint16 minFeeBps, uint32 minDisputeWindow, string calldata metadataCid) external {
         if (msg.sender == TREASURY) revert TreasuryCannotTrade();
-        if (maxFeeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
+        if (minFeeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
+        if (minDisputeWindow > MAX_WINDOW) revert WindowTooLong();
         if (bytes(metadataCid).length == 0 || bytes(metadataCid).length > MAX_METADATA_LENGTH) {
             revert InvalidMetadata();
         }
         Arbiter storage a = _arbiters[msg.sender];
         a.registered = true;
-        a.maxFeeBps = maxFeeBps;
+        a.minFeeBps = minFeeBps;
+        a.minDisputeWindow = minDisputeWindow;
+        if (a.registeredAt == 0) a.registeredAt = uint32(block.timestamp);
         _arbiterMetadata[msg.sender] = metadataCid;
-        emit ArbiterRegistered(msg.sender, maxFeeBps, metadataCid);
+        emit ArbiterRegistered(msg.sender, minFeeBps, minDisputeWindow, metadataCid);
     }
 
-    /// @notice Stop accepting new listings. Listings that already name the caller keep it as arbiter.
+    /// @notice Stop accepting new listings. Listings that already name the caller keep it in their set.
     function unregisterArbiter() external {
         Arbiter storage a = _arbiters[msg.sender];
         if (!a.registered) revert ArbiterNotRegistered();
@@ -52,14 +62,17 @@ abstract contract SoukEscrow is SoukStorage {
         Arbiter memory a = _arbiters[arbiter];
         return ArbiterView({
             registered: a.registered,
-            maxFeeBps: a.maxFeeBps,
+            minFeeBps: a.minFeeBps,
+            minDisputeWindow: a.minDisputeWindow,
+            registeredAt: a.registeredAt,
             metadataCid: _arbiterMetadata[arbiter],
             disputes: a.disputes,
             decidedForBuyer: a.forBuyer,
             decidedForSeller: a.forSeller,
             decidedSplit: a.split,
             timedOut: a.timedOut,
-            settledByParties: a.settled
+            settledByParties: a.settled,
+            valueDecided: a.valueDecided
         });
     }
 
@@ -80,46 +93,61 @@ abstract contract SoukEscrow is SoukStorage {
         emit Shipped(listingId, deadline);
     }
 
-    /// @notice Buyer: the item arrived as described; release the price to the seller (no arbiter fee).
-    ///         Allowed while the escrow is open and its deadline has not passed, also during a dispute
-    ///         (which it then ends).
+    /// @notice Buyer: the item arrived as described; release the price to the seller (no arbiter fee; the
+    ///         protocol fee comes off the seller's share). Allowed while the escrow is open and its deadline
+    ///         has not passed, also during a dispute (which it then ends).
     /// @param listingId The sold listing.
     function confirm(uint256 listingId) external {
         Escrow memory e = _openEscrow(listingId);
         if (msg.sender != e.buyer) revert NotBuyer();
         if (e.status == EscrowStatus.Disputed) _count(_listings[listingId].arbiter, ARBITER_SETTLED_SHIFT);
-        _close(listingId, e.buyer, EscrowStatus.Released, 0, 0);
+        _close(listingId, e, EscrowStatus.Released, 0, 0, 0);
     }
 
-    /// @notice Seller: give the buyer the whole price back (no arbiter fee). Allowed while the escrow is open
-    ///         and its deadline has not passed, also during a dispute (which it then ends).
+    /// @notice Seller: give the buyer the whole price back (no arbiter fee, no protocol fee). Allowed while
+    ///         the escrow is open and its deadline has not passed, also during a dispute (which it then ends).
     /// @param listingId The sold listing.
     function refund(uint256 listingId) external {
         Escrow memory e = _openEscrow(listingId);
         Listing storage l = _listings[listingId];
         if (msg.sender != l.seller) revert NotSeller();
         if (e.status == EscrowStatus.Disputed) _count(l.arbiter, ARBITER_SETTLED_SHIFT);
-        _close(listingId, e.buyer, EscrowStatus.Refunded, _auctions[listingId].second, 0);
+        _close(listingId, e, EscrowStatus.Refunded, _auctions[listingId].second, 0, 0);
     }
 
-    /// @notice Buyer or seller: ask the arbiter to decide, before shipping or within the confirm window. The
-    ///         arbiter then has the listing's dispute window; after it the buyer is refunded by `claimTimeout`.
+    /// @notice Buyer: ask an arbiter of the listing's set to decide, before shipping or within the confirm
+    ///         window. The buyer names the set exactly as listed (from the ListingCreated log; it must hash
+    ///         to the listing's key) and chooses `arbiter` from it, which then has the listing's dispute
+    ///         window; after it the buyer is refunded by `claimTimeout`. Only the buyer disputes: a seller
+    ///         who disputed could hand the case to an arbiter it controls; its remedies are `refund` and,
+    ///         after the confirm window, `claimTimeout`.
     /// @param listingId The sold listing.
-    function dispute(uint256 listingId) external {
+    /// @param arbiters The listing's arbiter set, in the order of its ListingCreated log.
+    /// @param arbiter The chosen arbiter, one of `arbiters`, not the buyer.
+    function dispute(uint256 listingId, address[] calldata arbiters, address arbiter) external {
         Escrow memory e = _openEscrow(listingId);
         if (e.status == EscrowStatus.Disputed) revert WrongEscrowStatus();
+        if (msg.sender != e.buyer) revert NotBuyer();
         Listing storage l = _listings[listingId];
-        uint8 flags = e.flags | E_DISPUTED;
-        if (msg.sender == l.seller) flags |= E_DISPUTED_BY_SELLER;
-        else if (msg.sender != e.buyer) revert NotEscrowParty();
+        if (_arbiterKey(arbiters) != l.arbiter) revert WrongArbiterSet();
+        // The set hashed to the listing's key, so it is not empty.
+        uint256 i;
+        while (arbiters[i] != arbiter) {
+            if (++i == arbiters.length) revert WrongArbiterSet();
+        }
+        if (arbiter == msg.sender) revert ArbiterIsBuyer();
         uint32 deadline = _deadline(l.disputeWindow);
-        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Disputed, flags, deadline);
-        _count(l.arbiter, ARBITER_DISPUTES_SHIFT);
-        emit Disputed(listingId, msg.sender, deadline);
+        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Disputed, e.flags | E_DISPUTED, deadline);
+        // From here on the listing's arbiter is the chosen one: resolve, claimTimeout, confirm and refund
+        // read it exactly as they would a single named arbiter.
+        l.arbiter = arbiter;
+        _count(arbiter, ARBITER_DISPUTES_SHIFT);
+        emit Disputed(listingId, msg.sender, arbiter, deadline);
     }
 
-    /// @notice Arbiter: decide an open dispute before its deadline. The arbiter's fee comes off the price
-    ///         first; `toBuyer` of the rest goes to the buyer and the remainder to the seller.
+    /// @notice Chosen arbiter: decide an open dispute before its deadline. The arbiter's fee comes off the
+    ///         price first; `toBuyer` of the rest goes to the buyer and the remainder to the seller (minus the
+    ///         protocol fee). Records the decision, and for ETH listings the price, in the arbiter's record.
     /// @param listingId The disputed listing.
     /// @param toBuyer Amount refunded to the buyer, at most price - fee (0 = release, price - fee = refund).
     function resolve(uint256 listingId, uint256 toBuyer) external {
@@ -137,8 +165,9 @@ abstract contract SoukEscrow is SoukStorage {
             : toBuyer == rest
                 ? (EscrowStatus.Refunded, ARBITER_FOR_BUYER_SHIFT)
                 : (EscrowStatus.Split, ARBITER_SPLIT_SHIFT);
-        _count(msg.sender, counter);
-        _close(listingId, e.buyer, outcome, toBuyer, fee);
+        // Token amounts are not comparable across tokens, so valueDecided sums ETH prices only.
+        _decided(msg.sender, counter, l.currencyId == 0 ? price : 0);
+        _close(listingId, e, outcome, toBuyer, fee, E_RESOLVED);
     }
 
     /// @notice Anyone: apply a timeout. A shipped item whose confirm window passed is released to the seller;
@@ -149,16 +178,51 @@ abstract contract SoukEscrow is SoukStorage {
         if (e.status != EscrowStatus.Shipped && e.status != EscrowStatus.Disputed) revert WrongEscrowStatus();
         if (block.timestamp < e.deadline) revert TimeoutNotReached();
         if (e.status == EscrowStatus.Shipped) {
-            _close(listingId, e.buyer, EscrowStatus.Released, 0, 0);
+            _close(listingId, e, EscrowStatus.Released, 0, 0, 0);
         } else {
             _count(_listings[listingId].arbiter, ARBITER_TIMED_OUT_SHIFT);
-            _close(listingId, e.buyer, EscrowStatus.Refunded, _auctions[listingId].second, 0);
+            _close(listingId, e, EscrowStatus.Refunded, _auctions[listingId].second, 0, 0);
         }
     }
 
+    // ------------------------------------------------------------------------------------------------
+    // Ratings
+    // ------------------------------------------------------------------------------------------------
+
+    /// @notice Buyer or seller of a closed escrow (Released, Refunded or Split): rate the other party, or
+    ///         (`ofArbiter`) the arbiter that decided the dispute with `resolve`. Each of the four ratings
+    ///         once. Only the Rated event records it; a rating's weight is what its trade paid beyond gas,
+    ///         arbiterFee + protocolFee of the listing's EscrowSettled log, which readers join.
+    /// @param listingId The sold listing.
+    /// @param ofArbiter true: rate the arbiter that decided; false: rate the other party.
+    /// @param score Negative, Neutral or Positive.
+    /// @param review sha2-256 digest of the CID of a dag-cbor review document, or zero for none.
+    function rate(uint256 listingId, bool ofArbiter, Score score, bytes32 review) external {
+        Escrow memory e = _escrows[listingId];
+        Listing storage l = _listings[listingId];
+        address subject;
+        uint8 bit;
+        if (msg.sender == e.buyer) {
+            (subject, bit) = ofArbiter ? (l.arbiter, BUYER_RATED_ARBITER) : (l.seller, RATED_SELLER);
+        } else if (msg.sender == l.seller) {
+            (subject, bit) = ofArbiter ? (l.arbiter, SELLER_RATED_ARBITER) : (e.buyer, RATED_BUYER);
+        } else {
+            revert NotEscrowParty();
+        }
+        if (e.status < EscrowStatus.Released) revert NotClosed();
+        if (ofArbiter && e.flags & E_RESOLVED == 0) revert NoArbiterDecision();
+        if (e.flags & bit != 0) revert AlreadyRated();
+        _escrows[listingId].flags = e.flags | bit;
+        emit Rated(listingId, msg.sender, subject, score, review);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Withdrawals
+    // ------------------------------------------------------------------------------------------------
+
     /// @notice Withdraw the caller's whole balance of `token` (address(0) = ETH) to `to`: escrow outcomes,
-    ///         the winner's change from finalize, penalties (treasury), across all listings. A receiver that
-    ///         reverts only blocks its own withdrawal; it can name another `to`.
+    ///         the winner's change from finalize, penalties and protocol fees (treasury), across all
+    ///         listings. A receiver that reverts only blocks its own withdrawal; it can name another `to`.
     /// @param token The ERC-20, or address(0) for ETH.
     /// @param to Recipient of the funds.
     function withdraw(address token, address to) external nonReentrant {
@@ -183,15 +247,27 @@ abstract contract SoukEscrow is SoukStorage {
         }
     }
 
-    /// @dev Closes an escrow: the price splits into toBuyer + fee + the rest to the seller, all credited.
-    function _close(uint256 listingId, address buyer, EscrowStatus outcome, uint256 toBuyer, uint256 fee) private {
-        _escrows[listingId].status = outcome;
+    /// @dev Closes an escrow: the price splits into toBuyer + the arbiter's fee + the seller's share, and the
+    ///      seller's share pays PROTOCOL_FEE_BPS of itself (rounded down) to the treasury; all credited.
+    ///      A refund leaves the seller no share, so it pays no protocol fee. `flag` is E_RESOLVED or 0.
+    function _close(
+        uint256 listingId,
+        Escrow memory e,
+        EscrowStatus outcome,
+        uint256 toBuyer,
+        uint256 arbiterFee,
+        uint8 flag
+    ) private {
+        _escrows[listingId] = Escrow(e.buyer, outcome, e.flags | flag, e.deadline);
         Listing storage l = _listings[listingId];
         address token = _tokenOf(l);
-        uint256 toSeller = _auctions[listingId].second - toBuyer - fee;
-        _credit(buyer, token, toBuyer);
+        uint256 toSeller = _auctions[listingId].second - toBuyer - arbiterFee;
+        uint256 protocolFee = toSeller * PROTOCOL_FEE_BPS / BPS;
+        toSeller -= protocolFee;
+        _credit(e.buyer, token, toBuyer);
         _credit(l.seller, token, toSeller);
-        _credit(l.arbiter, token, fee);
-        emit EscrowSettled(listingId, outcome, toBuyer, toSeller, fee);
+        if (arbiterFee != 0) _credit(l.arbiter, token, arbiterFee);
+        _credit(TREASURY, token, protocolFee);
+        emit EscrowSettled(listingId, outcome, toBuyer, toSeller, arbiterFee, protocolFee);
     }
 }

@@ -17,14 +17,21 @@ import {SoukStorage} from "./SoukStorage.sol";
 ///         they can no longer win), unrevealed ones after finalize minus a 1% penalty credited to the
 ///         treasury; the winner's deposit minus the price is credited at finalize (one `withdraw` collects
 ///         it with everything else the winner is owed). Nothing loops over bidders.
-///         Seller, arbiter and treasury may not bid; deposits are at least the reserve; `bid` and `buy` name
-///         the document version the buyer saw.
+///         A revealed amount below the reserve pays the same penalty (it could never win, and would
+///         otherwise lock the listing for free). Seller and treasury may not bid or buy; deposits are at
+///         least the reserve; `bid` and `buy` name the document version the buyer saw.
 contract SoukMarket is SoukEscrow {
     /// @dev Listing ids start at 1; writing the counter here makes every list() update a warm, non-zero
-    ///      slot (5,000 gas) instead of the first one paying 22,100.
-    /// @param treasury Receives unrevealed-bid penalties (see TREASURY).
-    constructor(address treasury) SoukStorage(treasury) {
+    ///      slot (5,000 gas) instead of the first one paying 22,100. For the same reason any ETH sent with
+    ///      the deployment is credited to the treasury: the deploy script sends 1 wei, so the treasury's ETH
+    ///      balance slot is non-zero from the start and the first sale's protocol fee updates it (5,000)
+    ///      like every later one, instead of creating it (22,100). The treasury withdraws it like any fee.
+    /// @param treasury Receives penalties and protocol fees (see TREASURY).
+    /// @param protocolFeeBps Protocol fee on the seller's share of every closed escrow, 0..100 basis points
+    ///        (see PROTOCOL_FEE_BPS); 50 in the deploy script.
+    constructor(address treasury, uint16 protocolFeeBps) payable SoukStorage(treasury, protocolFeeBps) {
         _nextListingId = 1;
+        _credit(treasury, address(0), msg.value);
     }
 
     /// @notice Number of listings created; listing ids are 1..listingCount().
@@ -43,16 +50,29 @@ contract SoukMarket is SoukEscrow {
         if (msg.sender == TREASURY) revert TreasuryCannotTrade();
         if (terms.price == 0 || terms.biddingEnd <= block.timestamp) revert InvalidTerms();
         uint32 revealEnd = terms.buyNow ? terms.biddingEnd : terms.revealEnd;
-        if (!terms.buyNow && revealEnd <= terms.biddingEnd) revert InvalidTerms();
-        if (terms.arbiter == address(0)) revert InvalidTerms();
-        if (terms.arbiter == msg.sender) revert ArbiterIsSeller();
-        Arbiter storage arb = _arbiters[terms.arbiter];
-        if (!arb.registered) revert ArbiterNotRegistered();
-        if (terms.arbiterFeeBps > arb.maxFeeBps) revert FeeTooHigh();
-        if (
-            terms.confirmWindow == 0 || terms.confirmWindow > MAX_WINDOW || terms.disputeWindow == 0
-                || terms.disputeWindow > MAX_WINDOW
-        ) revert InvalidTerms();
+        // Windows a person can act within (uint32 minus uint32 cannot overflow in 256-bit arithmetic).
+        if (!terms.buyNow && revealEnd < uint256(terms.biddingEnd) + MIN_REVEAL_WINDOW) revert WindowTooShort();
+        uint256 confirmWindow = terms.confirmWindow;
+        uint256 disputeWindow = terms.disputeWindow;
+        if (confirmWindow < MIN_CONFIRM_WINDOW || disputeWindow < MIN_DISPUTE_WINDOW) revert WindowTooShort();
+        if (confirmWindow > MAX_WINDOW || disputeWindow > MAX_WINDOW) revert WindowTooLong();
+        uint256 feeBps = terms.arbiterFeeBps;
+        if (feeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
+        address[] calldata arbiters = terms.arbiters;
+        if (arbiters.length == 0 || arbiters.length > MAX_ARBITERS) revert InvalidArbiters();
+        for (uint256 i; i < arbiters.length; ++i) {
+            address arbiter = arbiters[i];
+            if (arbiter == address(0)) revert InvalidArbiters();
+            for (uint256 j; j < i; ++j) {
+                if (arbiters[j] == arbiter) revert InvalidArbiters();
+            }
+            if (arbiter == msg.sender) revert ArbiterIsSeller();
+            // One cold read of the arbiter's slot A per named arbiter. The treasury cannot register.
+            Arbiter storage arb = _arbiters[arbiter];
+            if (!arb.registered) revert ArbiterNotRegistered();
+            if (feeBps < arb.minFeeBps) revert FeeBelowArbiterMinimum();
+            if (disputeWindow < arb.minDisputeWindow) revert WindowTooShort();
+        }
 
         uint16 currencyId;
         uint8 flags = terms.buyNow ? F_BUY_NOW : 0;
@@ -67,8 +87,7 @@ contract SoukMarket is SoukEscrow {
         _listings[listingId] = Listing({
             seller: msg.sender,
             price: terms.price,
-            arbiterTag: uint8(uint160(terms.arbiter)),
-            arbiter: terms.arbiter,
+            arbiter: _arbiterKey(arbiters),
             arbiterFeeBps: terms.arbiterFeeBps,
             confirmWindow: terms.confirmWindow,
             disputeWindow: terms.disputeWindow,
@@ -115,8 +134,9 @@ contract SoukMarket is SoukEscrow {
 
     /// @notice Place a sealed bid on an ETH auction; `msg.value` is the deposit and must be >= the amount
     ///         that will be revealed (bid more than you mean to hide your amount) and >= the reserve.
-    ///         Several bids per bidder are fine, each with its own commitment. The seller, the arbiter and
-    ///         the treasury may not bid.
+    ///         Several bids per bidder are fine, each with its own commitment. The seller and the treasury
+    ///         may not bid. (An arbiter of the listing's set may: the buyer can never choose itself as
+    ///         the arbiter, see `dispute`.)
     /// @param listingId The auction.
     /// @param commitment keccak256(abi.encode(chainId, market, listingId, msg.sender, amount, salt)).
     /// @param contentVersion The listing's content version the bidder saw (`getListing().contentVersion`).
@@ -168,8 +188,7 @@ contract SoukMarket is SoukEscrow {
             if (deposit - 1 >= MAX_AMOUNT) revert InvalidAmount(); // deposit == 0 wraps around
         }
         {
-            // Listing slot 0 (seller | reserve | arbiter tag): one cold read (2,100 gas). Slot 1 (the arbiter)
-            // only when the bidder's lowest address byte equals the arbiter's.
+            // Listing slot 0 (seller | reserve): one cold read (2,100 gas).
             Listing storage l = _listings[listingId];
             uint256 terms0;
             assembly ("memory-safe") {
@@ -177,9 +196,6 @@ contract SoukMarket is SoukEscrow {
             }
             if (deposit < uint88(terms0 >> LISTING_PRICE_SHIFT)) revert DepositBelowReserve();
             if (msg.sender == address(uint160(terms0)) || msg.sender == TREASURY) revert SellerOrArbiterCannotBid();
-            if (uint8(uint160(msg.sender)) == terms0 >> LISTING_ARBITER_TAG_SHIFT && msg.sender == l.arbiter) {
-                revert SellerOrArbiterCannotBid();
-            }
         }
         bytes32 slot = _bidSlot(listingId, msg.sender, commitment);
         uint256 existing;
@@ -266,8 +282,10 @@ contract SoukMarket is SoukEscrow {
 
     /// @notice Take one of the caller's bids back out. Allowed as soon as the bid can no longer win:
     ///         a revealed bid that is not the current leader (any time), or any bid after finalize (the
-    ///         winning bid is settled by finalize itself). An unrevealed bid returns the deposit minus
-    ///         UNREVEALED_PENALTY_BPS (rounded up), which is credited to the treasury; every other bid
+    ///         winning bid is settled by finalize itself). An unrevealed bid, and a revealed amount below
+    ///         the reserve, return the deposit minus UNREVEALED_PENALTY_BPS (rounded up), which is credited
+    ///         to the treasury: either kind could never win, and otherwise a reserve-sized deposit
+    ///         committing 0 would lock `cancel` and `updateContentHash` for gas alone. Every other bid
     ///         returns in full.
     /// @param listingId The auction.
     /// @param commitment The bid's commitment.
@@ -278,12 +296,17 @@ contract SoukMarket is SoukEscrow {
         Bid memory b = _loadBid(slot);
         if (b.deposit == 0) revert UnknownBid();
         Auction memory a = _auctions[listingId];
-        uint256 penalty; // stays in the contract, credited to the treasury
-        if (a.flags & F_FINALIZED == 0) {
-            if (b.state == 0 || (b.state & B_LEADING != 0 && b.amount == a.highest)) revert BidLocked();
-        } else if (b.state == 0) {
-            penalty = _penalty(b.deposit);
+        bool penalized;
+        if (b.state == 0) {
+            if (a.flags & F_FINALIZED == 0) revert BidLocked();
+            penalized = true;
+        } else {
+            if (a.flags & F_FINALIZED == 0 && b.state & B_LEADING != 0 && b.amount == a.highest) revert BidLocked();
+            // After a sale `second` is the price, itself >= the reserve, so the usual loser (an amount at or
+            // above the price) needs no cold read of the reserve in listing slot 0.
+            if (a.flags & F_SOLD == 0 || b.amount < a.second) penalized = b.amount < _listings[listingId].price;
         }
+        uint256 penalty = penalized ? _penalty(b.deposit) : 0; // stays in the contract, credited to the treasury
         _storeBid(slot, 0, 0, 0);
         address token = address(0);
         if (a.flags & F_TOKEN != 0) token = _tokenOf(_listings[listingId]);
@@ -311,7 +334,7 @@ contract SoukMarket is SoukEscrow {
         Listing storage l = _listings[listingId];
         address seller = l.seller;
         uint88 price = l.price;
-        if (msg.sender == seller || msg.sender == l.arbiter) revert SellerOrArbiterCannotBuy();
+        if (msg.sender == seller || msg.sender == TREASURY) revert SellerOrArbiterCannotBuy();
         address token = a.flags & F_TOKEN != 0 ? _tokenOf(l) : address(0);
         if (token == address(0)) {
             if (msg.value != price) revert InvalidAmount();
@@ -342,7 +365,8 @@ contract SoukMarket is SoukEscrow {
         v = ListingView({
             seller: l.seller,
             price: l.price,
-            arbiter: l.arbiter,
+            // Before a dispute the field holds the set's key, not an address anyone chose.
+            arbiter: _escrows[listingId].flags & E_DISPUTED != 0 ? l.arbiter : address(0),
             arbiterFeeBps: l.arbiterFeeBps,
             confirmWindow: l.confirmWindow,
             disputeWindow: l.disputeWindow,
@@ -374,10 +398,10 @@ contract SoukMarket is SoukEscrow {
     function getEscrow(uint256 listingId) external view returns (EscrowView memory) {
         Escrow memory e = _escrows[listingId];
         uint88 price = e.status == EscrowStatus.None ? 0 : _auctions[listingId].second;
-        address disputedBy = e.flags & E_DISPUTED == 0
-            ? address(0)
-            : e.flags & E_DISPUTED_BY_SELLER != 0 ? _listings[listingId].seller : e.buyer;
-        return EscrowView(e.buyer, e.status, e.deadline, price, disputedBy);
+        address arbiter = e.flags & E_DISPUTED == 0 ? address(0) : _listings[listingId].arbiter;
+        return EscrowView(
+            e.buyer, e.status, e.deadline, price, arbiter, e.flags & E_RESOLVED != 0, e.flags & E_RATINGS
+        );
     }
 
     /// @notice The commitment for a bid on this market and chain. Compute it locally in the client

@@ -12,17 +12,45 @@ import {ISoukMarket} from "./ISoukMarket.sol";
 abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     /// @notice Largest bid amount, deposit or price: amounts are stored as uint88 (3.09e26 units).
     uint256 public constant MAX_AMOUNT = type(uint88).max;
-    /// @notice Cap on the arbiter's fee: 10% of the price.
+    /// @notice Cap on the arbiter's fee, and on an arbiter's registered minimum: 10% of the price.
     uint256 public constant MAX_ARBITER_FEE_BPS = 1_000;
-    /// @notice Share of an unrevealed bid's deposit credited to the treasury: 1%, rounded up (never 0).
+    /// @notice Most arbiters a listing may name; the buyer chooses one of them when disputing.
+    uint256 public constant MAX_ARBITERS = 3;
+    /// @notice Share of a penalized bid's deposit credited to the treasury: 1%, rounded up (never 0). Paid by
+    ///         an unrevealed bid and by a revealed amount below the reserve.
     uint256 public constant UNREVEALED_PENALTY_BPS = 100;
+    /// @notice Cap on the protocol fee: 1% of the seller's share.
+    uint256 public constant MAX_PROTOCOL_FEE_BPS = 100;
     /// @notice Longest arbiter metadata CID, in bytes.
     uint256 public constant MAX_METADATA_LENGTH = 128;
-    /// @notice Receives the unrevealed-bid penalties. Fixed at deployment; it may not list, bid or
+    /// @notice Shortest reveal window of an auction (revealEnd - biddingEnd): a person, not a bot, must be
+    ///         able to come back and reveal, or every bidder pays the penalty.
+    uint256 public constant MIN_REVEAL_WINDOW = 1 hours;
+    /// @notice Shortest confirm window: the buyer must have time to receive the item, or dispute, before
+    ///         the seller may claim.
+    uint256 public constant MIN_CONFIRM_WINDOW = 1 days;
+    /// @notice Shortest dispute window: the chosen arbiter must have time to decide before the timeout.
+    uint256 public constant MIN_DISPUTE_WINDOW = 1 days;
+    /// @notice Longest confirm, dispute or arbiter-minimum window.
+    uint256 public constant MAX_WINDOW = 365 days;
+
+    /// @notice EscrowView.ratings bit: the buyer rated the seller.
+    uint8 public constant RATED_SELLER = 4;
+    /// @notice EscrowView.ratings bit: the seller rated the buyer.
+    uint8 public constant RATED_BUYER = 8;
+    /// @notice EscrowView.ratings bit: the buyer rated the arbiter that decided the dispute.
+    uint8 public constant BUYER_RATED_ARBITER = 16;
+    /// @notice EscrowView.ratings bit: the seller rated the arbiter that decided the dispute.
+    uint8 public constant SELLER_RATED_ARBITER = 32;
+
+    /// @notice Receives penalties and protocol fees. Fixed at deployment; it may not list, bid, buy or
     ///         arbitrate, so no penalty ever returns to someone who influenced the auction it came from.
     address public immutable TREASURY;
-    /// @notice Longest confirm or dispute window.
-    uint256 public constant MAX_WINDOW = 365 days;
+    /// @notice Share of the seller's proceeds of every closed escrow (price minus the buyer's refund and the
+    ///         arbiter's fee) credited to the treasury, in basis points, rounded down; 0..MAX_PROTOCOL_FEE_BPS.
+    ///         Refunds pay nothing. It makes every completed sale, and so every rating and every decided
+    ///         case, cost something beyond gas.
+    uint256 public immutable PROTOCOL_FEE_BPS;
 
     uint256 internal constant BPS = 10_000;
 
@@ -41,38 +69,40 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
 
     // Bit offsets inside the packed Listing slot 0
     uint256 internal constant LISTING_PRICE_SHIFT = 160;
-    uint256 internal constant LISTING_ARBITER_TAG_SHIFT = 248;
 
     // Bid.state
     uint8 internal constant B_REVEALED = 1;
     uint8 internal constant B_LEADING = 2; // took the lead when revealed
 
-    // Bit offsets of the Arbiter record's counters
-    uint256 internal constant ARBITER_DISPUTES_SHIFT = 24;
-    uint256 internal constant ARBITER_FOR_BUYER_SHIFT = 56;
-    uint256 internal constant ARBITER_FOR_SELLER_SHIFT = 88;
-    uint256 internal constant ARBITER_SPLIT_SHIFT = 120;
-    uint256 internal constant ARBITER_TIMED_OUT_SHIFT = 152;
-    uint256 internal constant ARBITER_SETTLED_SHIFT = 184;
+    // Bit offsets of the Arbiter record's counters: slot A (terms, read by list) ...
+    uint256 internal constant ARBITER_DISPUTES_SHIFT = 56;
+    uint256 internal constant ARBITER_TIMED_OUT_SHIFT = 88;
+    uint256 internal constant ARBITER_SETTLED_SHIFT = 120;
+    // ... and slot B (record of decisions, written by resolve)
+    uint256 internal constant ARBITER_FOR_BUYER_SHIFT = 160;
+    uint256 internal constant ARBITER_FOR_SELLER_SHIFT = 192;
+    uint256 internal constant ARBITER_SPLIT_SHIFT = 224;
 
-    // Escrow.flags
-    uint8 internal constant E_DISPUTED = 1; // a dispute was opened (stays set after it closes)
-    uint8 internal constant E_DISPUTED_BY_SELLER = 2; // ... by the seller (else by the buyer)
+    // Escrow.flags (the rating bits above are flags too)
+    uint8 internal constant E_DISPUTED = 1; // the buyer disputed: Listing.arbiter is the chosen arbiter
+    uint8 internal constant E_RESOLVED = 2; // the chosen arbiter decided the dispute (resolve)
+    uint8 internal constant E_RATINGS = RATED_SELLER | RATED_BUYER | BUYER_RATED_ARBITER | SELLER_RATED_ARBITER;
 
     /// @dev Terms read after listing. 2 slots, both written once by list():
-    ///      slot 0: seller (160) | price (88) | arbiterTag (8)                         = 256 bits
+    ///      slot 0: seller (160) | price (88) | unused (8)                             = 248 bits
     ///      slot 1: arbiter (160) | arbiterFeeBps (16) | confirmWindow (32) | disputeWindow (32)
     ///              | currencyId (16)                                                  = 256 bits
+    ///      `arbiter` holds the key of the listing's arbiter set (`_arbiterKey`) until the buyer disputes,
+    ///      then the arbiter it chose (E_DISPUTED tells which): three addresses would need two more slots
+    ///      (44,200 gas per listing), and dispute() reads slot 1 anyway for the window, so swapping the key
+    ///      for the choice costs one warm write. The set itself is in the ListingCreated log.
     ///      The content hash and category are only in the ListingCreated / ContentHashUpdated logs (a third
     ///      slot would cost every listing 22,100 gas); `bid` and `buy` check the document through
     ///      Auction.version instead. currencyId is a key of the seller's own currency table.
     struct Listing {
         address seller;
         uint88 price; // reserve (auction) or price (buy now)
-        /// Lowest byte of the arbiter's address: bid() reads slot 1 to compare the arbiter only when the
-        /// bidder's lowest byte matches (1 in 256 bidders), so most bids skip a cold read (2,100 gas).
-        uint8 arbiterTag;
-        address arbiter;
+        address arbiter; // key of the arbiter set; the chosen arbiter once disputed
         uint16 arbiterFeeBps;
         uint32 confirmWindow;
         uint32 disputeWindow;
@@ -105,6 +135,7 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
 
     /// @dev One slot per sale, created by finalize()/buy().
     ///      buyer (160) | status (8) | flags (8) | deadline (32) = 208 bits. The price is Auction.second.
+    ///      flags: E_DISPUTED, E_RESOLVED and the four rating bits, so rate() updates the slot it reads.
     struct Escrow {
         address buyer;
         EscrowStatus status;
@@ -112,19 +143,28 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
         uint32 deadline;
     }
 
-    /// @dev An arbiter's terms and record, one slot (216 bits); the metadata CID is a separate string.
-    ///      registered (8) | maxFeeBps (16) | disputes (32) | forBuyer (32) | forSeller (32) | split (32)
-    ///      | timedOut (32) | settled (32). Counters are bumped by _count (no overflow check: a counter
-    ///      would need 2^32 disputes on one arbiter).
+    /// @dev An arbiter's terms and record, two slots (the metadata CID is a separate string):
+    ///      slot A: registered (8) | minFeeBps (16) | minDisputeWindow (32) | disputes (32) | timedOut (32)
+    ///              | settled (32)                                                    = 152 bits
+    ///      slot B: valueDecided (128) | registeredAt (32) | forBuyer (32) | forSeller (32) | split (32) = 256
+    ///      list() reads only slot A (one cold read per named arbiter); dispute() and the parties' closes
+    ///      bump slot A; resolve() writes only slot B (its counter and valueDecided in one word).
+    ///      registeredAt sits in slot B, not A, so that registration makes slot B non-zero: an arbiter's
+    ///      first resolve then updates a live word (5,000 gas) instead of creating one (22,100).
+    ///      Counters are bumped by _count / _decided (no overflow check: a counter would need 2^32
+    ///      disputes on one arbiter, valueDecided 2^40 decisions at the largest price).
     struct Arbiter {
         bool registered;
-        uint16 maxFeeBps;
+        uint16 minFeeBps;
+        uint32 minDisputeWindow;
         uint32 disputes;
+        uint32 timedOut;
+        uint32 settled;
+        uint128 valueDecided; // starts slot B
+        uint32 registeredAt;
         uint32 forBuyer;
         uint32 forSeller;
         uint32 split;
-        uint32 timedOut;
-        uint32 settled;
     }
 
     /// @dev Id the next listing gets (listing ids start at 1).
@@ -142,9 +182,13 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     mapping(address arbiter => Arbiter) internal _arbiters;
     mapping(address arbiter => string) internal _arbiterMetadata;
 
-    constructor(address treasury) {
+    /// @param treasury Receives penalties and protocol fees (see TREASURY).
+    /// @param protocolFeeBps The protocol fee (see PROTOCOL_FEE_BPS), at most MAX_PROTOCOL_FEE_BPS.
+    constructor(address treasury, uint16 protocolFeeBps) {
         if (treasury == address(0)) revert InvalidRecipient();
+        if (protocolFeeBps > MAX_PROTOCOL_FEE_BPS) revert InvalidProtocolFee();
         TREASURY = treasury;
+        PROTOCOL_FEE_BPS = protocolFeeBps;
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -221,7 +265,7 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Adds one to the arbiter record's counter at bit offset `shift`.
+    /// @dev Adds one to the counter at bit offset `shift` of the arbiter's slot A.
     function _count(address arbiter, uint256 shift) internal {
         Arbiter storage a = _arbiters[arbiter];
         assembly ("memory-safe") {
@@ -229,8 +273,25 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev The unrevealed-bid penalty: UNREVEALED_PENALTY_BPS of the deposit, rounded up, so a deposit
-    ///      of at least 1 unit always pays at least 1 unit.
+    /// @dev resolve()'s record in one write of the arbiter's slot B: one more decision at bit offset `shift`
+    ///      and `value` (the price of an ETH dispute, else 0) added to valueDecided (its lowest 128 bits).
+    function _decided(address arbiter, uint256 shift, uint256 value) internal {
+        Arbiter storage a = _arbiters[arbiter];
+        assembly ("memory-safe") {
+            let b := add(a.slot, 1)
+            sstore(b, add(sload(b), or(shl(shift, 1), value)))
+        }
+    }
+
+    /// @dev The key of an arbiter set stored in Listing.arbiter until a dispute: the lowest 160 bits of
+    ///      keccak256(abi.encodePacked(arbiters)), i.e. of the addresses as 32-byte words in the listed
+    ///      order. Always hashed, also for a set of one, so a key is never a usable address by itself.
+    function _arbiterKey(address[] calldata arbiters) internal pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encodePacked(arbiters)))));
+    }
+
+    /// @dev The bid penalty: UNREVEALED_PENALTY_BPS of the deposit, rounded up, so a deposit of at least 1
+    ///      unit always pays at least 1 unit (and never more than the deposit).
     function _penalty(uint256 deposit) internal pure returns (uint256) {
         return (deposit * UNREVEALED_PENALTY_BPS + BPS - 1) / BPS;
     }

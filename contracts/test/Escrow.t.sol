@@ -5,8 +5,9 @@ import {SoukFixture} from "./SoukFixture.t.sol";
 import {ISoukMarket} from "../src/ISoukMarket.sol";
 
 /// @notice The escrow every sale goes through: the buyer confirms, the seller ships or refunds, either
-///         disputes, the arbiter decides disputes only, timeouts close everything, pull-payment withdrawals.
-///         Fixture sale: bob bought at 2 ether, arbiter fee 5% (0.1 ether).
+///         disputes and chooses the arbiter, the arbiter decides disputes only, timeouts close everything,
+///         the protocol fee on the seller's share, pull-payment withdrawals.
+///         Fixture sale: bob bought at 2 ether, arbiter fee 5% (0.1 ether), protocol fee 0.5% of the seller's share.
 contract EscrowTest is SoukFixture {
     uint256 internal id;
 
@@ -33,8 +34,7 @@ contract EscrowTest is SoukFixture {
     }
 
     function _dispute() internal {
-        vm.prank(bob);
-        market.dispute(id);
+        _disputeAs(id, bob);
     }
 
     // ---------------------------------------------------------------- without a dispute
@@ -42,16 +42,17 @@ contract EscrowTest is SoukFixture {
     function test_confirm_buyerReleasesToTheSellerWithoutFee() public {
         _ship();
         vm.expectEmit(true, false, false, true);
-        emit ISoukMarket.EscrowSettled(id, ISoukMarket.EscrowStatus.Released, 0, 2 ether, 0);
+        emit ISoukMarket.EscrowSettled(id, ISoukMarket.EscrowStatus.Released, 0, 1.99 ether, 0, 0.01 ether);
         _confirm();
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
-        assertEq(_eth(seller), 2 ether, "seller credited");
+        assertEq(_eth(seller), 1.99 ether, "seller credited, minus the protocol fee");
+        assertEq(_eth(treasury), 0.01 ether, "0.5% of the seller's share to the treasury");
         assertEq(_eth(arbiter), 0, "no fee: the arbiter did not decide");
     }
 
     function test_confirm_beforeShippingIsAllowed() public {
         _confirm(); // e.g. collected in person
-        assertEq(_eth(seller), 2 ether, "released");
+        assertEq(_eth(seller), _net(2 ether), "released");
     }
 
     function test_confirm_onlyTheBuyer() public {
@@ -69,6 +70,7 @@ contract EscrowTest is SoukFixture {
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Refunded), "refunded");
         assertEq(_eth(bob), 2 ether, "full refund");
         assertEq(_eth(arbiter), 0, "no fee");
+        assertEq(_eth(treasury), 0, "no protocol fee on a refund");
     }
 
     function test_refund_onlyTheSeller() public {
@@ -90,7 +92,7 @@ contract EscrowTest is SoukFixture {
         market.refund(id);
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.EscrowNotOpen.selector);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
     }
 
     // ---------------------------------------------------------------- shipping and confirm window
@@ -123,7 +125,7 @@ contract EscrowTest is SoukFixture {
         vm.warp(block.timestamp + 1);
         market.claimTimeout(id);
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Released), "released");
-        assertEq(_eth(seller), 2 ether, "seller paid, no fee");
+        assertEq(_eth(seller), _net(2 ether), "seller paid, no arbiter fee");
     }
 
     function test_claimTimeout_revertsWhenNothingIsRunning() public {
@@ -133,20 +135,26 @@ contract EscrowTest is SoukFixture {
 
     // ---------------------------------------------------------------- disputes
 
-    function test_dispute_beforeShippingStartsTheArbitersWindow() public {
-        vm.expectEmit(true, true, false, true);
-        emit ISoukMarket.Disputed(id, bob, block.timestamp + DISPUTE);
+    function test_dispute_beforeShippingStartsTheChosenArbitersWindow() public {
+        assertEq(market.getEscrow(id).arbiter, address(0), "no arbiter before a dispute");
+        assertEq(market.getListing(id).arbiter, address(0), "the listing shows none either");
+        vm.expectEmit(true, true, true, true);
+        emit ISoukMarket.Disputed(id, bob, arbiter, block.timestamp + DISPUTE);
         _dispute();
         ISoukMarket.EscrowView memory e = market.getEscrow(id);
         assertEq(uint256(e.status), uint256(ISoukMarket.EscrowStatus.Disputed), "disputed");
-        assertEq(e.disputedBy, bob, "by the buyer");
+        assertEq(e.arbiter, arbiter, "the chosen arbiter");
+        assertEq(market.getListing(id).arbiter, arbiter, "on the listing too");
+        assertFalse(e.resolved, "not decided yet");
+        assertEq(market.getArbiter(arbiter).disputes, 1, "counted on the chosen arbiter");
     }
 
-    function test_dispute_theSellerMayDisputeToo() public {
+    /// v2 let the seller dispute too; v3 leaves it refund and the claim after the confirm window.
+    function test_dispute_theSellerMayNotDispute() public {
         _ship();
         vm.prank(seller);
-        market.dispute(id);
-        assertEq(market.getEscrow(id).disputedBy, seller, "by the seller");
+        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        market.dispute(id, _set(), arbiter);
     }
 
     function test_dispute_withinTheConfirmWindowStopsTheSellersClaim() public {
@@ -163,20 +171,20 @@ contract EscrowTest is SoukFixture {
         vm.warp(block.timestamp + CONFIRM);
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.ConfirmWindowClosed.selector);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
     }
 
     function test_dispute_revertsForOthersAndTwice() public {
         vm.prank(arbiter);
-        vm.expectRevert(ISoukMarket.NotEscrowParty.selector);
-        market.dispute(id);
+        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        market.dispute(id, _set(), arbiter);
         vm.prank(eve);
-        vm.expectRevert(ISoukMarket.NotEscrowParty.selector);
-        market.dispute(id);
+        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        market.dispute(id, _set(), arbiter);
         _dispute();
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.WrongEscrowStatus.selector);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
     }
 
     function test_dispute_unansweredRefundsTheBuyerWithoutFee() public {
@@ -191,12 +199,18 @@ contract EscrowTest is SoukFixture {
     function test_resolve_arbiterSplitsAndEarnsTheFee() public {
         _dispute();
         vm.expectEmit(true, false, false, true);
-        emit ISoukMarket.EscrowSettled(id, ISoukMarket.EscrowStatus.Split, 0.5 ether, 1.4 ether, 0.1 ether);
+        emit ISoukMarket.EscrowSettled(
+            id, ISoukMarket.EscrowStatus.Split, 0.5 ether, 1.393 ether, 0.1 ether, 0.007 ether
+        );
         vm.prank(arbiter);
         market.resolve(id, 0.5 ether);
         assertEq(_eth(bob), 0.5 ether, "buyer share");
-        assertEq(_eth(seller), 1.4 ether, "seller share");
+        assertEq(_eth(seller), 1.393 ether, "seller share minus 0.5%");
         assertEq(_eth(arbiter), 0.1 ether, "fee");
+        assertEq(_eth(treasury), 0.007 ether, "protocol fee on the seller's 1.4 only");
+        ISoukMarket.EscrowView memory e = market.getEscrow(id);
+        assertTrue(e.resolved, "decided by the arbiter");
+        assertEq(market.getArbiter(arbiter).valueDecided, 2 ether, "the price counts as value decided");
     }
 
     function test_resolve_fullRefundAndFullRelease() public {
@@ -206,7 +220,7 @@ contract EscrowTest is SoukFixture {
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Refunded), "refund");
         (uint256 id2,,) = _soldAuction();
         vm.prank(bob);
-        market.dispute(id2);
+        market.dispute(id2, _set(), arbiter);
         vm.prank(arbiter);
         market.resolve(id2, 0);
         assertEq(uint256(_status(id2)), uint256(ISoukMarket.EscrowStatus.Released), "release");
@@ -246,10 +260,10 @@ contract EscrowTest is SoukFixture {
     function test_withdraw_paysTheCreditedBalanceOnce() public {
         _confirm();
         vm.expectEmit(true, true, false, true);
-        emit ISoukMarket.Withdrawn(seller, address(0), seller, 2 ether);
+        emit ISoukMarket.Withdrawn(seller, address(0), seller, 1.99 ether);
         vm.prank(seller);
         market.withdraw(address(0), seller);
-        assertEq(seller.balance, 1_002 ether, "paid");
+        assertEq(seller.balance, 1_001.99 ether, "paid");
         vm.prank(seller);
         vm.expectRevert(ISoukMarket.NothingToWithdraw.selector);
         market.withdraw(address(0), seller);

@@ -7,7 +7,8 @@ import {ISoukMarket} from "../src/ISoukMarket.sol";
 import {TestUSD} from "../src/TestUSD.sol";
 
 /// @notice Drives the market with random but well-formed actions from five actors: listings in ETH and
-///         tUSD (auctions and buy now), bids, reveals, finalize, withdrawals, every escrow action, time.
+///         tUSD (auctions and buy now) naming sets of 1-3 arbiters, bids, reveals, finalize, withdrawals,
+///         every escrow action (the buyer choosing an arbiter of the set), ratings, time.
 ///         Calls that the market rejects are simply skipped (try/catch), so every call does something or
 ///         nothing, never breaks the run.
 contract MarketHandler is TestBase {
@@ -26,6 +27,8 @@ contract MarketHandler is TestBase {
 
     BidRecord[] internal _bids;
     uint256 public listingCount;
+    /// Each listing's arbiter set, as listed (the contract keeps only its key).
+    mapping(uint256 listingId => address[]) internal _sets;
     mapping(bytes4 => uint256) public successes;
 
     constructor(SoukMarket market_, TestUSD usd_) {
@@ -37,7 +40,8 @@ contract MarketHandler is TestBase {
             usd.mint(actors[i], 1e18);
             vm.startPrank(actors[i]);
             usd.approve(address(market), type(uint256).max);
-            if (i != 4) market.registerArbiter(uint16(i * 300), "bafkreiarbiter"); // actor 5 never arbitrates
+            // actor 5 never arbitrates; the others ask 0, 3, 6 and 9% and 0 to 1.5 days
+            if (i != 4) market.registerArbiter(uint16(i * 300), uint32(i * 12 hours), "bafkreiarbiter");
             vm.stopPrank();
         }
     }
@@ -64,11 +68,26 @@ contract MarketHandler is TestBase {
         external
     {
         address seller = _actor(sellerSeed);
-        address arbiter = _actor(arbiterSeed);
-        // Mostly a registered arbiter other than the seller (actors 1-4 are registered); 1 in 8 left as drawn,
-        // so the refusals (ArbiterIsSeller, ArbiterNotRegistered) happen too.
-        if (arbiterSeed % 8 != 0 && (arbiter == seller || arbiter == actors[4])) {
-            arbiter = actors[(sellerSeed % actors.length + 1) % 4];
+        // 1 to 3 arbiters. Mostly registered ones other than the seller (actors 1-4 are registered), distinct;
+        // 1 in 8 sets left as drawn, so the refusals (ArbiterIsSeller, ArbiterNotRegistered, InvalidArbiters)
+        // happen too.
+        address[] memory set = new address[](1 + arbiterSeed % 3);
+        uint256 feeFloor;
+        uint256 windowFloor;
+        for (uint256 i; i < set.length; i++) {
+            uint256 pick = (arbiterSeed >> (8 * (i + 1))) % actors.length;
+            if (arbiterSeed % 8 != 0) {
+                // the i-th registered actor after the seller, skipping actor 5
+                uint256 sellerIndex = sellerSeed % actors.length;
+                pick = sellerIndex;
+                for (uint256 k; k <= i; k++) {
+                    pick = (pick + 1) % 4;
+                    if (pick == sellerIndex) pick = (pick + 1) % 4;
+                }
+                feeFloor = feeFloor > pick * 300 ? feeFloor : pick * 300;
+                windowFloor = windowFloor > pick * 12 hours ? windowFloor : pick * 12 hours;
+            }
+            set[i] = actors[pick];
         }
         ISoukMarket.ListingTerms memory t;
         t.contentHash = keccak256(abi.encode(listingCount));
@@ -77,13 +96,16 @@ contract MarketHandler is TestBase {
         t.revealEnd = uint32(t.biddingEnd + 1 hours + (durations >> 32) % 12 hours);
         t.price = uint88(bound(price, 1, token ? 1_000e6 : 50 ether));
         t.token = token ? address(usd) : address(0);
-        t.arbiter = arbiter;
-        t.arbiterFeeBps = uint16((durations >> 64) % 1_001);
-        t.confirmWindow = uint32(1 hours + (durations >> 96) % 1 days);
-        t.disputeWindow = uint32(1 hours + (durations >> 128) % 1 days);
+        t.arbiters = set;
+        // Mostly within every named arbiter's terms (1 in 8 draws may fall below them and be refused).
+        t.arbiterFeeBps = uint16(feeFloor + (durations >> 64) % (1_001 - feeFloor));
+        t.confirmWindow = uint32(1 days + (durations >> 96) % 1 days);
+        t.disputeWindow = uint32(1 days + windowFloor + (durations >> 128) % 1 days);
+        if (durations % 16 == 0) t.disputeWindow = uint32(23 hours); // below the minimum: WindowTooShort
         vm.prank(seller);
         try market.list(t) returns (uint256 id) {
             listingCount = id;
+            _sets[id] = set;
             _ok(this.list.selector);
         } catch {}
     }
@@ -101,9 +123,9 @@ contract MarketHandler is TestBase {
         }
         ISoukMarket.ListingView memory l = market.getListing(id);
         address bidder = _actor(bidderSeed);
-        // Mostly someone who may bid; 1 in 8 as drawn (the seller or the arbiter must be refused).
+        // Mostly someone who may bid; 1 in 8 as drawn (the seller must be refused). Arbiters of the set may bid.
         for (uint256 k = 1; k < actors.length && bidderSeed % 8 != 0; k++) {
-            if (bidder != l.seller && bidder != l.arbiter) break;
+            if (bidder != l.seller) break;
             bidder = _actor(bidderSeed % actors.length + k);
         }
         amount = bound(amount, 0, l.token == address(0) ? 80 ether : 2_000e6);
@@ -233,8 +255,13 @@ contract MarketHandler is TestBase {
         }
         ISoukMarket.ListingView memory l = market.getListing(id);
         ISoukMarket.EscrowView memory e = market.getEscrow(id);
-        uint256 who = actorSeed % 4; // buyer, seller, arbiter, or a stranger
-        address caller = who == 0 ? e.buyer : who == 1 ? l.seller : who == 2 ? l.arbiter : _actor(actorSeed >> 8);
+        address[] memory set = _sets[id];
+        // The arbiter a dispute would choose: one of the set (sometimes the buyer itself, which is refused).
+        address chosen = set.length == 0 ? address(0) : set[(x >> 128) % set.length];
+        // buyer, seller, the chosen arbiter (or, once disputed, the one chosen then), or a stranger
+        uint256 who = actorSeed % 4;
+        address judge = e.arbiter != address(0) ? e.arbiter : chosen;
+        address caller = who == 0 ? e.buyer : who == 1 ? l.seller : who == 2 ? judge : _actor(actorSeed >> 8);
         vm.prank(caller);
         action %= 6;
         if (action == 0) {
@@ -250,7 +277,7 @@ contract MarketHandler is TestBase {
                 _ok(this.escrow.selector);
             } catch {}
         } else if (action == 3) {
-            try market.dispute(id) {
+            try market.dispute(id, set, chosen) {
                 _ok(this.escrow.selector);
             } catch {}
         } else if (action == 4) {
@@ -262,6 +289,20 @@ contract MarketHandler is TestBase {
                 _ok(this.escrow.selector);
             } catch {}
         }
+    }
+
+    /// @dev A party (or a stranger) rates a listing's other party or its arbiter, often before the close or
+    ///      twice, which must be refused. Ratings move no money; the invariant checks they never do.
+    function rate(uint256 listingSeed, uint256 actorSeed, bool ofArbiter, uint8 score, bytes32 review) external {
+        uint256 id = _listing(listingSeed);
+        if (id == 0) return;
+        ISoukMarket.EscrowView memory e = market.getEscrow(id);
+        uint256 who = actorSeed % 3;
+        address caller = who == 0 ? e.buyer : who == 1 ? market.getListing(id).seller : _actor(actorSeed >> 8);
+        vm.prank(caller);
+        try market.rate(id, ofArbiter, ISoukMarket.Score(score % 3), review) {
+            _ok(this.rate.selector);
+        } catch {}
     }
 
     function withdraw(uint256 actorSeed, bool token) external {
@@ -308,8 +349,9 @@ contract MarketHandler is TestBase {
         total += market.withdrawable(treasury, token);
     }
 
-    /// @notice Ends everything the way any user could: finalize, time out or dispute every escrow, take
-    ///         every bid back, withdraw every balance.
+    /// @notice Ends everything the way any user could: finalize, time out or dispute every escrow (or, when
+    ///         the buyer is the set's only arbiter and cannot choose itself, the seller refunds), take every
+    ///         bid back, withdraw every balance.
     function settleEverything() external {
         vm.warp(block.timestamp + 30 days);
         for (uint256 id = 1; id <= listingCount; id++) {
@@ -320,8 +362,15 @@ contract MarketHandler is TestBase {
             }
             ISoukMarket.EscrowView memory e = market.getEscrow(id);
             if (e.status == ISoukMarket.EscrowStatus.Funded) {
-                vm.prank(e.buyer);
-                market.dispute(id);
+                address[] memory set = _sets[id];
+                address chosen = set[0] != e.buyer ? set[0] : set.length > 1 ? set[1] : address(0);
+                if (chosen != address(0)) {
+                    vm.prank(e.buyer);
+                    market.dispute(id, set, chosen);
+                } else {
+                    vm.prank(l.seller);
+                    market.refund(id);
+                }
             }
         }
         vm.warp(block.timestamp + 30 days);
@@ -358,7 +407,8 @@ contract InvariantTest is TestBase {
 
     function setUp() public {
         vm.warp(1_700_000_000);
-        market = new SoukMarket(address(0x7EA5));
+        // As the deploy script does: the default protocol fee, and 1 wei credited to the treasury.
+        market = new SoukMarket{value: 1}(address(0x7EA5), 50);
         usd = new TestUSD();
         handler = new MarketHandler(market, usd);
     }
@@ -376,7 +426,7 @@ contract InvariantTest is TestBase {
 
     /// @dev Every handler action except the end-of-run settlement.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](11);
+        bytes4[] memory selectors = new bytes4[](12);
         selectors[0] = MarketHandler.list.selector;
         selectors[1] = MarketHandler.bid.selector;
         selectors[2] = MarketHandler.reveal.selector;
@@ -388,6 +438,7 @@ contract InvariantTest is TestBase {
         selectors[8] = MarketHandler.escrow.selector;
         selectors[9] = MarketHandler.withdraw.selector;
         selectors[10] = MarketHandler.updateContent.selector;
+        selectors[11] = MarketHandler.rate.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

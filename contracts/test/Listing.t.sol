@@ -16,7 +16,7 @@ contract ListingTest is SoukFixture {
         ISoukMarket.ListingView memory v = market.getListing(id);
         assertEq(v.seller, seller, "seller");
         assertEq(v.price, 1 ether, "reserve");
-        assertEq(v.arbiter, arbiter, "arbiter");
+        assertEq(v.arbiter, address(0), "no arbiter until the buyer disputes and chooses one");
         assertEq(v.arbiterFeeBps, FEE_BPS, "fee");
         assertEq(v.confirmWindow, CONFIRM, "confirm window");
         assertEq(v.disputeWindow, DISPUTE, "dispute window");
@@ -67,21 +67,63 @@ contract ListingTest is SoukFixture {
     function test_list_revertsWhenRevealEndIsNotAfterBiddingEnd() public {
         ISoukMarket.ListingTerms memory t = _terms();
         t.revealEnd = t.biddingEnd;
-        vm.expectRevert(ISoukMarket.InvalidTerms.selector);
+        vm.expectRevert(ISoukMarket.WindowTooShort.selector);
+        _list(t);
+        t.revealEnd = t.biddingEnd - 1;
+        vm.expectRevert(ISoukMarket.WindowTooShort.selector);
         _list(t);
     }
 
-    function test_list_revertsWithoutArbiter() public {
+    function test_list_revertsWithoutArbiters() public {
         ISoukMarket.ListingTerms memory t = _terms();
-        t.arbiter = address(0);
-        vm.expectRevert(ISoukMarket.InvalidTerms.selector);
+        t.arbiters = new address[](0);
+        vm.expectRevert(ISoukMarket.InvalidArbiters.selector);
+        _list(t);
+        t.arbiters = new address[](1); // address(0)
+        vm.expectRevert(ISoukMarket.InvalidArbiters.selector);
         _list(t);
     }
 
-    function test_list_revertsWhenSellerIsArbiter() public {
+    function test_list_revertsOnMoreThanThreeOrDuplicateArbiters() public {
+        address[3] memory others = [carol, eve, bob];
+        for (uint256 i; i < others.length; i++) {
+            vm.prank(others[i]);
+            market.registerArbiter(0, 0, "bafkreiother");
+        }
         ISoukMarket.ListingTerms memory t = _terms();
-        t.arbiter = seller;
+        t.arbiters = new address[](4);
+        t.arbiters[0] = arbiter;
+        t.arbiters[1] = carol;
+        t.arbiters[2] = eve;
+        t.arbiters[3] = bob;
+        vm.expectRevert(ISoukMarket.InvalidArbiters.selector);
+        _list(t);
+        t.arbiters = _set(arbiter, carol, arbiter);
+        vm.expectRevert(ISoukMarket.InvalidArbiters.selector);
+        _list(t);
+        t.arbiters = _set(carol, carol);
+        vm.expectRevert(ISoukMarket.InvalidArbiters.selector);
+        _list(t);
+        t.arbiters = _set(arbiter, carol, eve);
+        _list(t);
+    }
+
+    function test_list_revertsWhenSellerIsAnArbiter() public {
+        vm.prank(seller);
+        market.registerArbiter(0, 0, "bafkreiseller");
+        ISoukMarket.ListingTerms memory t = _terms();
+        t.arbiters = _set(seller);
         vm.expectRevert(ISoukMarket.ArbiterIsSeller.selector);
+        _list(t);
+        t.arbiters = _set(arbiter, seller);
+        vm.expectRevert(ISoukMarket.ArbiterIsSeller.selector);
+        _list(t);
+    }
+
+    function test_list_revertsWhenAnyArbiterIsNotRegistered() public {
+        ISoukMarket.ListingTerms memory t = _terms();
+        t.arbiters = _set(arbiter, carol);
+        vm.expectRevert(ISoukMarket.ArbiterNotRegistered.selector);
         _list(t);
     }
 
@@ -94,14 +136,24 @@ contract ListingTest is SoukFixture {
         _list(t);
     }
 
-    function test_list_revertsOnZeroOrOverlongWindows() public {
+    function test_list_revertsOnShortOrOverlongWindows() public {
         ISoukMarket.ListingTerms memory t = _terms();
         t.confirmWindow = 0;
-        vm.expectRevert(ISoukMarket.InvalidTerms.selector);
+        vm.expectRevert(ISoukMarket.WindowTooShort.selector);
+        _list(t);
+        t = _terms();
+        t.disputeWindow = 0;
+        vm.expectRevert(ISoukMarket.WindowTooShort.selector);
         _list(t);
         t = _terms();
         t.disputeWindow = uint32(366 days);
-        vm.expectRevert(ISoukMarket.InvalidTerms.selector);
+        vm.expectRevert(ISoukMarket.WindowTooLong.selector);
+        _list(t);
+        t = _terms();
+        t.confirmWindow = uint32(365 days + 1);
+        vm.expectRevert(ISoukMarket.WindowTooLong.selector);
+        _list(t);
+        t.confirmWindow = uint32(365 days);
         _list(t);
     }
 

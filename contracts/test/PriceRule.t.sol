@@ -19,8 +19,8 @@ contract PriceRuleTest is SoukFixture {
     /// Six bidders bid random amounts with random over-collateral, a random subset reveals (in bidder
     /// order), and the outcome must be: winner = first reveal of the highest amount; price =
     /// max(second-highest revealed, reserve); no sale when the highest is below the reserve; every
-    /// deposit returns exactly (the winner's minus the price, credited at finalize; unrevealed bids minus
-    /// 1% rounded up, credited to the treasury).
+    /// deposit returns exactly (the winner's minus the price, credited at finalize; unrevealed bids and
+    /// revealed amounts below the reserve minus 1% rounded up, credited to the treasury).
     function testFuzz_priceRule(uint256[N] memory rawAmounts, uint256[N] memory rawExtra, uint256 rawReserve, uint8 revealMask)
         public
     {
@@ -71,7 +71,7 @@ contract PriceRuleTest is SoukFixture {
         for (uint256 i; i < N; i++) {
             bool revealed = revealMask & (1 << i) != 0;
             uint256 expectedRefund = deposits[i];
-            if (!revealed) {
+            if (!revealed || amounts[i] < reserve) {
                 uint256 penalty = (deposits[i] + 99) / 100;
                 assertTrue(penalty > 0, "a penalty never rounds to zero");
                 penalties += penalty;
@@ -103,24 +103,25 @@ contract PriceRuleTest is SoukFixture {
         assertEq(market.commitmentFor(listingId, bidder, amount, salt), expected, "encoding");
     }
 
-    /// Any split the arbiter decides pays out exactly the price: buyer share + seller rest + fee.
+    /// Any split the arbiter decides pays out exactly the price: buyer share + seller rest + fee + protocol fee.
     function testFuzz_arbiterSplitConservesThePrice(uint256 rawFee, uint256 rawPrice, uint256 rawToBuyer) public {
         ISoukMarket.ListingTerms memory t = _terms();
         t.buyNow = true;
-        t.arbiterFeeBps = uint16(bound(rawFee, 0, 1_000));
+        t.arbiterFeeBps = uint16(bound(rawFee, ARBITER_MIN_FEE, 1_000));
         t.price = uint88(bound(rawPrice, 1, 500 ether));
         uint256 id = _list(t);
         vm.prank(alice);
         market.buy{value: t.price}(id, 0);
         vm.prank(alice);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
         uint256 fee = uint256(t.price) * t.arbiterFeeBps / 10_000;
         uint256 toBuyer = bound(rawToBuyer, 0, t.price - fee);
         vm.prank(arbiter);
         market.resolve(id, toBuyer);
         assertEq(_eth(alice), toBuyer, "buyer share");
         assertEq(_eth(arbiter), fee, "fee");
-        assertEq(_eth(seller), t.price - fee - toBuyer, "seller rest");
+        assertEq(_eth(seller), _net(t.price - fee - toBuyer), "seller rest minus the protocol fee");
+        assertEq(_eth(treasury), _protocolFee(t.price - fee - toBuyer), "protocol fee");
         assertLe(fee * 10, t.price, "fee capped at 10%");
     }
 }

@@ -5,8 +5,9 @@ import {SoukFixture} from "./SoukFixture.t.sol";
 import {ISoukMarket} from "../src/ISoukMarket.sol";
 import {TestUSD} from "../src/TestUSD.sol";
 
-/// @notice The rules of contracts v2 (issue #10): each test is one rule that closes a way for the seller or
-///         the arbiter to win "by the rules". docs/contracts.md explains each attack.
+/// @notice The rules of contracts v2 (issue #10), as v3 (issue #25) keeps or rewrote them: each test is one
+///         rule that closes a way for the seller or the arbiter to win "by the rules". docs/contracts.md
+///         explains each attack. The rules v3 added are in RulesV3.t.sol.
 contract RulesTest is SoukFixture {
     address internal shill1 = address(0x5111);
     address internal shill2 = address(0x5112);
@@ -40,7 +41,7 @@ contract RulesTest is SoukFixture {
         assertEq(_eth(arbiter), 0, "nor the arbiter");
         vm.prank(alice);
         market.confirm(id);
-        assertEq(_eth(seller), 4.9 ether, "the seller gets the price only");
+        assertEq(_eth(seller), _net(4.9 ether), "the seller gets the price only (minus the protocol fee)");
     }
 
     /// The treasury is the one address that profits from penalties, so it may not list, bid or arbitrate.
@@ -51,39 +52,18 @@ contract RulesTest is SoukFixture {
         market.list(_terms());
         vm.prank(treasury);
         vm.expectRevert(ISoukMarket.TreasuryCannotTrade.selector);
-        market.registerArbiter(100, "bafkreitreasury");
+        market.registerArbiter(100, 1 days, "bafkreitreasury");
         uint256 id = _listAuction();
         vm.prank(treasury);
         vm.expectRevert(ISoukMarket.SellerOrArbiterCannotBid.selector);
         market.bid{value: 1 ether}(id, bytes32(uint256(1)), 0);
     }
 
-    // ------------------------------------------------ 2. seller and arbiter may not bid
+    // ------------------------------------------------ 2. the seller may not bid; the buyer is never the judge
 
     function test_rule2_theSellerMayNotBidOnItsOwnListing() public {
         uint256 id = _listAuction();
         vm.prank(seller);
-        vm.expectRevert(ISoukMarket.SellerOrArbiterCannotBid.selector);
-        market.bid{value: 5 ether}(id, bytes32(uint256(1)), 0);
-    }
-
-    /// bid() compares the arbiter only when the lowest address byte matches (a gas shortcut): a bidder who
-    /// shares that byte with the arbiter but is someone else may still bid.
-    function test_rule2_aBidderSharingTheArbitersTagMayStillBid() public {
-        uint256 id = _listAuction();
-        address lookalike = address(uint160(0xBEEF00) | uint160(uint8(uint160(arbiter))));
-        vm.deal(lookalike, 10 ether);
-        _bid(id, lookalike, 2 ether, 2 ether);
-        assertEq(
-            market.getBid(id, lookalike, _commit(id, lookalike, 2 ether, _salt(lookalike, 2 ether))).deposit,
-            2 ether,
-            "placed"
-        );
-    }
-
-    function test_rule2_theArbiterMayNotBidOnAListingItArbitrates() public {
-        uint256 id = _listAuction();
-        vm.prank(arbiter);
         vm.expectRevert(ISoukMarket.SellerOrArbiterCannotBid.selector);
         market.bid{value: 5 ether}(id, bytes32(uint256(1)), 0);
         // ... with tokens neither
@@ -91,9 +71,45 @@ contract RulesTest is SoukFixture {
         t.token = address(usd);
         t.price = 1e6;
         uint256 tokenId = _list(t);
-        vm.prank(arbiter);
+        vm.prank(seller);
         vm.expectRevert(ISoukMarket.SellerOrArbiterCannotBid.selector);
         market.bidWithToken(tokenId, bytes32(uint256(1)), 5e6, 0);
+    }
+
+    /// v2 refused the arbiter's bids (it could kill an auction it arbitrated by winning it). In v3 the set
+    /// is not known on chain and the buyer chooses the judge, so the rule became: the buyer can never be the
+    /// judge. An arbiter of the set that wins must choose another one of the set.
+    function test_rule2_anArbiterThatWinsMustChooseAnotherArbiterOfTheSet() public {
+        vm.prank(carol);
+        market.registerArbiter(0, 0, "bafkreicarol");
+        ISoukMarket.ListingTerms memory t = _terms();
+        t.arbiters = _set(arbiter, carol);
+        uint256 id = _list(t);
+        bytes32 c = _bid(id, carol, 2 ether, 2 ether);
+        _toReveal(id);
+        _reveal(id, carol, 2 ether);
+        _toEnd(id);
+        market.finalize(id, carol, c);
+        vm.prank(carol);
+        vm.expectRevert(ISoukMarket.ArbiterIsBuyer.selector);
+        market.dispute(id, t.arbiters, carol);
+        vm.prank(carol);
+        market.dispute(id, t.arbiters, arbiter);
+        assertEq(market.getEscrow(id).arbiter, arbiter, "the other arbiter judges");
+    }
+
+    /// An arbiter of the set may bid with tokens too; the seller's set puts no one out of the auction.
+    function test_rule2_theArbitersMayBidWithEthOrTokens() public {
+        uint256 id = _listAuction();
+        vm.deal(arbiter, 10 ether);
+        _bid(id, arbiter, 2 ether, 2 ether);
+        ISoukMarket.ListingTerms memory t = _terms();
+        t.token = address(usd);
+        t.price = 1e6;
+        uint256 tokenId = _list(t);
+        vm.prank(arbiter);
+        market.bidWithToken(tokenId, bytes32(uint256(1)), 5e6, 0);
+        assertEq(market.getBid(tokenId, arbiter, bytes32(uint256(1))).deposit, 5e6, "placed");
     }
 
     // ------------------------------------------------ 3. the arbiter acts only in a dispute
@@ -111,12 +127,12 @@ contract RulesTest is SoukFixture {
         market.refund(id);
         vm.expectRevert(ISoukMarket.WrongEscrowStatus.selector);
         market.resolve(id, 0);
-        vm.expectRevert(ISoukMarket.NotEscrowParty.selector);
-        market.dispute(id);
+        vm.expectRevert(ISoukMarket.NotBuyer.selector);
+        market.dispute(id, _set(), arbiter);
         vm.stopPrank();
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Shipped), "still the buyer's to confirm");
         vm.prank(bob);
-        market.dispute(id); // not front-run: the buyer's dispute works
+        market.dispute(id, _set(), arbiter); // not front-run: the buyer's dispute works
         vm.prank(arbiter);
         market.resolve(id, 1.9 ether);
         assertEq(_eth(arbiter), 0.1 ether, "paid for deciding the dispute");
@@ -134,17 +150,20 @@ contract RulesTest is SoukFixture {
 
     // ------------------------------------------------ 4. arbiter consent and track record
 
-    function test_rule4_aListingMayNameOnlyARegisteredArbiter() public {
+    /// v2: a registered arbiter, paid at most its maximum fee. v3: every arbiter of the set registered, and
+    /// the listing meets every one's terms (at least its minimum fee, see RulesV3Test for the window).
+    function test_rule4_aListingMayNameOnlyRegisteredArbitersOnTheirTerms() public {
         ISoukMarket.ListingTerms memory t = _terms();
-        t.arbiter = carol; // never opted in (e.g. an address the seller controls)
+        t.arbiters = _set(carol); // never opted in (e.g. an address the seller controls)
         vm.prank(seller);
         vm.expectRevert(ISoukMarket.ArbiterNotRegistered.selector);
         market.list(t);
         vm.prank(carol);
-        market.registerArbiter(200, "bafkreicarol");
-        t.arbiterFeeBps = 201;
+        market.registerArbiter(200, 1 days, "bafkreicarol");
+        t.arbiters = _set(arbiter, carol);
+        t.arbiterFeeBps = 199;
         vm.prank(seller);
-        vm.expectRevert(ISoukMarket.FeeTooHigh.selector); // above the largest fee carol accepts
+        vm.expectRevert(ISoukMarket.FeeBelowArbiterMinimum.selector); // below the smallest fee carol accepts
         market.list(t);
         t.arbiterFeeBps = 200;
         _list(t);
@@ -155,21 +174,25 @@ contract RulesTest is SoukFixture {
         market.list(t);
     }
 
-    function test_rule4_registrationNeedsAFeeCapAndAMetadataCid() public {
+    function test_rule4_registrationNeedsTermsWithinTheCapsAndAMetadataCid() public {
         vm.startPrank(carol);
         vm.expectRevert(ISoukMarket.FeeTooHigh.selector);
-        market.registerArbiter(1_001, "bafkreicarol");
+        market.registerArbiter(1_001, 1 days, "bafkreicarol");
+        vm.expectRevert(ISoukMarket.WindowTooLong.selector);
+        market.registerArbiter(100, 365 days + 1, "bafkreicarol");
         vm.expectRevert(ISoukMarket.InvalidMetadata.selector);
-        market.registerArbiter(100, "");
+        market.registerArbiter(100, 1 days, "");
         vm.expectRevert(ISoukMarket.InvalidMetadata.selector);
-        market.registerArbiter(100, string(new bytes(129)));
+        market.registerArbiter(100, 1 days, string(new bytes(129)));
         vm.expectEmit(true, false, false, true);
-        emit ISoukMarket.ArbiterRegistered(carol, 100, "bafkreicarol");
-        market.registerArbiter(100, "bafkreicarol");
+        emit ISoukMarket.ArbiterRegistered(carol, 100, 2 days, "bafkreicarol");
+        market.registerArbiter(100, 2 days, "bafkreicarol");
         vm.stopPrank();
         ISoukMarket.ArbiterView memory v = market.getArbiter(carol);
         assertTrue(v.registered, "registered");
-        assertEq(v.maxFeeBps, 100, "fee cap");
+        assertEq(v.minFeeBps, 100, "minimum fee");
+        assertEq(v.minDisputeWindow, 2 days, "minimum window");
+        assertEq(v.registeredAt, block.timestamp, "registered now");
         assertEq(keccak256(bytes(v.metadataCid)), keccak256("bafkreicarol"), "metadata");
     }
 
@@ -181,7 +204,7 @@ contract RulesTest is SoukFixture {
         }
         for (uint256 i; i < 5; i++) {
             vm.prank(bob);
-            market.dispute(ids[i]);
+            market.dispute(ids[i], _set(), arbiter);
         }
         vm.startPrank(arbiter);
         market.resolve(ids[0], 1.9 ether); // for the buyer
@@ -221,9 +244,9 @@ contract RulesTest is SoukFixture {
         market.confirm(id);
         vm.prank(bob);
         vm.expectRevert(ISoukMarket.ConfirmWindowClosed.selector);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
         market.claimTimeout(id);
-        assertEq(_eth(seller), 2 ether, "the due claim paid the seller");
+        assertEq(_eth(seller), _net(2 ether), "the due claim paid the seller");
     }
 
     /// Disputed: before the deadline the arbiter resolves or a party gives in; from the deadline on, only
@@ -233,7 +256,7 @@ contract RulesTest is SoukFixture {
         vm.prank(bob);
         market.withdraw(address(0), bob);
         vm.prank(bob);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
         vm.warp(block.timestamp + DISPUTE - 1);
         vm.expectRevert(ISoukMarket.TimeoutNotReached.selector);
         market.claimTimeout(id);
@@ -350,15 +373,16 @@ contract RulesTest is SoukFixture {
         market.markShipped(id);
         vm.prank(alice);
         vm.expectRevert(ISoukMarket.DeadlineTooFar.selector);
-        market.dispute(id);
+        market.dispute(id, _set(), arbiter);
     }
 
     function test_rule9_listingDeadlinesBeyondUint32AreRefused() public {
         ISoukMarket.ListingTerms memory t = _terms();
         bytes memory data = abi.encodeCall(market.list, (t));
-        // the terms are a static tuple encoded in place: biddingEnd is its 4th word, after the 4-byte selector
+        // the terms are a dynamic tuple (the arbiter set): after the 4-byte selector comes its offset, then
+        // its head, where biddingEnd is the 4th word
         assembly {
-            mstore(add(data, add(36, mul(3, 32))), 0x100000000)
+            mstore(add(data, add(36, mul(4, 32))), 0x100000000)
         }
         vm.prank(seller);
         (bool ok,) = address(market).call(data);
@@ -376,10 +400,12 @@ contract RulesTest is SoukFixture {
         bytes32 listing0 = keccak256(abi.encode(id, uint256(1)));
         assertEq(
             uint256(vm.load(address(market), listing0)),
-            uint256(uint160(seller)) | uint256(t.price) << 160 | uint256(uint8(uint160(arbiter))) << 248,
-            "listing 0: seller | price | arbiter tag"
+            uint256(uint160(seller)) | uint256(t.price) << 160,
+            "listing 0: seller | price (the v2 arbiter tag byte is gone)"
         );
-        uint256 expected1 = uint256(uint160(arbiter)) | uint256(FEE_BPS) << 160 | uint256(CONFIRM) << 176
+        // slot 1 holds the key of the arbiter set until a dispute
+        uint160 key = uint160(uint256(keccak256(abi.encodePacked(_set()))));
+        uint256 expected1 = uint256(key) | uint256(FEE_BPS) << 160 | uint256(CONFIRM) << 176
             | uint256(DISPUTE) << 208 | uint256(1) << 240; // currency id 1 in the seller's table
         assertEq(uint256(vm.load(address(market), bytes32(uint256(listing0) + 1))), expected1, "listing 1");
         vm.prank(seller);
@@ -391,11 +417,42 @@ contract RulesTest is SoukFixture {
         uint256 buyNow = _listBuyNow(1 ether, address(0));
         vm.prank(alice);
         market.buy{value: 1 ether}(buyNow, 0);
-        vm.prank(alice);
-        market.dispute(buyNow);
+        _disputeAs(buyNow, alice);
+        bytes32 escrowSlot = keccak256(abi.encode(buyNow, uint256(3)));
+        uint256 deadline = block.timestamp + DISPUTE;
         uint256 escrow = uint256(uint160(alice)) | uint256(3) << 160 | uint256(1) << 168 // Disputed, E_DISPUTED
-            | uint256(block.timestamp + DISPUTE) << 176;
-        assertEq(uint256(vm.load(address(market), keccak256(abi.encode(buyNow, uint256(3))))), escrow, "escrow");
+            | deadline << 176;
+        assertEq(uint256(vm.load(address(market), escrowSlot)), escrow, "escrow");
+        bytes32 buyNow1 = bytes32(uint256(keccak256(abi.encode(buyNow, uint256(1)))) + 1);
+        assertEq(
+            uint256(vm.load(address(market), buyNow1)),
+            uint256(uint160(arbiter)) | uint256(FEE_BPS) << 160 | uint256(CONFIRM) << 176 | uint256(DISPUTE) << 208,
+            "listing 1 after the dispute: the chosen arbiter replaced the key"
+        );
+        vm.prank(arbiter);
+        market.resolve(buyNow, 0);
+        vm.prank(alice);
+        market.rate(buyNow, false, ISoukMarket.Score.Positive, bytes32(0));
+        vm.prank(seller);
+        market.rate(buyNow, true, ISoukMarket.Score.Neutral, bytes32(0));
+        escrow = uint256(uint160(alice)) | uint256(4) << 160 // Released
+            | uint256(1 | 2 | 4 | 32) << 168 // E_DISPUTED | E_RESOLVED | RATED_SELLER | SELLER_RATED_ARBITER
+            | deadline << 176;
+        assertEq(uint256(vm.load(address(market), escrowSlot)), escrow, "escrow flags: resolved, two ratings");
+
+        // _arbiters is slot 8: slot A = registered | minFeeBps | minDisputeWindow | disputes | timedOut | settled,
+        // slot B = valueDecided | registeredAt | forBuyer | forSeller | split
+        bytes32 arbiterA = keccak256(abi.encode(arbiter, uint256(8)));
+        assertEq(
+            uint256(vm.load(address(market), arbiterA)),
+            1 | uint256(ARBITER_MIN_FEE) << 8 | uint256(ARBITER_MIN_WINDOW) << 24 | uint256(1) << 56,
+            "arbiter slot A: terms and one dispute"
+        );
+        assertEq(
+            uint256(vm.load(address(market), bytes32(uint256(arbiterA) + 1))),
+            1 ether | START << 128 | uint256(1) << 192,
+            "arbiter slot B: 1 ether decided, registered at START, one decision for the seller"
+        );
 
         uint256 bidId = _listAuction();
         bytes32 c = _bid(bidId, bob, 2 ether, 3 ether);

@@ -89,13 +89,18 @@ abstract contract SoukFixture is TestBase {
     uint16 internal constant FEE_BPS = 500; // 5%
     uint32 internal constant CONFIRM = 7 days;
     uint32 internal constant DISPUTE = 3 days;
+    /// The deploy script's protocol fee: 0.5% of the seller's share.
+    uint16 internal constant PROTOCOL_FEE = 50;
+    /// The fixture arbiter's registered terms: at least 1% and 1 day.
+    uint16 internal constant ARBITER_MIN_FEE = 100;
+    uint32 internal constant ARBITER_MIN_WINDOW = 1 days;
 
     function setUp() public virtual {
         vm.warp(START);
-        market = new SoukMarket(treasury);
+        market = new SoukMarket(treasury, PROTOCOL_FEE);
         usd = new TestUSD();
         vm.prank(arbiter);
-        market.registerArbiter(1_000, "bafkreiarbiterprofile");
+        market.registerArbiter(ARBITER_MIN_FEE, ARBITER_MIN_WINDOW, "bafkreiarbiterprofile");
         address[6] memory actors = [seller, arbiter, alice, bob, carol, eve];
         for (uint256 i; i < actors.length; i++) {
             vm.deal(actors[i], 1_000 ether);
@@ -120,10 +125,33 @@ abstract contract SoukFixture is TestBase {
         t.biddingEnd = uint32(block.timestamp + BIDDING);
         t.revealEnd = uint32(block.timestamp + BIDDING + REVEAL);
         t.price = 1 ether;
-        t.arbiter = arbiter;
+        t.arbiters = _set();
         t.arbiterFeeBps = FEE_BPS;
         t.confirmWindow = CONFIRM;
         t.disputeWindow = DISPUTE;
+    }
+
+    /// @dev The fixture listings' arbiter set: the fixture arbiter alone.
+    function _set() internal view returns (address[] memory) {
+        return _set(arbiter);
+    }
+
+    function _set(address a) internal pure returns (address[] memory s) {
+        s = new address[](1);
+        s[0] = a;
+    }
+
+    function _set(address a, address b) internal pure returns (address[] memory s) {
+        s = new address[](2);
+        s[0] = a;
+        s[1] = b;
+    }
+
+    function _set(address a, address b, address c) internal pure returns (address[] memory s) {
+        s = new address[](3);
+        s[0] = a;
+        s[1] = b;
+        s[2] = c;
     }
 
     function _list(ISoukMarket.ListingTerms memory t) internal returns (uint256 id) {
@@ -205,5 +233,20 @@ abstract contract SoukFixture is TestBase {
 
     function _eth(address account) internal view returns (uint256) {
         return market.withdrawable(account, address(0));
+    }
+
+    /// @dev What the seller is credited of a share: the share minus the protocol fee (rounded down).
+    function _net(uint256 share) internal pure returns (uint256) {
+        return share - _protocolFee(share);
+    }
+
+    function _protocolFee(uint256 share) internal pure returns (uint256) {
+        return share * PROTOCOL_FEE / 10_000;
+    }
+
+    /// @dev The buyer disputes a fixture listing and chooses the fixture arbiter.
+    function _disputeAs(uint256 id, address buyer) internal {
+        vm.prank(buyer);
+        market.dispute(id, _set(), arbiter);
     }
 }

@@ -42,6 +42,10 @@ export interface Deployment {
   token?: `0x${string}`
   /** The registered default arbiter (local chain only). */
   arbiter?: `0x${string}`
+  /** Every registered dev arbiter, the default one first (local chain only). */
+  arbiters?: `0x${string}`[]
+  /** The market's protocol fee on completed sales, in basis points. */
+  protocolFeeBps?: number
   deployBlock: number
 }
 

@@ -239,6 +239,7 @@ function noScans(): EventScans {
     ListingCancelled: new Map(),
     ListingCreated: new Map(),
     Purchased: new Map(),
+    Rated: new Map(),
     Shipped: new Map(),
     Withdrawn: new Map(),
   }

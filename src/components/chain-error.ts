@@ -28,6 +28,33 @@ function contractSentence(errorName: string): string | undefined {
       return msg('The arbiter cannot be the seller.', { id: 'err.c.ArbiterIsSeller' })
     case 'FeeTooHigh':
       return msg('The arbiter fee is too high (at most 10%).', { id: 'err.c.FeeTooHigh' })
+    case 'InvalidArbiters':
+      return msg('Name one to three different arbiters.', { id: 'err.c.InvalidArbiters' })
+    case 'FeeBelowArbiterMinimum':
+      return msg('The arbiter fee is below the minimum of one of the listing’s arbiters.', {
+        id: 'err.c.FeeBelowArbiterMinimum',
+      })
+    case 'WindowTooShort':
+      return msg(
+        'A window is too short: reveal at least 1 hour, confirm and dispute at least 1 day, and the dispute window at least each arbiter’s minimum.',
+        { id: 'err.c.WindowTooShort' },
+      )
+    case 'WindowTooLong':
+      return msg('A window is too long (at most 365 days).', { id: 'err.c.WindowTooLong' })
+    case 'WrongArbiterSet':
+      return msg('Choose one of the listing’s arbiters.', { id: 'err.c.WrongArbiterSet' })
+    case 'ArbiterIsBuyer':
+      return msg('You cannot choose yourself as the arbiter.', { id: 'err.c.ArbiterIsBuyer' })
+    case 'NotClosed':
+      return msg('You can rate once the sale is closed.', { id: 'err.c.NotClosed' })
+    case 'AlreadyRated':
+      return msg('You already rated this.', { id: 'err.c.AlreadyRated' })
+    case 'NoArbiterDecision':
+      return msg('The arbiter did not decide this sale, so there is nothing to rate.', {
+        id: 'err.c.NoArbiterDecision',
+      })
+    case 'SellerOrArbiterCannotBid':
+      return msg('The seller cannot bid on their own listing.', { id: 'err.c.SellerOrArbiterCannotBid' })
     case 'NotSeller':
       return msg('Only the seller can do this.', { id: 'err.c.NotSeller' })
     case 'HasBids':
@@ -63,17 +90,17 @@ function contractSentence(errorName: string): string | undefined {
     case 'BidLocked':
       return msg('This bid cannot be withdrawn yet.', { id: 'err.c.BidLocked' })
     case 'SellerOrArbiterCannotBuy':
-      return msg('The seller or the arbiter cannot bid on this listing.', { id: 'err.c.SellerOrArbiterCannotBuy' })
+      return msg('The seller cannot buy their own listing.', { id: 'err.c.SellerOrArbiterCannotBuy' })
     case 'NothingToWithdraw':
       return msg('Nothing to withdraw.', { id: 'err.c.NothingToWithdraw' })
     case 'NotEscrowParty':
-      return msg('Only the buyer, the seller or the arbiter can do this.', { id: 'err.c.NotEscrowParty' })
+      return msg('Only the buyer or the seller of this sale can do this.', { id: 'err.c.NotEscrowParty' })
     case 'EscrowNotOpen':
       return msg('The escrow is not open.', { id: 'err.c.EscrowNotOpen' })
     case 'NotBuyer':
       return msg('Only the buyer can do this.', { id: 'err.c.NotBuyer' })
     case 'NotArbiter':
-      return msg('Only the arbiter of this sale can decide it.', { id: 'err.c.NotArbiter' })
+      return msg('Only the arbiter the buyer chose can decide this dispute.', { id: 'err.c.NotArbiter' })
     case 'WrongEscrowStatus':
       return msg('Not possible in the escrow’s current state (someone may have acted first).', {
         id: 'err.c.WrongEscrowStatus',

@@ -18,7 +18,7 @@ export type OrderAction = 'ship' | 'confirm' | 'dispute' | 'claim' | 'refund' | 
  * The actions that fit an escrow for the person in `order.role`, by the contract's rules (docs/contracts.md,
  * "Escrow"): before the deadline of a shipped or disputed escrow, its parties' moves; from the deadline on,
  * only `claimTimeout`, offered to the party it pays (the seller after the confirm window, the buyer after the
- * arbiter's window). `now` is the chain's clock.
+ * arbiter's window). Only the buyer disputes (contracts v3). `now` is the chain's clock.
  */
 export function orderActions(order: Pick<Order, 'role' | 'status' | 'deadline'>, now: number): OrderAction[] {
   const open = now < order.deadline
@@ -30,9 +30,9 @@ export function orderActions(order: Pick<Order, 'role' | 'status' | 'deadline'>,
     case 'buyer:disputed':
       return open ? ['confirm'] : ['claim']
     case 'seller:funded':
-      return ['ship', 'refund', 'dispute']
+      return ['ship', 'refund']
     case 'seller:shipped':
-      return open ? ['refund', 'dispute'] : ['claim']
+      return open ? ['refund'] : ['claim']
     case 'seller:disputed':
       return open ? ['refund'] : []
     case 'arbiter:disputed':
@@ -158,7 +158,12 @@ export class SoukOrder extends LitElement {
       const id = order.listingId
       if (action === 'ship') await chain.markShipped(id)
       else if (action === 'confirm') await chain.confirmReceipt(id)
-      else if (action === 'dispute') await chain.dispute(id)
+      // the listing's first arbiter the buyer may choose (not itself); the trust UI lets the buyer pick
+      else if (action === 'dispute')
+        await chain.dispute(
+          id,
+          order.arbiters.find((a) => a.toLowerCase() !== order.buyer.toLowerCase())!,
+        )
       else if (action === 'claim') await chain.claimTimeout(id)
       else if (action === 'refund') await chain.refund(id)
       else await chain.resolveDispute(id, toBuyer)
@@ -233,7 +238,7 @@ export class SoukOrder extends LitElement {
               chat(o.buyer, msg('Message the buyer', { id: 'order.chat.buyer' })),
               chat(o.seller, msg('Message the seller', { id: 'order.chat.seller' })),
             ]
-    if (o.status === 'disputed' && o.role !== 'arbiter')
+    if (o.status === 'disputed' && o.arbiter && o.role !== 'arbiter')
       links.push(chat(o.arbiter, msg('Message the arbiter', { id: 'order.chat.arbiter' })))
     return html`<span class="links">${links}</span>`
   }
@@ -308,20 +313,14 @@ export class SoukOrder extends LitElement {
       <span>${role} · ${formatAmount(o.price, o.currency)}</span>
       <strong data-testid="status" data-status=${o.status}>${escrowLabel(o.status)}</strong>
       ${
-        o.status === 'disputed' && o.disputedBy
-          ? html`<span class="muted"
-              >${
-                o.disputedBy.toLowerCase() === o.buyer.toLowerCase()
-                  ? msg('Disputed by the buyer', { id: 'order.disputedBy.buyer' })
-                  : msg('Disputed by the seller', { id: 'order.disputedBy.seller' })
-              }</span
-            >`
+        o.status === 'disputed' && o.arbiter
+          ? html`<span class="muted">${msg('Disputed by the buyer', { id: 'order.disputedBy.buyer' })}</span>`
           : nothing
       }
       ${this.#deadline(o)} ${this.#settlement(o)}
       <span class="muted"
         >${msg(
-          str`Seller ${shortAddress(o.seller)} · buyer ${shortAddress(o.buyer)} · arbiter ${shortAddress(o.arbiter)}`,
+          str`Seller ${shortAddress(o.seller)} · buyer ${shortAddress(o.buyer)} · arbiter ${o.arbiter ? shortAddress(o.arbiter) : o.arbiters.map(shortAddress).join(', ')}`,
           {
             id: 'order.parties',
           },

@@ -190,6 +190,23 @@ export function cidFromContentHash(contentHash: `0x${string}`): CID {
 }
 
 /**
+ * The on-chain hash of a dag-cbor document's CID (string or CID): the sha2-256 digest inside it, as bytes32 —
+ * how a listing's `contentHash` and a rating's `review` are derived; `cidFromContentHash` turns it back. Throws
+ * for a string that is not a CID, or a CID of another codec or hash.
+ */
+export function contentHashFromCid(cid: string | CID): `0x${string}` {
+  let parsed: CID
+  try {
+    parsed = typeof cid === 'string' ? CID.parse(cid.trim()) : cid
+  } catch {
+    throw new ListingValidationError('cid', 'is not a CID')
+  }
+  if (parsed.code !== dagCbor.code || parsed.multihash.code !== sha256.code || parsed.multihash.digest.length !== 32)
+    throw new ListingValidationError('cid', 'must be a dag-cbor document hashed with sha2-256')
+  return toHex(parsed.multihash.digest)
+}
+
+/**
  * Decodes bytes received from the network and checks them against the content hash from chain: the only way
  * a document gets into the catalog. Throws on oversized, malformed or mismatching input.
  */

@@ -17,6 +17,7 @@ import type {
   OrderEvent,
   Reminder,
 } from '../services/types.ts'
+import type { ArbiterTrust, Rating, TrustSummary } from '../services/trust-types.ts'
 
 export interface ChainWorkerApi {
   /** Starts following the chain and the reveal reminders once (later calls, e.g. from another tab, reuse it). */
@@ -36,6 +37,14 @@ export interface ChainWorkerApi {
   orders(account: `0x${string}`, role?: EscrowRole): Promise<Order[]>
   arbiter(address: `0x${string}`): Promise<ArbiterRecord>
   orderEvents(listingId: string): Promise<OrderEvent[]>
+  /** Trust reads (issue #25), from the worker's trust index over the market's logs (cached in IndexedDB). */
+  trustSummary(address: `0x${string}`): Promise<TrustSummary>
+  arbiterTrust(address: `0x${string}`): Promise<ArbiterTrust>
+  ratingsOf(
+    address: `0x${string}`,
+    page: { offset?: number; limit?: number; as?: 'party' | 'arbiter' },
+  ): Promise<Rating[]>
+  registeredArbiters(): Promise<ArbiterTrust[]>
   /** The page changed the bid vault (a new bid): look again for bids to remind about. */
   bidsChanged(): Promise<void>
   stop(): Promise<void>

@@ -24,6 +24,7 @@ import type {
   WalletOption,
   WalletView,
 } from '../services/types.ts'
+import type { ArbiterTrust, Rating, Score, TrustSummary } from '../services/trust-types.ts'
 import type { ChainWorkerApi } from './chain-api.ts'
 import { installErrorTransfer } from './wire-errors.ts'
 
@@ -51,6 +52,27 @@ function connectedBefore(config: SoukConfig): boolean {
     return recent !== null && recent !== undefined && recent !== 'null'
   } catch {
     return false
+  }
+}
+
+/**
+ * `p`, or a rejection with the signal's reason as soon as it aborts: the worker's read goes on (it fills the
+ * shared index for the next caller), the view stops waiting for it.
+ */
+async function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return await p
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        onAbort = () => reject(signal.reason)
+        signal.addEventListener('abort', onAbort, { once: true })
+      }),
+    ])
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }
 
@@ -235,14 +257,32 @@ export class WorkerChainService extends EventTarget implements ChainService {
     signal?.throwIfAborted()
     return record
   }
+  async trustSummary(address: `0x${string}`, { signal }: { signal?: AbortSignal } = {}): Promise<TrustSummary> {
+    return await abortable(this.#remote.trustSummary(address), signal)
+  }
+  async arbiterTrust(address: `0x${string}`, { signal }: { signal?: AbortSignal } = {}): Promise<ArbiterTrust> {
+    return await abortable(this.#remote.arbiterTrust(address), signal)
+  }
+  async ratingsOf(
+    address: `0x${string}`,
+    { signal, ...page }: { offset?: number; limit?: number; as?: 'party' | 'arbiter'; signal?: AbortSignal } = {},
+  ): Promise<Rating[]> {
+    return await abortable(this.#remote.ratingsOf(address, page), signal)
+  }
+  async registeredArbiters({ signal }: { signal?: AbortSignal } = {}): Promise<ArbiterTrust[]> {
+    return await abortable(this.#remote.registeredArbiters(), signal)
+  }
   async markShipped(listingId: string) {
     return await (await this.#walletService()).markShipped(listingId)
   }
   async confirmReceipt(listingId: string) {
     return await (await this.#walletService()).confirmReceipt(listingId)
   }
-  async dispute(listingId: string) {
-    return await (await this.#walletService()).dispute(listingId)
+  async dispute(listingId: string, arbiter: `0x${string}`) {
+    return await (await this.#walletService()).dispute(listingId, arbiter)
+  }
+  async rate(listingId: string, rating: { ofArbiter: boolean; score: Score; reviewCid?: string | undefined }) {
+    return await (await this.#walletService()).rate(listingId, rating)
   }
   async claimTimeout(listingId: string) {
     return await (await this.#walletService()).claimTimeout(listingId)
@@ -253,7 +293,7 @@ export class WorkerChainService extends EventTarget implements ChainService {
   async resolveDispute(listingId: string, toBuyer: bigint) {
     return await (await this.#walletService()).resolveDispute(listingId, toBuyer)
   }
-  async registerArbiter(p: { maxFeeBps: number; metadataCid: string }) {
+  async registerArbiter(p: { minFeeBps: number; minDisputeWindow: number; metadataCid: string }) {
     return await (await this.#walletService()).registerArbiter(p)
   }
   async withdrawAll() {

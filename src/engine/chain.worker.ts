@@ -104,6 +104,18 @@ const api: ChainWorkerApi = {
   async orderEvents(listingId) {
     return await (await reads()).orderEvents(listingId)
   },
+  async trustSummary(address) {
+    return await (await reads()).trustSummary(address)
+  },
+  async arbiterTrust(address) {
+    return await (await reads()).arbiterTrust(address)
+  },
+  async ratingsOf(address, page) {
+    return await (await reads()).ratingsOf(address, page)
+  },
+  async registeredArbiters() {
+    return await (await reads()).registeredArbiters()
+  },
   async bidsChanged() {
     // the page's vault wrote; this worker's vault instance did not see it
     if (running) (await running).reads.vault.dispatchEvent(new Event('change'))

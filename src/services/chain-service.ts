@@ -15,6 +15,7 @@ import { refund } from '../chain/actions/refund.ts'
 import { registerArbiter } from '../chain/actions/registerArbiter.ts'
 import { resolveDispute } from '../chain/actions/resolveDispute.ts'
 import { placeBid } from '../chain/actions/placeBid.ts'
+import { rate } from '../chain/actions/rate.ts'
 import { getListingContent } from '../chain/reads/getListingContent.ts'
 import { revealBid } from '../chain/actions/revealBid.ts'
 import { withdraw } from '../chain/actions/withdraw.ts'
@@ -32,6 +33,9 @@ import { getUserSales } from '../chain/reads/getUserSales.ts'
 import { trackRevealReminders } from '../chain/reads/trackRevealReminders.ts'
 import { watchAuction } from '../chain/reads/watchMarket.ts'
 import { RevealReminders, type ReminderEvent } from '../chain/reminders.ts'
+import { ChainTrust } from '../chain/trust/chain-trust.ts'
+import type { LogCache } from '../chain/reads/logCache.ts'
+import type { TrustLog } from '../chain/trust/trust-log.ts'
 import { BidVault } from '../chain/vault.ts'
 import {
   connectWallet,
@@ -60,6 +64,7 @@ import type {
   WalletOption,
   WalletView,
 } from './types.ts'
+import type { ArbiterProfile, ArbiterTrust, Rating, Score, TrustSummary } from './trust-types.ts'
 
 const ETH: Currency = { id: 'ETH', symbol: 'ETH', decimals: 18 }
 
@@ -68,7 +73,14 @@ export interface WagmiChainServiceOptions {
   wagmi?: SoukWagmiConfig
   /** An opened vault (tests: a fresh profile). */
   vault?: BidVault
+  /** Where the trust index keeps its logs (default: IndexedDB where there is one, else memory). */
+  trustCache?: LogCache<TrustLog>
+  /** Loads an arbiter's profile document for `arbiterTrust` (the integrator's IPFS loader); none by default. */
+  loadProfile?: (cid: string, options: { signal?: AbortSignal }) => Promise<ArbiterProfile | undefined>
 }
+
+/** EscrowView.ratings bits (ISoukMarket RATED_SELLER, RATED_BUYER, BUYER_RATED_ARBITER, SELLER_RATED_ARBITER). */
+const RATED = { seller: 4, buyer: 8, arbiterByBuyer: 16, arbiterBySeller: 32 } as const
 
 function walletView(s: WalletState): WalletView {
   return {
@@ -92,12 +104,20 @@ export class WagmiChainService extends EventTarget implements ChainService {
   readonly #recommended: readonly Address[]
   readonly #stops: (() => void)[] = []
   #stopped = false
+  readonly #trustOptions: Pick<WagmiChainServiceOptions, 'trustCache' | 'loadProfile'>
+  #trustIndex: ChainTrust | undefined
 
-  private constructor(wagmi: SoukWagmiConfig, vault: BidVault, recommended: readonly Address[]) {
+  private constructor(
+    wagmi: SoukWagmiConfig,
+    vault: BidVault,
+    recommended: readonly Address[],
+    trustOptions: Pick<WagmiChainServiceOptions, 'trustCache' | 'loadProfile'> = {},
+  ) {
     super()
     this.wagmi = wagmi
     this.vault = vault
     this.#recommended = recommended
+    this.#trustOptions = trustOptions
     const chain = configuredChain(wagmi)
     this.chainId = chain.id
     this.chainName = chain.name
@@ -107,7 +127,10 @@ export class WagmiChainService extends EventTarget implements ChainService {
   static async start(config: SoukConfig, options: WagmiChainServiceOptions = {}): Promise<WagmiChainService> {
     const wagmi = options.wagmi ?? createSoukWagmiConfig(config)
     const vault = options.vault ?? (await BidVault.open())
-    const service = new WagmiChainService(wagmi, vault, config.recommendedArbiters ?? [])
+    const service = new WagmiChainService(wagmi, vault, config.recommendedArbiters ?? [], {
+      ...(options.trustCache ? { trustCache: options.trustCache } : {}),
+      ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}),
+    })
     service.#start()
     if (!options.wagmi) await reconnectWallet(wagmi)
     return service
@@ -188,8 +211,11 @@ export class WagmiChainService extends EventTarget implements ChainService {
     return {
       listingId: a.listingId.toString(),
       seller: l.seller,
-      arbiter: l.arbiter,
+      arbiters: [...a.arbiters],
+      arbiter: l.arbiter === ZERO_ADDRESS ? undefined : l.arbiter,
       arbiterFeeBps: l.arbiterFeeBps,
+      confirmWindow: l.confirmWindow,
+      disputeWindow: l.disputeWindow,
       buyNow: l.buyNow,
       price: l.price,
       currency: await this.#currency(a.token),
@@ -373,27 +399,27 @@ export class WagmiChainService extends EventTarget implements ChainService {
 
   /**
    * Arbiters to offer a seller: the deployment's recommended ones (config.json) first, then those other sellers
-   * on this market chose, most used first; only those registered now, since the contract refuses a listing
-   * that names anyone else. The sell form also takes any address.
+   * on this market named, most used first; only those registered now, since the contract refuses a listing
+   * that names anyone else, with their terms. The sell form also takes any address.
    */
   async recommendedArbiters(): Promise<ArbiterOption[]> {
     const created = await getMarketEvents(this.wagmi, 'ListingCreated')
-    const options = new Map<string, ArbiterOption>()
+    const options = new Map<string, { address: Address; listings: number; recommended: boolean }>()
     for (const address of this.#recommended)
       options.set(address.toLowerCase(), { address, listings: 0, recommended: true })
-    for (const l of created) {
-      const a = l.args.terms?.arbiter
-      if (!a || a === ZERO_ADDRESS) continue
-      const o = options.get(a.toLowerCase()) ?? { address: a, listings: 0, recommended: false }
-      options.set(a.toLowerCase(), { ...o, listings: o.listings + 1 })
-    }
+    for (const l of created)
+      for (const a of l.args.terms?.arbiters ?? []) {
+        const o = options.get(a.toLowerCase()) ?? { address: a, listings: 0, recommended: false }
+        options.set(a.toLowerCase(), { ...o, listings: o.listings + 1 })
+      }
     const ranked = [...options.values()]
       .sort((a, b) => Number(b.recommended) - Number(a.recommended) || b.listings - a.listings)
       .slice(0, 10)
-    const registered = await Promise.all(
-      ranked.map((o) => getArbiter(this.wagmi, { arbiter: o.address }).then((v) => v.registered)),
-    )
-    return ranked.filter((_, i) => registered[i])
+    const views = await Promise.all(ranked.map((o) => getArbiter(this.wagmi, { arbiter: o.address })))
+    return ranked.flatMap((o, i) => {
+      const v = views[i]!
+      return v.registered ? [{ ...o, minFeeBps: v.minFeeBps, minDisputeWindow: v.minDisputeWindow }] : []
+    })
   }
 
   async exportBids(): Promise<{ blob: Blob; fileName: string }> {
@@ -409,12 +435,15 @@ export class WagmiChainService extends EventTarget implements ChainService {
   async #order(role: EscrowRole, a: GetAuctionReturnType, settlement: Settlement | undefined): Promise<Order> {
     const e = a.escrow
     if (!e) throw new Error(`listing ${a.listingId} has no escrow`)
+    const closed = e.status >= 4
+    const rated = (bit: number): boolean => (e.ratings & bit) !== 0
     return {
       listingId: a.listingId.toString(),
       role,
       buyer: e.buyer,
       seller: a.listing.seller,
-      arbiter: a.listing.arbiter,
+      arbiters: [...a.arbiters],
+      arbiter: e.arbiter === ZERO_ADDRESS ? undefined : e.arbiter,
       status: e.statusName,
       price: e.price,
       currency: await this.#currency(a.token),
@@ -422,12 +451,19 @@ export class WagmiChainService extends EventTarget implements ChainService {
       confirmWindow: a.listing.confirmWindow,
       disputeWindow: a.listing.disputeWindow,
       deadline: e.status === 2 || e.status === 3 ? e.deadline : 0,
-      disputedBy: e.disputedBy === ZERO_ADDRESS ? undefined : e.disputedBy,
+      resolved: e.resolved,
+      mayRate:
+        role === 'buyer'
+          ? { party: closed && !rated(RATED.seller), arbiter: closed && e.resolved && !rated(RATED.arbiterByBuyer) }
+          : role === 'seller'
+            ? { party: closed && !rated(RATED.buyer), arbiter: closed && e.resolved && !rated(RATED.arbiterBySeller) }
+            : { party: false, arbiter: false },
       now: a.timeline.now,
       settlement: settlement && {
         toBuyer: settlement.toBuyer,
         toSeller: settlement.toSeller,
         arbiterFee: settlement.arbiterFee,
+        protocolFee: settlement.protocolFee,
       },
     }
   }
@@ -468,7 +504,9 @@ export class WagmiChainService extends EventTarget implements ChainService {
     return {
       address: getAddress(address),
       registered: view.registered,
-      maxFeeBps: view.maxFeeBps,
+      minFeeBps: view.minFeeBps,
+      minDisputeWindow: view.minDisputeWindow,
+      registeredAt: view.registeredAt,
       metadataCid: view.metadataCid,
       disputes: view.disputes,
       decidedForBuyer: view.decidedForBuyer,
@@ -488,8 +526,18 @@ export class WagmiChainService extends EventTarget implements ChainService {
     return { txHash: (await confirmReceipt(this.wagmi, { listingId: BigInt(listingId) })).hash }
   }
 
-  async dispute(listingId: string) {
-    return { txHash: (await dispute(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  async dispute(listingId: string, arbiter: Address) {
+    return { txHash: (await dispute(this.wagmi, { listingId: BigInt(listingId), arbiter })).hash }
+  }
+
+  async rate(listingId: string, r: { ofArbiter: boolean; score: Score; reviewCid?: string | undefined }) {
+    const { hash } = await rate(this.wagmi, {
+      listingId: BigInt(listingId),
+      ofArbiter: r.ofArbiter,
+      score: r.score,
+      reviewCid: r.reviewCid,
+    })
+    return { txHash: hash }
   }
 
   async claimTimeout(listingId: string) {
@@ -504,8 +552,40 @@ export class WagmiChainService extends EventTarget implements ChainService {
     return { txHash: (await resolveDispute(this.wagmi, { listingId: BigInt(listingId), toBuyer })).hash }
   }
 
-  async registerArbiter({ maxFeeBps, metadataCid }: { maxFeeBps: number; metadataCid: string }) {
-    return { txHash: (await registerArbiter(this.wagmi, { maxFeeBps, metadataCid })).hash }
+  async registerArbiter(p: { minFeeBps: number; minDisputeWindow: number; metadataCid: string }) {
+    return { txHash: (await registerArbiter(this.wagmi, p)).hash }
+  }
+
+  // ----------------------------------------------------------------------------------------------- trust
+
+  /** The trust index of this deployment (src/chain/trust/), made on first use. */
+  get trust(): ChainTrust {
+    this.#trustIndex ??= new ChainTrust(this.wagmi, {
+      currencyOf: (token) => this.#currency(token),
+      recommended: this.#recommended,
+      cache: this.#trustOptions.trustCache,
+      loadProfile: this.#trustOptions.loadProfile,
+    })
+    return this.#trustIndex
+  }
+
+  async trustSummary(address: Address, { signal }: { signal?: AbortSignal } = {}): Promise<TrustSummary> {
+    return await this.trust.trustSummary(address, { signal })
+  }
+
+  async arbiterTrust(address: Address, { signal }: { signal?: AbortSignal } = {}): Promise<ArbiterTrust> {
+    return await this.trust.arbiterTrust(address, { signal })
+  }
+
+  async ratingsOf(
+    address: Address,
+    options: { offset?: number; limit?: number; as?: 'party' | 'arbiter'; signal?: AbortSignal } = {},
+  ): Promise<Rating[]> {
+    return await this.trust.ratingsOf(address, options)
+  }
+
+  async registeredArbiters({ signal }: { signal?: AbortSignal } = {}): Promise<ArbiterTrust[]> {
+    return await this.trust.registeredArbiters({ signal })
   }
 
   /** One withdrawal per currency with something owed, in order; stops at the first failure (the rest stay owed). */

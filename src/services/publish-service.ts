@@ -81,7 +81,8 @@ export class EnginePublishService implements PublishService {
         revealEnd: now + draft.biddingSeconds + draft.revealSeconds,
         // "no reserve" in the form is 0; the contract wants a price above 0, so the floor is one smallest unit
         price: draft.reserve > 0n ? draft.reserve : 1n,
-        arbiter: draft.arbiter,
+        arbiters: [...draft.arbiters],
+        ...(draft.arbiterFeeBps === undefined ? {} : { arbiterFeeBps: draft.arbiterFeeBps }),
         ...(draft.currency === 'ETH' ? {} : { token: draft.currency }),
       }
       stored = existing

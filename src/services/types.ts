@@ -14,6 +14,7 @@ import type { ShippingAddress } from '../core/messaging.ts'
 import type { OrderEvent } from '../chain/reads/getOrderEvents.ts'
 import type { Conversation } from '../p2p/messaging/client.ts'
 import type { ChatMessage } from '../p2p/messaging/storage.ts'
+import type { ArbiterTrust, Rating, Score, TrustSummary } from './trust-types.ts'
 
 // ------------------------------------------------------------------------------------------------- catalog
 
@@ -67,7 +68,10 @@ export interface ListingDraft {
   /** Seconds of bidding, then seconds of the reveal window. */
   biddingSeconds: number
   revealSeconds: number
-  arbiter: `0x${string}`
+  /** 1–3 registered arbiters the buyer may choose from if it disputes. */
+  arbiters: `0x${string}`[]
+  /** The arbiter's fee (≥ each arbiter's minimum); the highest minimum of the set when omitted. */
+  arbiterFeeBps?: number
   shippingFrom: string
   /** BCP 47 tag of title and description. */
   language: string
@@ -147,8 +151,14 @@ export type EscrowStatus = 'none' | 'funded' | 'shipped' | 'disputed' | 'release
 export interface AuctionView {
   listingId: string
   seller: `0x${string}`
-  arbiter: `0x${string}`
+  /** The listing's 1–3 arbiters (the buyer chooses one of them if it disputes). */
+  arbiters: `0x${string}`[]
+  /** The arbiter the buyer chose when disputing; undefined before any dispute. */
+  arbiter: `0x${string}` | undefined
   arbiterFeeBps: number
+  /** Seconds the buyer has to confirm or dispute after shipping, and the chosen arbiter has to decide. */
+  confirmWindow: number
+  disputeWindow: number
   buyNow: boolean
   /** Reserve (auction) or price (fixed), smallest unit. */
   price: bigint
@@ -186,10 +196,13 @@ export interface MySale {
 
 export interface ArbiterOption {
   address: `0x${string}`
-  /** How many listings on this market already chose this arbiter. */
+  /** How many listings on this market already named this arbiter in their set. */
   listings: number
   /** Recommended by this deployment (config.json `recommendedArbiters`). */
   recommended: boolean
+  /** Its registered terms: a listing naming it pays at least this fee and gives at least this window. */
+  minFeeBps: number
+  minDisputeWindow: number
 }
 
 export interface Reminder {
@@ -256,14 +269,17 @@ export interface ChainService extends EventTarget, EscrowService {
 
 export type EscrowRole = 'buyer' | 'seller' | 'arbiter'
 
-/** One sale's escrow as the orders, sales and arbiter views show it (contracts v2 rules in docs/contracts.md). */
+/** One sale's escrow as the orders, sales and arbiter views show it (contracts v3 rules in docs/contracts.md). */
 export interface Order {
   listingId: string
   /** The connected (or asked-about) account's part in it. */
   role: EscrowRole
   buyer: `0x${string}`
   seller: `0x${string}`
-  arbiter: `0x${string}`
+  /** The listing's 1–3 arbiters: the buyer chooses one of them when disputing. */
+  arbiters: `0x${string}`[]
+  /** The arbiter the buyer chose (only the buyer disputes); undefined if there was no dispute. */
+  arbiter: `0x${string}` | undefined
   status: EscrowStatus
   price: bigint
   currency: Currency
@@ -273,19 +289,28 @@ export interface Order {
   disputeWindow: number
   /** Shipped: end of the buyer's confirm window; disputed: end of the arbiter's window; else 0 (unix seconds). */
   deadline: number
-  /** Disputed: who opened it. */
-  disputedBy: `0x${string}` | undefined
+  /** The chosen arbiter decided the dispute (`resolve`). */
+  resolved: boolean
+  /**
+   * What `role` may still rate on this escrow: the other party once it closed (buyer or seller), the arbiter
+   * once it decided. Always false for the arbiter's own role.
+   */
+  mayRate: { party: boolean; arbiter: boolean }
   /** The chain's time of the read. */
   now: number
-  /** Closed escrows: what went where (EscrowSettled). */
-  settlement: { toBuyer: bigint; toSeller: bigint; arbiterFee: bigint } | undefined
+  /** Closed escrows: what went where (EscrowSettled); `protocolFee` went to the treasury. */
+  settlement: { toBuyer: bigint; toSeller: bigint; arbiterFee: bigint; protocolFee: bigint } | undefined
 }
 
 /** An arbiter's terms and record, as anyone sees it: the contract's counters and the cases from chain events. */
 export interface ArbiterRecord {
   address: `0x${string}`
   registered: boolean
-  maxFeeBps: number
+  /** Its terms: the smallest fee (bps) and shortest dispute window (seconds) a listing naming it must give. */
+  minFeeBps: number
+  minDisputeWindow: number
+  /** Unix seconds of its first registration (0: never). */
+  registeredAt: number
   metadataCid: string
   disputes: number
   decidedForBuyer: number
@@ -293,7 +318,7 @@ export interface ArbiterRecord {
   decidedSplit: number
   timedOut: number
   settledByParties: number
-  /** Every disputed escrow on a listing naming this arbiter, newest first. */
+  /** Every dispute whose buyer chose this arbiter, newest first. */
   cases: {
     listingId: string
     status: EscrowStatus
@@ -313,12 +338,40 @@ export interface EscrowService {
   arbiter(address: `0x${string}`, options?: { signal?: AbortSignal }): Promise<ArbiterRecord>
   markShipped(listingId: string): Promise<{ txHash: `0x${string}` }>
   confirmReceipt(listingId: string): Promise<{ txHash: `0x${string}` }>
-  dispute(listingId: string): Promise<{ txHash: `0x${string}` }>
+  /** The buyer disputes and chooses `arbiter` from the listing's set. */
+  dispute(listingId: string, arbiter: `0x${string}`): Promise<{ txHash: `0x${string}` }>
   claimTimeout(listingId: string): Promise<{ txHash: `0x${string}` }>
   refund(listingId: string): Promise<{ txHash: `0x${string}` }>
   /** The arbiter's decision: `toBuyer` of the price after the fee to the buyer, the rest to the seller. */
   resolveDispute(listingId: string, toBuyer: bigint): Promise<{ txHash: `0x${string}` }>
-  registerArbiter(p: { maxFeeBps: number; metadataCid: string }): Promise<{ txHash: `0x${string}` }>
+  /** Opt in as an arbiter, or change one's terms (`metadataCid`: the profile document's CID). */
+  registerArbiter(p: {
+    minFeeBps: number
+    minDisputeWindow: number
+    metadataCid: string
+  }): Promise<{ txHash: `0x${string}` }>
+  /**
+   * After the escrow closed: rate the other party, or (`ofArbiter`) the arbiter that decided the dispute. The
+   * review is a dag-cbor document already pinned; its CID's digest goes on chain.
+   */
+  rate(
+    listingId: string,
+    rating: { ofArbiter: boolean; score: Score; reviewCid?: string | undefined },
+  ): Promise<{ txHash: `0x${string}` }>
+
+  // trust (issue #25): computed in the chain Worker from the market's logs, cached in IndexedDB
+
+  /** Any address's trading record and the ratings it received as a buyer or seller. */
+  trustSummary(address: `0x${string}`, options?: { signal?: AbortSignal }): Promise<TrustSummary>
+  /** An arbiter's terms, record and the ratings it received for its decisions. */
+  arbiterTrust(address: `0x${string}`, options?: { signal?: AbortSignal }): Promise<ArbiterTrust>
+  /** Ratings `address` received, newest first (`as` keeps those as a party or those as an arbiter). */
+  ratingsOf(
+    address: `0x${string}`,
+    options?: { offset?: number; limit?: number; as?: 'party' | 'arbiter'; signal?: AbortSignal },
+  ): Promise<Rating[]>
+  /** Every arbiter registered now: the deployment's recommended ones first. */
+  registeredArbiters(options?: { signal?: AbortSignal }): Promise<ArbiterTrust[]>
   /** Withdraws every currency the market owes the connected account, one transaction each; what came out. */
   withdrawAll(): Promise<{ currency: Currency; amount: bigint }[]>
 }

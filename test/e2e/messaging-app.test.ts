@@ -66,7 +66,7 @@ describe('messaging in the app: listing link, conversations view, offline and ba
       biddingEnd: now + 3_600,
       revealEnd: now + 7_200,
       price: parseEther('0.1'),
-      arbiter: served.stack.config.recommendedArbiters![0]!,
+      arbiters: [served.stack.config.recommendedArbiters![0]!],
       account,
     })
 

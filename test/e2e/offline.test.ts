@@ -53,7 +53,7 @@ describe('offline and after the sale, in the app', { timeout: 420_000 }, () => {
       buyNow: true,
       biddingEnd: now + 86_400,
       price: 1_000_000n,
-      arbiter: served.stack.config.recommendedArbiters![0]!,
+      arbiters: [served.stack.config.recommendedArbiters![0]!],
     })
     listingId = created.listingId.toString()
     peer = await catalogPeer(served.stack.config)

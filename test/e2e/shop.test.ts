@@ -47,7 +47,7 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
       biddingEnd: now + 3_600,
       revealEnd: now + 7_200,
       price: parseEther('0.1'),
-      arbiter: served.stack.config.recommendedArbiters![0]!,
+      arbiters: [served.stack.config.recommendedArbiters![0]!],
       account: seller,
     })
     const { page, context, errors } = await openPage(served.browser, `${served.site.url}#/listing/${listingId}`)

@@ -66,7 +66,7 @@ export async function listOnChain(
     biddingEnd: now + 86_400,
     revealEnd: now + 2 * 86_400,
     price: 5_000_000n,
-    arbiter: ARBITER,
+    arbiters: [ARBITER],
   })
   return { listingId, encoded }
 }

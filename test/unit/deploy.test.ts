@@ -6,6 +6,8 @@ import { mnemonicToAccount } from 'viem/accounts'
 import {
   ANVIL_MNEMONIC,
   DEV_ARBITER_INDEX,
+  DEV_ARBITERS,
+  DEFAULT_PROTOCOL_FEE_BPS,
   DEV_TOKEN_MINT,
   DeployRefusedError,
   anvilDevAddresses,
@@ -73,13 +75,14 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
           categoryId: 1,
           buyNow: false,
           biddingEnd: now + 600,
-          revealEnd: now + 1200,
+          revealEnd: now + 600 + 3_600,
           price: parseEther('0.5'),
           token,
-          arbiter: deployment.arbiter!,
-          arbiterFeeBps: 100,
+          // all three dev arbiters: the fee and window meet the largest of their minimums
+          arbiters: deployment.arbiters!,
+          arbiterFeeBps: 200,
           confirmWindow: 86_400,
-          disputeWindow: 86_400,
+          disputeWindow: 3 * 86_400,
         },
       ],
     })
@@ -109,19 +112,37 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
     }
   })
 
-  it('registers anvil account 9 as the default arbiter, with a readable record', async () => {
+  it('registers anvil account 9 as the default arbiter and 8 and 7 beside it, with readable terms', async () => {
     const arbiter = anvilDevAddresses()[DEV_ARBITER_INDEX]!
     assert.equal(deployment.arbiter, arbiter)
-    const view = await client().readContract({
-      address: deployment.market,
-      abi: soukMarketAbi,
-      functionName: 'getArbiter',
-      args: [arbiter],
-    })
-    assert.equal(view.registered, true)
-    assert.equal(view.maxFeeBps, 1_000)
-    assert.equal(view.metadataCid, devArbiterMetadataCid())
-    assert.equal(view.disputes, 0)
+    assert.deepEqual(
+      deployment.arbiters,
+      DEV_ARBITERS.map((a) => anvilDevAddresses()[a.index]!),
+    )
+    for (const [which, terms] of DEV_ARBITERS.entries()) {
+      const view = await client().readContract({
+        address: deployment.market,
+        abi: soukMarketAbi,
+        functionName: 'getArbiter',
+        args: [anvilDevAddresses()[terms.index]!],
+      })
+      assert.equal(view.registered, true)
+      assert.equal(view.minFeeBps, terms.minFeeBps)
+      assert.equal(view.minDisputeWindow, terms.minDisputeWindow)
+      assert.ok(view.registeredAt > 0, 'registration time recorded')
+      assert.equal(view.metadataCid, devArbiterMetadataCid(which))
+      assert.equal(view.disputes, 0)
+    }
+  })
+
+  it('sets the default protocol fee and seeds the treasury with 1 wei', async () => {
+    const read = { address: deployment.market, abi: soukMarketAbi } as const
+    assert.equal(deployment.protocolFeeBps, DEFAULT_PROTOCOL_FEE_BPS)
+    assert.equal(await client().readContract({ ...read, functionName: 'PROTOCOL_FEE_BPS' }), 50n)
+    assert.equal(
+      await client().readContract({ ...read, functionName: 'withdrawable', args: [DEV_TREASURY, zeroAddress] }),
+      1n,
+    )
   })
 })
 

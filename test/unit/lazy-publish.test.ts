@@ -16,7 +16,7 @@ const draft: ListingDraft = {
   currency: 'ETH',
   biddingSeconds: 3_600,
   revealSeconds: 3_600,
-  arbiter: '0x0000000000000000000000000000000000000001',
+  arbiters: ['0x0000000000000000000000000000000000000001'],
   shippingFrom: 'Braga',
   language: 'en',
 }

@@ -76,7 +76,7 @@ describe('publishListing', () => {
         biddingEnd: Math.floor(Date.now() / 1000) + 86_400,
         revealEnd: Math.floor(Date.now() / 1000) + 172_800,
         price: 12_000_000n,
-        arbiter: ARBITER,
+        arbiters: [ARBITER],
       },
     }
     const store = memoryDraftStore()

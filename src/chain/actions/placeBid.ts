@@ -7,8 +7,8 @@
  *
  * `contentHash` is the listing document the person was shown: the bid names its content version, so a document
  * swapped by the seller (even in the same block) makes the bid fail (ContentChanged) instead of binding the
- * bidder to something it never saw. Deposits must reach the reserve (DepositBelowReserve), and the seller and
- * the arbiter cannot bid (SellerOrArbiterCannotBid): both are checked before a secret is written.
+ * bidder to something it never saw. Deposits must reach the reserve (DepositBelowReserve), and the seller
+ * cannot bid (SellerOrArbiterCannotBid): both are checked before a secret is written.
  */
 import type { Address, Hash, Hex, TransactionReceipt } from 'viem'
 import { computeCommitment, randomSalt } from '../commitment.ts'
@@ -62,8 +62,8 @@ export async function placeBid(wagmi: SoukWagmiConfig, p: PlaceBidParameters): P
   if (auction.phase === 'cancelled') throw new ContractRevertError('ListingClosed', [])
   if (auction.phase !== 'bidding') throw new ContractRevertError('BiddingClosed', [])
   if (deposit < auction.listing.price) throw new ContractRevertError('DepositBelowReserve', [])
-  const { seller, arbiter } = auction.listing
-  if (bidder.toLowerCase() === seller.toLowerCase() || bidder.toLowerCase() === arbiter.toLowerCase())
+  // an arbiter of the set may bid (contracts v3): as the buyer it could never choose itself to decide
+  if (bidder.toLowerCase() === auction.listing.seller.toLowerCase())
     throw new ContractRevertError('SellerOrArbiterCannotBid', [])
   const version = await contentVersionOf(wagmi, {
     listingId: p.listingId,

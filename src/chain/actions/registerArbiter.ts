@@ -1,12 +1,16 @@
 /**
- * `registerArbiter(maxFeeBps, metadataCid)`: opt in as an arbiter (or change one's terms). Listings may then
- * name the caller and pay it at most `maxFeeBps` for deciding a dispute. `unregisterArbiter` stops new listings
- * from naming it (the ones that already do keep it).
+ * `registerArbiter(minFeeBps, minDisputeWindow, metadataCid)`: opt in as an arbiter (or change one's terms).
+ * Listings may then name the caller if they pay it at least `minFeeBps` and give it at least
+ * `minDisputeWindow` to decide; listings keep the terms they were created with. The first registration's time
+ * is kept across re-registrations. `unregisterArbiter` stops new listings from naming it (those that already
+ * do keep it).
  */
+import { CID } from 'multiformats/cid'
 import type { Address, Hash, TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
 import { ContractRevertError, type MarketTxErrorType } from '../errors.ts'
 import { sendMarketTx } from '../market.ts'
+import { MAX_WINDOW } from './createListing.ts'
 
 /** The contract's cap on any arbiter fee (10%). */
 export const MAX_ARBITER_FEE_BPS = 1_000
@@ -14,8 +18,10 @@ export const MAX_ARBITER_FEE_BPS = 1_000
 export const MAX_ARBITER_METADATA_BYTES = 128
 
 export interface RegisterArbiterParameters {
-  /** The largest fee, in basis points of the price, a listing may pay (0..1,000). */
-  maxFeeBps: number
+  /** The smallest fee, in basis points of the price, a listing naming it must pay (0..1,000). */
+  minFeeBps: number
+  /** The shortest dispute window, in seconds, a listing naming it must give (0..365 days). */
+  minDisputeWindow: number
   /** CID of the arbiter's public profile document. */
   metadataCid: string
   account?: Address
@@ -28,17 +34,30 @@ export interface RegisterArbiterReturnType {
 
 export type RegisterArbiterErrorType = MarketTxErrorType
 
+/** True for a CID string the contract takes as a profile (parses, at most 128 bytes). */
+export function isProfileCid(text: string): boolean {
+  const bytes = new TextEncoder().encode(text).length
+  if (bytes === 0 || bytes > MAX_ARBITER_METADATA_BYTES || text.trim() !== text) return false
+  try {
+    CID.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function registerArbiter(
   wagmi: SoukWagmiConfig,
-  { maxFeeBps, metadataCid, account }: RegisterArbiterParameters,
+  { minFeeBps, minDisputeWindow, metadataCid, account }: RegisterArbiterParameters,
 ): Promise<RegisterArbiterReturnType> {
-  if (!Number.isInteger(maxFeeBps) || maxFeeBps < 0 || maxFeeBps > MAX_ARBITER_FEE_BPS)
+  if (!Number.isInteger(minFeeBps) || minFeeBps < 0 || minFeeBps > MAX_ARBITER_FEE_BPS)
     throw new ContractRevertError('FeeTooHigh', [])
-  const bytes = new TextEncoder().encode(metadataCid).length
-  if (bytes === 0 || bytes > MAX_ARBITER_METADATA_BYTES) throw new ContractRevertError('InvalidMetadata', [])
+  if (!Number.isInteger(minDisputeWindow) || minDisputeWindow < 0 || minDisputeWindow > MAX_WINDOW)
+    throw new ContractRevertError('WindowTooLong', [])
+  if (!isProfileCid(metadataCid)) throw new ContractRevertError('InvalidMetadata', [])
   return await sendMarketTx(wagmi, {
     functionName: 'registerArbiter',
-    args: [maxFeeBps, metadataCid],
+    args: [minFeeBps, minDisputeWindow, metadataCid],
     ...(account ? { account } : {}),
   })
 }

@@ -14,6 +14,7 @@ import {
   type UnknownChainError,
 } from '../errors.ts'
 import { readMarket, ZERO_ADDRESS } from '../market.ts'
+import { getArbiterSet } from './getArbiterSets.ts'
 
 export type ListingView = ContractFunctionReturnType<typeof soukMarketAbi, 'view', 'getListing'>
 export type EscrowView = ContractFunctionReturnType<typeof soukMarketAbi, 'view', 'getEscrow'>
@@ -43,7 +44,10 @@ export interface GetAuctionParameters {
 
 export interface GetAuctionReturnType {
   listingId: bigint
+  /** `listing.arbiter` is the arbiter the buyer chose when disputing (zero before); the set is `arbiters`. */
   listing: ListingView
+  /** The listing's 1–3 arbiters, from its ListingCreated log. */
+  arbiters: readonly Address[]
   phase: AuctionPhase
   timeline: AuctionTimeline
   /** The ERC-20 of the listing, or undefined for ETH. */
@@ -96,11 +100,13 @@ export function auctionView(
   listing: ListingView,
   escrow: EscrowView,
   block: { number: bigint; timestamp: bigint },
+  arbiters: readonly Address[],
 ): GetAuctionReturnType {
   const now = Number(block.timestamp)
   return {
     listingId,
     listing,
+    arbiters,
     phase: phaseOf(listing, now),
     timeline: timelineOf(listing, now),
     token: listing.token === ZERO_ADDRESS ? undefined : listing.token,
@@ -115,13 +121,16 @@ export async function getAuction(
 ): Promise<GetAuctionReturnType> {
   const block = await latestBlock(wagmi)
   // read at the same block as the clock, so phase and state agree
-  const [listing, escrow] = (await readMarket(
-    wagmi,
-    [
-      { functionName: 'getListing', args: [listingId] },
-      { functionName: 'getEscrow', args: [listingId] },
-    ] as const,
-    { blockNumber: block.number },
-  )) as [ListingView, EscrowView]
-  return auctionView(listingId, listing, escrow, block)
+  const [[listing, escrow], arbiters] = await Promise.all([
+    readMarket(
+      wagmi,
+      [
+        { functionName: 'getListing', args: [listingId] },
+        { functionName: 'getEscrow', args: [listingId] },
+      ] as const,
+      { blockNumber: block.number },
+    ) as Promise<[ListingView, EscrowView]>,
+    getArbiterSet(wagmi, { listingId }),
+  ])
+  return auctionView(listingId, listing, escrow, block, arbiters)
 }

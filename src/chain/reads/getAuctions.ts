@@ -5,6 +5,7 @@
 import type { SoukWagmiConfig } from '../config.ts'
 import type { RpcUnreachableError, UnknownChainError } from '../errors.ts'
 import { readMarket, type MarketRead } from '../market.ts'
+import { getArbiterSets } from './getArbiterSets.ts'
 import { auctionView, latestBlock, type EscrowView, type GetAuctionReturnType, type ListingView } from './getAuction.ts'
 
 export interface GetAuctionsParameters {
@@ -27,9 +28,21 @@ export async function getAuctions(
     { functionName: 'getListing', args: [id] } as const,
     { functionName: 'getEscrow', args: [id] } as const,
   ])
-  const results = await readMarket(wagmi, reads, { blockNumber: block.number })
+  const [results, sets] = await Promise.all([
+    readMarket(wagmi, reads, { blockNumber: block.number }),
+    getArbiterSets(wagmi, { listingIds: ids }),
+  ])
   ids.forEach((listingId, i) =>
-    out.set(listingId, auctionView(listingId, results[2 * i] as ListingView, results[2 * i + 1] as EscrowView, block)),
+    out.set(
+      listingId,
+      auctionView(
+        listingId,
+        results[2 * i] as ListingView,
+        results[2 * i + 1] as EscrowView,
+        block,
+        sets.get(listingId) ?? [],
+      ),
+    ),
   )
   return out
 }

@@ -1,7 +1,7 @@
 /**
  * What happened to escrows, from chain events: how each closed (EscrowSettled, indexed by listing) and the
- * disputes of an arbiter (its listings are found in ListingCreated terms, which are not indexed, so those logs
- * are scanned; Disputed logs are then asked for by listing id). The arbiter's page and record are built on it.
+ * disputes an arbiter was chosen for (Disputed logs, arbiter indexed: contracts v3). The arbiter's page and
+ * record are built on it.
  */
 import type { Address } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
@@ -15,6 +15,8 @@ export interface Settlement {
   toBuyer: bigint
   toSeller: bigint
   arbiterFee: bigint
+  /** To the treasury, off the seller's share (0 for a refund). */
+  protocolFee: bigint
 }
 
 export type GetEscrowHistoryErrorType = RpcUnreachableError | UnknownChainError
@@ -28,13 +30,14 @@ export async function getSettlements(
   if (listingIds.length === 0) return out
   const logs = await getMarketEvents(wagmi, 'EscrowSettled', { listingId: [...new Set(listingIds)] })
   for (const l of logs) {
-    const { listingId, outcome, toBuyer, toSeller, arbiterFee } = l.args
+    const { listingId, outcome, toBuyer, toSeller, arbiterFee, protocolFee } = l.args
     if (listingId === undefined || outcome === undefined) continue
     out.set(listingId, {
       outcome: ESCROW_STATUSES[outcome] ?? 'none',
       toBuyer: toBuyer ?? 0n,
       toSeller: toSeller ?? 0n,
       arbiterFee: arbiterFee ?? 0n,
+      protocolFee: protocolFee ?? 0n,
     })
   }
   return out
@@ -42,27 +45,23 @@ export async function getSettlements(
 
 export interface ArbiterCase {
   listingId: bigint
-  /** Who opened the dispute (an escrow is disputed at most once: a dispute ends it). */
-  disputedBy: Address
+  /** The buyer, who disputed and chose this arbiter (an escrow is disputed at most once). */
+  buyer: Address
   auction: GetAuctionReturnType
   settlement: Settlement | undefined
 }
 
-/** Every dispute on a listing naming `arbiter`, oldest first. */
+/** Every dispute whose buyer chose `arbiter`, oldest first. */
 export async function getArbiterCases(
   wagmi: SoukWagmiConfig,
   { arbiter }: { arbiter: Address },
 ): Promise<ArbiterCase[]> {
-  const me = arbiter.toLowerCase()
-  const listed = await getMarketEvents(wagmi, 'ListingCreated')
-  const ids = listed.flatMap((l) =>
-    l.args.listingId !== undefined && l.args.terms?.arbiter.toLowerCase() === me ? [l.args.listingId] : [],
-  )
-  if (ids.length === 0) return []
-  const disputed = await getMarketEvents(wagmi, 'Disputed', { listingId: ids })
-  const by = new Map<bigint, Address>()
-  for (const d of disputed) if (d.args.listingId !== undefined && d.args.by) by.set(d.args.listingId, d.args.by)
-  const caseIds = [...by.keys()]
+  const disputed = await getMarketEvents(wagmi, 'Disputed', { arbiter })
+  const buyers = new Map<bigint, Address>()
+  for (const d of disputed)
+    if (d.args.listingId !== undefined && d.args.buyer) buyers.set(d.args.listingId, d.args.buyer)
+  const caseIds = [...buyers.keys()]
+  if (caseIds.length === 0) return []
   const [auctions, settlements] = await Promise.all([
     getAuctions(wagmi, { listingIds: caseIds }),
     getSettlements(wagmi, { listingIds: caseIds }),
@@ -70,7 +69,7 @@ export async function getArbiterCases(
   return caseIds.flatMap((listingId) => {
     const auction = auctions.get(listingId)
     return auction
-      ? [{ listingId, disputedBy: by.get(listingId)!, auction, settlement: settlements.get(listingId) }]
+      ? [{ listingId, buyer: buyers.get(listingId)!, auction, settlement: settlements.get(listingId) }]
       : []
   })
 }

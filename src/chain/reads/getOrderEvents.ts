@@ -17,8 +17,10 @@ export interface OrderEvent {
   at: number
   blockNumber: bigint
   logIndex: number
-  /** won / bought: the buyer; disputed: who disputed. */
+  /** won / bought: the buyer; disputed: the buyer (only the buyer disputes). */
   account?: `0x${string}`
+  /** disputed: the arbiter the buyer chose from the listing's set. */
+  arbiter?: `0x${string}`
   /** won / bought: the price; settled: what the buyer and the seller were credited. */
   amount?: bigint
   toBuyer?: bigint
@@ -67,7 +69,8 @@ export async function getOrderEvents(
     ...disputed.map((l) => ({
       ...base(l),
       kind: 'disputed' as const,
-      account: l.args.by!,
+      account: l.args.buyer!,
+      arbiter: l.args.arbiter!,
       deadline: Number(l.args.deadline ?? 0n),
     })),
     ...settled.flatMap((l) => {

@@ -1,7 +1,7 @@
 /**
  * Every escrow a person is part of, with their role: as buyer (Finalized / Purchased logs, buyer indexed),
- * as seller (their sold listings) or as arbiter (named in ListingCreated terms, which is not indexed, so
- * those logs are scanned).
+ * as seller (ListingCreated, seller indexed) or as the arbiter a buyer chose when disputing (Disputed, arbiter
+ * indexed: contracts v3 — an arbiter merely named in a listing's set has no say in its escrow).
  */
 import type { Address } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
@@ -30,20 +30,18 @@ export async function getUserEscrows(
   wagmi: SoukWagmiConfig,
   { account }: GetUserEscrowsParameters,
 ): Promise<GetUserEscrowsReturnType> {
-  const [finalized, purchased, listed] = await Promise.all([
+  const [finalized, purchased, listed, chosen] = await Promise.all([
     getMarketEvents(wagmi, 'Finalized', { buyer: account }),
     getMarketEvents(wagmi, 'Purchased', { buyer: account }),
-    getMarketEvents(wagmi, 'ListingCreated'),
+    getMarketEvents(wagmi, 'ListingCreated', { seller: account }),
+    getMarketEvents(wagmi, 'Disputed', { arbiter: account }),
   ])
-  const me = account.toLowerCase()
   const roles = new Map<bigint, EscrowRole>()
   for (const l of [...finalized, ...purchased]) if (l.args.listingId !== undefined) roles.set(l.args.listingId, 'buyer')
-  for (const l of listed) {
-    const { listingId, seller, terms } = l.args
-    if (listingId === undefined || roles.has(listingId)) continue
-    if (seller?.toLowerCase() === me) roles.set(listingId, 'seller')
-    else if (terms?.arbiter.toLowerCase() === me) roles.set(listingId, 'arbiter')
-  }
+  for (const l of listed)
+    if (l.args.listingId !== undefined && !roles.has(l.args.listingId)) roles.set(l.args.listingId, 'seller')
+  for (const l of chosen)
+    if (l.args.listingId !== undefined && !roles.has(l.args.listingId)) roles.set(l.args.listingId, 'arbiter')
   const auctions = await getAuctions(wagmi, { listingIds: [...roles.keys()] })
   const out: UserEscrow[] = []
   for (const [listingId, role] of roles) {

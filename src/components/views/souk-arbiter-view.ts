@@ -98,7 +98,8 @@ export class SoukArbiterView extends LitElement {
     this.busy = true
     this.message = undefined
     try {
-      await this.chain.registerArbiter({ maxFeeBps: Number(bps), metadataCid: profile })
+      // no minimum window of its own: listings give it at least the contract's (a day)
+      await this.chain.registerArbiter({ minFeeBps: Number(bps), minDisputeWindow: 0, metadataCid: profile })
       this.message = {
         ok: true,
         text: msg('You are registered: sellers can now name you as their arbiter.', { id: 'arbiter.registered' }),
@@ -120,7 +121,7 @@ export class SoukArbiterView extends LitElement {
       <p>
         ${
           r.registered
-            ? msg(str`Registered, fee at most ${r.maxFeeBps / 100}%. Profile: ${r.metadataCid}`, {
+            ? msg(str`Registered, fee at least ${r.minFeeBps / 100}%. Profile: ${r.metadataCid}`, {
                 id: 'arbiter.terms',
               })
             : msg('Not registered: new listings cannot name you.', { id: 'arbiter.notRegistered' })
@@ -164,7 +165,7 @@ export class SoukArbiterView extends LitElement {
   #registerForm(r: ArbiterRecord | undefined) {
     const form = html`<form @submit=${(e: Event) => void this.#register(e)}>
       <label for="fee"
-        >${msg(str`Largest fee you accept (% of the price, at most ${MAX_FEE_PERCENT})`, { id: 'arbiter.fee' })}</label
+        >${msg(str`Smallest fee a listing must pay you (% of the price, at most ${MAX_FEE_PERCENT})`, { id: 'arbiter.fee' })}</label
       >
       <input
         id="fee"

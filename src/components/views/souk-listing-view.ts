@@ -296,7 +296,6 @@ export class SoukListingView extends LitElement {
     const w = this.wallet
     const me = w?.address?.toLowerCase()
     const isSeller = me === a.seller.toLowerCase()
-    const isArbiter = me === a.arbiter.toLowerCase()
     const myBids = this.#myBids.value ?? []
     const parts = []
     if (!w || w.status !== 'connected')
@@ -315,13 +314,8 @@ export class SoukListingView extends LitElement {
         </p>`,
       )
     else if (a.phase === 'bidding' && !a.buyNow) {
+      // an arbiter of the set may bid (contracts v3): as the buyer it could never choose itself to decide
       if (isSeller) parts.push(html`<p class="muted">${msg('This is your listing.', { id: 'listing.yours' })}</p>`)
-      else if (isArbiter)
-        parts.push(
-          html`<p class="muted">
-            ${msg('You are the arbiter of this listing, so you cannot bid.', { id: 'listing.arbiter.you' })}
-          </p>`,
-        )
       else
         parts.push(
           html`<souk-bid-form
@@ -453,7 +447,7 @@ export class SoukListingView extends LitElement {
                     </dd>
                     <dt>${msg('Arbiter', { id: 'listing.arbiter' })}</dt>
                     <dd>
-                      <code>${a.arbiter}</code> ·
+                      ${(a.arbiter ? [a.arbiter] : a.arbiters).map((x) => html`<code>${x}</code> `)} ·
                       ${msg(str`fee ${(a.arbiterFeeBps / 100).toString()}%`, { id: 'listing.fee' })}
                     </dd>
                     <dt>${msg('Payment', { id: 'listing.payment' })}</dt>

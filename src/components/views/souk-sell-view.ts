@@ -289,7 +289,8 @@ export class SoukSellView extends LitElement {
           currency: currency.id,
           biddingSeconds: d.biddingSeconds,
           revealSeconds: d.revealSeconds,
-          arbiter: d.arbiter as `0x${string}`,
+          // one arbiter as a set of one (the trust UI names up to three); the fee defaults to its minimum
+          arbiters: [d.arbiter as `0x${string}`],
           shippingFrom: d.shippingFrom.trim(),
           language: getLocale(),
         },

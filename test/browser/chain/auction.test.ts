@@ -38,9 +38,9 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
       contentHash: shown,
       categoryId: 3,
       biddingEnd: start + 600,
-      revealEnd: start + 1_200,
+      revealEnd: start + 4_200, // the shortest reveal window is an hour (contracts v3)
       price: parseEther('0.1'),
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
       arbiterFeeBps: 100,
     })
     expect(listingId > 0n).to.equal(true)
@@ -117,7 +117,7 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     expect((await bobVault.get(commitments.bob))?.status).to.equal('withdrawn')
 
     // finalize: the winner pays the second price
-    await advanceTime(stack.rpcUrl, 600)
+    await advanceTime(stack.rpcUrl, 3_600)
     expect((await getAuction(bob.wagmi, { listingId })).phase).to.equal('finalizable')
     const fin = await finalizeAuction(bob.wagmi, { listingId })
     expect(fin.buyer).to.equal(alice.address)
@@ -181,10 +181,10 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: shown,
       biddingEnd: start + 600,
-      revealEnd: start + 1_200,
+      revealEnd: start + 4_200, // the shortest reveal window is an hour (contracts v3)
       price: 10_000_000n,
       token: stack.token,
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
     })
     const auction = await getAuction(carol.wagmi, { listingId })
     expect(auction.token?.toLowerCase()).to.equal(stack.token.toLowerCase())

@@ -59,7 +59,7 @@ async function caught<T extends SoukChainError>(
 async function newAuction(
   seller: { wagmi: SoukWagmiConfig },
   arbiter: Address,
-  windows = { bidding: 300, reveal: 300 },
+  windows = { bidding: 300, reveal: 3_600 },
 ): Promise<{ listingId: bigint; shown: Hex }> {
   const start = await chainNow(seller.wagmi)
   const shown = contentHash(`errors ${start} ${Math.random()}`)
@@ -68,7 +68,7 @@ async function newAuction(
     biddingEnd: start + windows.bidding,
     revealEnd: start + windows.bidding + windows.reveal,
     price: 1_000n,
-    arbiter,
+    arbiters: [arbiter],
   })
   return { listingId, shown }
 }
@@ -182,9 +182,9 @@ describe('chain: readable errors', function () {
       createListing(seller.wagmi, {
         contentHash: contentHash('self-arbiter'),
         biddingEnd: (await chainNow(seller.wagmi)) + 300,
-        revealEnd: (await chainNow(seller.wagmi)) + 600,
+        revealEnd: (await chainNow(seller.wagmi)) + 3_900,
         price: 1n,
-        arbiter: seller.address,
+        arbiters: [seller.address],
       }),
       ContractRevertError,
     )
@@ -193,9 +193,9 @@ describe('chain: readable errors', function () {
       createListing(seller.wagmi, {
         contentHash: contentHash('unregistered arbiter'),
         biddingEnd: (await chainNow(seller.wagmi)) + 300,
-        revealEnd: (await chainNow(seller.wagmi)) + 600,
+        revealEnd: (await chainNow(seller.wagmi)) + 3_900,
         price: 1n,
-        arbiter: '0x000000000000000000000000000000000000dEaD',
+        arbiters: ['0x000000000000000000000000000000000000dEaD'],
       }),
       ContractRevertError,
     )

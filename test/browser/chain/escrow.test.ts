@@ -16,14 +16,19 @@ import { ContractRevertError } from '../../../src/chain/errors.ts'
 import { getAuction } from '../../../src/chain/reads/getAuction.ts'
 import { getUserSales } from '../../../src/chain/reads/getUserSales.ts'
 import { getArbiter } from '../../../src/chain/reads/getArbiter.ts'
+import { getUserEscrows } from '../../../src/chain/reads/getUserEscrows.ts'
+import { getSettlements } from '../../../src/chain/reads/getEscrowHistory.ts'
+import { rate } from '../../../src/chain/actions/rate.ts'
+import { encodeListing } from '../../../src/core/listing.ts'
 import { advanceTime, arbiterPerson, chainNow, chainStack, contentHash, person } from './helpers.ts'
 
-// accounts: 5 seller, 6 buyer, 7 arbiter
+// accounts: 5 seller, 6 buyer, 7 arbiter (4 a second arbiter of a set)
 const HOUR = 3_600
+const DAY = 24 * HOUR
 
 async function forSale(
   seller: { wagmi: SoukWagmiConfig },
-  arbiter: Address,
+  arbiter: Address | readonly Address[],
   extra: { token?: Address; price?: bigint } = {},
 ): Promise<{ listingId: bigint; shown: Hex }> {
   const start = await chainNow(seller.wagmi)
@@ -33,10 +38,11 @@ async function forSale(
     buyNow: true,
     biddingEnd: start + 24 * HOUR,
     price: extra.price ?? parseEther('1'),
-    arbiter,
+    arbiters: typeof arbiter === 'string' ? [arbiter] : arbiter,
     arbiterFeeBps: 500,
-    confirmWindow: 2 * HOUR,
-    disputeWindow: 3 * HOUR,
+    // the contract's shortest windows (v3)
+    confirmWindow: DAY,
+    disputeWindow: DAY,
     ...(extra.token ? { token: extra.token } : {}),
   })
   return { listingId, shown }
@@ -74,7 +80,10 @@ describe('chain: escrow paths', function () {
     const early = await resolveDispute(arbiter.wagmi, { listingId, toBuyer: 0n }).catch((e: unknown) => e)
     expect((early as ContractRevertError).errorName).to.equal('WrongEscrowStatus')
     const recordBefore = await getArbiter(buyer.wagmi, { arbiter: arbiter.address })
-    await dispute(buyer.wagmi, { listingId })
+    // only the buyer disputes (v3): the seller's remedies are refund and the claim after the confirm window
+    const bySeller = await dispute(seller.wagmi, { listingId, arbiter: arbiter.address }).catch((e: unknown) => e)
+    expect((bySeller as ContractRevertError).errorName).to.equal('NotBuyer')
+    await dispute(buyer.wagmi, { listingId, arbiter: arbiter.address })
     const disputed = await getAuction(buyer.wagmi, { listingId })
     expect(disputed.escrow?.statusName).to.equal('disputed')
     // fee 5% of 1 ETH = 0.05; of the remaining 0.95, 0.45 back to the buyer
@@ -85,7 +94,16 @@ describe('chain: escrow paths', function () {
     expect(record.disputes).to.equal(recordBefore.disputes + 1)
     expect(record.decidedSplit).to.equal(recordBefore.decidedSplit + 1)
     expect((await withdraw(buyer.wagmi)).amount >= parseEther('0.45')).to.equal(true)
-    expect((await withdraw(seller.wagmi)).amount >= parseEther('0.5')).to.equal(true)
+    // the seller's half pays the protocol fee (0.5% by default): 0.5 − 0.0025
+    const [settled] = (await getSettlements(buyer.wagmi, { listingIds: [listingId] })).values()
+    expect(settled).to.deep.include({
+      outcome: 'split',
+      toBuyer: parseEther('0.45'),
+      arbiterFee: parseEther('0.05'),
+      protocolFee: parseEther('0.0025'),
+      toSeller: parseEther('0.4975'),
+    })
+    expect((await withdraw(seller.wagmi)).amount >= parseEther('0.4975')).to.equal(true)
     expect((await withdraw(arbiter.wagmi)).amount >= parseEther('0.05')).to.equal(true)
     const nothing = await withdraw(arbiter.wagmi).catch((e: unknown) => e)
     expect((nothing as ContractRevertError).errorName).to.equal('NothingToWithdraw')
@@ -103,7 +121,7 @@ describe('chain: escrow paths', function () {
     await markShipped(seller.wagmi, { listingId: shipped })
     const early = await claimTimeout(seller.wagmi, { listingId: shipped }).catch((e: unknown) => e)
     expect((early as ContractRevertError).errorName).to.equal('TimeoutNotReached')
-    await advanceTime(stack.rpcUrl, 2 * HOUR)
+    await advanceTime(stack.rpcUrl, DAY)
     // from the deadline on only the claim remains: a late confirmation (or refund) is refused
     const late = await confirmReceipt(buyer.wagmi, { listingId: shipped }).catch((e: unknown) => e)
     expect((late as ContractRevertError).errorName).to.equal('ConfirmWindowClosed')
@@ -113,8 +131,8 @@ describe('chain: escrow paths', function () {
     // the arbiter never answers a dispute
     const { listingId: silent, shown: silentDoc } = await forSale(seller, arbiter.address)
     await buyListing(buyer.wagmi, { listingId: silent, contentHash: silentDoc })
-    await dispute(buyer.wagmi, { listingId: silent })
-    await advanceTime(stack.rpcUrl, 3 * HOUR)
+    await dispute(buyer.wagmi, { listingId: silent, arbiter: arbiter.address })
+    await advanceTime(stack.rpcUrl, DAY)
     await claimTimeout(buyer.wagmi, { listingId: silent })
     expect((await getAuction(buyer.wagmi, { listingId: silent })).escrow?.statusName).to.equal('refunded')
 
@@ -128,6 +146,77 @@ describe('chain: escrow paths', function () {
     expect((await getAuction(buyer.wagmi, { listingId: tokenSale })).escrow?.statusName).to.equal('refunded')
     const back = await withdraw(buyer.wagmi, { token: stack.token })
     expect(back.amount >= 5_000_000n).to.equal(true)
+    await withdraw(seller.wagmi).catch(() => undefined)
+  })
+
+  it('the buyer chooses the arbiter from the set; only the chosen one decides; each party rates once', async () => {
+    const stack = await chainStack()
+    const seller = await person(stack.config, 5)
+    const buyer = await person(stack.config, 6)
+    const first = await arbiterPerson(stack.config, 7)
+    const second = await arbiterPerson(stack.config, 4)
+    const { listingId, shown } = await forSale(seller, [first.address, second.address])
+    expect((await getAuction(buyer.wagmi, { listingId })).arbiters).to.deep.equal([first.address, second.address])
+    await buyListing(buyer.wagmi, { listingId, contentHash: shown })
+    const early = await rate(buyer.wagmi, { listingId, ofArbiter: false, score: 'positive' }).catch((e: unknown) => e)
+    expect((early as ContractRevertError).errorName).to.equal('NotClosed')
+    const outside = await dispute(buyer.wagmi, { listingId, arbiter: seller.address }).catch((e: unknown) => e)
+    expect((outside as ContractRevertError).errorName).to.equal('WrongArbiterSet')
+    await dispute(buyer.wagmi, { listingId, arbiter: second.address })
+    const state = await getAuction(buyer.wagmi, { listingId })
+    expect(state.listing.arbiter).to.equal(second.address)
+    expect(state.escrow?.arbiter).to.equal(second.address)
+    // the arbiter the buyer did not choose has no say, and the chosen one sees the case on its desk
+    const notChosen = await resolveDispute(first.wagmi, { listingId, toBuyer: 0n }).catch((e: unknown) => e)
+    expect((notChosen as ContractRevertError).errorName).to.equal('NotArbiter')
+    expect((await getUserEscrows(second.wagmi, { account: second.address })).map((e) => e.listingId)).to.include(
+      listingId,
+    )
+    expect((await getUserEscrows(first.wagmi, { account: first.address })).map((e) => e.listingId)).not.to.include(
+      listingId,
+    )
+    await resolveDispute(second.wagmi, { listingId, toBuyer: 0n })
+    const review = (
+      await encodeListing({
+        schema: 'souk/listing/1',
+        title: 'a review',
+        description: 'fine',
+        category: 'home',
+        condition: 'good',
+        images: [],
+        shipping: { from: 'Porto' },
+        language: 'en',
+        seller: seller.address,
+        createdAt: 1,
+      })
+    ).cid.toString()
+    await rate(buyer.wagmi, { listingId, ofArbiter: false, score: 'positive', reviewCid: review })
+    await rate(buyer.wagmi, { listingId, ofArbiter: true, score: 'neutral' })
+    await rate(seller.wagmi, { listingId, ofArbiter: false, score: 'positive' })
+    await rate(seller.wagmi, { listingId, ofArbiter: true, score: 'positive' })
+    const again = await rate(seller.wagmi, { listingId, ofArbiter: false, score: 'negative' }).catch((e: unknown) => e)
+    expect((again as ContractRevertError).errorName).to.equal('AlreadyRated')
+    const stranger = await rate(first.wagmi, { listingId, ofArbiter: false, score: 'negative' }).catch(
+      (e: unknown) => e,
+    )
+    expect((stranger as ContractRevertError).errorName).to.equal('NotEscrowParty')
+    expect((await getAuction(buyer.wagmi, { listingId })).escrow?.ratings).to.equal(4 | 8 | 16 | 32)
+    await withdraw(seller.wagmi).catch(() => undefined)
+    await withdraw(second.wagmi).catch(() => undefined)
+  })
+
+  it('no rating of an arbiter that did not decide', async () => {
+    const stack = await chainStack()
+    const seller = await person(stack.config, 5)
+    const buyer = await person(stack.config, 6)
+    const arbiter = await arbiterPerson(stack.config, 7)
+    const { listingId, shown } = await forSale(seller, arbiter.address)
+    await buyListing(buyer.wagmi, { listingId, contentHash: shown })
+    await dispute(buyer.wagmi, { listingId, arbiter: arbiter.address })
+    await confirmReceipt(buyer.wagmi, { listingId })
+    const none = await rate(buyer.wagmi, { listingId, ofArbiter: true, score: 'negative' }).catch((e: unknown) => e)
+    expect((none as ContractRevertError).errorName).to.equal('NoArbiterDecision')
+    await rate(buyer.wagmi, { listingId, ofArbiter: false, score: 'positive' })
     await withdraw(seller.wagmi).catch(() => undefined)
   })
 })

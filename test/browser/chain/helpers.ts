@@ -3,6 +3,8 @@
  * dev wallet on its own anvil account), anvil time travel, fresh vault profiles, and a fake EIP-6963 wallet
  * (the only mock: a wallet extension cannot run here) that can be on the wrong chain or reject a request.
  */
+import { CID } from 'multiformats/cid'
+import { identity } from 'multiformats/hashes/identity'
 import { deleteDB } from 'idb'
 import { keccak256, numberToHex, stringToHex, type Address, type Hex } from 'viem'
 import type { SoukConfig } from '../../../src/core/config.ts'
@@ -60,13 +62,18 @@ export async function person(config: SoukConfig, index: number): Promise<{ wagmi
   return { wagmi, address }
 }
 
-/** A person registered on chain as an arbiter (largest fee 10%), so that listings may name it. */
+/** A profile CID for a test arbiter (an inline identity CID: nothing to fetch). */
+export function testProfileCid(label: string): string {
+  return CID.createV1(0x55, identity.digest(new TextEncoder().encode(`test arbiter ${label}`))).toString()
+}
+
+/** A person registered on chain as an arbiter (no minimum fee or window), so that listings may name it. */
 export async function arbiterPerson(
   config: SoukConfig,
   index: number,
 ): Promise<{ wagmi: SoukWagmiConfig; address: Address }> {
   const p = await person(config, index)
-  await registerArbiter(p.wagmi, { maxFeeBps: 1_000, metadataCid: `bafkreitestarbiter${index}` })
+  await registerArbiter(p.wagmi, { minFeeBps: 0, minDisputeWindow: 0, metadataCid: testProfileCid(String(index)) })
   return p
 }
 

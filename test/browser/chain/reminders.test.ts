@@ -69,7 +69,7 @@ describe('chain: reveal reminders', function () {
       biddingEnd: start + 120,
       revealEnd: start + 120 + 3 * 3_600,
       price: parseEther('0.01'),
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
     })
     const vault = await freshVault('reminders')
     const bid = await placeBid(bidder.wagmi, { listingId, contentHash: shown, amount: parseEther('0.01'), vault })

@@ -40,9 +40,9 @@ describe('<souk-bids-view>', function () {
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: contentHash(`ui bids ${start}`),
       biddingEnd: start + 600,
-      revealEnd: start + 1_200,
+      revealEnd: start + 4_200, // the shortest reveal window is an hour (contracts v3)
       price: 1n,
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
     })
     const phone = await device('ui-phone')
     await phone.placeBid({

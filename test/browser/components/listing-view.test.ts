@@ -88,9 +88,9 @@ describe('<souk-listing-view> on a real chain', function () {
       contentHash: (await encodeListing(doc)).contentHash,
       categoryId: 3,
       biddingEnd: start + 600,
-      revealEnd: start + 1_200,
+      revealEnd: start + 4_200, // the shortest reveal window is an hour (contracts v3)
       price: parseEther('0.1'),
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
     })
     const catalog = new LocalCatalog()
     catalog.upsert(listingId.toString(), doc, {
@@ -129,7 +129,7 @@ describe('<souk-listing-view> on a real chain', function () {
     await press(a, 'reveal', 'Bid revealed')
     await press(b, 'reveal', 'Bid revealed')
 
-    await advanceTime(stack.rpcUrl, 600)
+    await advanceTime(stack.rpcUrl, 3_600)
     await waitFor('the finalize step', () => phase(b) === 'finalizable', { timeout: 20_000 })
     const closed = await press(b, 'finalize', 'Auction closed')
     expect(closed).to.contain('pays 1.5 ETH')
@@ -161,9 +161,9 @@ describe('<souk-listing-view> on a real chain', function () {
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: contentHash(`ui own ${start}`),
       biddingEnd: start + 600,
-      revealEnd: start + 1_200,
+      revealEnd: start + 4_200, // the shortest reveal window is an hour (contracts v3)
       price: 1n,
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
     })
     const own = await page(seller, new LocalCatalog(), listingId)
     await waitFor('"this is your listing"', () => own.textContent?.includes('This is your listing'), {

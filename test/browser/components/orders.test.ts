@@ -32,8 +32,12 @@ import {
 } from '../chain/helpers.ts'
 import { shadow, type } from './helpers.ts'
 
+/** A CIDv1 (raw, sha2-256) standing for the new arbiter's profile. */
+const PROFILE = 'bafkreifelvd3wwcskxejtxecnpzynerhkaek4q6imrycz3c7jdd5oustca'
+
 // accounts: 8 seller, 4 buyer, 3 stranger (then a new arbiter), 9 the deploy script's registered arbiter
 const HOUR = 3_600
+const DAY = 24 * HOUR
 const ARBITER = 9
 
 describe('after the sale: orders, sales, the arbiter’s desk', function () {
@@ -62,10 +66,11 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
       buyNow: true,
       biddingEnd: start + 24 * HOUR,
       price,
-      arbiter: stack.config.recommendedArbiters![0]!,
+      arbiters: [stack.config.recommendedArbiters![0]!],
       arbiterFeeBps: 500,
-      confirmWindow: 2 * HOUR,
-      disputeWindow: 3 * HOUR,
+      // the contract's shortest windows (v3)
+      confirmWindow: DAY,
+      disputeWindow: 2 * DAY, // the dev arbiter's minimum
     })
     await buyListing(buyer.wagmi, { listingId, contentHash: shown })
     return listingId.toString()
@@ -94,7 +99,9 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     const at = (role: Order['role'], status: Order['status'], deadline = 0, now = 100) =>
       orderActions({ role, status, deadline }, now)
     expect(at('buyer', 'funded')).to.deep.equal(['confirm', 'dispute'])
-    expect(at('seller', 'funded')).to.deep.equal(['ship', 'refund', 'dispute'])
+    // only the buyer disputes (v3)
+    expect(at('seller', 'funded')).to.deep.equal(['ship', 'refund'])
+    expect(at('seller', 'shipped', 200)).to.deep.equal(['refund'])
     expect(at('arbiter', 'funded')).to.deep.equal([])
     expect(at('buyer', 'shipped', 200)).to.deep.equal(['confirm', 'dispute'])
     expect(at('buyer', 'shipped', 100)).to.deep.equal([])
@@ -116,7 +123,8 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     // the buyer's screen, but the wallet behind it is someone else's (a stale page, or a forged one)
     const cases: { as: number; role: Order['role']; action: string; refusal: string; status?: Order['status'] }[] = [
       { as: 3, role: 'buyer', action: 'confirm', refusal: 'Only the buyer can do this.' },
-      { as: 3, role: 'buyer', action: 'dispute', refusal: 'Only the buyer, the seller or the arbiter can do this.' },
+      { as: 3, role: 'buyer', action: 'dispute', refusal: 'Only the buyer can do this.' },
+      { as: 8, role: 'buyer', action: 'dispute', refusal: 'Only the buyer can do this.' },
       { as: 3, role: 'seller', action: 'ship', refusal: 'Only the seller can do this.' },
       { as: 3, role: 'seller', action: 'refund', refusal: 'Only the seller can do this.' },
       { as: 4, role: 'seller', action: 'ship', refusal: 'Only the seller can do this.' },
@@ -139,7 +147,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
       expect(button.disabled, 'the button is usable again').to.equal(false)
     }
     // the wrong party to decide: the buyer pretending to be the arbiter of an open dispute
-    await buyerChain.dispute(listingId)
+    await buyerChain.dispute(listingId, stack.config.recommendedArbiters![0]!)
     const [disputed] = (await buyerChain.orders({ role: 'buyer' })).filter((o) => o.listingId === listingId)
     const root = await mount(buyerChain, 'souk-order', { order: { ...disputed!, role: 'arbiter' } })
     root.querySelector<HTMLInputElement>('input[value=seller]')!.click()
@@ -152,7 +160,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
           timeout: 20_000,
         },
       ),
-    ).to.equal('Only the arbiter of this sale can decide it.')
+    ).to.equal('Only the arbiter the buyer chose can decide this dispute.')
     // claiming before the arbiter's time is over
     const early = await mount(buyerChain, 'souk-order', {
       order: { ...disputed!, deadline: disputed!.now - 1 },
@@ -240,7 +248,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     )
     expect(orderIn(view, listingId)!.querySelector('[data-action=claim]')).to.equal(null)
 
-    await advanceTime(stack.rpcUrl, 2 * HOUR + 1)
+    await advanceTime(stack.rpcUrl, DAY + 1)
     view
       .querySelector('souk-order-list')!
       .shadowRoot!.querySelector<HTMLButtonElement>('[data-action=refresh]')!
@@ -347,7 +355,8 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
       { timeout: 30_000 },
     )
     expect(record.textContent).to.contain('To the buyer 0.4 ETH')
-    expect(record.textContent).to.contain('to the seller 0.55 ETH')
+    // the seller's 0.55 pays the protocol fee (0.5%)
+    expect(record.textContent).to.contain('to the seller 0.54725 ETH')
     expect(record.textContent).to.contain("arbiter's fee 0.05 ETH")
     expect(desk.querySelector('[data-count=split]')?.textContent).to.equal(String(before.decidedSplit + 1))
     expect(desk.querySelector('[data-count=disputes]')?.textContent).to.equal(String(before.disputes + 1))
@@ -367,7 +376,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     const desk = await mount(chain, 'souk-arbiter-view')
     const fee = await waitFor('the fee field', () => desk.querySelector<HTMLInputElement>('#fee'), { timeout: 30_000 })
     type(fee, '12')
-    type(desk.querySelector<HTMLInputElement>('#profile')!, 'bafkreiorderstestprofile')
+    type(desk.querySelector<HTMLInputElement>('#profile')!, PROFILE)
     desk.querySelector<HTMLButtonElement>('[data-action=register]')!.click()
     await waitFor('the fee refused', () =>
       desk.querySelector('[role=alert]')?.textContent?.includes('between 0 and 10%'),
@@ -376,9 +385,9 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     desk.querySelector<HTMLButtonElement>('[data-action=register]')!.click()
     await waitFor(
       'the record saying registered',
-      () => desk.querySelector('[data-testid=record]')?.textContent?.includes('Registered, fee at most 2.5%'),
+      () => desk.querySelector('[data-testid=record]')?.textContent?.includes('Registered, fee at least 2.5%'),
       { timeout: 30_000 },
     )
-    expect(desk.querySelector('[data-testid=record]')?.textContent).to.contain('bafkreiorderstestprofile')
+    expect(desk.querySelector('[data-testid=record]')?.textContent).to.contain(PROFILE)
   })
 })

@@ -133,7 +133,7 @@ describe('<souk-sell-view>', function () {
     expect(draft.reserve).to.equal(250_000_000_000_000_000n)
     expect(draft.currency).to.equal('ETH')
     expect(draft.category).to.equal('home')
-    expect(draft.arbiter).to.equal('0x90F79bf6EB2c4f870365E785982E1f101E93b906')
+    expect(draft.arbiters[0]).to.equal('0x90F79bf6EB2c4f870365E785982E1f101E93b906')
 
     advance({ stage: 'pinning', done: 1, total: 2 })
     await waitFor('the pinning step active with photos done', () =>

@@ -26,9 +26,9 @@ describe('<souk-wallet-button> and chain errors on the page', function () {
     const { listingId } = await createListing(seller.wagmi, {
       contentHash: contentHash(`ui wallet ${start}`),
       biddingEnd: start + 600,
-      revealEnd: start + 1_200,
+      revealEnd: start + 4_200, // the shortest reveal window is an hour (contracts v3)
       price: 1n,
-      arbiter: arbiter.address,
+      arbiters: [arbiter.address],
     })
     const fake = announceFakeWallet({ rpcUrl: stack.rpcUrl, account: me.address, chainId: 1 })
     const wagmi = createSoukWagmiConfig(stack.config, { storage: null })

@@ -74,7 +74,7 @@ describe('the catalog in the engine Worker', function () {
           currency: 'ETH',
           biddingSeconds: 3_600,
           revealSeconds: 3_600,
-          arbiter: config.recommendedArbiters![0]!,
+          arbiters: [config.recommendedArbiters![0]!],
           shippingFrom: 'Porto',
           language: 'en',
         },
@@ -148,7 +148,7 @@ describe('the catalog in the engine Worker', function () {
       currency: 'ETH',
       biddingSeconds: 3_600,
       revealSeconds: 3_600,
-      arbiter: config.recommendedArbiters![0]!,
+      arbiters: [config.recommendedArbiters![0]!],
       shippingFrom: 'Braga',
       language: 'en',
     }
