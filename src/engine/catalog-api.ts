@@ -68,4 +68,8 @@ export interface CatalogEngineApi {
   addPhoto(photo: Blob): Promise<AddedPhoto>
   /** Has at least `minRelays` connected relays pin the CIDs. */
   pinMedia(cids: string[], minRelays: number): Promise<void>
+  /** Adds a trust document (dag-cbor bytes under their CID) to the engine's blockstore. */
+  addDocument(cid: string, bytes: Uint8Array): Promise<void>
+  /** A trust document's bytes by CID (local, peers or relays), at most `maxBytes`. */
+  getDocument(cid: string, maxBytes: number): Promise<Uint8Array>
 }

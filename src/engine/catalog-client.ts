@@ -22,6 +22,13 @@ export interface PublishBackend {
   put(listingId: string, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>
 }
 
+/** Trust documents (arbiter profiles, reviews): added and pinned on relays, fetched by CID. */
+export interface DocumentBackend {
+  addDocument(cid: string, bytes: Uint8Array, options?: { signal?: AbortSignal }): Promise<void>
+  pin(cids: string[], options: { minRelays: number; signal?: AbortSignal }): Promise<void>
+  getDocument(cid: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>
+}
+
 /** The deployment names no market (a P2P-only config): there is no catalog to open. */
 export class CatalogUnavailableError extends BaseError {
   override name = 'CatalogUnavailableError'
@@ -37,7 +44,7 @@ const ZERO = /^0x0{40}$/
  * device's saved copy or a relay's snapshot); `change` fires when listings arrive or leave and when the sync
  * state moves (`state`).
  */
-export class EngineCatalog extends EventTarget implements CatalogService, PublishBackend {
+export class EngineCatalog extends EventTarget implements CatalogService, PublishBackend, DocumentBackend {
   readonly ready: Promise<void>
   state: CatalogSyncState | undefined
   readonly #remote: Comlink.Remote<CatalogEngineApi>
@@ -109,6 +116,17 @@ export class EngineCatalog extends EventTarget implements CatalogService, Publis
 
   async addPhoto(photo: Blob, { signal }: { signal?: AbortSignal } = {}): Promise<AddedPhoto> {
     return await abortable(this.#remote.addPhoto(photo), signal)
+  }
+
+  async addDocument(cid: string, bytes: Uint8Array, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    await abortable(this.#remote.addDocument(cid, bytes), signal)
+  }
+
+  async getDocument(
+    cid: string,
+    { maxBytes, signal }: { maxBytes: number; signal?: AbortSignal },
+  ): Promise<Uint8Array> {
+    return await abortable(this.#remote.getDocument(cid, maxBytes), signal)
   }
 
   async pin(cids: string[], { minRelays, signal }: { minRelays: number; signal?: AbortSignal }): Promise<void> {

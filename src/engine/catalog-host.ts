@@ -251,6 +251,16 @@ export function catalogHost(running: () => Running): CatalogEngineApi & { stopCa
       if (!engine) throw new CatalogNotOpenError()
       await engine.media.pin(cids, { minRelays })
     },
+    async addDocument(cid, bytes) {
+      const engine = await running()
+      if (!engine) throw new CatalogNotOpenError()
+      await engine.media.addDocument(cid, bytes)
+    },
+    async getDocument(cid, maxBytes) {
+      const engine = await running()
+      if (!engine) throw new CatalogNotOpenError()
+      return await engine.media.getDocument(cid, { maxBytes })
+    },
     async stopCatalog() {
       stopped = true
       clearTimeout(notifyTimer)

@@ -6,9 +6,13 @@ import { unixfs, type UnixFS } from '@helia/unixfs'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { CID } from 'multiformats/cid'
 import { concat } from 'uint8arrays/concat'
+import { equals } from 'uint8arrays/equals'
+import { sha256 } from 'multiformats/hashes/sha2'
+import * as dagCbor from '@ipld/dag-cbor'
 import { requestPin, type PinResult } from './pin-protocol.ts'
 import type { SoukNode } from './node.ts'
 import { BaseError } from 'viem'
+import { collectBytes } from './bytes.ts'
 
 export interface ResizeOptions {
   /** Longest side of the full image in px (default 1600). */
@@ -127,6 +131,38 @@ export class MediaStore {
 
   async addBytes(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<CID> {
     return await this.#fs.addBytes(bytes, { signal: options.signal, rawLeaves: true, cidVersion: 1 })
+  }
+
+  /**
+   * Adds a small document block (a trust document: an arbiter profile or a review, dag-cbor) under its CID,
+   * which the caller computed from the bytes (trust-docs.ts); refuses bytes that do not hash to it.
+   */
+  async addDocument(cid: CID | string, bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<CID> {
+    const c = typeof cid === 'string' ? CID.parse(cid) : cid
+    const digest = await sha256.digest(bytes)
+    if (c.code !== dagCbor.code || !equals(c.multihash.bytes, digest.bytes))
+      throw new MediaPinError(`the document's bytes do not match ${c.toString()}`, [])
+    await this.#node.helia.blockstore.put(c, bytes, { signal: options.signal })
+    return c
+  }
+
+  /**
+   * A document block by CID (from the local store, peers or relays), at most `maxBytes`; the blockstore checks
+   * the bytes against the CID. Times out after `timeoutMs` (default 15 s) if nobody has it.
+   */
+  async getDocument(
+    cid: CID | string,
+    options: { signal?: AbortSignal; maxBytes: number; timeoutMs?: number },
+  ): Promise<Uint8Array> {
+    const c = typeof cid === 'string' ? CID.parse(cid) : cid
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      ...(options.signal ? [options.signal] : []),
+    ])
+    const bytes = await collectBytes(this.#node.helia.blockstore.get(c, { signal }))
+    if (bytes.byteLength > options.maxBytes)
+      throw new MediaPinError(`document ${c.toString()} is ${bytes.byteLength} bytes, over ${options.maxBytes}`, [])
+    return bytes
   }
 
   /** Resizes a photo and adds the full image and its thumbnail. */
