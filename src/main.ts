@@ -44,6 +44,7 @@ async function boot(): Promise<void> {
   app.media = services.media
   app.catalog = services.catalog
   app.publish = services.publish
+  app.trustDocs = services.trustDocs
   app.messaging = services.messaging
   app.starting = false
 }

@@ -14,6 +14,7 @@ import type { ChainSnapshot, NetworkSnapshot, StatusSource } from './core/status
 import type { CatalogService, ChainService, MediaService, PublishService } from './services/types.ts'
 import type { MessagingService } from './services/types.ts'
 import { LazyPublishService } from './services/lazy-publish.ts'
+import { createTrustDocsService, type TrustDocsService } from './services/trust-docs-service.ts'
 
 export interface Services {
   chainStatus: StatusSource<ChainSnapshot> | undefined
@@ -22,6 +23,7 @@ export interface Services {
   media: MediaService | undefined
   catalog: CatalogService | undefined
   publish: PublishService | undefined
+  trustDocs: TrustDocsService | undefined
   /** Messages of the connected wallet, run by the engine Worker (undefined without a chain service or engine). */
   messaging: MessagingService | undefined
   stop(): Promise<void>
@@ -59,6 +61,7 @@ export async function startServices(config: SoukConfig): Promise<Services> {
     chain && network
       ? new (await import('./services/messaging-service.ts')).EngineMessagingService(network.messaging, chain.service)
       : undefined
+  const trustDocs = network ? createTrustDocsService(network.catalog, { relays: config.relays.length }) : undefined
   return {
     chainStatus: chain?.status,
     network: network?.status,
@@ -67,6 +70,7 @@ export async function startServices(config: SoukConfig): Promise<Services> {
     catalog: network?.catalog,
     publish,
     messaging,
+    trustDocs,
     async stop() {
       messaging?.stop()
       publish?.close()

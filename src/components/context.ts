@@ -1,4 +1,5 @@
 import { createContext } from '@lit/context'
+import type { TrustDocsService } from '../services/trust-docs-service.ts'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import type { CatalogService, ChainService, MediaService, MessagingService, PublishService } from '../services/types.ts'
@@ -24,3 +25,6 @@ export const mediaContext = createContext<MediaService | undefined>(Symbol('souk
 export const messagingContext = createContext<MessagingService | undefined>(Symbol('souk-messaging'))
 /** True while the app is still starting its services: views say "loading", not "not available". */
 export const startingContext = createContext<boolean>(Symbol('souk-starting'))
+
+/** Trust documents (arbiter profiles, reviews) on IPFS; undefined without the engine. */
+export const trustDocsContext = createContext<TrustDocsService | undefined>(Symbol('souk-trust-docs'))

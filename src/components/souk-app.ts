@@ -8,6 +8,7 @@ import {
   chainStatusContext,
   configContext,
   mediaContext,
+  trustDocsContext,
   messagingContext,
   startingContext,
   networkContext,
@@ -15,6 +16,7 @@ import {
 } from './context.ts'
 import { RouterController, type Route, type RouteName } from './routes.ts'
 import type { CatalogService, ChainService, MediaService, PublishService, Reminder } from '../services/types.ts'
+import type { TrustDocsService } from '../services/trust-docs-service.ts'
 import type { MessagingService } from '../services/types.ts'
 import { allLocales, getLocale, useLocale, type Locale } from '../i18n.ts'
 import type { SoukConfig } from '../core/config.ts'
@@ -260,6 +262,10 @@ export class SoukApp extends LitElement {
   @provide({ context: mediaContext })
   @property({ attribute: false })
   media?: MediaService
+
+  @provide({ context: trustDocsContext })
+  @property({ attribute: false })
+  trustDocs?: TrustDocsService
 
   @provide({ context: messagingContext })
   @property({ attribute: false })
