@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property, state } from 'lit/decorators.js'
+import { customElement, property, query, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { formatAmount, parseAmount, shortAddress } from '../services/format.ts'
@@ -11,6 +11,8 @@ import { href } from './routes.ts'
 import { shared } from './styles.ts'
 import './souk-countdown.ts'
 import { outcome } from './notices.ts'
+import type { SoukOrderTrust } from './souk-order-trust.ts'
+import './souk-order-trust.ts'
 
 export type OrderAction = 'ship' | 'confirm' | 'dispute' | 'claim' | 'refund' | 'resolve'
 
@@ -112,6 +114,7 @@ export class SoukOrder extends LitElement {
   @state()
   chain?: ChainService
 
+  @query('souk-order-trust') private trust!: SoukOrderTrust
   @state() private busy: OrderAction | undefined
   @state() private message: { ok: boolean; text: string } | undefined
   @state() private decision: 'seller' | 'buyer' | 'split' = 'split'
@@ -152,18 +155,25 @@ export class SoukOrder extends LitElement {
         toBuyer = parsed
       }
     }
+    if (action === 'dispute') {
+      // a dialog first: what happens to the money, the reason, and which of the set's arbiters decides
+      this.busy = action
+      this.message = undefined
+      try {
+        await this.trust.openDispute()
+      } catch (err) {
+        this.message = { ok: false, text: errorSentence(err) }
+      } finally {
+        this.busy = undefined
+      }
+      return
+    }
     this.busy = action
     this.message = undefined
     try {
       const id = order.listingId
       if (action === 'ship') await chain.markShipped(id)
       else if (action === 'confirm') await chain.confirmReceipt(id)
-      // the listing's first arbiter the buyer may choose (not itself); the trust UI lets the buyer pick
-      else if (action === 'dispute')
-        await chain.dispute(
-          id,
-          order.arbiters.find((a) => a.toLowerCase() !== order.buyer.toLowerCase())!,
-        )
       else if (action === 'claim') await chain.claimTimeout(id)
       else if (action === 'refund') await chain.refund(id)
       else await chain.resolveDispute(id, toBuyer)
@@ -183,7 +193,7 @@ export class SoukOrder extends LitElement {
       case 'confirm':
         return msg('Receipt confirmed: the seller is paid.', { id: 'order.done.confirm' })
       case 'dispute':
-        return msg('Dispute opened: the arbiter decides.', { id: 'order.done.dispute' })
+        return '' // the dialog reports it (souk-order-trust)
       case 'claim':
         return msg('Claimed after the deadline.', { id: 'order.done.claim' })
       case 'refund':
@@ -248,8 +258,8 @@ export class SoukOrder extends LitElement {
     if (!s) return nothing
     return html`<span class="muted" data-testid="settlement"
       >${msg(
-        str`To the buyer ${formatAmount(s.toBuyer, o.currency)} · to the seller ${formatAmount(s.toSeller, o.currency)} · arbiter's fee ${formatAmount(s.arbiterFee, o.currency)}`,
-        { id: 'order.settlement' },
+        str`To the buyer ${formatAmount(s.toBuyer, o.currency)} · to the seller ${formatAmount(s.toSeller, o.currency)} · arbiter's fee ${formatAmount(s.arbiterFee, o.currency)} · market fee ${formatAmount(s.protocolFee, o.currency)}`,
+        { id: 'order.settlement.v3' },
       )}</span
     >`
   }
@@ -346,6 +356,7 @@ export class SoukOrder extends LitElement {
           : nothing
       }
       ${outcome(this.message)}
+      <souk-order-trust .order=${o}></souk-order-trust>
     `
   }
 }
