@@ -465,6 +465,12 @@ contract RulesTest is SoukFixture {
         );
     }
 
+    /// The market must stay deployable on every EVM chain: EIP-170 caps runtime code at 24,576 bytes. v3's
+    /// features fit because the hot words are packed and written by hand (see docs/contracts.md, Gas).
+    function test_rule10_theMarketFitsTheContractSizeLimit() public view {
+        assertLe(address(market).code.length, 24_576, "runtime code above EIP-170");
+    }
+
     /// Checks before effects in buy(): every refusal comes before any state is written, so a refused
     /// purchase leaves the listing untouched and takes nothing.
     function test_rule10_aRefusedPurchaseChangesNothing() public {
