@@ -42,8 +42,8 @@ abstract contract SoukEscrow is SoukStorage {
         Arbiter storage a = _arbiters[msg.sender];
         // Slot A: replace registered | minFeeBps | minDisputeWindow (the lowest 56 bits), keep the counters.
         // Slot B: registeredAt only if it was never set, so re-registering keeps the arbiter's age.
-        uint256 terms = 1 | uint256(minFeeBps) << ARBITER_MIN_FEE_SHIFT
-            | uint256(minDisputeWindow) << ARBITER_MIN_WINDOW_SHIFT;
+        uint256 terms =
+            1 | uint256(minFeeBps) << ARBITER_MIN_FEE_SHIFT | uint256(minDisputeWindow) << ARBITER_MIN_WINDOW_SHIFT;
         assembly ("memory-safe") {
             sstore(a.slot, or(and(sload(a.slot), not(0xffffffffffffff)), terms))
             let b := add(a.slot, 1)

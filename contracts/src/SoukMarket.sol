@@ -70,8 +70,8 @@ contract SoukMarket is SoukEscrow {
             if (feeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
             address[] calldata arbiters = terms.arbiters;
             _checkArbiters(arbiters, feeBps, disputeWindow);
-            slot1 = uint256(uint160(_arbiterKey(arbiters))) | feeBps << LISTING_FEE_SHIFT
-                | confirmWindow << LISTING_CONFIRM_SHIFT | disputeWindow << LISTING_DISPUTE_SHIFT;
+            slot1 = uint256(uint160(_arbiterKey(arbiters))) | feeBps << LISTING_FEE_SHIFT | confirmWindow
+                << LISTING_CONFIRM_SHIFT | disputeWindow << LISTING_DISPUTE_SHIFT;
         }
         address token = terms.token;
         if (token != address(0)) {
@@ -421,9 +421,7 @@ contract SoukMarket is SoukEscrow {
         Escrow storage e = _escrows[listingId]; // a pointer, not a copy: less bytecode
         uint88 price = e.status == EscrowStatus.None ? 0 : _auctions[listingId].second;
         address arbiter = e.flags & E_DISPUTED == 0 ? address(0) : _listings[listingId].arbiter;
-        return EscrowView(
-            e.buyer, e.status, e.deadline, price, arbiter, e.flags & E_RESOLVED != 0, e.flags & E_RATINGS
-        );
+        return EscrowView(e.buyer, e.status, e.deadline, price, arbiter, e.flags & E_RESOLVED != 0, e.flags & E_RATINGS);
     }
 
     /// @notice The commitment for a bid on this market and chain. Compute it locally in the client

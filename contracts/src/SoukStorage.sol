@@ -285,8 +285,8 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
         internal
     {
         Escrow storage e = _escrows[listingId];
-        uint256 word = uint256(uint160(buyer)) | uint256(status) << ESCROW_STATUS_SHIFT
-            | flags << ESCROW_FLAGS_SHIFT | deadline << ESCROW_DEADLINE_SHIFT;
+        uint256 word = uint256(uint160(buyer)) | uint256(status) << ESCROW_STATUS_SHIFT | flags << ESCROW_FLAGS_SHIFT
+            | deadline << ESCROW_DEADLINE_SHIFT;
         assembly ("memory-safe") {
             sstore(e.slot, word)
         }
@@ -295,9 +295,9 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     /// @dev Writes a whole auction word at once from its unpacked form (one SSTORE, no read-back).
     function _storeAuction(uint256 listingId, Auction memory a) internal {
         Auction storage s = _auctions[listingId];
-        uint256 word = uint256(a.highest) | uint256(a.second) << AUCTION_SECOND_SHIFT
-            | uint256(a.biddingEnd) << AUCTION_BIDDING_END_SHIFT | uint256(a.revealEnd) << AUCTION_REVEAL_END_SHIFT
-            | uint256(a.flags) << AUCTION_FLAGS_SHIFT | uint256(a.version) << AUCTION_VERSION_SHIFT;
+        uint256 word = uint256(a.highest) | uint256(a.second) << AUCTION_SECOND_SHIFT | uint256(a.biddingEnd)
+            << AUCTION_BIDDING_END_SHIFT | uint256(a.revealEnd) << AUCTION_REVEAL_END_SHIFT | uint256(a.flags)
+            << AUCTION_FLAGS_SHIFT | uint256(a.version) << AUCTION_VERSION_SHIFT;
         assembly ("memory-safe") {
             sstore(s.slot, word)
         }

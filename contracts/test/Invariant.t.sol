@@ -321,9 +321,7 @@ contract MarketHandler is TestBase {
         } catch {}
     }
 
-    function _rateOnce(uint256 id, ISoukMarket.EscrowView memory e, address rater, bool ofArbiter, uint8 bit)
-        internal
-    {
+    function _rateOnce(uint256 id, ISoukMarket.EscrowView memory e, address rater, bool ofArbiter, uint8 bit) internal {
         if (e.ratings & bit != 0) return;
         vm.prank(rater);
         market.rate(id, ofArbiter, ISoukMarket.Score.Neutral, bytes32(id));

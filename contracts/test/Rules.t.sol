@@ -405,8 +405,8 @@ contract RulesTest is SoukFixture {
         );
         // slot 1 holds the key of the arbiter set until a dispute
         uint160 key = uint160(uint256(keccak256(abi.encodePacked(_set()))));
-        uint256 expected1 = uint256(key) | uint256(FEE_BPS) << 160 | uint256(CONFIRM) << 176
-            | uint256(DISPUTE) << 208 | uint256(1) << 240; // currency id 1 in the seller's table
+        uint256 expected1 = uint256(key) | uint256(FEE_BPS) << 160 | uint256(CONFIRM) << 176 | uint256(DISPUTE) << 208
+            | uint256(1) << 240; // currency id 1 in the seller's table
         assertEq(uint256(vm.load(address(market), bytes32(uint256(listing0) + 1))), expected1, "listing 1");
         vm.prank(seller);
         market.updateContentHash(id, bytes32(0));

@@ -20,7 +20,10 @@ contract RulesV3Test is SoukFixture {
     }
 
     /// @dev A buy-now sale of `price` to `buyer`, listed with `arbiters` at `feeBps`.
-    function _sold(address[] memory arbiters, uint16 feeBps, uint88 price, address buyer) internal returns (uint256 id) {
+    function _sold(address[] memory arbiters, uint16 feeBps, uint88 price, address buyer)
+        internal
+        returns (uint256 id)
+    {
         ISoukMarket.ListingTerms memory t = _terms();
         t.buyNow = true;
         t.revealEnd = 0;
@@ -423,7 +426,9 @@ contract RulesV3Test is SoukFixture {
         _disputeAs(split, bob);
         vm.expectEmit(true, false, false, true);
         // fee 0.1, buyer 0.9, seller share 1.0 pays 0.005
-        emit ISoukMarket.EscrowSettled(split, ISoukMarket.EscrowStatus.Split, 0.9 ether, 0.995 ether, 0.1 ether, 0.005 ether);
+        emit ISoukMarket.EscrowSettled(
+            split, ISoukMarket.EscrowStatus.Split, 0.9 ether, 0.995 ether, 0.1 ether, 0.005 ether
+        );
         vm.prank(arbiter);
         market.resolve(split, 0.9 ether);
         assertEq(_eth(treasury), 0.025 ether, "and of the seller's share of a split");
@@ -533,7 +538,9 @@ contract RulesV3Test is SoukFixture {
         bytes32 topic = keccak256("EscrowSettled(uint256,uint8,uint256,uint256,uint256,uint256)");
         Vm.Log[] memory logs = vm.getRecordedLogs();
         for (uint256 i; i < logs.length; i++) {
-            if (logs[i].topics[0] == topic) return abi.decode(logs[i].data, (uint256, uint256, uint256, uint256, uint256));
+            if (logs[i].topics[0] == topic) {
+                return abi.decode(logs[i].data, (uint256, uint256, uint256, uint256, uint256));
+            }
         }
         revert("no EscrowSettled");
     }
@@ -610,9 +617,7 @@ contract RulesV3Test is SoukFixture {
         market.rate(id, true, ISoukMarket.Score.Positive, bytes32(0));
         vm.stopPrank();
         assertEq(
-            market.getEscrow(id).ratings,
-            market.RATED_SELLER() | market.BUYER_RATED_ARBITER(),
-            "the buyer's two bits"
+            market.getEscrow(id).ratings, market.RATED_SELLER() | market.BUYER_RATED_ARBITER(), "the buyer's two bits"
         );
         vm.startPrank(seller);
         market.rate(id, false, ISoukMarket.Score.Positive, bytes32(0));
