@@ -194,10 +194,10 @@ async function main(): Promise<void> {
           revealEnd: end + 86_400,
           price: 5_000_000n,
           token: stack.deployment!.token ?? zeroAddress,
-          arbiter: ARBITER,
-          arbiterFeeBps: 0,
+          arbiters: [ARBITER],
+          arbiterFeeBps: 100, // the dev arbiter's terms (scripts/deploy.ts): at least 1% and 2 days
           confirmWindow: 86_400,
-          disputeWindow: 86_400,
+          disputeWindow: 2 * 86_400,
         },
       ],
     })

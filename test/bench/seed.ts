@@ -81,7 +81,7 @@ export async function seedChain(stack: Stack, n: number): Promise<{ docs: Map<st
       revealEnd: buyNow ? biddingEnd : biddingEnd + 86_400,
       price: BigInt(1 + ((i * 104_729) % 2_000)) * 1_000_000n,
       token: i % 4 === 0 ? ('0x0000000000000000000000000000000000000000' as Address) : token,
-      arbiter: ARBITER,
+      arbiters: [ARBITER],
       arbiterFeeBps: 100,
       confirmWindow: 7 * 86_400,
       disputeWindow: 7 * 86_400,

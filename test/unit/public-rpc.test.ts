@@ -59,10 +59,10 @@ describe('log scans and reads through a public-like RPC (proxy in front of anvil
             revealEnd: now + 2 * 864_000,
             price: 1_000n,
             token: deployment.token!,
-            arbiter: deployment.arbiter!,
+            arbiters: [deployment.arbiter!],
             arbiterFeeBps: 100,
             confirmWindow: 86_400,
-            disputeWindow: 86_400,
+            disputeWindow: 2 * 86_400, // the dev arbiter's minimum (scripts/deploy.ts)
           },
         ],
       })
