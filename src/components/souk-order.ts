@@ -50,6 +50,20 @@ export function arbiterFee(price: bigint, feeBps: number): bigint {
 }
 
 /**
+ * What an arbiter's decision shares out, as `resolve` computes it: the price less the arbiter's fee, less the
+ * market's fee on that (rounded down); the decision gives the buyer 0 to all of it, the seller the rest.
+ */
+export function decisionShares(o: Pick<Order, 'price' | 'arbiterFeeBps' | 'protocolFeeBps'>): {
+  fee: bigint
+  marketFee: bigint
+  rest: bigint
+} {
+  const fee = arbiterFee(o.price, o.arbiterFeeBps)
+  const marketFee = ((o.price - fee) * BigInt(o.protocolFeeBps)) / 10_000n
+  return { fee, marketFee, rest: o.price - fee - marketFee }
+}
+
+/**
  * One escrow with its state, the live countdown to its deadline (on the chain's clock), links to the
  * conversations and the actions that fit. An action is sent once however often the button is pressed
  * (disabled and guarded while it runs); a refusal or a rejected wallet request is shown as a sentence and
@@ -139,7 +153,7 @@ export class SoukOrder extends LitElement {
     if (!order || !chain || this.busy) return
     let toBuyer = 0n
     if (action === 'resolve') {
-      const rest = order.price - arbiterFee(order.price, order.arbiterFeeBps)
+      const { rest } = decisionShares(order)
       if (this.decision === 'buyer') toBuyer = rest
       else if (this.decision === 'split') {
         const parsed = parseAmount(this.share, order.currency.decimals)
@@ -265,8 +279,7 @@ export class SoukOrder extends LitElement {
   }
 
   #resolveForm(o: Order) {
-    const fee = arbiterFee(o.price, o.arbiterFeeBps)
-    const rest = o.price - fee
+    const { fee, marketFee, rest } = decisionShares(o)
     const radio = (value: 'seller' | 'buyer' | 'split', label: string) =>
       html`<label
         ><input
@@ -280,9 +293,9 @@ export class SoukOrder extends LitElement {
     return html`<fieldset data-testid="resolve">
       <legend>
         ${msg(
-          str`Your decision: your fee ${formatAmount(fee, o.currency)}, ${formatAmount(rest, o.currency)} to share`,
+          str`Your decision: your fee ${formatAmount(fee, o.currency)}, the market's fee ${formatAmount(marketFee, o.currency)}, ${formatAmount(rest, o.currency)} to share`,
           {
-            id: 'order.resolve.legend',
+            id: 'order.resolve.legend.v3',
           },
         )}
       </legend>

@@ -34,7 +34,7 @@ export const ordersTemplates: Record<string, string | ReturnType<typeof str>> = 
   'order.rate.buyer': '评价买家',
   'order.rate.arbiter': '评价仲裁人',
   'order.rate.done': '谢谢：你的评价已上链。',
-  'order.resolve.legend': str`你的裁决:你的费用 ${0},可分配 ${1}`,
+  'order.resolve.legend.v3': str`你的裁决：你的费用 ${0}，市场费 ${1}，可分配 ${2}`,
   'order.resolve.seller': '全部付给卖家',
   'order.resolve.buyer': '全部退还买家',
   'order.resolve.split': '分配',

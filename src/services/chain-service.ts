@@ -432,6 +432,17 @@ export class WagmiChainService extends EventTarget implements ChainService {
 
   // ----------------------------------------------------------------------------------------------- escrow
 
+  #protocolFee: Promise<number> | undefined
+
+  /** The market's PROTOCOL_FEE_BPS (immutable: read once). */
+  #protocolFeeBps(): Promise<number> {
+    this.#protocolFee ??= readMarket(this.wagmi, [{ functionName: 'PROTOCOL_FEE_BPS', args: [] }] as const).then(
+      ([bps]) => Number(bps),
+    )
+    this.#protocolFee.catch(() => (this.#protocolFee = undefined))
+    return this.#protocolFee
+  }
+
   async #order(role: EscrowRole, a: GetAuctionReturnType, settlement: Settlement | undefined): Promise<Order> {
     const e = a.escrow
     if (!e) throw new Error(`listing ${a.listingId} has no escrow`)
@@ -448,6 +459,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
       price: e.price,
       currency: await this.#currency(a.token),
       arbiterFeeBps: a.listing.arbiterFeeBps,
+      protocolFeeBps: await this.#protocolFeeBps(),
       confirmWindow: a.listing.confirmWindow,
       disputeWindow: a.listing.disputeWindow,
       deadline: e.status === 2 || e.status === 3 ? e.deadline : 0,

@@ -284,6 +284,8 @@ export interface Order {
   price: bigint
   currency: Currency
   arbiterFeeBps: number
+  /** The market's fee on completed sales and on every arbiter decision (PROTOCOL_FEE_BPS). */
+  protocolFeeBps: number
   /** Seconds the buyer has after shipping, and the arbiter has after a dispute. */
   confirmWindow: number
   disputeWindow: number
