@@ -95,7 +95,8 @@ export class SoukOrderTrust extends LitElement {
     let sent = false
     try {
       if (this.messaging?.status === 'ready') {
-        await this.messaging.send(e.detail.arbiter, e.detail.reason, { listing: order.listingId })
+        for (const to of [e.detail.arbiter, order.seller])
+          await this.messaging.send(to, e.detail.reason, { listing: order.listingId })
         sent = true
       }
     } catch {
@@ -104,8 +105,10 @@ export class SoukOrderTrust extends LitElement {
     this.message = {
       ok: true,
       text: sent
-        ? msg('Dispute opened. Your reason was sent to the arbiter you chose.', { id: 'order.dispute.sent' })
-        : msg('Dispute opened. Set up messaging to send the arbiter your reason and evidence.', {
+        ? msg('Dispute opened. Your reason was sent to the arbiter you chose and to the seller.', {
+            id: 'order.dispute.sent',
+          })
+        : msg('Dispute opened. Set up messaging to send the arbiter and the seller your reason and evidence.', {
             id: 'order.dispute.unsent',
           }),
     }
