@@ -40,10 +40,18 @@ abstract contract SoukEscrow is SoukStorage {
             revert InvalidMetadata();
         }
         Arbiter storage a = _arbiters[msg.sender];
-        a.registered = true;
-        a.minFeeBps = minFeeBps;
-        a.minDisputeWindow = minDisputeWindow;
-        if (a.registeredAt == 0) a.registeredAt = uint32(block.timestamp);
+        // Slot A: replace registered | minFeeBps | minDisputeWindow (the lowest 56 bits), keep the counters.
+        // Slot B: registeredAt only if it was never set, so re-registering keeps the arbiter's age.
+        uint256 terms =
+            1 | uint256(minFeeBps) << ARBITER_MIN_FEE_SHIFT | uint256(minDisputeWindow) << ARBITER_MIN_WINDOW_SHIFT;
+        assembly ("memory-safe") {
+            sstore(a.slot, or(and(sload(a.slot), not(0xffffffffffffff)), terms))
+            let b := add(a.slot, 1)
+            let record := sload(b)
+            if iszero(and(shr(ARBITER_REGISTERED_AT_SHIFT, record), 0xffffffff)) {
+                sstore(b, or(record, shl(ARBITER_REGISTERED_AT_SHIFT, timestamp())))
+            }
+        }
         _arbiterMetadata[msg.sender] = metadataCid;
         emit ArbiterRegistered(msg.sender, minFeeBps, minDisputeWindow, metadataCid);
     }
@@ -59,7 +67,7 @@ abstract contract SoukEscrow is SoukStorage {
     /// @notice An arbiter's terms and track record, in one call (all zero for an unknown address).
     /// @param arbiter The arbiter.
     function getArbiter(address arbiter) external view returns (ArbiterView memory) {
-        Arbiter memory a = _arbiters[arbiter];
+        Arbiter storage a = _arbiters[arbiter]; // a pointer, not a copy: less bytecode
         return ArbiterView({
             registered: a.registered,
             minFeeBps: a.minFeeBps,
@@ -89,7 +97,7 @@ abstract contract SoukEscrow is SoukStorage {
         Listing storage l = _listings[listingId];
         if (msg.sender != l.seller) revert NotSeller();
         uint32 deadline = _deadline(l.confirmWindow);
-        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Shipped, e.flags, deadline);
+        _storeEscrow(listingId, e.buyer, EscrowStatus.Shipped, e.flags, deadline);
         emit Shipped(listingId, deadline);
     }
 
@@ -137,7 +145,7 @@ abstract contract SoukEscrow is SoukStorage {
         }
         if (arbiter == msg.sender) revert ArbiterIsBuyer();
         uint32 deadline = _deadline(l.disputeWindow);
-        _escrows[listingId] = Escrow(e.buyer, EscrowStatus.Disputed, e.flags | E_DISPUTED, deadline);
+        _storeEscrow(listingId, e.buyer, EscrowStatus.Disputed, e.flags | E_DISPUTED, deadline);
         // From here on the listing's arbiter is the chosen one: resolve, claimTimeout, confirm and refund
         // read it exactly as they would a single named arbiter.
         l.arbiter = arbiter;
@@ -198,21 +206,30 @@ abstract contract SoukEscrow is SoukStorage {
     /// @param score Negative, Neutral or Positive.
     /// @param review sha2-256 digest of the CID of a dag-cbor review document, or zero for none.
     function rate(uint256 listingId, bool ofArbiter, Score score, bytes32 review) external {
-        Escrow memory e = _escrows[listingId];
+        // The escrow word is read once and written once with the new bit (cold read, warm write).
+        Escrow storage es = _escrows[listingId];
+        uint256 e;
+        assembly ("memory-safe") {
+            e := sload(es.slot)
+        }
+        address buyer = address(uint160(e));
         Listing storage l = _listings[listingId];
         address subject;
-        uint8 bit;
-        if (msg.sender == e.buyer) {
+        uint256 bit;
+        if (msg.sender == buyer) {
             (subject, bit) = ofArbiter ? (l.arbiter, BUYER_RATED_ARBITER) : (l.seller, RATED_SELLER);
         } else if (msg.sender == l.seller) {
-            (subject, bit) = ofArbiter ? (l.arbiter, SELLER_RATED_ARBITER) : (e.buyer, RATED_BUYER);
+            (subject, bit) = ofArbiter ? (l.arbiter, SELLER_RATED_ARBITER) : (buyer, RATED_BUYER);
         } else {
             revert NotEscrowParty();
         }
-        if (e.status < EscrowStatus.Released) revert NotClosed();
-        if (ofArbiter && e.flags & E_RESOLVED == 0) revert NoArbiterDecision();
-        if (e.flags & bit != 0) revert AlreadyRated();
-        _escrows[listingId].flags = e.flags | bit;
+        if (uint8(e >> ESCROW_STATUS_SHIFT) < uint8(EscrowStatus.Released)) revert NotClosed();
+        uint256 flags = uint8(e >> ESCROW_FLAGS_SHIFT);
+        if (ofArbiter && flags & E_RESOLVED == 0) revert NoArbiterDecision();
+        if (flags & bit != 0) revert AlreadyRated();
+        assembly ("memory-safe") {
+            sstore(es.slot, or(e, shl(ESCROW_FLAGS_SHIFT, bit)))
+        }
         emit Rated(listingId, msg.sender, subject, score, review);
     }
 
@@ -258,7 +275,7 @@ abstract contract SoukEscrow is SoukStorage {
         uint256 arbiterFee,
         uint8 flag
     ) private {
-        _escrows[listingId] = Escrow(e.buyer, outcome, e.flags | flag, e.deadline);
+        _storeEscrow(listingId, e.buyer, outcome, e.flags | flag, e.deadline);
         Listing storage l = _listings[listingId];
         address token = _tokenOf(l);
         uint256 toSeller = _auctions[listingId].second - toBuyer - arbiterFee;

@@ -48,55 +48,76 @@ contract SoukMarket is SoukEscrow {
     /// @return listingId The new listing's id (1, 2, ...).
     function list(ListingTerms calldata terms) external returns (uint256 listingId) {
         if (msg.sender == TREASURY) revert TreasuryCannotTrade();
-        if (terms.price == 0 || terms.biddingEnd <= block.timestamp) revert InvalidTerms();
-        uint32 revealEnd = terms.buyNow ? terms.biddingEnd : terms.revealEnd;
-        // Windows a person can act within (uint32 minus uint32 cannot overflow in 256-bit arithmetic).
-        if (!terms.buyNow && revealEnd < uint256(terms.biddingEnd) + MIN_REVEAL_WINDOW) revert WindowTooShort();
-        uint256 confirmWindow = terms.confirmWindow;
-        uint256 disputeWindow = terms.disputeWindow;
-        if (confirmWindow < MIN_CONFIRM_WINDOW || disputeWindow < MIN_DISPUTE_WINDOW) revert WindowTooShort();
-        if (confirmWindow > MAX_WINDOW || disputeWindow > MAX_WINDOW) revert WindowTooLong();
-        uint256 feeBps = terms.arbiterFeeBps;
-        if (feeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
-        address[] calldata arbiters = terms.arbiters;
-        if (arbiters.length == 0 || arbiters.length > MAX_ARBITERS) revert InvalidArbiters();
-        for (uint256 i; i < arbiters.length; ++i) {
-            address arbiter = arbiters[i];
-            if (arbiter == address(0)) revert InvalidArbiters();
-            for (uint256 j; j < i; ++j) {
-                if (arbiters[j] == arbiter) revert InvalidArbiters();
-            }
-            if (arbiter == msg.sender) revert ArbiterIsSeller();
-            // One cold read of the arbiter's slot A per named arbiter. The treasury cannot register.
-            Arbiter storage arb = _arbiters[arbiter];
-            if (!arb.registered) revert ArbiterNotRegistered();
-            if (feeBps < arb.minFeeBps) revert FeeBelowArbiterMinimum();
-            if (disputeWindow < arb.minDisputeWindow) revert WindowTooShort();
+        uint256 price = terms.price;
+        uint256 auction; // the auction word, packed by hand (see the layouts in SoukStorage)
+        {
+            uint256 biddingEnd = terms.biddingEnd;
+            bool buyNow = terms.buyNow;
+            if (price == 0 || biddingEnd <= block.timestamp) revert InvalidTerms();
+            uint256 revealEnd = buyNow ? biddingEnd : terms.revealEnd;
+            // A person must be able to come back and reveal (sums of uint32 values cannot overflow).
+            if (!buyNow && revealEnd < biddingEnd + MIN_REVEAL_WINDOW) revert WindowTooShort();
+            auction = biddingEnd << AUCTION_BIDDING_END_SHIFT | revealEnd << AUCTION_REVEAL_END_SHIFT
+                | (buyNow ? uint256(F_BUY_NOW) << AUCTION_FLAGS_SHIFT : 0);
         }
-
-        uint16 currencyId;
-        uint8 flags = terms.buyNow ? F_BUY_NOW : 0;
-        if (terms.token != address(0)) {
-            currencyId = _currencyIdOf(msg.sender, terms.token);
-            flags |= F_TOKEN;
+        uint256 slot1; // listing slot 1 without the currency id
+        {
+            uint256 confirmWindow = terms.confirmWindow;
+            uint256 disputeWindow = terms.disputeWindow;
+            if (confirmWindow < MIN_CONFIRM_WINDOW || disputeWindow < MIN_DISPUTE_WINDOW) revert WindowTooShort();
+            if (confirmWindow > MAX_WINDOW || disputeWindow > MAX_WINDOW) revert WindowTooLong();
+            uint256 feeBps = terms.arbiterFeeBps;
+            if (feeBps > MAX_ARBITER_FEE_BPS) revert FeeTooHigh();
+            address[] calldata arbiters = terms.arbiters;
+            _checkArbiters(arbiters, feeBps, disputeWindow);
+            slot1 = uint256(uint160(_arbiterKey(arbiters))) | feeBps << LISTING_FEE_SHIFT | confirmWindow
+                << LISTING_CONFIRM_SHIFT | disputeWindow << LISTING_DISPUTE_SHIFT;
+        }
+        address token = terms.token;
+        if (token != address(0)) {
+            slot1 |= uint256(_currencyIdOf(msg.sender, token)) << LISTING_CURRENCY_SHIFT;
+            auction |= uint256(F_TOKEN) << AUCTION_FLAGS_SHIFT;
         }
         listingId = _nextListingId;
         unchecked {
             _nextListingId = listingId + 1;
         }
-        _listings[listingId] = Listing({
-            seller: msg.sender,
-            price: terms.price,
-            arbiter: _arbiterKey(arbiters),
-            arbiterFeeBps: terms.arbiterFeeBps,
-            confirmWindow: terms.confirmWindow,
-            disputeWindow: terms.disputeWindow,
-            currencyId: currencyId
-        });
-        _auctions[listingId] = Auction({
-            highest: 0, second: 0, biddingEnd: terms.biddingEnd, revealEnd: revealEnd, flags: flags, version: 0
-        });
+        // Three fresh words, each written once.
+        Listing storage l = _listings[listingId];
+        Auction storage a = _auctions[listingId];
+        assembly ("memory-safe") {
+            sstore(l.slot, or(caller(), shl(LISTING_PRICE_SHIFT, price)))
+            sstore(add(l.slot, 1), slot1)
+            sstore(a.slot, auction)
+        }
         emit ListingCreated(listingId, msg.sender, terms);
+    }
+
+    /// @dev The listing's arbiter set: 1 to MAX_ARBITERS distinct, non-zero, registered arbiters, none the
+    ///      seller, whose terms the listing meets. One cold read of each arbiter's slot A (registered |
+    ///      minFeeBps | minDisputeWindow | counters), unpacked here so that it is read once. The treasury
+    ///      cannot register, so it can never be named.
+    function _checkArbiters(address[] calldata arbiters, uint256 feeBps, uint256 disputeWindow) private view {
+        uint256 n = arbiters.length;
+        unchecked {
+            if (n - 1 >= MAX_ARBITERS) revert InvalidArbiters(); // 0 wraps around
+            for (uint256 i; i < n; ++i) {
+                address arbiter = arbiters[i];
+                if (arbiter == address(0)) revert InvalidArbiters();
+                for (uint256 j; j < i; ++j) {
+                    if (arbiters[j] == arbiter) revert InvalidArbiters();
+                }
+                if (arbiter == msg.sender) revert ArbiterIsSeller();
+                Arbiter storage arb = _arbiters[arbiter];
+                uint256 word;
+                assembly ("memory-safe") {
+                    word := sload(arb.slot)
+                }
+                if (uint8(word) == 0) revert ArbiterNotRegistered();
+                if (feeBps < uint16(word >> ARBITER_MIN_FEE_SHIFT)) revert FeeBelowArbiterMinimum();
+                if (disputeWindow < uint32(word >> ARBITER_MIN_WINDOW_SHIFT)) revert WindowTooShort();
+            }
+        }
     }
 
     /// @notice Seller: point the listing at a new document, only before the first bid (or sale). Each
@@ -233,7 +254,7 @@ contract SoukMarket is SoukEscrow {
             a.second = a.highest;
             a.highest = uint88(amount);
             state = B_REVEALED | B_LEADING;
-            _auctions[listingId] = a;
+            _storeAuction(listingId, a);
         } else if (amount > a.second) {
             _auctions[listingId].second = uint88(amount);
         }
@@ -270,8 +291,8 @@ contract SoukMarket is SoukEscrow {
         uint88 price = a.second > reserve ? a.second : reserve;
         a.second = price;
         a.flags |= F_FINALIZED | F_SOLD;
-        _auctions[listingId] = a;
-        _escrows[listingId] = Escrow(winner, EscrowStatus.Funded, 0, 0);
+        _storeAuction(listingId, a);
+        _storeEscrow(listingId, winner, EscrowStatus.Funded, 0, 0);
         // The winning bid is settled here: its change is credited, its slot cleared.
         _storeBid(slot, 0, 0, 0);
         uint256 change = w.deposit - price;
@@ -345,8 +366,8 @@ contract SoukMarket is SoukEscrow {
         a.highest = price;
         a.second = price;
         a.flags |= F_FINALIZED | F_SOLD;
-        _auctions[listingId] = a;
-        _escrows[listingId] = Escrow(msg.sender, EscrowStatus.Funded, 0, 0);
+        _storeAuction(listingId, a);
+        _storeEscrow(listingId, msg.sender, EscrowStatus.Funded, 0, 0);
         emit Purchased(listingId, msg.sender, price);
         // Interactions
         if (token != address(0)) _pull(token, msg.sender, price);
@@ -359,8 +380,9 @@ contract SoukMarket is SoukEscrow {
     /// @notice The stored state of a listing (terms, phase flags, auction prices).
     /// @param listingId The listing.
     function getListing(uint256 listingId) external view returns (ListingView memory v) {
-        Listing memory l = _listings[listingId];
-        Auction memory a = _auctions[listingId];
+        // Storage pointers, not memory copies: a view pays no gas that matters, and the copies cost bytecode.
+        Listing storage l = _listings[listingId];
+        Auction storage a = _auctions[listingId];
         if (a.biddingEnd == 0) revert UnknownListing();
         v = ListingView({
             seller: l.seller,
@@ -370,7 +392,7 @@ contract SoukMarket is SoukEscrow {
             arbiterFeeBps: l.arbiterFeeBps,
             confirmWindow: l.confirmWindow,
             disputeWindow: l.disputeWindow,
-            token: _tokenOf(_listings[listingId]),
+            token: _tokenOf(l),
             buyNow: a.flags & F_BUY_NOW != 0,
             biddingEnd: a.biddingEnd,
             revealEnd: a.revealEnd,
@@ -396,12 +418,10 @@ contract SoukMarket is SoukEscrow {
     /// @notice A listing's escrow (status None if there was no sale).
     /// @param listingId The listing.
     function getEscrow(uint256 listingId) external view returns (EscrowView memory) {
-        Escrow memory e = _escrows[listingId];
+        Escrow storage e = _escrows[listingId]; // a pointer, not a copy: less bytecode
         uint88 price = e.status == EscrowStatus.None ? 0 : _auctions[listingId].second;
         address arbiter = e.flags & E_DISPUTED == 0 ? address(0) : _listings[listingId].arbiter;
-        return EscrowView(
-            e.buyer, e.status, e.deadline, price, arbiter, e.flags & E_RESOLVED != 0, e.flags & E_RATINGS
-        );
+        return EscrowView(e.buyer, e.status, e.deadline, price, arbiter, e.flags & E_RESOLVED != 0, e.flags & E_RATINGS);
     }
 
     /// @notice The commitment for a bid on this market and chain. Compute it locally in the client

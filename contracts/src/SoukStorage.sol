@@ -63,25 +63,39 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     uint8 internal constant F_SOLD = 32; // an escrow exists for this listing
 
     // Bit offsets inside the packed Auction slot (declaration order, lowest bits first)
+    uint256 internal constant AUCTION_SECOND_SHIFT = 88;
     uint256 internal constant AUCTION_BIDDING_END_SHIFT = 176;
+    uint256 internal constant AUCTION_REVEAL_END_SHIFT = 208;
     uint256 internal constant AUCTION_FLAGS_SHIFT = 240;
     uint256 internal constant AUCTION_VERSION_SHIFT = 248;
 
-    // Bit offsets inside the packed Listing slot 0
+    // Bit offsets inside the packed Listing slots 0 and 1
     uint256 internal constant LISTING_PRICE_SHIFT = 160;
+    uint256 internal constant LISTING_FEE_SHIFT = 160;
+    uint256 internal constant LISTING_CONFIRM_SHIFT = 176;
+    uint256 internal constant LISTING_DISPUTE_SHIFT = 208;
+    uint256 internal constant LISTING_CURRENCY_SHIFT = 240;
 
     // Bid.state
     uint8 internal constant B_REVEALED = 1;
     uint8 internal constant B_LEADING = 2; // took the lead when revealed
 
-    // Bit offsets of the Arbiter record's counters: slot A (terms, read by list) ...
+    // Bit offsets inside the Arbiter record: slot A (terms, read by list, and three counters) ...
+    uint256 internal constant ARBITER_MIN_FEE_SHIFT = 8;
+    uint256 internal constant ARBITER_MIN_WINDOW_SHIFT = 24;
     uint256 internal constant ARBITER_DISPUTES_SHIFT = 56;
     uint256 internal constant ARBITER_TIMED_OUT_SHIFT = 88;
     uint256 internal constant ARBITER_SETTLED_SHIFT = 120;
-    // ... and slot B (record of decisions, written by resolve)
+    // ... and slot B (value decided, registration time, decisions; written by resolve)
+    uint256 internal constant ARBITER_REGISTERED_AT_SHIFT = 128;
     uint256 internal constant ARBITER_FOR_BUYER_SHIFT = 160;
     uint256 internal constant ARBITER_FOR_SELLER_SHIFT = 192;
     uint256 internal constant ARBITER_SPLIT_SHIFT = 224;
+
+    // Bit offsets inside the packed Escrow slot
+    uint256 internal constant ESCROW_STATUS_SHIFT = 160;
+    uint256 internal constant ESCROW_FLAGS_SHIFT = 168;
+    uint256 internal constant ESCROW_DEADLINE_SHIFT = 176;
 
     // Escrow.flags (the rating bits above are flags too)
     uint8 internal constant E_DISPUTED = 1; // the buyer disputed: Listing.arbiter is the chosen arbiter
@@ -265,6 +279,30 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev Writes a whole escrow word at once (Solidity would read the slot back to keep its unused bits,
+    ///      and write member by member).
+    function _storeEscrow(uint256 listingId, address buyer, EscrowStatus status, uint256 flags, uint256 deadline)
+        internal
+    {
+        Escrow storage e = _escrows[listingId];
+        uint256 word = uint256(uint160(buyer)) | uint256(status) << ESCROW_STATUS_SHIFT | flags << ESCROW_FLAGS_SHIFT
+            | deadline << ESCROW_DEADLINE_SHIFT;
+        assembly ("memory-safe") {
+            sstore(e.slot, word)
+        }
+    }
+
+    /// @dev Writes a whole auction word at once from its unpacked form (one SSTORE, no read-back).
+    function _storeAuction(uint256 listingId, Auction memory a) internal {
+        Auction storage s = _auctions[listingId];
+        uint256 word = uint256(a.highest) | uint256(a.second) << AUCTION_SECOND_SHIFT | uint256(a.biddingEnd)
+            << AUCTION_BIDDING_END_SHIFT | uint256(a.revealEnd) << AUCTION_REVEAL_END_SHIFT | uint256(a.flags)
+            << AUCTION_FLAGS_SHIFT | uint256(a.version) << AUCTION_VERSION_SHIFT;
+        assembly ("memory-safe") {
+            sstore(s.slot, word)
+        }
+    }
+
     /// @dev Adds one to the counter at bit offset `shift` of the arbiter's slot A.
     function _count(address arbiter, uint256 shift) internal {
         Arbiter storage a = _arbiters[arbiter];
@@ -286,8 +324,15 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     /// @dev The key of an arbiter set stored in Listing.arbiter until a dispute: the lowest 160 bits of
     ///      keccak256(abi.encodePacked(arbiters)), i.e. of the addresses as 32-byte words in the listed
     ///      order. Always hashed, also for a set of one, so a key is never a usable address by itself.
-    function _arbiterKey(address[] calldata arbiters) internal pure returns (address) {
-        return address(uint160(uint256(keccak256(abi.encodePacked(arbiters)))));
+    ///      Hashed straight from calldata: the words are the ABI encoding of the addresses, and an element
+    ///      with dirty upper bits (which abi.encodePacked would clean) only makes a key no listing has.
+    function _arbiterKey(address[] calldata arbiters) internal pure returns (address key) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let size := shl(5, arbiters.length)
+            calldatacopy(m, arbiters.offset, size)
+            key := and(keccak256(m, size), 0xffffffffffffffffffffffffffffffffffffffff)
+        }
     }
 
     /// @dev The bid penalty: UNREVEALED_PENALTY_BPS of the deposit, rounded up, so a deposit of at least 1

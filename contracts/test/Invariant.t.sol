@@ -296,6 +296,14 @@ contract MarketHandler is TestBase {
     function rate(uint256 listingSeed, uint256 actorSeed, bool ofArbiter, uint8 score, bytes32 review) external {
         uint256 id = _listing(listingSeed);
         if (id == 0) return;
+        // Mostly a closed escrow (1 in 4 as drawn, so NotClosed happens too).
+        for (uint256 i; i < listingCount && listingSeed % 4 != 0; i++) {
+            uint256 candidate = 1 + (listingSeed % listingCount + i) % listingCount;
+            if (market.getEscrow(candidate).status >= ISoukMarket.EscrowStatus.Released) {
+                id = candidate;
+                break;
+            }
+        }
         ISoukMarket.EscrowView memory e = market.getEscrow(id);
         uint256 who = actorSeed % 3;
         address caller = who == 0 ? e.buyer : who == 1 ? market.getListing(id).seller : _actor(actorSeed >> 8);
@@ -311,6 +319,12 @@ contract MarketHandler is TestBase {
         try market.withdraw(token ? address(usd) : address(0), a) {
             _ok(this.withdraw.selector);
         } catch {}
+    }
+
+    function _rateOnce(uint256 id, ISoukMarket.EscrowView memory e, address rater, bool ofArbiter, uint8 bit) internal {
+        if (e.ratings & bit != 0) return;
+        vm.prank(rater);
+        market.rate(id, ofArbiter, ISoukMarket.Score.Neutral, bytes32(id));
     }
 
     // ---------------------------------------------------------------- accounting
@@ -350,8 +364,8 @@ contract MarketHandler is TestBase {
     }
 
     /// @notice Ends everything the way any user could: finalize, time out or dispute every escrow (or, when
-    ///         the buyer is the set's only arbiter and cannot choose itself, the seller refunds), take every
-    ///         bid back, withdraw every balance.
+    ///         the buyer is the set's only arbiter and cannot choose itself, the seller refunds), rate every
+    ///         closed escrow, take every bid back, withdraw every balance.
     function settleEverything() external {
         vm.warp(block.timestamp + 30 days);
         for (uint256 id = 1; id <= listingCount; id++) {
@@ -379,6 +393,17 @@ contract MarketHandler is TestBase {
             if (s == ISoukMarket.EscrowStatus.Shipped || s == ISoukMarket.EscrowStatus.Disputed) {
                 market.claimTimeout(id);
             }
+        }
+        // Every party of every closed escrow rates whatever it has not rated yet (ratings move no money).
+        for (uint256 id = 1; id <= listingCount; id++) {
+            ISoukMarket.EscrowView memory e = market.getEscrow(id);
+            if (e.status < ISoukMarket.EscrowStatus.Released) continue;
+            address s = market.getListing(id).seller;
+            _rateOnce(id, e, e.buyer, false, market.RATED_SELLER());
+            _rateOnce(id, e, s, false, market.RATED_BUYER());
+            if (!e.resolved) continue;
+            _rateOnce(id, e, e.buyer, true, market.BUYER_RATED_ARBITER());
+            _rateOnce(id, e, s, true, market.SELLER_RATED_ARBITER());
         }
         for (uint256 i; i < _bids.length; i++) {
             BidRecord memory b = _bids[i];

@@ -195,7 +195,7 @@ async function main(): Promise<void> {
           price: 5_000_000n,
           token: stack.deployment!.token ?? zeroAddress,
           arbiters: [ARBITER],
-          arbiterFeeBps: 100, // the dev arbiter's minimum
+          arbiterFeeBps: 100, // the dev arbiter's terms (scripts/deploy.ts): at least 1% and 2 days
           confirmWindow: 86_400,
           disputeWindow: 2 * 86_400,
         },

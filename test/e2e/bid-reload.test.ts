@@ -57,13 +57,13 @@ describe('a sealed bid survives a real page reload', () => {
           categoryId: 1,
           buyNow: false,
           biddingEnd: now + 120,
-          revealEnd: now + 120 + 3_600,
+          revealEnd: now + 120 + 3_600, // the shortest reveal window (MIN_REVEAL_WINDOW)
           price: parseEther('0.1'),
           token: zeroAddress,
           arbiters: [stack.deployment!.arbiter!], // the registered dev arbiter (scripts/deploy.ts)
           arbiterFeeBps: 100,
           confirmWindow: 86_400,
-          disputeWindow: 2 * 86_400, // the dev arbiter's minimum
+          disputeWindow: 2 * 86_400, // its minimum
         },
       ],
     })

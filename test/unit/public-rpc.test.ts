@@ -62,7 +62,7 @@ describe('log scans and reads through a public-like RPC (proxy in front of anvil
             arbiters: [deployment.arbiter!],
             arbiterFeeBps: 100,
             confirmWindow: 86_400,
-            disputeWindow: 2 * 86_400, // the dev arbiter's minimum
+            disputeWindow: 2 * 86_400, // the dev arbiter's minimum (scripts/deploy.ts)
           },
         ],
       })
