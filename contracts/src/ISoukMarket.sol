@@ -105,9 +105,9 @@ interface ISoukMarket {
         string metadataCid;
         /// Disputes opened on listings it arbitrates.
         uint32 disputes;
-        /// Decided by `resolve`: everything (after the fee) to the buyer.
+        /// Decided by `resolve`: everything (after the fees) to the buyer.
         uint32 decidedForBuyer;
-        /// Decided by `resolve`: everything (after the fee) to the seller.
+        /// Decided by `resolve`: everything (after the fees) to the seller.
         uint32 decidedForSeller;
         /// Decided by `resolve`: a split.
         uint32 decidedSplit;
@@ -181,9 +181,11 @@ interface ISoukMarket {
     event ArbiterRegistered(address indexed arbiter, uint16 minFeeBps, uint32 minDisputeWindow, string metadataCid);
     /// @notice An arbiter stopped accepting new listings (it still decides the ones that name it).
     event ArbiterUnregistered(address indexed arbiter);
-    /// @notice The escrow closed; amounts were credited to withdrawable balances. `protocolFee` (to the
-    ///         treasury) is PROTOCOL_FEE_BPS of what the seller's share was before it; a rating's weight is
-    ///         arbiterFee + protocolFee, what the trade paid beyond gas.
+    /// @notice The escrow closed; amounts were credited to withdrawable balances, and the four parts add up
+    ///         to the price. `protocolFee` (to the treasury) is PROTOCOL_FEE_BPS of the price for a release
+    ///         by the buyer or by timeout, of price - arbiterFee for an arbiter's decision whatever its
+    ///         outcome, and 0 for a refund by the seller or by timeout; a rating's weight is arbiterFee +
+    ///         protocolFee, what the trade paid beyond gas.
     event EscrowSettled(
         uint256 indexed listingId,
         EscrowStatus outcome,

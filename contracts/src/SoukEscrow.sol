@@ -16,9 +16,10 @@ import {SoukStorage} from "./SoukStorage.sol";
 ///         candidates, the buyer picks the judge, so neither side alone decides who decides. The arbiter has
 ///         no say outside a dispute, and is paid only for deciding one. Arbiters opt in with their terms
 ///         (`registerArbiter`); the contract keeps each arbiter's record (`getArbiter`). Outcomes are
-///         credited to `withdrawable` balances (pull payments); the seller's share of every close pays
-///         PROTOCOL_FEE_BPS to the treasury. Once closed, each party rates the other (`rate`), and the
-///         arbiter if it decided.
+///         credited to `withdrawable` balances (pull payments). PROTOCOL_FEE_BPS goes to the treasury on
+///         every completed sale (of the price) and on every arbiter decision (of the price minus the arbiter's
+///         fee, whatever the split); refunds by the seller or by timeout pay none. Once closed, each party
+///         rates the other (`rate`), and the arbiter if it decided.
 abstract contract SoukEscrow is SoukStorage {
     // ------------------------------------------------------------------------------------------------
     // Arbiters
@@ -109,7 +110,7 @@ abstract contract SoukEscrow is SoukStorage {
         Escrow memory e = _openEscrow(listingId);
         if (msg.sender != e.buyer) revert NotBuyer();
         if (e.status == EscrowStatus.Disputed) _count(_listings[listingId].arbiter, ARBITER_SETTLED_SHIFT);
-        _close(listingId, e, EscrowStatus.Released, 0, 0, 0);
+        _release(listingId, e);
     }
 
     /// @notice Seller: give the buyer the whole price back (no arbiter fee, no protocol fee). Allowed while
@@ -120,7 +121,7 @@ abstract contract SoukEscrow is SoukStorage {
         Listing storage l = _listings[listingId];
         if (msg.sender != l.seller) revert NotSeller();
         if (e.status == EscrowStatus.Disputed) _count(l.arbiter, ARBITER_SETTLED_SHIFT);
-        _close(listingId, e, EscrowStatus.Refunded, _auctions[listingId].second, 0, 0);
+        _refund(listingId, e);
     }
 
     /// @notice Buyer: ask an arbiter of the listing's set to decide, before shipping or within the confirm
@@ -154,10 +155,13 @@ abstract contract SoukEscrow is SoukStorage {
     }
 
     /// @notice Chosen arbiter: decide an open dispute before its deadline. The arbiter's fee comes off the
-    ///         price first; `toBuyer` of the rest goes to the buyer and the remainder to the seller (minus the
-    ///         protocol fee). Records the decision, and for ETH listings the price, in the arbiter's record.
+    ///         price first, then the protocol fee: PROTOCOL_FEE_BPS of the decided amount (price - fee),
+    ///         rounded down, whatever the split, so that no decision (not even one wholly for the buyer) is
+    ///         free to fake. `toBuyer` of the rest goes to the buyer and the remainder to the seller. Records
+    ///         the decision, and for ETH listings the price, in the arbiter's record.
     /// @param listingId The disputed listing.
-    /// @param toBuyer Amount refunded to the buyer, at most price - fee (0 = release, price - fee = refund).
+    /// @param toBuyer Amount refunded to the buyer, at most rest = price - fee - protocol fee (0 = release,
+    ///        rest = refund, anything between = split; above rest: SplitTooLarge).
     function resolve(uint256 listingId, uint256 toBuyer) external {
         Escrow memory e = _escrows[listingId];
         if (e.status != EscrowStatus.Disputed) revert WrongEscrowStatus();
@@ -166,7 +170,8 @@ abstract contract SoukEscrow is SoukStorage {
         if (block.timestamp >= e.deadline) revert DisputeExpired();
         uint256 price = _auctions[listingId].second;
         uint256 fee = price * l.arbiterFeeBps / BPS;
-        uint256 rest = price - fee;
+        uint256 protocolFee = (price - fee) * PROTOCOL_FEE_BPS / BPS;
+        uint256 rest = price - fee - protocolFee;
         if (toBuyer > rest) revert SplitTooLarge();
         (EscrowStatus outcome, uint256 counter) = toBuyer == 0
             ? (EscrowStatus.Released, ARBITER_FOR_SELLER_SHIFT)
@@ -175,21 +180,22 @@ abstract contract SoukEscrow is SoukStorage {
                 : (EscrowStatus.Split, ARBITER_SPLIT_SHIFT);
         // Token amounts are not comparable across tokens, so valueDecided sums ETH prices only.
         _decided(msg.sender, counter, l.currencyId == 0 ? price : 0);
-        _close(listingId, e, outcome, toBuyer, fee, E_RESOLVED);
+        _close(listingId, e, outcome, toBuyer, rest - toBuyer, fee, protocolFee, E_RESOLVED);
     }
 
     /// @notice Anyone: apply a timeout. A shipped item whose confirm window passed is released to the seller;
-    ///         a dispute the arbiter did not decide in time refunds the buyer. No arbiter fee in either case.
+    ///         a dispute the arbiter did not decide in time refunds the buyer. No arbiter fee in either case;
+    ///         the release pays the protocol fee, the refund does not (nobody decided, no trade completed).
     /// @param listingId The sold listing.
     function claimTimeout(uint256 listingId) external {
         Escrow memory e = _escrows[listingId];
         if (e.status != EscrowStatus.Shipped && e.status != EscrowStatus.Disputed) revert WrongEscrowStatus();
         if (block.timestamp < e.deadline) revert TimeoutNotReached();
         if (e.status == EscrowStatus.Shipped) {
-            _close(listingId, e, EscrowStatus.Released, 0, 0, 0);
+            _release(listingId, e);
         } else {
             _count(_listings[listingId].arbiter, ARBITER_TIMED_OUT_SHIFT);
-            _close(listingId, e, EscrowStatus.Refunded, _auctions[listingId].second, 0, 0);
+            _refund(listingId, e);
         }
     }
 
@@ -264,23 +270,35 @@ abstract contract SoukEscrow is SoukStorage {
         }
     }
 
-    /// @dev Closes an escrow: the price splits into toBuyer + the arbiter's fee + the seller's share, and the
-    ///      seller's share pays PROTOCOL_FEE_BPS of itself (rounded down) to the treasury; all credited.
-    ///      A refund leaves the seller no share, so it pays no protocol fee. `flag` is E_RESOLVED or 0.
+    /// @dev The whole price to the seller (confirm, or the confirm window passed): the sale completed, so
+    ///      PROTOCOL_FEE_BPS of the price (rounded down) goes to the treasury and the rest to the seller.
+    function _release(uint256 listingId, Escrow memory e) private {
+        uint256 price = _auctions[listingId].second;
+        uint256 protocolFee = price * PROTOCOL_FEE_BPS / BPS;
+        _close(listingId, e, EscrowStatus.Released, 0, price - protocolFee, 0, protocolFee, 0);
+    }
+
+    /// @dev The whole price back to the buyer (the seller's refund, or a dispute timed out): no trade
+    ///      completed and nobody decided, so no fee of any kind.
+    function _refund(uint256 listingId, Escrow memory e) private {
+        _close(listingId, e, EscrowStatus.Refunded, _auctions[listingId].second, 0, 0, 0, 0);
+    }
+
+    /// @dev Closes an escrow: credits the four parts of the price, which the callers computed so that
+    ///      toBuyer + toSeller + arbiterFee + protocolFee == price. `flag` is E_RESOLVED or 0.
     function _close(
         uint256 listingId,
         Escrow memory e,
         EscrowStatus outcome,
         uint256 toBuyer,
+        uint256 toSeller,
         uint256 arbiterFee,
+        uint256 protocolFee,
         uint8 flag
     ) private {
         _storeEscrow(listingId, e.buyer, outcome, e.flags | flag, e.deadline);
         Listing storage l = _listings[listingId];
         address token = _tokenOf(l);
-        uint256 toSeller = _auctions[listingId].second - toBuyer - arbiterFee;
-        uint256 protocolFee = toSeller * PROTOCOL_FEE_BPS / BPS;
-        toSeller -= protocolFee;
         _credit(e.buyer, token, toBuyer);
         _credit(l.seller, token, toSeller);
         if (arbiterFee != 0) _credit(l.arbiter, token, arbiterFee);

@@ -27,8 +27,8 @@ contract SoukMarket is SoukEscrow {
     ///      balance slot is non-zero from the start and the first sale's protocol fee updates it (5,000)
     ///      like every later one, instead of creating it (22,100). The treasury withdraws it like any fee.
     /// @param treasury Receives penalties and protocol fees (see TREASURY).
-    /// @param protocolFeeBps Protocol fee on the seller's share of every closed escrow, 0..100 basis points
-    ///        (see PROTOCOL_FEE_BPS); 50 in the deploy script.
+    /// @param protocolFeeBps Protocol fee on every completed sale and every arbiter decision, 0..100 basis
+    ///        points (see PROTOCOL_FEE_BPS); 50 in the deploy script.
     constructor(address treasury, uint16 protocolFeeBps) payable SoukStorage(treasury, protocolFeeBps) {
         _nextListingId = 1;
         _credit(treasury, address(0), msg.value);

@@ -19,7 +19,7 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     /// @notice Share of a penalized bid's deposit credited to the treasury: 1%, rounded up (never 0). Paid by
     ///         an unrevealed bid and by a revealed amount below the reserve.
     uint256 public constant UNREVEALED_PENALTY_BPS = 100;
-    /// @notice Cap on the protocol fee: 1% of the seller's share.
+    /// @notice Cap on the protocol fee: 1% of what it is charged on.
     uint256 public constant MAX_PROTOCOL_FEE_BPS = 100;
     /// @notice Longest arbiter metadata CID, in bytes.
     uint256 public constant MAX_METADATA_LENGTH = 128;
@@ -46,10 +46,12 @@ abstract contract SoukStorage is ISoukMarket, ReentrancyGuardTransient {
     /// @notice Receives penalties and protocol fees. Fixed at deployment; it may not list, bid, buy or
     ///         arbitrate, so no penalty ever returns to someone who influenced the auction it came from.
     address public immutable TREASURY;
-    /// @notice Share of the seller's proceeds of every closed escrow (price minus the buyer's refund and the
-    ///         arbiter's fee) credited to the treasury, in basis points, rounded down; 0..MAX_PROTOCOL_FEE_BPS.
-    ///         Refunds pay nothing. It makes every completed sale, and so every rating and every decided
-    ///         case, cost something beyond gas.
+    /// @notice Protocol fee credited to the treasury, in basis points, rounded down; 0..MAX_PROTOCOL_FEE_BPS:
+    ///         of the price when a sale completes (confirm, claimTimeout after the confirm window), and of the
+    ///         decided amount (price minus the arbiter's fee) on every arbiter decision, whatever the split.
+    ///         Refunds by the seller or by a dispute's timeout pay nothing. It makes every completed sale and
+    ///         every decided case, and so every rating and every line of an arbiter's record, cost something
+    ///         beyond gas.
     uint256 public immutable PROTOCOL_FEE_BPS;
 
     uint256 internal constant BPS = 10_000;

@@ -200,37 +200,51 @@ contract EscrowTest is SoukFixture {
         _dispute();
         vm.expectEmit(true, false, false, true);
         emit ISoukMarket.EscrowSettled(
-            id, ISoukMarket.EscrowStatus.Split, 0.5 ether, 1.393 ether, 0.1 ether, 0.007 ether
+            id, ISoukMarket.EscrowStatus.Split, 0.5 ether, 1.3905 ether, 0.1 ether, 0.0095 ether
         );
         vm.prank(arbiter);
         market.resolve(id, 0.5 ether);
         assertEq(_eth(bob), 0.5 ether, "buyer share");
-        assertEq(_eth(seller), 1.393 ether, "seller share minus 0.5%");
+        assertEq(_eth(seller), 1.3905 ether, "the rest to the seller");
         assertEq(_eth(arbiter), 0.1 ether, "fee");
-        assertEq(_eth(treasury), 0.007 ether, "protocol fee on the seller's 1.4 only");
+        assertEq(_eth(treasury), 0.0095 ether, "protocol fee on the decided 1.9, whatever the split");
         ISoukMarket.EscrowView memory e = market.getEscrow(id);
         assertTrue(e.resolved, "decided by the arbiter");
         assertEq(market.getArbiter(arbiter).valueDecided, 2 ether, "the price counts as value decided");
     }
 
+    /// Wholly for the buyer or wholly for the seller, the decision pays the same protocol fee: 0.5% of the
+    /// decided 1.9 ether.
     function test_resolve_fullRefundAndFullRelease() public {
         _dispute();
+        assertEq(_forBuyer(2 ether, FEE_BPS), 1.8905 ether, "2 - 0.1 fee - 0.0095 protocol fee");
+        vm.expectEmit(true, false, false, true);
+        emit ISoukMarket.EscrowSettled(id, ISoukMarket.EscrowStatus.Refunded, 1.8905 ether, 0, 0.1 ether, 0.0095 ether);
         vm.prank(arbiter);
-        market.resolve(id, 1.9 ether);
+        market.resolve(id, 1.8905 ether);
         assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Refunded), "refund");
+        assertEq(_eth(bob), 1.8905 ether, "the buyer gets the rest");
+        assertEq(_eth(treasury), 0.0095 ether, "the protocol fee, also for the buyer");
         (uint256 id2,,) = _soldAuction();
         vm.prank(bob);
         market.dispute(id2, _set(), arbiter);
+        vm.expectEmit(true, false, false, true);
+        emit ISoukMarket.EscrowSettled(id2, ISoukMarket.EscrowStatus.Released, 0, 1.8905 ether, 0.1 ether, 0.0095 ether);
         vm.prank(arbiter);
         market.resolve(id2, 0);
         assertEq(uint256(_status(id2)), uint256(ISoukMarket.EscrowStatus.Released), "release");
+        assertEq(_eth(treasury), 0.019 ether, "the same fee for the seller");
     }
 
-    function test_resolve_revertsWhenSplitExceedsPriceMinusFee() public {
+    function test_resolve_revertsWhenSplitExceedsPriceMinusFees() public {
         _dispute();
-        vm.prank(arbiter);
+        vm.startPrank(arbiter);
         vm.expectRevert(ISoukMarket.SplitTooLarge.selector);
-        market.resolve(id, 1.9 ether + 1);
+        market.resolve(id, 1.8905 ether + 1);
+        vm.expectRevert(ISoukMarket.SplitTooLarge.selector);
+        market.resolve(id, 1.9 ether); // price - arbiter fee: the protocol fee is not the buyer's
+        market.resolve(id, 1.8905 ether);
+        vm.stopPrank();
     }
 
     function test_resolve_revertsForOthersWithoutDisputeAndLate() public {

@@ -103,7 +103,8 @@ contract PriceRuleTest is SoukFixture {
         assertEq(market.commitmentFor(listingId, bidder, amount, salt), expected, "encoding");
     }
 
-    /// Any split the arbiter decides pays out exactly the price: buyer share + seller rest + fee + protocol fee.
+    /// Any split the arbiter decides pays out exactly the price: buyer share + seller rest + fee + protocol fee,
+    /// the protocol fee being 0.5% of the decided amount (price - fee) whatever the split.
     function testFuzz_arbiterSplitConservesThePrice(uint256 rawFee, uint256 rawPrice, uint256 rawToBuyer) public {
         ISoukMarket.ListingTerms memory t = _terms();
         t.buyNow = true;
@@ -115,13 +116,15 @@ contract PriceRuleTest is SoukFixture {
         vm.prank(alice);
         market.dispute(id, _set(), arbiter);
         uint256 fee = uint256(t.price) * t.arbiterFeeBps / 10_000;
-        uint256 toBuyer = bound(rawToBuyer, 0, t.price - fee);
+        uint256 protocolFee = _protocolFee(t.price - fee);
+        uint256 toBuyer = bound(rawToBuyer, 0, t.price - fee - protocolFee);
         vm.prank(arbiter);
         market.resolve(id, toBuyer);
         assertEq(_eth(alice), toBuyer, "buyer share");
         assertEq(_eth(arbiter), fee, "fee");
-        assertEq(_eth(seller), _net(t.price - fee - toBuyer), "seller rest minus the protocol fee");
-        assertEq(_eth(treasury), _protocolFee(t.price - fee - toBuyer), "protocol fee");
+        assertEq(_eth(seller), t.price - fee - protocolFee - toBuyer, "the rest to the seller");
+        assertEq(_eth(treasury), protocolFee, "protocol fee on the decided amount");
+        assertEq(_eth(alice) + _eth(seller) + fee + protocolFee, t.price, "the price, exactly");
         assertLe(fee * 10, t.price, "fee capped at 10%");
     }
 }

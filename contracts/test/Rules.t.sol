@@ -134,7 +134,7 @@ contract RulesTest is SoukFixture {
         vm.prank(bob);
         market.dispute(id, _set(), arbiter); // not front-run: the buyer's dispute works
         vm.prank(arbiter);
-        market.resolve(id, 1.9 ether);
+        market.resolve(id, _forBuyer(2 ether, FEE_BPS));
         assertEq(_eth(arbiter), 0.1 ether, "paid for deciding the dispute");
     }
 
@@ -207,7 +207,7 @@ contract RulesTest is SoukFixture {
             market.dispute(ids[i], _set(), arbiter);
         }
         vm.startPrank(arbiter);
-        market.resolve(ids[0], 1.9 ether); // for the buyer
+        market.resolve(ids[0], _forBuyer(2 ether, FEE_BPS)); // for the buyer
         market.resolve(ids[1], 0); // for the seller
         market.resolve(ids[2], 1 ether); // split
         vm.stopPrank();

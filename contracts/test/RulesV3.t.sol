@@ -78,8 +78,8 @@ contract RulesV3Test is SoukFixture {
         vm.expectRevert(ISoukMarket.NotArbiter.selector);
         market.resolve(id, 0);
         vm.prank(arbiter);
-        market.resolve(id, 1.9 ether);
-        assertEq(_eth(bob), 1.9 ether, "the chosen arbiter decided");
+        market.resolve(id, _forBuyer(2 ether, FEE_BPS));
+        assertEq(_eth(bob), 1.8905 ether, "the chosen arbiter decided");
         assertEq(market.getArbiter(sock).disputes, 0, "the sock was never chosen");
         assertEq(market.getArbiter(arbiter).disputes, 1, "the chosen one was");
     }
@@ -408,8 +408,9 @@ contract RulesV3Test is SoukFixture {
 
     // ================================================ 15. the protocol fee
 
-    /// Every close pays PROTOCOL_FEE_BPS of the seller's share (price - toBuyer - arbiterFee), rounded down,
-    /// to the treasury: confirm, a claimed timeout, a decision for the seller or a split.
+    /// Every completed sale pays PROTOCOL_FEE_BPS of the price (confirm, a claimed confirm timeout), and every
+    /// arbiter decision pays it of the decided amount, price - arbiter fee, whatever the split (for the
+    /// seller, a split, wholly for the buyer); rounded down, to the treasury.
     function test_rule15_theProtocolFeeIsCreditedToTheTreasuryOnEveryClose() public {
         assertEq(market.PROTOCOL_FEE_BPS(), PROTOCOL_FEE, "immutable");
         uint256 confirmed = _sold();
@@ -425,39 +426,65 @@ contract RulesV3Test is SoukFixture {
         uint256 split = _sold();
         _disputeAs(split, bob);
         vm.expectEmit(true, false, false, true);
-        // fee 0.1, buyer 0.9, seller share 1.0 pays 0.005
+        // fee 0.1, decided 1.9 pays 0.0095, buyer 0.9, seller the rest
         emit ISoukMarket.EscrowSettled(
-            split, ISoukMarket.EscrowStatus.Split, 0.9 ether, 0.995 ether, 0.1 ether, 0.005 ether
+            split, ISoukMarket.EscrowStatus.Split, 0.9 ether, 0.9905 ether, 0.1 ether, 0.0095 ether
         );
         vm.prank(arbiter);
         market.resolve(split, 0.9 ether);
-        assertEq(_eth(treasury), 0.025 ether, "and of the seller's share of a split");
-        // rounded down: a 199-wei share pays 0
+        assertEq(_eth(treasury), 0.0295 ether, "and of the decided amount of a split");
+        uint256 forBuyer = _sold();
+        _disputeAs(forBuyer, bob);
+        vm.expectEmit(true, false, false, true);
+        emit ISoukMarket.EscrowSettled(
+            forBuyer, ISoukMarket.EscrowStatus.Refunded, 1.8905 ether, 0, 0.1 ether, 0.0095 ether
+        );
+        vm.prank(arbiter);
+        market.resolve(forBuyer, 1.8905 ether);
+        assertEq(_eth(treasury), 0.039 ether, "and of a decision wholly for the buyer");
+        // rounded down: a 199-wei sale pays 0
         uint256 dust = _sold(_set(), ARBITER_MIN_FEE, 199, alice);
         vm.prank(alice);
         market.confirm(dust);
-        assertEq(_eth(treasury), 0.025 ether, "199 * 50 / 10,000 rounds to 0");
-        assertEq(_eth(seller), _net(2 ether) * 2 + 0.995 ether + 199, "the seller's shares");
+        assertEq(_eth(treasury), 0.039 ether, "199 * 50 / 10,000 rounds to 0");
+        assertEq(_eth(seller), _net(2 ether) * 2 + 0.9905 ether + 199, "the seller's shares");
     }
 
-    /// A refund leaves the seller no share, so it pays nothing: the seller's refund, a timed-out dispute, a
-    /// decision wholly for the buyer.
+    /// issue #25: a faker's own arbiter (minimum fee 0) deciding the faker's own sale wholly for the buyer
+    /// used to pay nothing but gas, yet added a case and the price to its record. Now the decision pays the
+    /// protocol fee on the price like any other: the buyer can get back at most price - 0.5%.
+    function test_rule15_aDecisionForTheBuyerPaysTheProtocolFee() public {
+        _registerSock();
+        uint256 id = _sold(_set(sock), 0, 1 ether, alice);
+        vm.prank(alice);
+        market.dispute(id, _set(sock), sock);
+        vm.startPrank(sock);
+        vm.expectRevert(ISoukMarket.SplitTooLarge.selector);
+        market.resolve(id, 1 ether); // the whole price back is no longer a decision on offer
+        market.resolve(id, 0.995 ether);
+        vm.stopPrank();
+        assertEq(uint256(_status(id)), uint256(ISoukMarket.EscrowStatus.Refunded), "for the buyer");
+        assertEq(_eth(treasury), 0.005 ether, "0.5% of the decided 1 ether");
+        assertEq(_eth(alice), 0.995 ether, "the rest to the buyer");
+        assertEq(_eth(seller), 0, "nothing to the seller");
+        ISoukMarket.ArbiterView memory v = market.getArbiter(sock);
+        assertEq(v.decidedForBuyer, 1, "the case");
+        assertEq(v.valueDecided, 1 ether, "and its value, now paid for");
+    }
+
+    /// A refund by the seller or by a dispute's timeout completes no trade and decides nothing: no fee.
     function test_rule15_refundsPayNoProtocolFee() public {
         uint256 refunded = _sold();
         vm.prank(seller);
         market.refund(refunded);
         uint256 timedOut = _sold();
         _disputeAs(timedOut, bob);
-        uint256 forBuyer = _sold();
-        _disputeAs(forBuyer, bob);
-        vm.expectEmit(true, false, false, true);
-        emit ISoukMarket.EscrowSettled(forBuyer, ISoukMarket.EscrowStatus.Refunded, 1.9 ether, 0, 0.1 ether, 0);
-        vm.prank(arbiter);
-        market.resolve(forBuyer, 1.9 ether);
         vm.warp(block.timestamp + DISPUTE);
+        vm.expectEmit(true, false, false, true);
+        emit ISoukMarket.EscrowSettled(timedOut, ISoukMarket.EscrowStatus.Refunded, 2 ether, 0, 0, 0);
         market.claimTimeout(timedOut);
         assertEq(_eth(treasury), 0, "no protocol fee on refunds");
-        assertEq(_eth(bob), 2 ether + 2 ether + 1.9 ether, "the buyer got it all back (minus the decided fee)");
+        assertEq(_eth(bob), 2 ether + 2 ether, "the buyer got it all back");
     }
 
     /// The fee is fixed at deployment, 0 to 100 bps; ETH sent with the deployment is credited to the
@@ -488,9 +515,10 @@ contract RulesV3Test is SoukFixture {
         assertEq(_eth(treasury), 0, "no ETH");
     }
 
-    /// For any price, arbiter fee, protocol fee and decision: toBuyer + toSeller + arbiterFee + protocolFee
-    /// == price, the protocol fee is the rounded-down share of the seller's part, and the market holds
-    /// exactly the credits.
+    /// For any price, arbiter fee, protocol fee and close: toBuyer + toSeller + arbiterFee + protocolFee
+    /// == price; the protocol fee is the rounded-down PROTOCOL_FEE_BPS of the price for a confirm, 0 for a
+    /// refund, and of price - arbiterFee for any decision, whatever the split; the outcome follows toBuyer;
+    /// the market holds exactly the credits.
     function testFuzz_theProtocolFeeSplitConservesThePrice(
         uint256 rawProtocolFee,
         uint256 rawArbiterFee,
@@ -506,32 +534,50 @@ contract RulesV3Test is SoukFixture {
         uint88 price = uint88(bound(rawPrice, 1, type(uint88).max));
         uint256 id = _sold(_set(), arbiterFeeBps, price, alice);
         uint256 fee;
+        uint256 expectedProtocol;
         uint256 toBuyer;
-        close %= 3;
+        ISoukMarket.EscrowStatus outcome;
+        close %= 4;
         vm.recordLogs();
         if (close == 0) {
             vm.prank(alice);
             market.confirm(id);
+            expectedProtocol = uint256(price) * protocolFee / 10_000;
+            outcome = ISoukMarket.EscrowStatus.Released;
         } else if (close == 1) {
             vm.prank(seller);
             market.refund(id);
             toBuyer = price;
+            outcome = ISoukMarket.EscrowStatus.Refunded;
         } else {
             _disputeAs(id, alice);
             fee = uint256(price) * arbiterFeeBps / 10_000;
-            toBuyer = bound(rawToBuyer, 0, price - fee);
+            expectedProtocol = (price - fee) * protocolFee / 10_000;
+            uint256 most = price - fee - expectedProtocol;
+            // close 3: wholly for the buyer (the rarest draw of bound), else anything in range
+            toBuyer = close == 3 ? most : bound(rawToBuyer, 0, most);
+            vm.prank(arbiter);
+            vm.expectRevert(ISoukMarket.SplitTooLarge.selector);
+            market.resolve(id, most + 1);
             vm.prank(arbiter);
             market.resolve(id, toBuyer);
+            outcome = toBuyer == 0
+                ? ISoukMarket.EscrowStatus.Released
+                : toBuyer == most ? ISoukMarket.EscrowStatus.Refunded : ISoukMarket.EscrowStatus.Split;
         }
         uint256 protocol = _eth(treasury);
-        assertEq(protocol, (price - toBuyer - fee) * protocolFee / 10_000, "protocol fee of the seller's share");
+        assertEq(protocol, expectedProtocol, "protocol fee");
         assertEq(_eth(alice) + _eth(seller) + _eth(arbiter) + protocol, price, "the price, exactly");
         assertEq(_eth(alice), toBuyer, "buyer");
         assertEq(_eth(arbiter), fee, "arbiter");
+        assertEq(_eth(seller), price - toBuyer - fee - protocol, "the rest to the seller");
+        assertEq(uint256(_status(id)), uint256(outcome), "outcome");
         assertEq(address(market).balance, price, "held = credited");
         // and the EscrowSettled log says the same
-        (,,,, uint256 loggedProtocolFee) = _settled();
-        assertEq(loggedProtocolFee, protocol, "logged");
+        (uint256 loggedOutcome, uint256 b, uint256 s, uint256 a, uint256 p) = _settled();
+        assertEq(loggedOutcome, uint256(outcome), "logged outcome");
+        assertEq(b + s + a + p, price, "logged parts add up");
+        assertEq(p, protocol, "logged");
     }
 
     function _settled() internal returns (uint256 outcome, uint256 b, uint256 s, uint256 a, uint256 p) {
@@ -669,7 +715,7 @@ contract RulesV3Test is SoukFixture {
         vm.prank(bob);
         market.dispute(decided, set, carol);
         vm.prank(carol);
-        market.resolve(decided, 1.9 ether);
+        market.resolve(decided, _forBuyer(2 ether, FEE_BPS));
         vm.expectEmit(true, true, true, true);
         emit ISoukMarket.Rated(decided, seller, carol, ISoukMarket.Score.Negative, keccak256("why"));
         vm.prank(seller);

@@ -89,7 +89,8 @@ abstract contract SoukFixture is TestBase {
     uint16 internal constant FEE_BPS = 500; // 5%
     uint32 internal constant CONFIRM = 7 days;
     uint32 internal constant DISPUTE = 3 days;
-    /// The deploy script's protocol fee: 0.5% of the seller's share.
+    /// The deploy script's protocol fee: 0.5% of the price of a completed sale, or of the decided amount
+    /// (price - arbiter fee) of an arbiter's decision.
     uint16 internal constant PROTOCOL_FEE = 50;
     /// The fixture arbiter's registered terms: at least 1% and 1 day.
     uint16 internal constant ARBITER_MIN_FEE = 100;
@@ -235,13 +236,21 @@ abstract contract SoukFixture is TestBase {
         return market.withdrawable(account, address(0));
     }
 
-    /// @dev What the seller is credited of a share: the share minus the protocol fee (rounded down).
+    /// @dev What the seller is credited of a released price: the price minus the protocol fee (rounded down).
     function _net(uint256 share) internal pure returns (uint256) {
         return share - _protocolFee(share);
     }
 
-    function _protocolFee(uint256 share) internal pure returns (uint256) {
-        return share * PROTOCOL_FEE / 10_000;
+    function _protocolFee(uint256 amount) internal pure returns (uint256) {
+        return amount * PROTOCOL_FEE / 10_000;
+    }
+
+    /// @dev The most an arbiter can give the buyer (a decision wholly for the buyer): the price minus the
+    ///      arbiter's fee and the protocol fee on the decided amount, price - arbiter fee. 1.8905 ether for
+    ///      the fixture's 2-ether sale at 5%.
+    function _forBuyer(uint256 price, uint256 feeBps) internal pure returns (uint256) {
+        uint256 decided = price - price * feeBps / 10_000;
+        return decided - _protocolFee(decided);
     }
 
     /// @dev The buyer disputes a fixture listing and chooses the fixture arbiter.

@@ -4,8 +4,10 @@
 // Auction: list (naming the three dev arbiters; also once with one) → two sealed bids → two reveals (the
 // second outbids the first) → finalize into escrow (the winner's change is credited) → markShipped → the
 // buyer confirms (releases, pays the protocol fee, credits the seller) → both rate → every role takes its
-// money. Buy now: list → buy → the buyer disputes and chooses an arbiter of the set → it resolves → both rate
-// it; and a seller's refund. Then two self-dealt trades (a faked rating, a faked arbiter case).
+// money. Buy now: list → buy → the buyer disputes and chooses an arbiter of the set → it resolves (a split) →
+// both rate it; two more disputes decided wholly for the buyer and wholly for the seller (every outcome pays
+// the protocol fee and is held to the resolve goal); and a seller's refund. Then three self-dealt trades (a
+// faked rating, a faked arbiter case for either side).
 // The market is deployed as `npm start` deploys it (scripts/deploy.ts: 50 bps protocol fee, the treasury's
 // balance seeded with 1 wei); no other warm-up. Gas is what each receipt reports. Prints a table, the
 // signature counts, the cost of faking, then as its last line:
@@ -77,9 +79,10 @@ const V2: Partial<Record<Step, number>> = {
  * three arbiters (one cold read of each one's terms). confirm closes the escrow in one signature, credits the
  * seller (a new balance slot, 22,100 gas, is most of it) and now the protocol fee (the treasury's balance, made
  * non-zero by the deployment's 1 wei, so 5,000): 66,000. dispute checks the set and rewrites the listing's
- * arbiter field; resolve also records the value decided; rate must stay cheap enough that nobody skips it.
- * `rate` is the buyer rating the seller; every other rating (seller → buyer, either → the arbiter) is held
- * to the same goal.
+ * arbiter field; resolve also records the value decided and, whatever the outcome, credits the protocol fee;
+ * rate must stay cheap enough that nobody skips it. `rate` is the buyer rating the seller; every other rating
+ * (seller → buyer, either → the arbiter) is held to the same goal. `resolve` is a split (four credits, the
+ * priciest outcome); the decisions wholly for the buyer and wholly for the seller are held to the same goal.
  */
 const GOAL: Record<Step, number> = {
   list: 119_000,
@@ -93,14 +96,27 @@ const GOAL: Record<Step, number> = {
   resolve: 120_000,
   rate: 35_000,
 }
-/** The other ratings, held to the `rate` goal. */
-const OTHER_RATINGS = ['rate (seller → buyer)', 'rate (buyer → arbiter)', 'rate (seller → arbiter)'] as const
+/** The other outcomes of resolve, held to the `resolve` goal, and the other ratings, held to the `rate` goal. */
+const OTHER_STEPS: readonly (readonly [string, Step])[] = [
+  ['resolve (for the buyer)', 'resolve'],
+  ['resolve (for the seller)', 'resolve'],
+  ['rate (seller → buyer)', 'rate'],
+  ['rate (buyer → arbiter)', 'rate'],
+  ['rate (seller → arbiter)', 'rate'],
+]
 /** Transactions each role signed from listing to money in hand with contracts v1 and v2 (same happy path: the
  *  seller finalizes and ships, the winner confirms, the loser takes its deposit back). */
 const SIGNATURES_V1: Record<Role, number> = { seller: 4, winner: 4, loser: 3 }
 const SIGNATURES_V2: Record<Role, number> = { seller: 4, winner: 4, loser: 3 }
 /** The gas price the costs below are shown at: 1 gwei (a quiet L1 day or a busy L2; scale linearly). */
 const GAS_PRICE_WEI = 10n ** 9n
+
+/** The most an arbiter can give the buyer: the price minus its fee and the protocol fee on the decided amount
+ *  (price − arbiter fee), at the deployment's default protocol fee. */
+function mostForBuyer(price: bigint, arbiterFeeBps: number): bigint {
+  const decided = price - (price * BigInt(arbiterFeeBps)) / 10_000n
+  return decided - (decided * BigInt(DEFAULT_PROTOCOL_FEE_BPS)) / 10_000n
+}
 
 /** One self-dealt trade: its transactions' gas and what it paid beyond gas (the fees of EscrowSettled). */
 interface Faked {
@@ -226,8 +242,9 @@ async function run(rpcUrl: string): Promise<{
     'seller',
   )
 
-  // Buy now: the buyer disputes and chooses the second arbiter of the set, which decides (the only step where
-  // an arbiter acts and earns its fee); both parties then rate it.
+  // Buy now: the buyer disputes and chooses the second arbiter of the set, which decides a split (the only step
+  // where an arbiter acts and earns its fee); both parties then rate it. Every credit of a resolve below lands
+  // in an empty balance slot (22,100), as a first decision for new parties does, except the treasury's.
   const buyNowTerms = { ...terms, buyNow: true, biddingEnd: now + 30 * 86_400, revealEnd: 0, price: parseEther('1') }
   await send('list (buy now)', write(seller)({ ...m, functionName: 'list', args: [buyNowTerms] }))
   await send('buy', write(carol)({ ...m, functionName: 'buy', args: [3n, 0], value: parseEther('1') }))
@@ -235,10 +252,29 @@ async function run(rpcUrl: string): Promise<{
   await send('resolve', write(arbiters[1]!)({ ...m, functionName: 'resolve', args: [3n, parseEther('0.5')] }))
   await send('rate (buyer → arbiter)', write(carol)({ ...m, functionName: 'rate', args: [3n, true, 0, review] }))
   await send('rate (seller → arbiter)', write(seller)({ ...m, functionName: 'rate', args: [3n, true, 1, review] }))
-  // And a refund by the seller, which needs no one else (and pays no protocol fee).
+  // Decided wholly for the buyer (the third arbiter; it pays the protocol fee like any decision, so the buyer
+  // gets at most the price minus both fees), then wholly for the seller (the first arbiter, after the seller
+  // emptied its balance so that its credit is a new slot again).
   await send('list (buy now 2)', write(seller)({ ...m, functionName: 'list', args: [buyNowTerms] }))
-  await send('buy 2', write(carol)({ ...m, functionName: 'buy', args: [4n, 0], value: parseEther('1') }))
-  await send('refund', write(seller)({ ...m, functionName: 'refund', args: [4n] }))
+  await send('buy 2', write(alice)({ ...m, functionName: 'buy', args: [4n, 0], value: parseEther('1') }))
+  await send('dispute 2', write(alice)({ ...m, functionName: 'dispute', args: [4n, set, set[2]!] }))
+  await send(
+    'resolve (for the buyer)',
+    write(arbiters[2]!)({
+      ...m,
+      functionName: 'resolve',
+      args: [4n, mostForBuyer(buyNowTerms.price, buyNowTerms.arbiterFeeBps)],
+    }),
+  )
+  await send('withdrawSeller 2', write(seller)({ ...m, functionName: 'withdraw', args: [zeroAddress, seller.address] }))
+  await send('list (buy now 3)', write(seller)({ ...m, functionName: 'list', args: [buyNowTerms] }))
+  await send('buy 3', write(bob)({ ...m, functionName: 'buy', args: [5n, 0], value: parseEther('1') }))
+  await send('dispute 3', write(bob)({ ...m, functionName: 'dispute', args: [5n, set, set[0]!] }))
+  await send('resolve (for the seller)', write(arbiters[0]!)({ ...m, functionName: 'resolve', args: [5n, 0n] }))
+  // And a refund by the seller, which needs no one else (and pays no protocol fee).
+  await send('list (buy now 4)', write(seller)({ ...m, functionName: 'list', args: [buyNowTerms] }))
+  await send('buy 4', write(carol)({ ...m, functionName: 'buy', args: [6n, 0], value: parseEther('1') }))
+  await send('refund', write(seller)({ ...m, functionName: 'refund', args: [6n] }))
 
   // ---- What faking costs. A faker controls a seller, a buyer and (for the arbiter case) an arbiter.
   const faker = {
@@ -248,7 +284,7 @@ async function run(rpcUrl: string): Promise<{
   }
   await testClient.setBalance({ address: faker.arbiter.address, value: parseEther('1') })
   const price = parseEther('1')
-  let next = 5n
+  let next = 7n
   const fees = (receipt: TransactionReceipt): { protocolFee: bigint; arbiterFee: bigint } => {
     const [settled] = parseEventLogs({ abi: soukMarketAbi, eventName: 'EscrowSettled', logs: receipt.logs })
     if (!settled) throw new Error('no EscrowSettled')
@@ -291,11 +327,11 @@ async function run(rpcUrl: string): Promise<{
   )
   for (const [name, toBuyer] of [
     ['arbiterCaseForSeller', 0n],
-    ['arbiterCaseForBuyer', price],
+    ['arbiterCaseForBuyer', mostForBuyer(price, 0)],
   ] as const) {
     // A faked arbiter case: the faker's own arbiter (minimum fee 0) decides the faker's own sale, then the
-    // faker rates it. Decided for the seller, the seller's share pays the protocol fee; decided for the buyer,
-    // nothing but gas.
+    // faker rates it. Either way the decision pays the protocol fee on the decided amount (here the price):
+    // for the buyer, the buyer gets back the price minus that fee.
     const id = next++
     const steps = [
       await send(
@@ -343,11 +379,11 @@ function report(gas: Record<string, number>, signatures: Record<Role, number>): 
     allOk &&= ok
     rows.push([step, fmt(COURSE[step]), fmt(V2[step]), fmt(used), `≤ ${fmt(GOAL[step])}`, ok ? 'ok' : 'OVER'])
   }
-  for (const rating of OTHER_RATINGS) {
-    const used = gas[rating] ?? Number.POSITIVE_INFINITY
-    const ok = used <= GOAL.rate
+  for (const [name, goal] of OTHER_STEPS) {
+    const used = gas[name] ?? Number.POSITIVE_INFINITY
+    const ok = used <= GOAL[goal]
     allOk &&= ok
-    rows.push([rating, '-', '-', fmt(used), `≤ ${fmt(GOAL.rate)}`, ok ? 'ok' : 'OVER'])
+    rows.push([name, '-', '-', fmt(used), `≤ ${fmt(GOAL[goal])}`, ok ? 'ok' : 'OVER'])
   }
   for (const extra of [
     'list (1 arbiter)',
@@ -386,15 +422,16 @@ function reportFaked(gas: Record<string, number>, faked: Record<string, Faked>):
   const eth = (wei: bigint) => `${formatEther(wei)} ETH`
   const at1gwei = (units: number) => BigInt(units) * GAS_PRICE_WEI
   console.log(
-    `\nWhat faking costs at the default protocol fee (${DEFAULT_PROTOCOL_FEE_BPS} bps = ${DEFAULT_PROTOCOL_FEE_BPS / 100}% of the seller's share), price P = 1 ETH,`,
+    `\nWhat faking costs at the default protocol fee (${DEFAULT_PROTOCOL_FEE_BPS} bps = ${DEFAULT_PROTOCOL_FEE_BPS / 100}% of a completed sale's price or of a decided`,
   )
+  console.log("case's price minus the arbiter's fee, whatever the outcome), price P = 1 ETH,")
   console.log('gas shown in units and in ETH at 1 gwei (scale linearly with the gas price):')
   const rows: string[][] = [['faked record', 'gas', 'gas @ 1 gwei', 'fees lost', 'total lost', 'rating weight']]
   const json: Record<string, unknown> = {}
   const describe: Record<string, [string, (f: Faked) => bigint, (f: Faked) => bigint]> = {
     // the faker pays the protocol fee; the arbiter fee (none without a dispute) would go to someone else
     rating: ['rating (self-sale, confirmed)', (f) => f.protocolFee, (f) => f.protocolFee + f.arbiterFee],
-    // the arbiter fee goes to the faker's own arbiter: only the protocol fee is lost
+    // the arbiter fee goes to the faker's own arbiter: only the protocol fee is lost, whichever side it decides for
     arbiterCaseForSeller: ['arbiter case, for the seller', (f) => f.protocolFee, (f) => f.protocolFee + f.arbiterFee],
     arbiterCaseForBuyer: ['arbiter case, for the buyer', (f) => f.protocolFee, (f) => f.protocolFee + f.arbiterFee],
   }
@@ -408,9 +445,9 @@ function reportFaked(gas: Record<string, number>, faked: Record<string, Faked>):
   console.log(
     `(registering the faker's arbiter: ${gas['fake: registerArbiter']!.toLocaleString('en-US')} gas, once.) A rating's weight is arbiterFee + protocolFee`,
   )
-  console.log('of its EscrowSettled log: a self-sale buys weight w for w + gas. A faked arbiter case decided for the')
-  console.log('buyer pays no protocol fee (the seller keeps no share): it costs gas only, weighs 0 and adds P to the')
-  console.log("arbiter's valueDecided; see docs/contracts.md, What faking costs.")
+  console.log('of its EscrowSettled log: a self-sale buys weight w for w + gas. A faked arbiter case pays the protocol')
+  console.log("fee whichever side it decides for, so each P added to the arbiter's valueDecided costs 0.5% of P + gas;")
+  console.log('see docs/contracts.md, What faking costs.')
   return json
 }
 
@@ -424,6 +461,8 @@ try {
   const json: Record<string, unknown> = { bench: 'gas' }
   for (const step of STEPS) json[step] = gas[step]
   json.listOneArbiter = gas['list (1 arbiter)']
+  json.resolveForBuyer = gas['resolve (for the buyer)']
+  json.resolveForSeller = gas['resolve (for the seller)']
   for (const extra of ['refund', 'withdrawLosingBid', 'buy']) json[extra] = gas[extra]
   json.signatures = signatures
   json.faked = fakedJson
