@@ -48,6 +48,15 @@ export function arbiterFee(price: bigint, feeBps: number): bigint {
 }
 
 /**
+ * What an arbiter's decision shares between buyer and seller: the price less its fee and less the protocol fee
+ * on the decided amount (contracts v3: every decision pays it, whatever the split), both rounded down.
+ */
+export function decidedShare(order: Pick<Order, 'price' | 'arbiterFeeBps' | 'protocolFeeBps'>): bigint {
+  const decided = order.price - arbiterFee(order.price, order.arbiterFeeBps)
+  return decided - (decided * BigInt(order.protocolFeeBps)) / 10_000n
+}
+
+/**
  * One escrow with its state, the live countdown to its deadline (on the chain's clock), links to the
  * conversations and the actions that fit. An action is sent once however often the button is pressed
  * (disabled and guarded while it runs); a refusal or a rejected wallet request is shown as a sentence and
@@ -136,7 +145,7 @@ export class SoukOrder extends LitElement {
     if (!order || !chain || this.busy) return
     let toBuyer = 0n
     if (action === 'resolve') {
-      const rest = order.price - arbiterFee(order.price, order.arbiterFeeBps)
+      const rest = decidedShare(order)
       if (this.decision === 'buyer') toBuyer = rest
       else if (this.decision === 'split') {
         const parsed = parseAmount(this.share, order.currency.decimals)
@@ -256,7 +265,7 @@ export class SoukOrder extends LitElement {
 
   #resolveForm(o: Order) {
     const fee = arbiterFee(o.price, o.arbiterFeeBps)
-    const rest = o.price - fee
+    const rest = decidedShare(o)
     const radio = (value: 'seller' | 'buyer' | 'split', label: string) =>
       html`<label
         ><input
