@@ -39,7 +39,7 @@ try {
     biddingEnd: now + 2 * 86_400,
     revealEnd: now + 3 * 86_400,
     price: parseEther('0.25'),
-    // contracts v2 accept only a registered arbiter: the one the local deployment registers
+    // a set of registered arbiters (contracts v3): the default one the local deployment registers
     arbiters: [arbiter],
     arbiterFeeBps: 150,
     account: seller,

@@ -106,6 +106,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
   #stopped = false
   readonly #trustOptions: Pick<WagmiChainServiceOptions, 'trustCache' | 'loadProfile'>
   #trustIndex: ChainTrust | undefined
+  #protocolFeeBps: Promise<number> | undefined
 
   private constructor(
     wagmi: SoukWagmiConfig,
@@ -432,17 +433,6 @@ export class WagmiChainService extends EventTarget implements ChainService {
 
   // ----------------------------------------------------------------------------------------------- escrow
 
-  #protocolFee: Promise<number> | undefined
-
-  /** The market's PROTOCOL_FEE_BPS (immutable: read once). */
-  #protocolFeeBps(): Promise<number> {
-    this.#protocolFee ??= readMarket(this.wagmi, [{ functionName: 'PROTOCOL_FEE_BPS', args: [] }] as const).then(
-      ([bps]) => Number(bps),
-    )
-    this.#protocolFee.catch(() => (this.#protocolFee = undefined))
-    return this.#protocolFee
-  }
-
   async #order(role: EscrowRole, a: GetAuctionReturnType, settlement: Settlement | undefined): Promise<Order> {
     const e = a.escrow
     if (!e) throw new Error(`listing ${a.listingId} has no escrow`)
@@ -459,7 +449,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
       price: e.price,
       currency: await this.#currency(a.token),
       arbiterFeeBps: a.listing.arbiterFeeBps,
-      protocolFeeBps: await this.#protocolFeeBps(),
+      protocolFeeBps: await this.#protocolFee(),
       confirmWindow: a.listing.confirmWindow,
       disputeWindow: a.listing.disputeWindow,
       deadline: e.status === 2 || e.status === 3 ? e.deadline : 0,
@@ -478,6 +468,15 @@ export class WagmiChainService extends EventTarget implements ChainService {
         protocolFee: settlement.protocolFee,
       },
     }
+  }
+
+  /** The market's PROTOCOL_FEE_BPS (immutable: read once). */
+  async #protocolFee(): Promise<number> {
+    this.#protocolFeeBps ??= readMarket(this.wagmi, [{ functionName: 'PROTOCOL_FEE_BPS', args: [] }]).then(([bps]) =>
+      Number(bps),
+    )
+    this.#protocolFeeBps.catch(() => (this.#protocolFeeBps = undefined))
+    return await this.#protocolFeeBps
   }
 
   async orders({ account, role, signal }: { account?: Address; role?: EscrowRole; signal?: AbortSignal } = {}): Promise<

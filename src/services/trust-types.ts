@@ -49,6 +49,7 @@ export interface WeightedScore {
 /** An address's trading record as anyone can check it. */
 export interface TrustSummary {
   address: `0x${string}`
+  /** Ratings it received as a buyer or seller (those it received as an arbiter are in `ArbiterTrust.ratings`). */
   ratings: {
     count: number
     positive: number
@@ -65,7 +66,7 @@ export interface TrustSummary {
   salesValue: { currency: Currency; amount: bigint }[]
   /** Escrows closed with this address as buyer (any outcome). */
   completedPurchases: number
-  /** Distinct addresses it traded with (as buyer or seller). */
+  /** Distinct addresses it traded with (as buyer or seller), counted from the sale (the escrow funded). */
   counterparties: number
   /** Block timestamp of its first market event (listed, bid, bought, registered); undefined if none. */
   firstSeen: number | undefined

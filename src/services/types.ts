@@ -284,7 +284,7 @@ export interface Order {
   price: bigint
   currency: Currency
   arbiterFeeBps: number
-  /** The market's fee on completed sales and on every arbiter decision (PROTOCOL_FEE_BPS). */
+  /** The market's protocol fee (to the treasury) on a completed sale or an arbiter's decision, in basis points. */
   protocolFeeBps: number
   /** Seconds the buyer has after shipping, and the arbiter has after a dispute. */
   confirmWindow: number

@@ -300,14 +300,14 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
       hasText: 'To the buyer 0.4 ETH',
     })
     await record.waitFor({ timeout: 60_000 }).catch(() => assert.fail('the record never showed the case'))
-    assert.match((await record.textContent()) ?? '', /to the seller 0\.54725 ETH · arbiter's fee 0\.05 ETH/)
+    assert.match((await record.textContent()) ?? '', /to the seller 0\.54525 ETH · arbiter's fee 0\.05 ETH/)
     assert.equal(await arbiter.locator('[data-testid=record] [data-count=split]').textContent(), '1')
     await s.shot(arbiter, 'arbiter-record')
 
     // each side withdraws its share (the buyer's includes the change of the auction in (a): 0.8 − 0.3)
     for (const [page, index, share, who] of [
       [buyer, WINNER, parseEther('0.4') + parseEther('0.5'), 'the buyer'],
-      [seller, SELLER, parseEther('0.54725'), 'the seller'],
+      [seller, SELLER, parseEther('0.54525'), 'the seller'],
     ] as const) {
       assert.equal(await owed(index), share, `${who} is not owed its share`)
       const before = await balance(index)

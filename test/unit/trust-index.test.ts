@@ -112,7 +112,7 @@ describe('trust index over a real chain (contracts v3)', { timeout: 240_000 }, (
     await confirmReceipt(buyerB.wagmi, { listingId: ids.b })
     await rate(buyerB.wagmi, { listingId: ids.b, ofArbiter: false, score: 'neutral', reviewCid })
     // C: 2 ETH naming arbiters 9 and 8 (fee: the higher minimum, 2%); the buyer disputes choosing 8, which
-    //    splits (1 ETH back); weight 0.04 fee + 0.0048 protocol fee
+    //    splits (1 ETH back); weight 0.04 fee + 0.0098 protocol fee (0.5% of the decided 1.96)
     ids.c = await buyNow(parseEther('2'), [arbiter9.address, arbiter8.address])
     await buy(buyerB, ids.c)
     await dispute(buyerB.wagmi, { listingId: ids.c, arbiter: arbiter8.address })
@@ -148,8 +148,8 @@ describe('trust index over a real chain (contracts v3)', { timeout: 240_000 }, (
     assert.equal(s.firstSeen, sellerFirstSeen)
     const { weighted, ...counts } = s.ratings
     assert.deepEqual(counts, { count: 4, positive: 2, neutral: 1, negative: 1, sharePositive: 0.5 })
-    const total = parseEther('0.005') + parseEther('0.0448')
-    const net = parseEther('0.005') - parseEther('0.0448')
+    const total = parseEther('0.005') + parseEther('0.0498')
+    const net = parseEther('0.005') - parseEther('0.0498')
     assert.deepEqual(weighted, [
       { currency: ETH, score: Number((net * 1_000_000n) / total) / 1_000_000, totalWeight: total },
       { currency: usd, score: 0, totalWeight: 500_000n },
@@ -196,7 +196,7 @@ describe('trust index over a real chain (contracts v3)', { timeout: 240_000 }, (
       neutral: 0,
       negative: 1,
       sharePositive: 0.5,
-      weighted: [{ currency: ETH, score: 0, totalWeight: 2n * parseEther('0.0448') }],
+      weighted: [{ currency: ETH, score: 0, totalWeight: 2n * parseEther('0.0498') }],
     })
     const t9 = await trust.arbiterTrust(arbiter9.address)
     assert.deepEqual(
@@ -216,7 +216,7 @@ describe('trust index over a real chain (contracts v3)', { timeout: 240_000 }, (
       page1.map((r) => [r.listingId, r.score, r.rater, r.weight]),
       [
         [ids.d.toString(), 'positive', buyerA.address, 0n],
-        [ids.c.toString(), 'negative', buyerB.address, parseEther('0.0448')],
+        [ids.c.toString(), 'negative', buyerB.address, parseEther('0.0498')],
       ],
     )
     const page2 = await trust.ratingsOf(seller.address, { offset: 2, limit: 2 })

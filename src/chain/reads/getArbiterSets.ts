@@ -33,6 +33,16 @@ export async function getArbiterSets(
   return out
 }
 
+/** Remembers sets known from elsewhere (the trust index reads every ListingCreated log), so no scan asks again. */
+export function rememberArbiterSets(
+  wagmi: SoukWagmiConfig,
+  entries: Iterable<readonly [bigint, readonly Address[]]>,
+): void {
+  let sets = known.get(wagmi)
+  if (!sets) known.set(wagmi, (sets = new Map()))
+  for (const [id, set] of entries) if (!sets.has(id)) sets.set(id, set)
+}
+
 /** The arbiter set of one listing ([] if its ListingCreated log is not found). */
 export async function getArbiterSet(
   wagmi: SoukWagmiConfig,

@@ -12,9 +12,11 @@ import { configuredChain, type SoukWagmiConfig } from '../config.ts'
 import { toSoukChainError } from '../errors.ts'
 import { marketOf, readMarket, type MarketRead } from '../market.ts'
 import type { ArbiterView } from '../reads/getArbiter.ts'
+import { rememberArbiterSets } from '../reads/getArbiterSets.ts'
 import type { EscrowView } from '../reads/getAuction.ts'
 import { idbLogCache } from '../reads/idbLogCache.ts'
 import type { LogCache } from '../reads/logCache.ts'
+import type { TrustFold } from './fold.ts'
 import * as q from './queries.ts'
 import { TrustIndex, type TrustIndexOptions } from './trust-index.ts'
 import type { TrustLog } from './trust-log.ts'
@@ -40,6 +42,8 @@ export class ChainTrust {
   readonly #times = new Map<bigint, Promise<number>>()
   readonly #resolved = new Map<bigint, boolean>()
   #loadProfile: q.TrustDeps['loadProfile']
+  /** The fold whose listings were handed to `getArbiterSets`, and how many of them. */
+  #seeded: { fold: TrustFold | undefined; count: number } = { fold: undefined, count: 0 }
 
   constructor(wagmi: SoukWagmiConfig, options: ChainTrustOptions) {
     this.#wagmi = wagmi
@@ -71,12 +75,12 @@ export class ChainTrust {
   }
 
   async trustSummary(address: Address, { signal }: Signal = {}): Promise<TrustSummary> {
-    const fold = await this.index.refresh({ signal })
+    const fold = await this.#refresh(signal)
     return await q.trustSummary(fold, address, this.#deps, { signal })
   }
 
   async arbiterTrust(address: Address, { signal }: Signal = {}): Promise<ArbiterTrust> {
-    const fold = await this.index.refresh({ signal })
+    const fold = await this.#refresh(signal)
     return await q.arbiterTrust(fold, address, this.#depsFor(), { signal })
   }
 
@@ -84,13 +88,28 @@ export class ChainTrust {
     address: Address,
     options: Signal & { offset?: number; limit?: number; as?: 'party' | 'arbiter' } = {},
   ): Promise<Rating[]> {
-    const fold = await this.index.refresh({ signal: options.signal })
+    const fold = await this.#refresh(options.signal)
     return await q.ratingsOf(fold, address, this.#deps, options)
   }
 
   async registeredArbiters({ signal }: Signal = {}): Promise<ArbiterTrust[]> {
-    const fold = await this.index.refresh({ signal })
+    const fold = await this.#refresh(signal)
     return await q.registeredArbiters(fold, this.#depsFor(), { signal })
+  }
+
+  /** Refreshes the index; the listings' arbiter sets it read spare `getAuction` a log scan of its own. */
+  async #refresh(signal: AbortSignal | undefined): Promise<TrustFold> {
+    const fold = await this.index.refresh({ signal })
+    if (this.#seeded.fold !== fold) this.#seeded = { fold, count: 0 }
+    if (fold.listings.size > this.#seeded.count) {
+      const fresh = [...fold.listings.values()].slice(this.#seeded.count)
+      rememberArbiterSets(
+        this.#wagmi,
+        fresh.map((l) => [l.listingId, l.arbiters] as const),
+      )
+      this.#seeded.count = fold.listings.size
+    }
+    return fold
   }
 
   /** Without a loader, no profile is asked for (the deps' `loadProfile` is left out). */

@@ -143,7 +143,8 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     expect((await getAuction(seller.wagmi, { listingId })).escrow?.statusName).to.equal('released')
     const before = await getBalance(seller.wagmi, { address: seller.address })
     const out = await withdraw(seller.wagmi)
-    expect(out.amount >= parseEther('1.5')).to.equal(true)
+    // the price less the protocol fee (0.5%, contracts v3)
+    expect(out.amount >= parseEther('1.4925')).to.equal(true)
     const after = await getBalance(seller.wagmi, { address: seller.address })
     expect(after.value > before.value).to.equal(true)
 
@@ -160,8 +161,9 @@ describe('chain: a sealed-bid auction from listing to escrow release', function 
     const escrow = escrows.find((e) => e.listingId === listingId)!
     expect(escrow.role).to.equal('buyer')
     expect(escrow.auction.escrow.statusName).to.equal('released')
+    // an arbiter named in the set has no say (and no escrow on its desk) unless the buyer chooses it in a dispute
     const arbiterEscrows = await getUserEscrows(arbiter.wagmi, { account: arbiter.address })
-    expect(arbiterEscrows.find((e) => e.listingId === listingId)?.role).to.equal('arbiter')
+    expect(arbiterEscrows.find((e) => e.listingId === listingId)).to.equal(undefined)
 
     // the live view followed the phases from events and blocks
     await waitFor('the live auction view to reach "ended"', () => phases.includes('ended'))

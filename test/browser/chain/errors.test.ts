@@ -203,7 +203,7 @@ describe('chain: readable errors', function () {
     expect(unregistered.shortMessage).to.equal('This address is not a registered arbiter. (ArbiterNotRegistered)')
   })
 
-  it('refuses a bid on a document the seller swapped, a deposit below the reserve and a bid by the arbiter', async () => {
+  it('refuses a bid on a document the seller swapped, a deposit below the reserve and a bid by the seller', async () => {
     const stack = await chainStack()
     const seller = await person(stack.config, 8)
     const bidder = await person(stack.config, 9)
@@ -228,13 +228,56 @@ describe('chain: readable errors', function () {
       ContractRevertError,
     )
     expect(dust.errorName).to.equal('DepositBelowReserve')
-    const byArbiter = await caught(
-      sendMarketTx(arbiter.wagmi, { functionName: 'bid', args: [listingId, contentHash('a'), 1], value: 1_000n }),
+    const bySeller = await caught(
+      placeBid(seller.wagmi, { listingId, contentHash: current, amount: 1_000n, vault }),
       ContractRevertError,
     )
-    expect(byArbiter.errorName).to.equal('SellerOrArbiterCannotBid')
+    expect(bySeller.errorName).to.equal('SellerOrArbiterCannotBid')
+    expect(bySeller.shortMessage).to.equal('The seller cannot bid on their own listing. (SellerOrArbiterCannotBid)')
+    const bySellerOnChain = await caught(
+      sendMarketTx(seller.wagmi, { functionName: 'bid', args: [listingId, contentHash('s'), 1], value: 1_000n }),
+      ContractRevertError,
+    )
+    expect(bySellerOnChain.errorName).to.equal('SellerOrArbiterCannotBid')
+    // an arbiter of the set may bid (contracts v3): as the buyer it could never choose itself to decide
+    await sendMarketTx(arbiter.wagmi, { functionName: 'bid', args: [listingId, contentHash('a'), 1], value: 1_000n })
     expect(await vault.list()).to.deep.equal([]) // nothing written for refused bids
     vault.close()
+  })
+
+  it('says what is wrong with v3 listing terms: windows, the arbiter set, the fee below an arbiter’s minimum', async () => {
+    const stack = await chainStack()
+    const seller = await person(stack.config, 8)
+    const devArbiter = stack.config.recommendedArbiters![0]! as Address // 1% and 2 days at least
+    const now = await chainNow(seller.wagmi)
+    const terms = {
+      contentHash: contentHash(`v3 terms ${now}`),
+      biddingEnd: now + 300,
+      revealEnd: now + 300 + 3_600,
+      price: 1_000n,
+      arbiters: [devArbiter],
+    }
+    const refusal = async (extra: Partial<Parameters<typeof createListing>[1]>) =>
+      await caught(createListing(seller.wagmi, { ...terms, ...extra }), ContractRevertError)
+    const shortReveal = await refusal({ revealEnd: now + 300 + 600 })
+    expect(shortReveal.errorName).to.equal('WindowTooShort')
+    expect(shortReveal.shortMessage).to.contain('reveal at least 1 hour')
+    expect((await refusal({ confirmWindow: 3_600 })).errorName).to.equal('WindowTooShort')
+    expect((await refusal({ disputeWindow: 86_400 })).errorName, 'below the arbiter’s 2 days').to.equal(
+      'WindowTooShort',
+    )
+    expect((await refusal({ confirmWindow: 366 * 86_400 })).errorName).to.equal('WindowTooLong')
+    const lowFee = await refusal({ arbiterFeeBps: 50 })
+    expect(lowFee.errorName).to.equal('FeeBelowArbiterMinimum')
+    expect(lowFee.shortMessage).to.equal(
+      "The arbiter fee is below the minimum of one of the listing's arbiters. (FeeBelowArbiterMinimum)",
+    )
+    expect((await refusal({ arbiters: [devArbiter, devArbiter] })).errorName).to.equal('InvalidArbiters')
+    expect((await refusal({ arbiters: [] })).errorName).to.equal('InvalidArbiters')
+    // without a fee or a dispute window, createListing takes the arbiter's minimums: accepted
+    const { listingId } = await createListing(seller.wagmi, terms)
+    const { listing } = await getAuction(seller.wagmi, { listingId })
+    expect([listing.arbiterFeeBps, listing.disputeWindow >= 2 * 86_400]).to.deep.equal([100, true])
   })
 
   it('reports insufficient funds', async () => {

@@ -337,7 +337,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     type(dispute.querySelector<HTMLInputElement>('#share')!, '0.96')
     dispute.querySelector<HTMLButtonElement>('[data-action=resolve]')!.click()
     await waitFor('the share refused', () =>
-      dispute.querySelector('[role=alert]')?.textContent?.includes('more than 0 and less than 0.95 ETH'),
+      dispute.querySelector('[role=alert]')?.textContent?.includes('more than 0 and less than 0.94525 ETH'),
     )
     type(dispute.querySelector<HTMLInputElement>('#share')!, '0.4')
     dispute.querySelector<HTMLButtonElement>('[data-action=resolve]')!.click()
@@ -355,8 +355,8 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
       { timeout: 30_000 },
     )
     expect(record.textContent).to.contain('To the buyer 0.4 ETH')
-    // the seller's 0.55 pays the protocol fee (0.5%)
-    expect(record.textContent).to.contain('to the seller 0.54725 ETH')
+    // the decision pays the protocol fee (0.5% of the decided 0.95) out of the seller's part
+    expect(record.textContent).to.contain('to the seller 0.54525 ETH')
     expect(record.textContent).to.contain("arbiter's fee 0.05 ETH")
     expect(desk.querySelector('[data-count=split]')?.textContent).to.equal(String(before.decidedSplit + 1))
     expect(desk.querySelector('[data-count=disputes]')?.textContent).to.equal(String(before.disputes + 1))
