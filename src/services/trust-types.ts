@@ -70,6 +70,12 @@ export interface TrustSummary {
   counterparties: number
   /** Block timestamp of its first market event (listed, bid, bought, registered); undefined if none. */
   firstSeen: number | undefined
+  /**
+   * As a seller: the distinct arbiters its listings named (from `ListingCreated` logs), when the indexer has
+   * them; `closed-circle` uses it (trust-warnings.ts). Optional: without it the warning relies on the
+   * arbiters' own counts.
+   */
+  arbitersNamed?: `0x${string}`[]
 }
 
 /** An arbiter's profile document (dag-cbor, pinned on relays; its CID registered on chain). */
@@ -129,4 +135,6 @@ export interface TrustWarning {
   kind: TrustWarningKind
   /** The address it is about (the seller or an arbiter), when it is about one. */
   about?: `0x${string}`
+  /** `minimum-windows`: which windows are at the minimum. */
+  windows?: ('reveal' | 'confirm' | 'dispute')[]
 }
