@@ -168,6 +168,7 @@ describe('trust fold (hand-built logs)', () => {
     assert.equal(s.completedPurchases, 0)
     assert.equal(s.counterparties, 2)
     assert.equal(s.firstSeen, Number(logs[2]!.blockNumber) * 1_000)
+    assert.deepEqual(s.arbitersNamed, [ARB, ARB2], 'the arbiters its listings named')
     assert.deepEqual(
       { ...s.ratings, weighted: undefined },
       { count: 4, positive: 2, neutral: 1, negative: 1, sharePositive: 0.5, weighted: undefined },

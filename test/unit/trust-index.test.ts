@@ -146,6 +146,7 @@ describe('trust index over a real chain (contracts v3)', { timeout: 240_000 }, (
     assert.equal(s.completedPurchases, 0)
     assert.equal(s.counterparties, 2)
     assert.equal(s.firstSeen, sellerFirstSeen)
+    assert.deepEqual(s.arbitersNamed, [arbiter9.address, arbiter8.address])
     const { weighted, ...counts } = s.ratings
     assert.deepEqual(counts, { count: 4, positive: 2, neutral: 1, negative: 1, sharePositive: 0.5 })
     const total = parseEther('0.005') + parseEther('0.0498')

@@ -67,6 +67,8 @@ export interface PartyRecord {
   purchases: number
   /** Addresses it sold to or bought from (lower case). */
   counterparties: Set<Lower>
+  /** As a seller: the arbiters its listings named, by lower-case address. */
+  arbitersNamed: Map<Lower, `0x${string}`>
 }
 
 export interface ArbiterRecord {
@@ -86,7 +88,15 @@ export interface ArbiterRecord {
 const lower = (a: string): Lower => a.toLowerCase()
 
 function emptyParty(): PartyRecord {
-  return { first: undefined, received: [], sales: 0, salesValue: new Map(), purchases: 0, counterparties: new Set() }
+  return {
+    first: undefined,
+    received: [],
+    sales: 0,
+    salesValue: new Map(),
+    purchases: 0,
+    counterparties: new Set(),
+    arbitersNamed: new Map(),
+  }
 }
 
 export class TrustFold {
@@ -188,7 +198,9 @@ export class TrustFold {
           rated: new Set(),
         })
         this.#seenAt(log.seller, at)
+        const named = this.#partyOf(log.seller).arbitersNamed
         for (const a of log.arbiters) {
+          if (!named.has(lower(a))) named.set(lower(a), a)
           const r = this.#arbiterOf(a)
           r.listings.push(log.listingId)
           r.sellers.add(lower(log.seller))

@@ -117,6 +117,7 @@ export async function trustSummary(
     completedPurchases: p?.purchases ?? 0,
     counterparties: p?.counterparties.size ?? 0,
     firstSeen,
+    arbitersNamed: [...(p?.arbitersNamed.values() ?? [])],
   }
 }
 
