@@ -190,7 +190,9 @@ export class SoukListingTrust extends LitElement {
     const task = this.#records
     if (task.status === TaskStatus.ERROR)
       return html`<div role="alert" class="error" data-testid="trust-error">
-        <p>${msg('The records could not be read from the chain.', { id: 'ltrust.error' })} ${errorSentence(task.error)}</p>
+        <p>
+          ${msg('The records could not be read from the chain.', { id: 'ltrust.error' })} ${errorSentence(task.error)}
+        </p>
         <button @click=${() => void task.run()}>${msg('Try again', { id: 'ltrust.retry' })}</button>
       </div>`
     const data = task.value

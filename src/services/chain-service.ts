@@ -573,7 +573,10 @@ export class WagmiChainService extends EventTarget implements ChainService {
     return await this.trust.trustSummary(address, { signal })
   }
 
-  async trustSummaries(addresses: readonly Address[], { signal }: { signal?: AbortSignal } = {}): Promise<TrustSummary[]> {
+  async trustSummaries(
+    addresses: readonly Address[],
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<TrustSummary[]> {
     return await this.trust.trustSummaries(addresses, { signal })
   }
 

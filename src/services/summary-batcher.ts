@@ -66,7 +66,7 @@ export class SummaryBatcher {
       const kept = entry
       summary.catch(() => this.#cache.get(key) === kept && this.#cache.delete(key))
       while (this.#cache.size > this.#o.maxCached) this.#cache.delete(this.#cache.keys().next().value as string)
-      this.#timer ??= setTimeout(() => this.#flush(), this.#o.windowMs)
+      if (this.#timer === undefined) this.#timer = setTimeout(() => this.#flush(), this.#o.windowMs)
     }
     return signal ? raceAbort(entry.summary, signal) : entry.summary
   }

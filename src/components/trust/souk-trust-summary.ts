@@ -88,7 +88,9 @@ export class SoukTrustSummary extends LitElement {
         : msg('No ratings yet', { id: 'trust.ratings.none' })
     // nothing to report at all reads as one fact, not two empty counts
     if (r.count === 0 && s.completedSales === 0)
-      return html`<span class="line" data-testid="trust-compact">${msg('No sales yet', { id: 'trust.sales.none' })}</span>`
+      return html`<span class="line" data-testid="trust-compact"
+        >${msg('No sales yet', { id: 'trust.sales.none' })}</span
+      >`
     return html`<span class="line" data-testid="trust-compact">${rated} · ${sales}</span>`
   }
 
