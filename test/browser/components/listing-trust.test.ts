@@ -12,6 +12,7 @@ import '../../../src/components/views/souk-listing-view.ts'
 import '../../../src/components/views/souk-seller-view.ts'
 import '../../../src/components/souk-listing-card.ts'
 import type { SoukApp } from '../../../src/components/souk-app.ts'
+import type { SoukListingCard } from '../../../src/components/souk-listing-card.ts'
 import { buyListing } from '../../../src/chain/actions/buyListing.ts'
 import { confirmReceipt } from '../../../src/chain/actions/confirmReceipt.ts'
 import { createListing } from '../../../src/chain/actions/createListing.ts'
@@ -129,7 +130,7 @@ describe('trust in the views on a real chain', function () {
       [...w.querySelectorAll<HTMLElement>('li')].find(
         (li) => li.dataset.kind === kind && (about === undefined || same(li.dataset.about, about)),
       )
-    expect(item('no-sales', seller.address), 'a seller with no completed sale').to.exist
+    expect(item('no-sales', seller.address), 'a seller with no completed sale').to.not.equal(undefined)
     await waitFor('the new arbiter called by its name', () =>
       item('new-arbiter', fresh.address)?.textContent?.includes(
         'Arbiter Quick Lin registered less than 30 days ago and has decided no dispute yet.',
@@ -266,7 +267,7 @@ describe('trust in the views on a real chain', function () {
     expect(loads).to.include(cid.toString())
 
     const onSaleCards = await waitFor('the listings on sale', () => {
-      const found = page.querySelectorAll('[data-testid=on-sale] souk-listing-card')
+      const found = page.querySelectorAll<SoukListingCard>('[data-testid=on-sale] souk-listing-card')
       return found.length ? found : undefined
     })
     expect([...onSaleCards].map((c) => c.listing?.id)).to.deep.equal([onSale.listingId.toString()])
