@@ -41,8 +41,8 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
     render: (r) => html`<souk-listing-view .listingId=${r.params.id ?? ''}></souk-listing-view>`,
   },
   seller: {
-    load: () => import('./views/souk-sales-view.ts'),
-    render: (r) => html`<souk-sales-view .seller=${r.params.address}></souk-sales-view>`,
+    load: () => import('./views/souk-seller-view.ts'),
+    render: (r) => html`<souk-seller-view .address=${r.params.address}></souk-seller-view>`,
   },
   sales: { load: () => import('./views/souk-sales-view.ts'), render: () => html`<souk-sales-view></souk-sales-view>` },
   sell: { load: () => import('./views/souk-sell-view.ts'), render: () => html`<souk-sell-view></souk-sell-view>` },

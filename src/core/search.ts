@@ -94,6 +94,11 @@ export interface SearchQuery {
   endingWithin?: number
   /** Current time, unix seconds (ending soon is relative to it). */
   now: number
+  /**
+   * Only this seller's listings (an address, any letter case): a scope, like the text, that every facet
+   * counts within (the seller page's "on sale now").
+   */
+  seller?: string
   sort?: SearchSort
   /** Page size, default 20, at most 1,000. */
   limit?: number
@@ -594,6 +599,9 @@ export class CatalogSearch {
     const statuses = asList(query.status, AUCTION_STATUSES, 'status')
     const minPrice = queryPrice(query.minPrice, 'minPrice')
     const maxPrice = queryPrice(query.maxPrice, 'maxPrice')
+    if (query.seller !== undefined && !(typeof query.seller === 'string' && ADDRESS.test(query.seller)))
+      throw new SearchQueryError('seller must be an address')
+    const seller = query.seller?.toLowerCase()
 
     // 1. The text-matched set.
     let matched: Candidate[]
@@ -633,6 +641,7 @@ export class CatalogSearch {
     const kept: Candidate[] = []
     for (const c of matched) {
       const e = c.e
+      if (seller !== undefined && e.seller.toLowerCase() !== seller) continue
       const cOk = categories === null || categories.has(e.category)
       const pOk = (minPrice === null || e.price >= minPrice) && (maxPrice === null || e.price <= maxPrice)
       const sOk = statuses === null || statuses.has(e.status)

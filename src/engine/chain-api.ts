@@ -39,6 +39,8 @@ export interface ChainWorkerApi {
   orderEvents(listingId: string): Promise<OrderEvent[]>
   /** Trust reads (issue #25), from the worker's trust index over the market's logs (cached in IndexedDB). */
   trustSummary(address: `0x${string}`): Promise<TrustSummary>
+  /** Several summaries over one refresh of the index, in the order asked (at most 100 addresses). */
+  trustSummaries(addresses: `0x${string}`[]): Promise<TrustSummary[]>
   arbiterTrust(address: `0x${string}`): Promise<ArbiterTrust>
   ratingsOf(
     address: `0x${string}`,

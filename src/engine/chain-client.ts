@@ -260,6 +260,12 @@ export class WorkerChainService extends EventTarget implements ChainService {
   async trustSummary(address: `0x${string}`, { signal }: { signal?: AbortSignal } = {}): Promise<TrustSummary> {
     return await abortable(this.#remote.trustSummary(address), signal)
   }
+  async trustSummaries(
+    addresses: readonly `0x${string}`[],
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<TrustSummary[]> {
+    return await abortable(this.#remote.trustSummaries([...addresses]), signal)
+  }
   async arbiterTrust(address: `0x${string}`, { signal }: { signal?: AbortSignal } = {}): Promise<ArbiterTrust> {
     return await abortable(this.#remote.arbiterTrust(address), signal)
   }

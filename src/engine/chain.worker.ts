@@ -19,6 +19,9 @@ interface Running {
   reads: WagmiChainService
 }
 
+/** The most addresses one `trustSummaries` call answers (a page of cards names at most 20 sellers). */
+const MAX_SUMMARIES = 100
+
 let running: Promise<Running> | undefined
 const listeners = new Map<number, { onChange: (s: ChainSnapshot) => void; onReminder: (r: Reminder) => void }>()
 const watches = new Map<number, () => void>()
@@ -106,6 +109,11 @@ const api: ChainWorkerApi = {
   },
   async trustSummary(address) {
     return await (await reads()).trustSummary(address)
+  },
+  async trustSummaries(addresses) {
+    if (!Array.isArray(addresses) || addresses.length > MAX_SUMMARIES)
+      throw new RangeError(`trustSummaries takes at most ${MAX_SUMMARIES} addresses`)
+    return await (await reads()).trustSummaries(addresses)
   },
   async arbiterTrust(address) {
     return await (await reads()).arbiterTrust(address)

@@ -6,6 +6,7 @@ import { chatTemplates } from './zh-Hans.chat.ts'
 import { ordersTemplates } from './zh-Hans.orders.ts'
 import { settingsTemplates } from './zh-Hans.settings.ts'
 import { trustTemplates } from './zh-Hans.trust.ts'
+import { viewsTrustTemplates } from './zh-Hans.views-trust.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -13,6 +14,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...ordersTemplates,
   ...settingsTemplates,
   ...trustTemplates,
+  ...viewsTrustTemplates,
   ...buildTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',

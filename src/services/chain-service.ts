@@ -584,6 +584,13 @@ export class WagmiChainService extends EventTarget implements ChainService {
     return await this.trust.trustSummary(address, { signal })
   }
 
+  async trustSummaries(
+    addresses: readonly Address[],
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<TrustSummary[]> {
+    return await this.trust.trustSummaries(addresses, { signal })
+  }
+
   async arbiterTrust(address: Address, { signal }: { signal?: AbortSignal } = {}): Promise<ArbiterTrust> {
     return await this.trust.arbiterTrust(address, { signal })
   }

@@ -365,6 +365,11 @@ export interface EscrowService {
 
   /** Any address's trading record and the ratings it received as a buyer or seller. */
   trustSummary(address: `0x${string}`, options?: { signal?: AbortSignal }): Promise<TrustSummary>
+  /**
+   * Several addresses' summaries in one call (one refresh of the index), in the order asked: what a page of
+   * listing cards needs for its sellers (`sellerSummaries` in src/services/summary-batcher.ts batches them).
+   */
+  trustSummaries(addresses: readonly `0x${string}`[], options?: { signal?: AbortSignal }): Promise<TrustSummary[]>
   /** An arbiter's terms, record and the ratings it received for its decisions. */
   arbiterTrust(address: `0x${string}`, options?: { signal?: AbortSignal }): Promise<ArbiterTrust>
   /** Ratings `address` received, newest first (`as` keeps those as a party or those as an arbiter). */

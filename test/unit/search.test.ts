@@ -315,3 +315,31 @@ describe('CatalogSearch snapshot', () => {
     }
   })
 })
+
+describe('search by seller (the seller page)', () => {
+  const OTHER = '0x2222222222222222222222222222222222222222'
+  function withOther(): CatalogSearch {
+    const s = fixture()
+    const e = entry('7', 'Brass lantern, second seller')
+    s.add([{ ...e, doc: { ...e.doc, seller: OTHER } }])
+    return s
+  }
+
+  test("keeps only that seller's listings, in any letter case, facets counted within them", () => {
+    const s = withOther()
+    const mine = s.search({ now: NOW, seller: OTHER.toUpperCase().replace('0X', '0x'), text: 'brass' })
+    assert.deepEqual(
+      mine.hits.map((h) => h.id),
+      ['7'],
+    )
+    assert.equal(mine.facets.status.open, 1)
+    const open = s.search({ now: NOW, seller: SELLER, status: ['open', 'revealing'], limit: 100 })
+    assert.ok(open.hits.every((h) => h.seller === SELLER))
+    assert.ok(!open.hits.some((h) => h.id === '7'))
+    assert.equal(s.search({ now: NOW, limit: 100 }).total, 7, 'no seller: everyone')
+  })
+
+  test('refuses a seller that is not an address', () => {
+    assert.throws(() => withOther().search({ now: NOW, seller: 'bob' }), { name: 'SearchQueryError' })
+  })
+})

@@ -79,6 +79,18 @@ export class ChainTrust {
     return await q.trustSummary(fold, address, this.#deps, { signal })
   }
 
+  /**
+   * Several addresses' summaries over one refresh of the index (a page of listing cards names up to 20
+   * sellers): one log read for all of them, in the order asked, duplicates answered once.
+   */
+  async trustSummaries(addresses: readonly Address[], { signal }: Signal = {}): Promise<TrustSummary[]> {
+    const fold = await this.index.refresh({ signal })
+    const unique = new Map<string, Promise<TrustSummary>>()
+    for (const a of addresses)
+      if (!unique.has(a.toLowerCase())) unique.set(a.toLowerCase(), q.trustSummary(fold, a, this.#deps, { signal }))
+    return await Promise.all(addresses.map((a) => unique.get(a.toLowerCase())!))
+  }
+
   async arbiterTrust(address: Address, { signal }: Signal = {}): Promise<ArbiterTrust> {
     const fold = await this.#refresh(signal)
     return await q.arbiterTrust(fold, address, this.#depsFor(), { signal })

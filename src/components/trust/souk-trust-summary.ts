@@ -12,7 +12,8 @@ import { amounts, formatDate, percent, ratingsLine, signedScore, trustCard } fro
  * share positive, the fee-weighted score per currency), its completed sales and their value, its purchases,
  * how many distinct people it traded with, and when it was first seen.
  *
- * `compact` is the one line of a listing card: "98 % positive · 41 sales" (or "No ratings yet · 0 sales").
+ * `compact` is the one line of a listing card: "98 % positive · 41 sales", "No ratings yet · 2 sales", or
+ * "No sales yet" for an address with neither.
  * Without `summary` it says the record is being read.
  */
 @customElement('souk-trust-summary')
@@ -85,6 +86,11 @@ export class SoukTrustSummary extends LitElement {
       r.count > 0 && r.sharePositive !== undefined
         ? msg(str`${percent(r.sharePositive)} positive`, { id: 'trust.positive' })
         : msg('No ratings yet', { id: 'trust.ratings.none' })
+    // nothing to report at all reads as one fact, not two empty counts
+    if (r.count === 0 && s.completedSales === 0)
+      return html`<span class="line" data-testid="trust-compact"
+        >${msg('No sales yet', { id: 'trust.sales.none' })}</span
+      >`
     return html`<span class="line" data-testid="trust-compact">${rated} · ${sales}</span>`
   }
 

@@ -11,7 +11,7 @@ import { duration } from './trust-format.ts'
  * The warnings of `trustWarnings()` (src/services/trust-warnings.ts) in words: what the pattern is, and in one
  * sentence what the risk is. For a seller (`audience="seller"`, the sell form) it also explains the risk no
  * record removes: in a 2-of-3 escrow an arbiter could side with a buyer who pays it more than its fee.
- * Renders nothing for a buyer when there is no warning.
+ * Renders nothing for a buyer when there is no warning (unless `inherent` asks for the buyer's inherent risk).
  */
 @customElement('souk-trust-warnings')
 @localized()
@@ -54,6 +54,11 @@ export class SoukTrustWarnings extends LitElement {
   @property() audience: 'buyer' | 'seller' = 'buyer'
   /** The heading; empty for none. */
   @property() heading: string | undefined
+  /**
+   * Also explain the risk no record removes, for a buyer (the listing page): the arbiter it picks decides
+   * alone. The seller's version is always shown.
+   */
+  @property({ type: Boolean }) inherent = false
 
   #name(address: string | undefined): string {
     if (!address) return ''
@@ -139,9 +144,21 @@ export class SoukTrustWarnings extends LitElement {
     </li>`
   }
 
+  #buyerInherent() {
+    return html`<li class="notice" data-kind="inherent">
+      <strong>${msg('The arbiter you choose decides alone.', { id: 'warn.inherent.buyer' })}</strong>
+      <p>
+        ${msg(
+          'In a 2-of-3 escrow, if you dispute, the arbiter you pick from the seller’s list decides alone: one that colludes with the seller could release your money for an item you never got. No record rules this out; if you dispute, pick the arbiter whose record you trust. With a single arbiter on the list, the seller made that choice for you.',
+          { id: 'warn.inherent.buyer.risk' },
+        )}
+      </p>
+    </li>`
+  }
+
   override render() {
     const seller = this.audience === 'seller'
-    if (!seller && this.warnings.length === 0) return nothing
+    if (!seller && !this.inherent && this.warnings.length === 0) return nothing
     const heading = this.heading ?? msg('Before you trust this listing', { id: 'warn.heading' })
     return html`<section aria-label=${heading || nothing}>
       ${heading ? html`<h3>${heading}</h3>` : nothing}
@@ -158,7 +175,9 @@ export class SoukTrustWarnings extends LitElement {
                   )}
                 </p>
               </li>`
-            : nothing
+            : this.inherent
+              ? this.#buyerInherent()
+              : nothing
         }
       </ul>
     </section>`

@@ -16,6 +16,7 @@ import { shared } from '../styles.ts'
 import '../souk-gallery.ts'
 import '../souk-countdown.ts'
 import '../souk-bid-form.ts'
+import '../souk-listing-trust.ts'
 
 /**
  * A listing: photos, title and description (as text, never HTML), seller and arbiter, terms, a timeline with
@@ -33,7 +34,8 @@ export class SoukListingView extends LitElement {
       .layout {
         display: grid;
         gap: 1rem;
-        grid-template-areas: 'title' 'media' 'info' 'desc';
+        /* the trust section comes last: it loads after the page, and growing at the end moves nothing */
+        grid-template-areas: 'title' 'media' 'info' 'desc' 'trust';
         align-items: start;
       }
       .layout > h2 {
@@ -49,11 +51,14 @@ export class SoukListingView extends LitElement {
       .layout > .info {
         grid-area: info;
       }
+      .layout > .trust {
+        grid-area: trust;
+      }
       @media (min-width: 56rem) {
         .layout {
           grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
-          grid-template-rows: auto auto 1fr;
-          grid-template-areas: 'media title' 'media info' 'desc info';
+          grid-template-rows: auto auto 1fr auto;
+          grid-template-areas: 'media title' 'media info' 'desc info' 'trust trust';
         }
       }
       h2 {
@@ -459,6 +464,7 @@ export class SoukListingView extends LitElement {
               : nothing
           }
         </div>
+        ${a ? html`<souk-listing-trust class="trust" .auction=${a} .offset=${this.offset}></souk-listing-trust>` : nothing}
       </article>
     `
   }

@@ -46,6 +46,8 @@ export class SoukSalesView extends LitElement {
 
   /** Whose listings; the connected account when unset. */
   @property() seller: `0x${string}` | undefined
+  /** Inside another page (the seller page): no page heading of its own. */
+  @property({ type: Boolean }) embedded = false
 
   @consume({ context: chainContext, subscribe: true })
   @state()
@@ -79,9 +81,8 @@ export class SoukSalesView extends LitElement {
     const title = this.seller
       ? msg(str`Listings by ${shortAddress(this.seller)}`, { id: 'sales.by' })
       : msg('My listings', { id: 'app.nav.sales' })
-    if (!this.chain)
-      return html`<h2>${title}</h2>
-        ${chainLoading()}`
+    const heading = this.embedded ? nothing : html`<h2>${title}</h2>`
+    if (!this.chain) return html`${heading} ${chainLoading()}`
     const data = this.#sales.value
     const sales = data?.sales ?? []
     const sold = sales.filter((s) => s.auction.escrow)
@@ -90,7 +91,7 @@ export class SoukSalesView extends LitElement {
     )
     const open = sales.filter((s) => ['bidding', 'revealing', 'on-sale'].includes(s.auction.phase))
     return html`
-      <h2>${title}</h2>
+      ${heading}
       ${!this.seller && this.wallet?.status !== 'connected' ? html`<p class="notice">${msg('Connect a wallet (top right) to see your listings.', { id: 'sales.connect' })}</p>` : nothing}
       ${this.#sales.error ? html`<p role="alert" class="error">${errorSentence(this.#sales.error)}</p>` : nothing}
       ${

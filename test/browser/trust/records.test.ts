@@ -59,7 +59,10 @@ describe('trust records', function () {
     expect(text(shadow(card, 'card'), '[data-testid=trust-compact]')).to.equal('97 % positive · 41 sales')
     card.summary = newSeller()
     await card.updateComplete
-    expect(text(shadow(card, 'card'), '[data-testid=trust-compact]')).to.equal('No ratings yet · 0 sales')
+    expect(text(shadow(card, 'card'), '[data-testid=trust-compact]')).to.equal('No sales yet')
+    card.summary = { ...newSeller(), completedSales: 2 }
+    await card.updateComplete
+    expect(text(shadow(card, 'card'), '[data-testid=trust-compact]')).to.equal('No ratings yet · 2 sales')
     card.summary = undefined
     await card.updateComplete
     expect(text(shadow(card, 'card'), '[role=status]')).to.equal('Reading the record from the chain…')
