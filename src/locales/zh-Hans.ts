@@ -5,6 +5,7 @@ import { messagingTemplates } from './zh-Hans.messaging.ts'
 import { chatTemplates } from './zh-Hans.chat.ts'
 import { ordersTemplates } from './zh-Hans.orders.ts'
 import { settingsTemplates } from './zh-Hans.settings.ts'
+import { identityTemplates } from './zh-Hans.identity.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -12,6 +13,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...ordersTemplates,
   ...settingsTemplates,
   ...buildTemplates,
+  ...identityTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',

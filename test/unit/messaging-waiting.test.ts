@@ -107,9 +107,11 @@ describe('messages to people who have not set up messaging', { concurrency: fals
     let alice = await dev([r.wsAddr], aliceKeys, { storage, options: { waiting: limits } })
 
     // a flood to an address that never set up: the first four wait, the fifth is refused with a reason
+    const ids: string[] = []
     for (let i = 0; i < 4; i++) {
       const m = await alice.client.send(bob, `to Bob ${i}`)
       assert.equal(m.state, 'waiting')
+      ids.push(m.id)
     }
     await assert.rejects(alice.client.send(bob, 'to Bob 4'), (err: unknown) => {
       assert.ok(err instanceof WaitingFullError)
@@ -144,17 +146,25 @@ describe('messages to people who have not set up messaging', { concurrency: fals
     })
     assert.deepEqual(incoming(bobDevice), ['to Bob 0', 'to Bob 1', 'to Bob 2', 'to Bob 3'])
     await waitFor(
-      'Alice to see them sent (under their envelope ids)',
-      () => outgoing(alice, bob).every((m) => m.state !== 'waiting' && m.state !== 'queued' && !m.id.startsWith('w-')),
+      'Alice to see them sent (same message ids, each sealed into an envelope)',
+      () => outgoing(alice, bob).every((m) => m.state !== 'waiting' && m.state !== 'queued' && m.envelope),
       { timeout: 15_000 },
     )
-    assert.equal(outgoing(alice, bob).length, 4, 'each message once, not a waiting copy beside the sealed one')
+    assert.deepEqual(
+      outgoing(alice, bob).map((m) => m.id),
+      ids,
+      'each message once, under the id send() gave it',
+    )
     assert.equal(alice.client.waiting, 2, 'Carol’s two still wait')
     assert.deepEqual(
       (await storage.waiting()).map((w) => w.to),
       [carol, carol],
     )
-    assert.equal((await storage.messages()).filter((m) => m.id.startsWith('w-')).length, 2)
+    assert.equal((await storage.messages()).filter((m) => m.state === 'waiting').length, 2)
+    // Bob's delivery receipt names the envelopes; Alice sees her messages delivered under their own ids
+    await waitFor('the receipts to reach Alice', () => outgoing(alice, bob).every((m) => m.state === 'delivered'), {
+      timeout: 15_000,
+    })
     // room again: a message to Dave may wait now
     assert.equal((await alice.client.send(dave, 'to Dave')).state, 'waiting')
   })

@@ -194,6 +194,8 @@ export class MessagingClient extends EventTarget {
   readonly #directTried = new Set<string>()
   /** Messages kept until their recipient has a device key (waiting.ts). */
   readonly #waiting: WaitingQueue
+  /** Envelope id → message id, for messages that waited for a key (their id was chosen before sealing). */
+  readonly #byEnvelope = new Map<string, string>()
 
   constructor(options: MessagingClientOptions) {
     super()
@@ -227,7 +229,10 @@ export class MessagingClient extends EventTarget {
     if (this.#started) return
     this.#started = true
     this.#state = await this.#o.storage.loadState()
-    for (const m of await this.#o.storage.messages()) this.#messages.set(m.id, m)
+    for (const m of await this.#o.storage.messages()) {
+      this.#messages.set(m.id, m)
+      if (m.envelope) this.#byEnvelope.set(m.envelope, m.id)
+    }
     for (const e of await this.#o.storage.outbox()) this.#outbox.set(e.id, e)
     this.#waiting.start(await this.#loadWaiting(), this.#controller.signal)
     const { libp2p } = this.#o
@@ -429,18 +434,20 @@ export class MessagingClient extends EventTarget {
   }
 
   /**
-   * What waits, from storage, tidied after a crash: an entry already sealed (its outbox entry names it, or its
-   * message record is gone) is removed; a waiting message that lost its entry gets one again.
+   * What waits, from storage, tidied after a crash: an entry whose message was sealed already (its message left
+   * the `waiting` state, or an outbox entry names it) or is gone is removed; a waiting message that lost its
+   * entry gets one again.
    */
   async #loadWaiting(): Promise<WaitingEntry[]> {
     const storage = this.#o.storage
-    const sealed = new Set([...this.#outbox.values()].flatMap((e) => (e.waited ? [e.waited] : [])))
+    const sealed = new Map([...this.#outbox.values()].flatMap((e) => (e.waited ? [[e.waited, e.id] as const] : [])))
     const entries: WaitingEntry[] = []
     for (const w of await storage.waiting()) {
-      if (sealed.has(w.id) || !this.#messages.has(w.id)) {
-        await storage.deleteWaiting(w.id)
-        if (this.#messages.delete(w.id)) await storage.deleteMessage(w.id)
-      } else entries.push(w)
+      const m = this.#messages.get(w.id)
+      const envelope = sealed.get(w.id)
+      if (m?.state === 'waiting' && envelope) await this.#sealedAs(m, envelope)
+      if (m?.state === 'waiting') entries.push(w)
+      else await storage.deleteWaiting(w.id)
     }
     const kept = new Set(entries.map((e) => e.id))
     for (const m of this.#messages.values())
@@ -452,10 +459,19 @@ export class MessagingClient extends EventTarget {
     return entries
   }
 
-  /** The recipient has a key now: seal the waiting message to it and hand it to the outbox, under its new id. */
+  /** The waiting message `m` now travels as envelope `envelope` (same message id; receipts name the envelope). */
+  async #sealedAs(m: ChatMessage, envelope: string): Promise<void> {
+    m.state = 'queued'
+    m.envelope = envelope
+    delete m.refused
+    this.#byEnvelope.set(envelope, m.id)
+    await this.#o.storage.putMessage({ ...m })
+  }
+
+  /** The recipient has a key now: seal the waiting message to it and hand it to the outbox. */
   async #release(w: WaitingEntry, bindings: DeviceBinding[]): Promise<void> {
     const m = this.#messages.get(w.id)
-    if (!m) return
+    if (!m || m.state !== 'waiting') return
     const listing = m.listing === undefined ? {} : { listing: m.listing }
     const payload: Extract<Payload, { t: 'text' | 'address' }> =
       m.kind === 'address'
@@ -473,17 +489,11 @@ export class MessagingClient extends EventTarget {
       payload,
       clock: w.clock,
     })
-    const next: ChatMessage = { ...m, id, state: 'queued' }
-    delete next.refused
-    const entry: OutboxEntry = { id, envelope, messageId: id, attempts: 0, created: Date.now(), waited: w.id }
-    const storage = this.#o.storage
-    // in this order, so a crash anywhere leaves either the waiting message or the sealed one (#loadWaiting)
-    await storage.markSeen(id)
-    await storage.putMessage({ ...next })
-    await storage.putOutbox(entry)
-    await storage.deleteMessage(w.id)
-    this.#messages.delete(w.id)
-    this.#messages.set(id, next)
+    const entry: OutboxEntry = { id, envelope, messageId: m.id, attempts: 0, created: Date.now(), waited: m.id }
+    // the outbox entry first: a crash before the message record is updated is repaired by #loadWaiting
+    await this.#o.storage.markSeen(id)
+    await this.#o.storage.putOutbox(entry)
+    await this.#sealedAs(m, id)
     this.#outbox.set(id, entry)
     this.#changed()
     void this.#flush(id)
@@ -871,8 +881,10 @@ export class MessagingClient extends EventTarget {
     this.#state.clocks[conv] = Math.max(this.#state.clocks[conv] ?? 0, envelope.clock)
     if (payload.t !== 'text' && payload.t !== 'address') {
       for (const seen of payload.ids) {
-        const m = this.#messages.get(seen)
-        if (m && m.direction === 'out' && m.to === peer) await this.#setState(seen, payload.t)
+        // a message that waited for a key keeps its id; the receipt names the envelope it was sealed into
+        const mid = this.#messages.has(seen) ? seen : this.#byEnvelope.get(seen)
+        const m = mid === undefined ? undefined : this.#messages.get(mid)
+        if (m && mid && m.direction === 'out' && m.to === peer) await this.#setState(mid, payload.t)
       }
       await this.#o.storage.saveState(this.#state)
       return id

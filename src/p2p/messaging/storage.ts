@@ -46,6 +46,11 @@ export interface ChatMessage {
    * message that waited too long for its recipient's key (`expired`), why it was never sent.
    */
   refused?: { code: string; reason: string }
+  /**
+   * Outgoing, after waiting for the recipient's key: the id of the envelope it was sealed into (its own id was
+   * chosen before); receipts name the envelope.
+   */
+  envelope?: string
 }
 
 export interface OutboxEntry {
@@ -57,7 +62,7 @@ export interface OutboxEntry {
   created: number
   /** The last refusal by a relay's limits (`RefusalCode`); the entry stays and is retried. */
   refused?: { code: string; reason: string; at: number }
-  /** The id the message had while it waited for its recipient's key (`WaitingEntry.id`), if it did. */
+  /** The message that waited for its recipient's key before it was sealed into this envelope (`WaitingEntry.id`). */
   waited?: string
 }
 
@@ -68,7 +73,7 @@ export interface OutboxEntry {
  */
 export interface WaitingEntry {
   kind: 'waiting'
-  /** The waiting message's id (`w-…`, never an envelope id); it gets the envelope's id once sealed. */
+  /** The waiting message's id (`w-…`, never an envelope id); it keeps it once sealed (`ChatMessage.envelope`). */
   id: string
   to: Address
   /** The conversation's Lamport clock taken when it was written, kept when it is sealed. */
@@ -93,8 +98,6 @@ export interface MessagingStorage {
   putMessage(m: ChatMessage): Promise<void>
   getMessage(id: string): Promise<ChatMessage | undefined>
   messages(): Promise<ChatMessage[]>
-  /** Removes a message (a waiting message's record, once it was sealed under its envelope's id). */
-  deleteMessage(id: string): Promise<void>
   /** Sealed envelopes waiting for a relay's acknowledgement. */
   outbox(): Promise<OutboxEntry[]>
   putOutbox(e: OutboxEntry): Promise<void>
@@ -132,7 +135,6 @@ export function memoryStorage(): MessagingStorage {
     putMessage: async (m) => void messages.set(m.id, { ...m }),
     getMessage: async (id) => messages.get(id),
     messages: async () => [...messages.values()],
-    deleteMessage: async (id) => void messages.delete(id),
     outbox: async () => [...outbox.values()].filter(isSealed),
     putOutbox: async (e) => void outbox.set(e.id, e),
     deleteOutbox: async (id) => void outbox.delete(id),
@@ -183,7 +185,6 @@ export async function indexedDbStorage(name: string): Promise<MessagingStorage> 
     putMessage: async (m) => void (await db.put('messages', m)),
     getMessage: async (id) => await db.get('messages', id),
     messages: async () => await db.getAll('messages'),
-    deleteMessage: async (id) => void (await db.delete('messages', id)),
     outbox: async () => (await db.getAll('outbox')).filter(isSealed),
     putOutbox: async (e) => void (await db.put('outbox', e)),
     deleteOutbox: async (id) => void (await db.delete('outbox', id)),

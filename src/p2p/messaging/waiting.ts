@@ -34,7 +34,8 @@ export const WAITING_LIMITS: WaitingLimits = {
 
 /** One more message may not wait: too many already wait for this recipient, or for everyone together. */
 export class WaitingFullError extends MessagingError {
-  override name = 'WaitingFullError'
+  /** `WaitingFullError` for one recipient, `WaitingTotalFullError` for everyone (the name crosses the worker). */
+  override name: 'WaitingFullError' | 'WaitingTotalFullError'
   readonly to: Address
   readonly limit: number
   readonly scope: 'recipient' | 'total'
@@ -45,6 +46,7 @@ export class WaitingFullError extends MessagingError {
         ? `${limit} messages already wait for ${to} to set up messaging; this one was not kept. It can be sent once they have.`
         : `${limit} messages already wait for people who have not set up messaging; this one was not kept.`,
     )
+    this.name = scope === 'recipient' ? 'WaitingFullError' : 'WaitingTotalFullError'
     this.to = to
     this.limit = limit
     this.scope = scope
