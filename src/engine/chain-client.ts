@@ -48,9 +48,26 @@ const DISCONNECTED: WalletView = {
 function connectedBefore(config: SoukConfig): boolean {
   try {
     const recent = globalThis.localStorage?.getItem(`souk.wagmi.${config.chain.id}.recentConnectorId`)
-    return recent !== null && recent !== undefined && recent !== 'null'
+    return (recent !== null && recent !== undefined && recent !== 'null') || remembered(config) !== undefined
   } catch {
     return false
+  }
+}
+
+/**
+ * The wallet and account this browser used last (`rememberWallet` in src/chain/wallet.ts writes it through the
+ * wagmi storage), read without loading wagmi: the header shows who you are at once, also offline.
+ */
+function remembered(config: SoukConfig): { id: string; name: string; address: `0x${string}` } | undefined {
+  try {
+    const raw = globalThis.localStorage?.getItem(`souk.wagmi.${config.chain.id}.souk.wallet`)
+    const v = raw ? (JSON.parse(raw) as { id?: unknown; name?: unknown; address?: unknown }) : undefined
+    if (typeof v?.id !== 'string' || typeof v.name !== 'string' || typeof v.address !== 'string') return undefined
+    return /^0x[0-9a-fA-F]{40}$/.test(v.address)
+      ? { id: v.id, name: v.name, address: v.address as `0x${string}` }
+      : undefined
+  } catch {
+    return undefined
   }
 }
 
@@ -120,7 +137,17 @@ export class WorkerChainService extends EventTarget implements ChainService {
 
   wallet(): WalletView {
     if (this.#loaded) return this.#loaded.wallet()
-    // loading: 'connecting' tells the wallet menu to say "looking for wallets" rather than "none found"
+    // the wallet side is still loading: the remembered wallet and account are shown as reconnecting (nothing
+    // acts as them until the wallet is back); else 'connecting' tells the wallet menu to say "looking for wallets"
+    const last = remembered(this.#config)
+    if (last)
+      return {
+        ...DISCONNECTED,
+        status: 'reconnecting',
+        address: last.address,
+        walletName: last.name,
+        isDevWallet: last.id === 'souk-dev-wallet',
+      }
     return this.#wallet ? { ...DISCONNECTED, status: 'connecting' } : DISCONNECTED
   }
 
