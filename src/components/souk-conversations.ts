@@ -470,8 +470,7 @@ export class SoukConversations extends LitElement {
         @souk-address-cancel=${() => (this.addressFormOpen = false)}
       ></souk-shipping-form>
       ${this.sendingAddress.render({
-        error: (err) =>
-          html`<p role="alert">${sendError(err)}</p>`,
+        error: (err) => html`<p role="alert">${sendError(err)}</p>`,
       })}`
   }
 
@@ -536,8 +535,7 @@ export class SoukConversations extends LitElement {
             : nothing
         }
         ${this.sending.render({
-          error: (e) =>
-            html`<p role="alert">${sendError(e)}</p>`,
+          error: (e) => html`<p role="alert">${sendError(e)}</p>`,
         })}
       </section>
     </div>`
