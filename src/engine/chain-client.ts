@@ -85,6 +85,8 @@ export class WorkerChainService extends EventTarget implements ChainService {
   #wallet: Promise<WagmiChainService> | undefined
   #loaded: WagmiChainService | undefined
   #stopped = false
+  /** The wallet side failed to load: the remembered wallet is not coming back by itself. */
+  #failed = false
   readonly #seen = new Set<string>()
 
   constructor(config: SoukConfig, remote: Comlink.Remote<ChainWorkerApi>) {
@@ -116,7 +118,11 @@ export class WorkerChainService extends EventTarget implements ChainService {
       this.dispatchEvent(new Event('wallet'))
       return service
     })()
-    this.#wallet.catch(() => (this.#wallet = undefined))
+    this.#wallet.catch(() => {
+      this.#wallet = undefined
+      this.#failed = true
+      this.dispatchEvent(new Event('wallet'))
+    })
     // a microtask later: wallets() may be called while an element renders
     queueMicrotask(() => this.dispatchEvent(new Event('wallet')))
     return this.#wallet
@@ -139,7 +145,7 @@ export class WorkerChainService extends EventTarget implements ChainService {
     if (this.#loaded) return this.#loaded.wallet()
     // the wallet side is still loading: the remembered wallet and account are shown as reconnecting (nothing
     // acts as them until the wallet is back); else 'connecting' tells the wallet menu to say "looking for wallets"
-    const last = remembered(this.#config)
+    const last = this.#failed ? undefined : remembered(this.#config)
     if (last)
       return {
         ...DISCONNECTED,
