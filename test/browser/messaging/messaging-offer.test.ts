@@ -54,7 +54,12 @@ describe('<souk-messaging-offer> after an action', function () {
       app
         .shadowRoot!.querySelector('souk-messaging-offer')
         ?.shadowRoot?.querySelector<HTMLElement>('[data-testid=messaging-offer]') ?? undefined
-    return { app, act, offer }
+    // the offer element has drawn what the latest ask and messaging state call for
+    const rendered = async (): Promise<void> => {
+      await app.updateComplete
+      await app.shadowRoot!.querySelector('souk-messaging-offer')?.updateComplete
+    }
+    return { app, act, offer, rendered }
   }
 
   before(async () => {
@@ -69,7 +74,7 @@ describe('<souk-messaging-offer> after an action', function () {
   it('"Not now" closes it and nothing else changes; it is not asked again for that wallet', async () => {
     const p = await someone(3)
     expect(await ensureMessagingReady(undefined)).to.equal('unavailable')
-    const { act, offer } = await appWith(p)
+    const { act, offer, rendered } = await appWith(p)
     act.click()
     const sheet = await waitFor('the offer after the action', offer)
     expect(sheet.dataset.role).to.equal('buyer')
@@ -81,13 +86,13 @@ describe('<souk-messaging-offer> after an action', function () {
     await waitFor('the offer to close', () => offer() === undefined)
     expect(p.messaging.status).to.equal('needs-setup')
     act.click()
-    await new Promise((r) => requestAnimationFrame(r))
+    await rendered()
     expect(offer(), 'asked again after "Not now"').to.equal(undefined)
   })
 
   it('"Set up messaging" makes messaging ready with the wallet’s one signature', async () => {
     const p = await someone(4)
-    const { act, offer } = await appWith(p)
+    const { act, offer, rendered } = await appWith(p)
     act.click()
     const sheet = await waitFor('the offer after the action', offer)
     sheet.querySelector<HTMLButtonElement>('[data-action=setup]')!.click()
@@ -97,7 +102,7 @@ describe('<souk-messaging-offer> after an action', function () {
     // ready already: nothing is asked
     expect(await ensureMessagingReady(p.messaging)).to.equal('ready')
     act.click()
-    await new Promise((r) => requestAnimationFrame(r))
+    await rendered()
     expect(offer(), 'offered although messaging is ready').to.equal(undefined)
   })
 })
