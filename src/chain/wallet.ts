@@ -1,6 +1,11 @@
 /**
  * Wallet connection on top of @wagmi/core: list the wallets (EIP-6963 announcements arrive over time), connect,
  * disconnect, follow account and chain changes live, and switch the wallet to the configured chain.
+ *
+ * Who the person is survives a reload: the wallet last connected (its connector id, name and account) is kept in
+ * the wagmi storage (`rememberWallet`), and `reconnectWallet` reconnects that wallet and no other. When it is
+ * not there (an extension removed or disabled, a locked wallet), the state says so (`missing`) instead of
+ * reconnecting another wallet that happens to be authorized — which would act as another account.
  */
 import {
   connect,
@@ -37,7 +42,21 @@ export interface WalletState {
   /** True when connected and the wallet is on the chain this deployment lives on. */
   onConfiguredChain: boolean
   connector: WalletInfo | undefined
+  /** Dev wallet: the active account's index (0..9). */
+  devAccount?: number
+  /** The remembered wallet did not come back (not in this browser now, locked, or it refused to reconnect). */
+  missing?: RememberedWallet
 }
+
+/** The wallet this browser used last (wagmi storage: per origin and chain). */
+export interface RememberedWallet {
+  /** The connector id: an EIP-6963 rdns, `injected` or the dev wallet's. */
+  id: string
+  name: string
+  address: Address | undefined
+}
+
+const MEMORY_KEY = 'souk.wallet'
 
 function isAnnounced(c: Connector): boolean {
   return c.type === 'injected' && c.id !== 'injected' && c.id !== DEV_WALLET_ID
@@ -77,6 +96,7 @@ export function watchWallets(wagmi: SoukWagmiConfig, onChange: (wallets: WalletI
 export function getWalletState(wagmi: SoukWagmiConfig): WalletState {
   const c = getConnection(wagmi)
   const chain = configuredChain(wagmi)
+  const active = (c.connector as { activeIndex?: () => number } | undefined)?.activeIndex
   return {
     status: c.status,
     address: c.address,
@@ -84,7 +104,54 @@ export function getWalletState(wagmi: SoukWagmiConfig): WalletState {
     chainId: c.chainId,
     onConfiguredChain: c.status === 'connected' && c.chainId === chain.id,
     connector: c.connector ? info(c.connector) : undefined,
+    ...(c.connector?.id === DEV_WALLET_ID && typeof active === 'function' ? { devAccount: active() } : {}),
   }
+}
+
+/** The wallet this browser used last, or (from before it was remembered) wagmi's last connector. */
+export async function rememberedWallet(wagmi: SoukWagmiConfig): Promise<RememberedWallet | undefined> {
+  const storage = wagmi.storage
+  if (!storage) return undefined
+  const kept = (await storage.getItem(MEMORY_KEY)) as Partial<RememberedWallet> | null | undefined
+  if (kept && typeof kept.id === 'string' && typeof kept.name === 'string')
+    return {
+      id: kept.id,
+      name: kept.name,
+      address: typeof kept.address === 'string' && /^0x[0-9a-fA-F]{40}$/.test(kept.address) ? kept.address : undefined,
+    }
+  const recent = await storage.getItem('recentConnectorId')
+  return typeof recent === 'string' ? { id: recent, name: recent, address: undefined } : undefined
+}
+
+/** Remembers the connected wallet and account (called on every change while connected). */
+export async function rememberWallet(wagmi: SoukWagmiConfig, state: WalletState): Promise<void> {
+  if (state.status !== 'connected' || !state.connector) return
+  const next: RememberedWallet = { id: state.connector.id, name: state.connector.name, address: state.address }
+  await wagmi.storage?.setItem(MEMORY_KEY, next)
+}
+
+/** The connector with id `id`, waiting up to `waitMs` for a wallet extension to announce itself (EIP-6963). */
+async function connectorById(wagmi: SoukWagmiConfig, id: string, waitMs: number, signal?: AbortSignal) {
+  const find = (): Connector | undefined => getConnectors(wagmi).find((c) => c.id === id)
+  const now = find()
+  if (now || waitMs <= 0) return now
+  return await new Promise<Connector | undefined>((resolve) => {
+    const done = (c: Connector | undefined): void => {
+      clearTimeout(timer)
+      unwatch()
+      signal?.removeEventListener('abort', onAbort)
+      resolve(c)
+    }
+    const onAbort = (): void => done(undefined)
+    const timer = setTimeout(() => done(find()), waitMs)
+    const unwatch = watchConnectors(wagmi, {
+      onChange: () => {
+        const c = find()
+        if (c) done(c)
+      },
+    })
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 /** Follows the wallet live: connect, disconnect, account switch and chain switch in the wallet. */
@@ -115,13 +182,32 @@ export async function connectWallet(
   return getWalletState(wagmi)
 }
 
-/** Reconnects the wallet used last time, if it still allows it (call once at start-up). */
-export async function reconnectWallet(wagmi: SoukWagmiConfig): Promise<WalletState> {
-  await reconnect(wagmi).catch(() => undefined)
-  return getWalletState(wagmi)
+export interface ReconnectWalletParameters {
+  /** How long to wait for the remembered wallet extension to announce itself (default 2 s). */
+  waitMs?: number
+  signal?: AbortSignal
 }
 
+/**
+ * Reconnects the wallet used last time — that wallet only, with the account it had — if it still allows it
+ * (call once at start-up). When it is not there or does not reconnect, the state's `missing` names it and
+ * nothing else is connected.
+ */
+export async function reconnectWallet(
+  wagmi: SoukWagmiConfig,
+  { waitMs = 2_000, signal }: ReconnectWalletParameters = {},
+): Promise<WalletState> {
+  const remembered = await rememberedWallet(wagmi)
+  if (!remembered) return getWalletState(wagmi)
+  const connector = await connectorById(wagmi, remembered.id, waitMs, signal)
+  if (connector) await reconnect(wagmi, { connectors: [connector] }).catch(() => undefined)
+  const state = getWalletState(wagmi)
+  return state.status === 'connected' ? state : { ...state, missing: remembered }
+}
+
+/** Disconnects and forgets the wallet: the next visit starts with nobody connected. */
 export async function disconnectWallet(wagmi: SoukWagmiConfig): Promise<void> {
+  await wagmi.storage?.removeItem(MEMORY_KEY)
   await disconnect(wagmi)
 }
 

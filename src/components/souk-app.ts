@@ -25,6 +25,8 @@ import './souk-network-status.ts'
 import './souk-offline-banner.ts'
 import './souk-wallet-button.ts'
 import './souk-unread-badge.ts'
+import { MESSAGING_OFFER_EVENT, type MessagingOfferDetail } from '../services/messaging-ready.ts'
+import type { MessagingOfferRequest } from './souk-messaging-offer.ts'
 
 /**
  * The view of each route: loaded on first visit (so the first route's JavaScript stays small) and rendered
@@ -286,6 +288,17 @@ export class SoukApp extends LitElement {
 
   /** The latest reveal reminder, shown on every page until dismissed. */
   @state() private reminder: Reminder | undefined
+  /** A flow asked to offer messaging (`offerMessaging`); `<souk-messaging-offer>` loads on the first ask. */
+  @state() private offer: MessagingOfferRequest | undefined
+  readonly #onOffer = (e: Event): void => {
+    void import('./souk-messaging-offer.ts')
+    this.offer = { role: (e as CustomEvent<MessagingOfferDetail>).detail.role, at: Date.now() }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.addEventListener(MESSAGING_OFFER_EVENT, this.#onOffer)
+  }
   #remindersOf: ChainService | undefined
   readonly #onReminder = (e: Event): void => {
     this.reminder = (e as CustomEvent<Reminder>).detail
@@ -309,6 +322,7 @@ export class SoukApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
+    this.removeEventListener(MESSAGING_OFFER_EVENT, this.#onOffer)
     this.#remindersOf?.removeEventListener('reminder', this.#onReminder)
     this.#remindersOf?.removeEventListener('bids', this.#onBids)
     this.#remindersOf = undefined
@@ -410,6 +424,10 @@ export class SoukApp extends LitElement {
         </main>
         <aside><souk-network-status></souk-network-status></aside>
       </div>
+      <souk-messaging-offer
+        .request=${this.offer}
+        @souk-messaging-offer-close=${() => (this.offer = undefined)}
+      ></souk-messaging-offer>
     `
   }
 }

@@ -7,6 +7,7 @@ import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
 import { formatAmount, parseAmount } from '../services/format.ts'
 import type { ChainService, Currency } from '../services/types.ts'
+import { offerMessaging } from '../services/messaging-ready.ts'
 
 /**
  * The sealed-bid form: the amount (hidden until reveal) and the deposit locked with it (at least the
@@ -79,6 +80,7 @@ export class SoukBidForm extends LitElement {
       this.amount = ''
       this.deposit = ''
       this.dispatchEvent(new CustomEvent('souk-bid-placed', { detail: { txHash }, bubbles: true, composed: true }))
+      offerMessaging(this, 'buyer')
     } catch (err) {
       this.error = errorSentence(err)
     } finally {

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
-import { BaseError, isAddress, type Address } from 'viem'
+import { isAddress, type Address } from 'viem'
 import { chainContext, messagingContext } from './context.ts'
 import { shared } from './styles.ts'
 import { shortAddress } from '../services/format.ts'
@@ -20,6 +20,7 @@ import './messages/souk-address-card.ts'
 import './messages/souk-listing-label.ts'
 import './messages/souk-shipping-form.ts'
 import { orderEventLabel } from './messages/order-events.ts'
+import { partyOf, sendError, waitingLabel } from './messages/waiting.ts'
 
 const same = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase()
@@ -323,6 +324,8 @@ export class SoukConversations extends LitElement {
 
   private stateLabel(m: ChatMessage): string {
     switch (m.state) {
+      case 'waiting':
+        return waitingLabel(m, partyOf(this.peer, this.auction), this.offline)
       case 'queued':
         return this.offline
           ? msg('Offline — will be sent when you are back online', { id: 'msg.state.offline' })
@@ -418,7 +421,7 @@ export class SoukConversations extends LitElement {
     const state =
       m.direction === 'out'
         ? html`<span
-            class="state ${m.state === 'queued' && this.offline ? 'offline' : ''}"
+            class="state ${(m.state === 'queued' || m.state === 'waiting') && this.offline ? 'offline' : ''}"
             data-state=${m.state}
             data-relays=${m.relays ?? 0}
             >${this.stateLabel(m)}</span
@@ -467,10 +470,7 @@ export class SoukConversations extends LitElement {
         @souk-address-cancel=${() => (this.addressFormOpen = false)}
       ></souk-shipping-form>
       ${this.sendingAddress.render({
-        error: (err) =>
-          html`<p role="alert">
-            ${err instanceof BaseError ? err.shortMessage : msg('Could not send the message.', { id: 'msg.error' })}
-          </p>`,
+        error: (err) => html`<p role="alert">${sendError(err)}</p>`,
       })}`
   }
 
@@ -535,10 +535,7 @@ export class SoukConversations extends LitElement {
             : nothing
         }
         ${this.sending.render({
-          error: (e) =>
-            html`<p role="alert">
-              ${e instanceof BaseError ? e.shortMessage : msg('Could not send the message.', { id: 'msg.error' })}
-            </p>`,
+          error: (e) => html`<p role="alert">${sendError(e)}</p>`,
         })}
       </section>
     </div>`

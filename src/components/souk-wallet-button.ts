@@ -11,7 +11,9 @@ import type { ChainService, WalletView } from '../services/types.ts'
 /**
  * Wallet connect and switch, for the header: lists the EIP-6963 wallets (and the dev wallet on 31337),
  * shows the connected account, offers "switch network" when the wallet is on another chain, and the dev
- * account picker. Errors (rejected, wrong network…) are shown as sentences.
+ * account picker. Errors (rejected, wrong network…) are shown as sentences. After a reload it shows the
+ * remembered account while the wallet reconnects, and says so when the remembered wallet is not there
+ * (nothing else is connected in its place).
  */
 @customElement('souk-wallet-button')
 @localized()
@@ -142,6 +144,7 @@ export class SoukWalletButton extends LitElement {
     if (!w || w.status !== 'connected') {
       const wallets = chain.wallets()
       return html`<div class="panel">
+        ${this.#remembered(w)}
         ${
           wallets.length > 0
             ? nothing
@@ -181,7 +184,7 @@ export class SoukWalletButton extends LitElement {
                 id="account"
                 @change=${(e: Event) => this.#run(() => chain.selectDevAccount(Number((e.target as HTMLSelectElement).value)))}
               >
-                ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => html`<option value=${i}>${msg(str`Account ${i}`, { id: 'wallet.account' })}</option>`)}
+                ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => html`<option value=${i} ?selected=${i === (w.devAccount ?? 0)}>${msg(str`Account ${i}`, { id: 'wallet.account' })}</option>`)}
               </select>`
           : nothing
       }
@@ -192,21 +195,43 @@ export class SoukWalletButton extends LitElement {
     </div>`
   }
 
+  /** The wallet of the last visit: coming back, or not there (say which, and that nobody else stands in). */
+  #remembered(w: WalletView | undefined) {
+    if (w?.missing) {
+      const name = w.missing.name
+      const who = w.missing.address ? shortAddress(w.missing.address) : name
+      return html`<p class="error" role="status" data-testid="wallet-missing">
+        ${msg(str`${name} (${who}), the wallet used here last time, is not available now. Souk does not switch to another account by itself: open or unlock ${name}, or choose a wallet below.`, { id: 'wallet.missing' })}
+      </p>`
+    }
+    if (w?.status === 'reconnecting' && w.walletName)
+      return html`<p role="status">${msg(str`Reconnecting ${w.walletName}…`, { id: 'wallet.reconnecting' })}</p>`
+    return nothing
+  }
+
   override render() {
     if (!this.chain) return html`<button disabled>${msg('Wallet…', { id: 'wallet.loading' })}</button>`
     const w = this.wallet
     const connected = w?.status === 'connected'
-    const label = !connected
-      ? msg('Connect wallet', { id: 'wallet.connect' })
-      : w.onConfiguredChain
+    const back = w?.status === 'reconnecting' && w.address !== undefined
+    const label = connected
+      ? w.onConfiguredChain
         ? shortAddress(w.address ?? '')
         : msg('Wrong network', { id: 'wallet.wrong' })
+      : back
+        ? shortAddress(w.address ?? '')
+        : w?.missing
+          ? msg('Wallet not found', { id: 'wallet.missing.short' })
+          : msg('Connect wallet', { id: 'wallet.connect' })
     return html`<details
-      class=${connected && !w.onConfiguredChain ? 'wrong' : ''}
-      data-status=${w?.status ?? 'none'}
+      class=${(connected && !w.onConfiguredChain) || w?.missing ? 'wrong' : ''}
+      data-status=${w?.missing && !connected ? 'missing' : (w?.status ?? 'none')}
+      data-address=${w?.address ?? ''}
       @toggle=${(e: Event) => (this.open = (e.target as HTMLDetailsElement).open)}
     >
-      <summary aria-label=${connected ? msg(str`Wallet ${label}`, { id: 'wallet.summary' }) : label}>${label}</summary>
+      <summary aria-label=${connected || back ? msg(str`Wallet ${label}`, { id: 'wallet.summary' }) : label}>
+        ${label}
+      </summary>
       ${this.open ? this.#panel() : nothing}
     </details>`
   }

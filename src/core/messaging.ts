@@ -49,6 +49,8 @@ export type MessagingErrorReason =
   | 'quota'
   | 'offline'
   | 'unsupported'
+  // a sender's own bound: too many messages already wait on this device for recipients without a key
+  | 'waiting_full'
   // a relay's limits (issue #24): the recipient's mailbox, the source's share, the relay's total
   | 'mailbox_full'
   | 'ip_quota'

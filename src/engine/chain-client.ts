@@ -49,7 +49,7 @@ const DISCONNECTED: WalletView = {
 function connectedBefore(config: SoukConfig): boolean {
   try {
     const recent = globalThis.localStorage?.getItem(`souk.wagmi.${config.chain.id}.recentConnectorId`)
-    return recent !== null && recent !== undefined && recent !== 'null'
+    return (recent !== null && recent !== undefined && recent !== 'null') || remembered(config) !== undefined
   } catch {
     return false
   }
@@ -76,6 +76,23 @@ async function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Pro
   }
 }
 
+/**
+ * The wallet and account this browser used last (`rememberWallet` in src/chain/wallet.ts writes it through the
+ * wagmi storage), read without loading wagmi: the header shows who you are at once, also offline.
+ */
+function remembered(config: SoukConfig): { id: string; name: string; address: `0x${string}` } | undefined {
+  try {
+    const raw = globalThis.localStorage?.getItem(`souk.wagmi.${config.chain.id}.souk.wallet`)
+    const v = raw ? (JSON.parse(raw) as { id?: unknown; name?: unknown; address?: unknown }) : undefined
+    if (typeof v?.id !== 'string' || typeof v.name !== 'string' || typeof v.address !== 'string') return undefined
+    return /^0x[0-9a-fA-F]{40}$/.test(v.address)
+      ? { id: v.id, name: v.name, address: v.address as `0x${string}` }
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Runs `fn` when the page is idle (a task of its own, after the page's own work), else soon. */
 function whenIdle(fn: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 10_000 })
@@ -90,6 +107,8 @@ export class WorkerChainService extends EventTarget implements ChainService {
   #wallet: Promise<WagmiChainService> | undefined
   #loaded: WagmiChainService | undefined
   #stopped = false
+  /** The wallet side failed to load: the remembered wallet is not coming back by itself. */
+  #failed = false
   readonly #seen = new Set<string>()
 
   constructor(config: SoukConfig, remote: Comlink.Remote<ChainWorkerApi>) {
@@ -121,7 +140,11 @@ export class WorkerChainService extends EventTarget implements ChainService {
       this.dispatchEvent(new Event('wallet'))
       return service
     })()
-    this.#wallet.catch(() => (this.#wallet = undefined))
+    this.#wallet.catch(() => {
+      this.#wallet = undefined
+      this.#failed = true
+      this.dispatchEvent(new Event('wallet'))
+    })
     // a microtask later: wallets() may be called while an element renders
     queueMicrotask(() => this.dispatchEvent(new Event('wallet')))
     return this.#wallet
@@ -142,7 +165,17 @@ export class WorkerChainService extends EventTarget implements ChainService {
 
   wallet(): WalletView {
     if (this.#loaded) return this.#loaded.wallet()
-    // loading: 'connecting' tells the wallet menu to say "looking for wallets" rather than "none found"
+    // the wallet side is still loading: the remembered wallet and account are shown as reconnecting (nothing
+    // acts as them until the wallet is back); else 'connecting' tells the wallet menu to say "looking for wallets"
+    const last = this.#failed ? undefined : remembered(this.#config)
+    if (last)
+      return {
+        ...DISCONNECTED,
+        status: 'reconnecting',
+        address: last.address,
+        walletName: last.name,
+        isDevWallet: last.id === 'souk-dev-wallet',
+      }
     return this.#wallet ? { ...DISCONNECTED, status: 'connecting' } : DISCONNECTED
   }
 

@@ -13,6 +13,8 @@ export interface MessagingSnapshot {
   conversations: Conversation[]
   /** Outbox entries not yet acknowledged by any relay. */
   pending: number
+  /** Messages kept until their recipients set up messaging (state `waiting`). */
+  waiting: number
   /** Incoming messages not yet read, over all conversations. */
   unread: number
   /** Relays the engine's node is connected to now. */

@@ -55,6 +55,7 @@ export function createMessagingHost(): MessagingHost {
       address,
       conversations,
       pending: client.pending,
+      waiting: client.waiting,
       unread: conversations.reduce((n, c) => n + c.unread, 0),
       relaysConnected: node?.relays.relays.filter((r) => r.connected).length ?? 0,
       deviceKey: client.keys.binding.box,

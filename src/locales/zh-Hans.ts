@@ -7,6 +7,7 @@ import { ordersTemplates } from './zh-Hans.orders.ts'
 import { settingsTemplates } from './zh-Hans.settings.ts'
 import { trustTemplates } from './zh-Hans.trust.ts'
 import { viewsTrustTemplates } from './zh-Hans.views-trust.ts'
+import { identityTemplates } from './zh-Hans.identity.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -16,6 +17,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...trustTemplates,
   ...viewsTrustTemplates,
   ...buildTemplates,
+  ...identityTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',

@@ -43,10 +43,13 @@ import {
   getWalletState,
   listWallets,
   reconnectWallet,
+  rememberedWallet,
+  rememberWallet,
   selectDevAccount,
   switchToConfiguredChain,
   watchWallet,
   watchWallets,
+  type RememberedWallet,
   type WalletState,
 } from '../chain/wallet.ts'
 import type { SoukConfig } from '../core/config.ts'
@@ -77,12 +80,14 @@ export interface WagmiChainServiceOptions {
   trustCache?: LogCache<TrustLog>
   /** Loads an arbiter's profile document for `arbiterTrust` (the integrator's IPFS loader); none by default. */
   loadProfile?: (cid: string, options: { signal?: AbortSignal }) => Promise<ArbiterProfile | undefined>
+  /** Reconnect the remembered wallet also with a wagmi config of the caller's (tests of a reload). */
+  reconnect?: boolean
 }
 
 /** EscrowView.ratings bits (ISoukMarket RATED_SELLER, RATED_BUYER, BUYER_RATED_ARBITER, SELLER_RATED_ARBITER). */
 const RATED = { seller: 4, buyer: 8, arbiterByBuyer: 16, arbiterBySeller: 32 } as const
 
-function walletView(s: WalletState): WalletView {
+function walletView(s: WalletState, missing: RememberedWallet | undefined): WalletView {
   return {
     status: s.status,
     address: s.address,
@@ -90,6 +95,8 @@ function walletView(s: WalletState): WalletView {
     onConfiguredChain: s.onConfiguredChain,
     walletName: s.connector?.name,
     isDevWallet: s.connector?.isDevWallet ?? false,
+    ...(s.devAccount === undefined ? {} : { devAccount: s.devAccount }),
+    ...(missing && s.status !== 'connected' ? { missing: { name: missing.name, address: missing.address } } : {}),
   }
 }
 
@@ -107,6 +114,8 @@ export class WagmiChainService extends EventTarget implements ChainService {
   readonly #trustOptions: Pick<WagmiChainServiceOptions, 'trustCache' | 'loadProfile'>
   #trustIndex: ChainTrust | undefined
   #protocolFeeBps: Promise<number> | undefined
+  /** The remembered wallet did not come back at start-up (until it does, or the person picks one). */
+  #missing: RememberedWallet | undefined
 
   private constructor(
     wagmi: SoukWagmiConfig,
@@ -133,13 +142,38 @@ export class WagmiChainService extends EventTarget implements ChainService {
       ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}),
     })
     service.#start()
-    if (!options.wagmi) await reconnectWallet(wagmi)
+    if (!options.wagmi || options.reconnect) await service.#reconnect()
     return service
   }
 
+  /** The remembered wallet and account, that one only; `missing` says so when it does not come back. */
+  async #reconnect(): Promise<void> {
+    const state = await reconnectWallet(this.wagmi)
+    this.#missing = state.missing
+    if (this.#missing) this.dispatchEvent(new Event('wallet'))
+  }
+
   #start(): void {
-    this.#stops.push(watchWallet(this.wagmi, () => this.dispatchEvent(new Event('wallet'))))
-    this.#stops.push(watchWallets(this.wagmi, () => this.dispatchEvent(new Event('wallet'))))
+    this.#stops.push(
+      watchWallet(this.wagmi, (state) => {
+        if (state.status === 'connected') {
+          this.#missing = undefined
+          void rememberWallet(this.wagmi, state).catch(() => undefined)
+        }
+        this.dispatchEvent(new Event('wallet'))
+      }),
+    )
+    this.#stops.push(
+      watchWallets(this.wagmi, (wallets) => {
+        // the remembered wallet announced itself late (an extension still loading): reconnect it now
+        const late = this.#missing
+        if (late && wallets.some((w) => w.id === late.id) && this.wallet().status === 'disconnected')
+          void rememberedWallet(this.wagmi)
+            .then((r) => (r?.id === late.id ? this.#reconnect() : undefined))
+            .catch(() => undefined)
+        this.dispatchEvent(new Event('wallet'))
+      }),
+    )
     const onVault = (): void => void this.dispatchEvent(new Event('bids'))
     this.vault.addEventListener('change', onVault)
     this.#stops.push(() => this.vault.removeEventListener('change', onVault))
@@ -230,7 +264,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
   }
 
   wallet(): WalletView {
-    return walletView(getWalletState(this.wagmi))
+    return walletView(getWalletState(this.wagmi), this.#missing)
   }
 
   wallets(): WalletOption[] {
@@ -243,15 +277,16 @@ export class WagmiChainService extends EventTarget implements ChainService {
   }
 
   async connect(uid: string): Promise<WalletView> {
-    return walletView(await connectWallet(this.wagmi, { wallet: uid }))
+    return walletView(await connectWallet(this.wagmi, { wallet: uid }), undefined)
   }
 
   async disconnect(): Promise<void> {
+    this.#missing = undefined
     await disconnectWallet(this.wagmi)
   }
 
   async switchChain(): Promise<WalletView> {
-    return walletView(await switchToConfiguredChain(this.wagmi))
+    return walletView(await switchToConfiguredChain(this.wagmi), undefined)
   }
 
   async selectDevAccount(index: number): Promise<void> {

@@ -14,6 +14,12 @@ import { DirectDelivery } from './messaging-direct.ts'
 /** A messaging call failed in the engine (the message crossed the worker boundary as text). */
 export class MessagingServiceError extends BaseError {
   override name = 'MessagingServiceError'
+  /** The name of the error in the engine (e.g. `WaitingFullError`), for a view to say it in the person's language. */
+  readonly engineName: string | undefined
+  constructor(shortMessage: string, options: { cause?: Error; engineName?: string } = {}) {
+    super(shortMessage, options.cause ? { cause: options.cause } : {})
+    this.engineName = options.engineName
+  }
 }
 
 /** Errors come back from the Worker as plain `Error`s; keep their first line, which is the short message. */
@@ -22,7 +28,7 @@ function fromEngine(err: unknown): Error {
   if (err instanceof Error && err.name === 'AbortError') return err
   const text = err instanceof Error ? err.message : String(err)
   return new MessagingServiceError(text.split('\n')[0] || 'Messaging failed.', {
-    ...(err instanceof Error ? { cause: err } : {}),
+    ...(err instanceof Error ? { cause: err, engineName: err.name } : {}),
   })
 }
 

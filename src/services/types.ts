@@ -141,6 +141,13 @@ export interface WalletView {
   onConfiguredChain: boolean
   walletName: string | undefined
   isDevWallet: boolean
+  /** Dev wallet: the active account (0..9). */
+  devAccount?: number
+  /**
+   * The wallet this browser used last did not come back (removed, disabled, locked): named here so the view
+   * says so; nothing else was connected in its place.
+   */
+  missing?: { name: string; address: `0x${string}` | undefined }
 }
 
 export type Phase = 'bidding' | 'revealing' | 'finalizable' | 'ended' | 'cancelled' | 'on-sale' | 'sold' | 'expired'

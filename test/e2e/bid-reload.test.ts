@@ -1,3 +1,8 @@
+/**
+ * Bids across a real page reload: the bid secret in the vault (a test page of the chain client), and who bids —
+ * in the built app, an account picked in the header is still the one shown, messaging with, and bidding after a
+ * reload and a reload offline (issue #26).
+ */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -20,6 +25,11 @@ import { ROOT } from '../../scripts/lib/processes.ts'
 import { startStack, type Stack } from '../helpers/stack.ts'
 import { launchBrowser } from '../helpers/browser.ts'
 import { serveTestPage, type TestPageServer } from '../helpers/test-page.ts'
+import { createListing } from '../../src/chain/actions/createListing.ts'
+import { getChainTime } from '../../src/chain/market.ts'
+import { appSession } from '../helpers/app-session.ts'
+import { seller as walletOf } from '../helpers/catalog.ts'
+import { servedApp } from '../helpers/served-app.ts'
 
 const dev = (i: number): Address => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address
 
@@ -120,5 +130,82 @@ describe('a sealed bid survives a real page reload', () => {
     } finally {
       await context.close()
     }
+  })
+})
+
+describe('who you are survives a reload, in the app (issue #26)', { timeout: 300_000 }, () => {
+  const served = servedApp()
+  const app = appSession(served, 'identity-reload')
+  after(() => app.close())
+
+  it('account 6 picked once: reloaded, reloaded offline, still account 6 with the same messaging key, and bids as 6', async () => {
+    const me = dev(6)
+    const { wagmi } = await walletOf(served.stack.config, 5)
+    const now = await getChainTime(wagmi)
+    const { listingId } = await createListing(wagmi, {
+      contentHash: `0x${'cd'.repeat(32)}`,
+      biddingEnd: now + 3_600,
+      revealEnd: now + 7_200,
+      price: parseEther('0.1'),
+      arbiters: [served.stack.config.recommendedArbiters![0]!],
+    })
+
+    const context = await app.profile({ phone: true })
+    const { page, errors } = await app.open(context, '#/messages')
+    await app.connect(page, 6)
+    await page.getByRole('button', { name: 'Set up messaging on this device' }).click()
+    await page.locator('souk-conversations').getByText('No conversations yet.').waitFor({ timeout: 30_000 })
+    const messagingKey = async (what: string): Promise<string> => {
+      await page.goto(`${served.site.url}#/settings`)
+      const key = page.locator('souk-settings-view [data-testid=messaging-key]')
+      await key.waitFor({ timeout: 30_000 }).catch(() => assert.fail(`${what}: no messaging key in the settings`))
+      return (await key.textContent()) ?? ''
+    }
+    const key = await messagingKey('set up')
+    await app.shot(page, 'account-6-before-reload')
+
+    // a reload: nobody touches the wallet; the header shows account 6, messaging needs no new signature
+    await page.reload()
+    await app.waitWallet(page, 6, 'after a reload')
+    assert.equal(await messagingKey('after a reload'), key, 'messaging came back as another device identity')
+    await page.goto(`${served.site.url}#/messages`)
+    await page.locator('souk-conversations').getByText('No conversations yet.').waitFor({ timeout: 30_000 })
+    assert.equal(await page.getByRole('button', { name: 'Set up messaging on this device' }).count(), 0)
+
+    // a reload with the network gone: the app comes from the service worker, the wallet from this browser
+    await app.reloadOffline(page)
+    try {
+      await app.waitWallet(page, 6, 'after a reload offline')
+      assert.equal(await messagingKey('offline'), key)
+      await app.shot(page, 'account-6-offline')
+    } finally {
+      await context.setOffline(false)
+    }
+
+    // back online, a bid from the listing page is account 6's
+    await page.goto(`${served.site.url}#/listing/${listingId}`)
+    await app.waitWallet(page, 6, 'on the listing page')
+    await page.getByLabel('Your bid (ETH)').fill('0.2')
+    await page.getByRole('button', { name: 'Place bid' }).click()
+    await app.waitText(page, 'Your sealed bid is on chain', 'the bid confirmation')
+    const rpcUrl = served.stack.config.chain.rpcUrls[0]!
+    const client = createPublicClient({
+      chain: { ...foundry, rpcUrls: { default: { http: [rpcUrl] } } },
+      transport: http(rpcUrl),
+    })
+    const placed = await client.getContractEvents({
+      address: served.stack.deployment!.market,
+      abi: soukMarketAbi,
+      eventName: 'BidPlaced',
+      args: { listingId },
+      fromBlock: 0n,
+    })
+    assert.deepEqual(
+      placed.map((l) => l.args.bidder),
+      [me],
+      'the bid after the reloads came from another account',
+    )
+    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|WebSocket|net::/.test(e))
+    assert.deepEqual(unexpected, [])
   })
 })

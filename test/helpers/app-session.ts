@@ -43,6 +43,13 @@ export interface AppSession {
   advance(seconds: number): Promise<void>
   /** Connects the dev wallet from the header (if it is not) and makes anvil account `account` the active one. */
   connect(page: Page, account: number): Promise<void>
+  /**
+   * Waits until the header's wallet is connected as anvil account `account` by itself (after a reload nobody
+   * touches the wallet), failing with `what` and what the header shows instead.
+   */
+  waitWallet(page: Page, account: number, what: string, timeout?: number): Promise<void>
+  /** Reloads `page` with the network cut (`context.setOffline`), served by the service worker. */
+  reloadOffline(page: Page): Promise<void>
   waitText(page: Page, text: string | RegExp, what: string, timeout?: number): Promise<void>
   /** Closes every profile (call in an `after` hook). */
   close(): Promise<void>
@@ -111,6 +118,26 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
         .waitFor({ timeout: 20_000 })
         .catch(() => assert.fail(`the wallet never switched to dev account ${account}`))
       await button.locator('summary').click()
+    },
+    async waitWallet(page, account, what, timeout = 30_000) {
+      const address = devAccount(account).address
+      await page
+        .locator(`souk-wallet-button details[data-status="connected"][data-address="${address}"]`)
+        .waitFor({ state: 'attached', timeout })
+        .catch(async () => {
+          const details = page.locator('souk-wallet-button details')
+          const shown = await details
+            .evaluate((d) => `${d.dataset.status} ${d.dataset.address} "${d.textContent?.trim()}"`)
+            .catch(() => 'no wallet button')
+          assert.fail(`${what}: the header never showed account ${account} (${address}); it shows ${shown}`)
+        })
+    },
+    async reloadOffline(page) {
+      await page
+        .waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
+        .catch(() => assert.fail('the service worker never took control of the page'))
+      await page.context().setOffline(true)
+      await page.reload()
     },
     async waitText(page, text, what, timeout = 60_000) {
       await page

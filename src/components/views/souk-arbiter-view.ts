@@ -14,6 +14,7 @@ import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
 import '../souk-withdraw-all.ts'
 import { WalletController } from '../wallet-controller.ts'
+import { offerMessaging } from '../../services/messaging-ready.ts'
 
 /** The contract's cap on an arbiter's fee: 10%. */
 const MAX_FEE_PERCENT = 10
@@ -105,6 +106,7 @@ export class SoukArbiterView extends LitElement {
         text: msg('You are registered: sellers can now name you as their arbiter.', { id: 'arbiter.registered' }),
       }
       this.version++
+      offerMessaging(this, 'arbiter')
     } catch (err) {
       this.message = { ok: false, text: errorSentence(err) }
     } finally {

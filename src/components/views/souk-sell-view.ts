@@ -13,6 +13,7 @@ import { errorSentence } from '../chain-error.ts'
 import { categoryLabel, conditionLabel } from '../labels.ts'
 import { href, navigate } from '../routes.ts'
 import { shared } from '../styles.ts'
+import { offerMessaging } from '../../services/messaging-ready.ts'
 
 const HOUR = 3600
 const DAY = 24 * HOUR
@@ -301,6 +302,7 @@ export class SoukSellView extends LitElement {
       this.dispatchEvent(
         new CustomEvent('souk-published', { detail: { listingId: result.listingId }, bubbles: true, composed: true }),
       )
+      offerMessaging(this, 'seller')
       navigate(href(`/listing/${result.listingId}`))
     } catch (err) {
       if (!navigator.onLine && !this.#abort.signal.aborted) {

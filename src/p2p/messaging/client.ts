@@ -43,7 +43,8 @@ import {
 } from '../protocols.ts'
 import type { RelayPool } from '../relay-pool.ts'
 import { isRefusal, request, serverFrames, type Nack, type PullPage, type Tally } from './wire.ts'
-import type { ChatMessage, ClientState, MessagingStorage, OutboxEntry } from './storage.ts'
+import type { ChatMessage, ClientState, MessagingStorage, OutboxEntry, WaitingEntry } from './storage.ts'
+import { WaitingQueue, type WaitingLimits } from './waiting.ts'
 
 export interface MessagingClientOptions {
   libp2p: Libp2p<{ pubsub: GossipSub }>
@@ -65,6 +66,11 @@ export interface MessagingClientOptions {
    * messages received, so the sender sees "delivered" through the relays too (default true).
    */
   deliveryReceipts?: boolean
+  /**
+   * Messages to people without a device key yet wait on this device (bounded; `WaitingQueue`). Defaults in
+   * `WAITING_LIMITS` (20 per recipient, 100 in all, 30 days, look-ups 2 s → 60 s).
+   */
+  waiting?: Partial<WaitingLimits>
 }
 
 export interface Conversation {
@@ -165,7 +171,7 @@ export class MessagingClient extends EventTarget {
     refused: {},
     direct: { delivered: 0, failed: 0, received: 0 },
   }
-  readonly #o: Required<Omit<MessagingClientOptions, 'retry'>> & { retry: { minMs: number; maxMs: number } }
+  readonly #o: Required<Omit<MessagingClientOptions, 'retry' | 'waiting'>> & { retry: { minMs: number; maxMs: number } }
   readonly #bindings = new BindingVerifier()
   readonly #messages = new Map<string, ChatMessage>()
   readonly #outbox = new Map<string, OutboxEntry>()
@@ -186,19 +192,33 @@ export class MessagingClient extends EventTarget {
   readonly #seen = new Set<string>()
   /** Envelope ids already tried on the direct path (once each: the relays are the retry path). */
   readonly #directTried = new Set<string>()
+  /** Messages kept until their recipient has a device key (waiting.ts). */
+  readonly #waiting: WaitingQueue
+  /** Envelope id → message id, for messages that waited for a key (their id was chosen before sealing). */
+  readonly #byEnvelope = new Map<string, string>()
 
   constructor(options: MessagingClientOptions) {
     super()
+    const { waiting, ...rest } = options
     this.#o = {
       replicas: 2,
       presenceIntervalMs: PRESENCE_INTERVAL_MS,
       pullIntervalMs: 30_000,
       pullPageBytes: 256 * 1024,
       deliveryReceipts: true,
-      ...options,
+      ...rest,
       retry: options.retry ?? { minMs: 500, maxMs: 30_000 },
     }
     this.address = options.keys.binding.address
+    this.#waiting = new WaitingQueue(
+      options.storage,
+      {
+        lookup: async (to, signal) => (await this.#lookup(to, signal).catch(() => undefined))?.bindings,
+        release: (entry, bindings) => this.#release(entry, bindings),
+        expire: (entry) => this.#expire(entry),
+      },
+      waiting,
+    )
   }
 
   get keys(): DeviceKeys {
@@ -209,8 +229,12 @@ export class MessagingClient extends EventTarget {
     if (this.#started) return
     this.#started = true
     this.#state = await this.#o.storage.loadState()
-    for (const m of await this.#o.storage.messages()) this.#messages.set(m.id, m)
+    for (const m of await this.#o.storage.messages()) {
+      this.#messages.set(m.id, m)
+      if (m.envelope) this.#byEnvelope.set(m.envelope, m.id)
+    }
     for (const e of await this.#o.storage.outbox()) this.#outbox.set(e.id, e)
+    this.#waiting.start(await this.#loadWaiting(), this.#controller.signal)
     const { libp2p } = this.#o
     await libp2p.handle(
       MESSAGE_DELIVER_PROTOCOL,
@@ -236,6 +260,7 @@ export class MessagingClient extends EventTarget {
     this.#timers = []
     for (const t of this.#retryTimers.values()) clearTimeout(t)
     this.#retryTimers.clear()
+    this.#waiting.stop()
     this.#o.relays.removeEventListener('change', this.#onRelaysChange)
     this.#o.libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     clearTimeout(this.#announceTimer)
@@ -290,6 +315,11 @@ export class MessagingClient extends EventTarget {
     return this.#outbox.size
   }
 
+  /** Messages kept until their recipients set up messaging (state `waiting`). */
+  get waiting(): number {
+    return this.#waiting.size
+  }
+
   // ---------------------------------------------------------------- sending
 
   /**
@@ -327,7 +357,16 @@ export class MessagingClient extends EventTarget {
     signal: AbortSignal | undefined,
   ): Promise<ChatMessage> {
     const peer = getAddress(to)
-    const { bindings } = await this.#lookup(peer, signal)
+    let bindings: DeviceBinding[]
+    try {
+      ;({ bindings } = await this.#lookup(peer, signal))
+    } catch (err) {
+      signal?.throwIfAborted()
+      // nobody's key known for the address (or no relay to ask): kept until one appears (waiting.ts)
+      if (err instanceof MessagingError && (err.reason === 'not_for_me' || err.reason === 'offline'))
+        return await this.#keep(peer, payload)
+      throw err
+    }
     const conv = conversationId(this.address, peer, payload.listing)
     const clock = (this.#state.clocks[conv] ?? 0) + 1
     this.#state.clocks[conv] = clock
@@ -365,6 +404,109 @@ export class MessagingClient extends EventTarget {
     const listing = payload.listing === undefined ? {} : { listing: payload.listing }
     if (payload.t === 'text') return { text: payload.text, ...listing }
     return { text: '', ...listing, kind: 'address', sealed: sealLocal(this.#o.keys, payload.address) }
+  }
+
+  // ---------------------------------------------------------------- waiting for a recipient's key
+
+  /** Keeps a message for someone without a device key yet (bounded: `WaitingFullError` when full). */
+  async #keep(peer: Address, payload: Extract<Payload, { t: 'text' | 'address' }>): Promise<ChatMessage> {
+    this.#waiting.admit(peer)
+    const conv = conversationId(this.address, peer, payload.listing)
+    const clock = (this.#state.clocks[conv] ?? 0) + 1
+    this.#state.clocks[conv] = clock
+    const m: ChatMessage = {
+      id: `w-${crypto.randomUUID()}`,
+      conv,
+      from: this.address,
+      to: peer,
+      peer,
+      ...this.#content(payload),
+      ts: Date.now(),
+      clock,
+      direction: 'out',
+      state: 'waiting',
+    }
+    this.#messages.set(m.id, m)
+    await Promise.all([this.#o.storage.putMessage({ ...m }), this.#o.storage.saveState(this.#state)])
+    await this.#waiting.add({ kind: 'waiting', id: m.id, to: peer, clock, created: m.ts })
+    this.#changed()
+    return m.sealed === undefined ? m : { ...m, address: this.#openAddress(m.sealed) }
+  }
+
+  /**
+   * What waits, from storage, tidied after a crash: an entry whose message was sealed already (its message left
+   * the `waiting` state, or an outbox entry names it) or is gone is removed; a waiting message that lost its
+   * entry gets one again.
+   */
+  async #loadWaiting(): Promise<WaitingEntry[]> {
+    const storage = this.#o.storage
+    const sealed = new Map([...this.#outbox.values()].flatMap((e) => (e.waited ? [[e.waited, e.id] as const] : [])))
+    const entries: WaitingEntry[] = []
+    for (const w of await storage.waiting()) {
+      const m = this.#messages.get(w.id)
+      const envelope = sealed.get(w.id)
+      if (m?.state === 'waiting' && envelope) await this.#sealedAs(m, envelope)
+      if (m?.state === 'waiting') entries.push(w)
+      else await storage.deleteWaiting(w.id)
+    }
+    const kept = new Set(entries.map((e) => e.id))
+    for (const m of this.#messages.values())
+      if (m.state === 'waiting' && !m.refused && !kept.has(m.id)) {
+        const w: WaitingEntry = { kind: 'waiting', id: m.id, to: m.to, clock: m.clock, created: m.ts }
+        await storage.putWaiting(w)
+        entries.push(w)
+      }
+    return entries
+  }
+
+  /** The waiting message `m` now travels as envelope `envelope` (same message id; receipts name the envelope). */
+  async #sealedAs(m: ChatMessage, envelope: string): Promise<void> {
+    m.state = 'queued'
+    m.envelope = envelope
+    delete m.refused
+    this.#byEnvelope.set(envelope, m.id)
+    await this.#o.storage.putMessage({ ...m })
+  }
+
+  /** The recipient has a key now: seal the waiting message to it and hand it to the outbox. */
+  async #release(w: WaitingEntry, bindings: DeviceBinding[]): Promise<void> {
+    const m = this.#messages.get(w.id)
+    if (!m || m.state !== 'waiting') return
+    const listing = m.listing === undefined ? {} : { listing: m.listing }
+    const payload: Extract<Payload, { t: 'text' | 'address' }> =
+      m.kind === 'address'
+        ? {
+            t: 'address',
+            v: 1,
+            listing: m.listing ?? '',
+            address: parseShippingAddress(openLocal(this.#o.keys, m.sealed ?? '')),
+          }
+        : { t: 'text', text: m.text, ...listing }
+    const { envelope, id } = await sealEnvelope({
+      from: this.#o.keys,
+      to: w.to,
+      devices: bindings,
+      payload,
+      clock: w.clock,
+    })
+    const entry: OutboxEntry = { id, envelope, messageId: m.id, attempts: 0, created: Date.now(), waited: m.id }
+    // the outbox entry first: a crash before the message record is updated is repaired by #loadWaiting
+    await this.#o.storage.markSeen(id)
+    await this.#o.storage.putOutbox(entry)
+    await this.#sealedAs(m, id)
+    this.#outbox.set(id, entry)
+    this.#changed()
+    void this.#flush(id)
+  }
+
+  /** A message waited `maxAgeMs` for a key: given up, and its record says so. */
+  async #expire(w: WaitingEntry): Promise<void> {
+    const m = this.#messages.get(w.id)
+    if (!m) return
+    const days = Math.round((Date.now() - w.created) / 86_400_000)
+    m.refused = { code: 'expired', reason: `${w.to} did not set up messaging within ${days} days; this was not sent.` }
+    await this.#o.storage.putMessage({ ...m })
+    this.#changed()
   }
 
   /** Marks every incoming message of `conv` read and tells the sender (one receipt). */
@@ -662,7 +804,7 @@ export class MessagingClient extends EventTarget {
 
   async #setState(id: string, state: ChatMessage['state']): Promise<void> {
     const m = this.#messages.get(id)
-    const rank = { queued: 0, sent: 1, delivered: 2, read: 3, received: 0 }
+    const rank = { waiting: 0, queued: 0, sent: 1, delivered: 2, read: 3, received: 0 }
     if (!m || rank[state] <= rank[m.state]) return
     m.state = state
     delete m.refused
@@ -739,8 +881,10 @@ export class MessagingClient extends EventTarget {
     this.#state.clocks[conv] = Math.max(this.#state.clocks[conv] ?? 0, envelope.clock)
     if (payload.t !== 'text' && payload.t !== 'address') {
       for (const seen of payload.ids) {
-        const m = this.#messages.get(seen)
-        if (m && m.direction === 'out' && m.to === peer) await this.#setState(seen, payload.t)
+        // a message that waited for a key keeps its id; the receipt names the envelope it was sealed into
+        const mid = this.#messages.has(seen) ? seen : this.#byEnvelope.get(seen)
+        const m = mid === undefined ? undefined : this.#messages.get(mid)
+        if (m && mid && m.direction === 'out' && m.to === peer) await this.#setState(mid, payload.t)
       }
       await this.#o.storage.saveState(this.#state)
       return id
@@ -927,6 +1071,7 @@ export class MessagingClient extends EventTarget {
     if (this.#connectedRelays().length === 0) return
     void this.pull().catch(() => {})
     for (const id of this.#outbox.keys()) void this.#flush(id)
+    this.#waiting.poke()
   }
 
   /**

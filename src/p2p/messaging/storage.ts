@@ -7,7 +7,12 @@ import { openDB, type IDBPDatabase } from 'idb'
 import type { Address } from 'viem'
 import type { DeviceBinding, DeviceKeys, Envelope, ShippingAddress } from '../../core/messaging.ts'
 
-export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'read' | 'received'
+/**
+ * Outgoing: `waiting` (kept on this device until the recipient has a device key: they never set messaging up,
+ * or this device could not ask the relays yet), `queued` (sealed, in the outbox), `sent`, `delivered`, `read`.
+ * Incoming: `received`, then `read`.
+ */
+export type DeliveryState = 'waiting' | 'queued' | 'sent' | 'delivered' | 'read' | 'received'
 
 export interface ChatMessage {
   id: string
@@ -36,8 +41,16 @@ export interface ChatMessage {
   sealed?: string
   /** `address`: opened in memory for the view by `MessagingClient.thread`, never stored. */
   address?: ShippingAddress
-  /** Outgoing, still queued: why the relays did not take it yet (e.g. the recipient's mailbox is full). */
+  /**
+   * Outgoing, still queued: why the relays did not take it yet (e.g. the recipient's mailbox is full); or, for a
+   * message that waited too long for its recipient's key (`expired`), why it was never sent.
+   */
   refused?: { code: string; reason: string }
+  /**
+   * Outgoing, after waiting for the recipient's key: the id of the envelope it was sealed into (its own id was
+   * chosen before); receipts name the envelope.
+   */
+  envelope?: string
 }
 
 export interface OutboxEntry {
@@ -49,6 +62,23 @@ export interface OutboxEntry {
   created: number
   /** The last refusal by a relay's limits (`RefusalCode`); the entry stays and is retried. */
   refused?: { code: string; reason: string; at: number }
+  /** The message that waited for its recipient's key before it was sealed into this envelope (`WaitingEntry.id`). */
+  waited?: string
+}
+
+/**
+ * A message kept in the outbox before it could be sealed: its recipient has no device key the relays know of
+ * yet (docs/messaging.md, "A message to someone who never set up"). The content is the stored `ChatMessage`
+ * with the same id (an address only sealed with the device key, as always); this entry says what waits.
+ */
+export interface WaitingEntry {
+  kind: 'waiting'
+  /** The waiting message's id (`w-…`, never an envelope id); it keeps it once sealed (`ChatMessage.envelope`). */
+  id: string
+  to: Address
+  /** The conversation's Lamport clock taken when it was written, kept when it is sealed. */
+  clock: number
+  created: number
 }
 
 export interface ClientState {
@@ -68,12 +98,25 @@ export interface MessagingStorage {
   putMessage(m: ChatMessage): Promise<void>
   getMessage(id: string): Promise<ChatMessage | undefined>
   messages(): Promise<ChatMessage[]>
+  /** Sealed envelopes waiting for a relay's acknowledgement. */
   outbox(): Promise<OutboxEntry[]>
   putOutbox(e: OutboxEntry): Promise<void>
   deleteOutbox(id: string): Promise<void>
+  /** Messages waiting for their recipient's device key (kept in the same outbox). */
+  waiting(): Promise<WaitingEntry[]>
+  putWaiting(e: WaitingEntry): Promise<void>
+  deleteWaiting(id: string): Promise<void>
   /** Records an id as seen; resolves false when it already was (a duplicate). */
   markSeen(id: string): Promise<boolean>
   close(): Promise<void>
+}
+
+function isWaiting(e: OutboxEntry | WaitingEntry): e is WaitingEntry {
+  return (e as WaitingEntry).kind === 'waiting'
+}
+
+function isSealed(e: OutboxEntry | WaitingEntry): e is OutboxEntry {
+  return !isWaiting(e)
 }
 
 const EMPTY_STATE = (): ClientState => ({ cursor: 0, clocks: {} })
@@ -81,7 +124,7 @@ const EMPTY_STATE = (): ClientState => ({ cursor: 0, clocks: {} })
 export function memoryStorage(): MessagingStorage {
   const keys = new Map<string, DeviceKeys>()
   const messages = new Map<string, ChatMessage>()
-  const outbox = new Map<string, OutboxEntry>()
+  const outbox = new Map<string, OutboxEntry | WaitingEntry>()
   const seen = new Set<string>()
   let state = EMPTY_STATE()
   return {
@@ -92,9 +135,12 @@ export function memoryStorage(): MessagingStorage {
     putMessage: async (m) => void messages.set(m.id, { ...m }),
     getMessage: async (id) => messages.get(id),
     messages: async () => [...messages.values()],
-    outbox: async () => [...outbox.values()],
+    outbox: async () => [...outbox.values()].filter(isSealed),
     putOutbox: async (e) => void outbox.set(e.id, e),
     deleteOutbox: async (id) => void outbox.delete(id),
+    waiting: async () => [...outbox.values()].filter(isWaiting),
+    putWaiting: async (e) => void outbox.set(e.id, structuredClone(e)),
+    deleteWaiting: async (id) => void outbox.delete(id),
     markSeen: async (id) => {
       if (seen.has(id)) return false
       seen.add(id)
@@ -111,7 +157,7 @@ interface Schema {
   }
   state: { key: string; value: ClientState }
   messages: { key: string; value: ChatMessage }
-  outbox: { key: string; value: OutboxEntry }
+  outbox: { key: string; value: OutboxEntry | WaitingEntry }
   seen: { key: string; value: number }
 }
 
@@ -139,9 +185,12 @@ export async function indexedDbStorage(name: string): Promise<MessagingStorage> 
     putMessage: async (m) => void (await db.put('messages', m)),
     getMessage: async (id) => await db.get('messages', id),
     messages: async () => await db.getAll('messages'),
-    outbox: async () => await db.getAll('outbox'),
+    outbox: async () => (await db.getAll('outbox')).filter(isSealed),
     putOutbox: async (e) => void (await db.put('outbox', e)),
     deleteOutbox: async (id) => void (await db.delete('outbox', id)),
+    waiting: async () => (await db.getAll('outbox')).filter(isWaiting),
+    putWaiting: async (e) => void (await db.put('outbox', e)),
+    deleteWaiting: async (id) => void (await db.delete('outbox', id)),
     async markSeen(id) {
       const tx = db.transaction('seen', 'readwrite')
       const had = (await tx.store.getKey(id)) !== undefined
