@@ -30,6 +30,7 @@ export const ordersTemplates: Record<string, string | ReturnType<typeof str>> = 
   'order.dispute.sent': '已发起争议。你的理由已发送给你选择的仲裁人和卖家。',
   'order.dispute.unsent': '已发起争议。请设置消息功能，以便把理由和证据发给仲裁人和卖家。',
   'order.rate.noNode': '评价需要点对点节点，但它没有运行。',
+  'err.pin.document': '没有足够的中继保存该文档。请检查网络连接后重试。',
   'order.rate.seller': '评价卖家',
   'order.rate.buyer': '评价买家',
   'order.rate.arbiter': '评价仲裁人',

@@ -100,7 +100,14 @@ describe('trust a buyer can check (issue #25)', { timeout: 600_000 }, () => {
     await dialog.locator('#review').fill('Well packed, exactly as described. Shipped the next day.')
     await s.shot(buyer1, 'rate-dialog-1280-en')
     await dialog.locator('[data-action="confirm"]').click()
-    await s.waitText(buyer1, 'your rating is on the chain', 'the rating went through')
+    await buyer1
+      .getByText('your rating is on the chain')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async () => {
+        await s.shot(buyer1, 'rating-failed')
+        assert.fail(`the rating never went through: ${(await dialog.locator('.error').allTextContents()).join(' | ')}`)
+      })
 
     // ---------------------------------------------------------------- sale 2: disputed, decided, rated on chain
     const second = await sale(SECOND_BUYER, parseEther('0.3'), [ARBITER])
