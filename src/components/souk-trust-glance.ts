@@ -20,9 +20,12 @@ export class SoukTrustGlance extends LitElement {
   static override styles = [
     shared,
     css`
+      /* phone: the record on one line, the button and the warnings under it; wide: all on one line. Either
+         way one line of text and one button high, loading or loaded. */
       .glance {
         display: grid;
-        grid-template-columns: minmax(0, 1fr);
+        grid-template-columns: auto minmax(0, 1fr);
+        grid-template-areas: 'line line' 'button warn';
         gap: 0.25rem 0.75rem;
         align-items: center;
         border: 1px solid var(--souk-border, #dedad0);
@@ -30,22 +33,31 @@ export class SoukTrustGlance extends LitElement {
         padding: 0.4rem 0.75rem;
         background: var(--souk-surface, #fff);
       }
-      @media (min-width: 30rem) {
+      @media (min-width: 40rem) {
         .glance {
-          grid-template-columns: minmax(0, 1fr) auto;
+          grid-template-columns: minmax(0, 1fr) auto auto;
+          grid-template-areas: 'line warn button';
         }
       }
       .line {
+        grid-area: line;
         white-space: nowrap;
         overflow: hidden;
         text-overflow: ellipsis;
         line-height: 1.5rem;
+      }
+      .warnings {
+        grid-area: warn;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .warn {
         color: var(--souk-warn, #8a5a00);
         font-weight: 600;
       }
       button {
+        grid-area: button;
         justify-self: start;
       }
     `,
@@ -59,7 +71,7 @@ export class SoukTrustGlance extends LitElement {
   @property({ type: Boolean }) buy = false
 
   #warnings(n: number) {
-    if (n === 0) return msg('no warning', { id: 'glance.noWarning' })
+    if (n === 0) return msg('No warning', { id: 'glance.noWarning' })
     return html`<span class="warn"
       >${n === 1 ? msg('1 warning', { id: 'glance.warning' }) : msg(str`${n} warnings`, { id: 'glance.warnings' })}</span
     >`
@@ -75,10 +87,12 @@ export class SoukTrustGlance extends LitElement {
               html`${msg('Seller:', { id: 'glance.seller' })}${getLocale() === 'zh-Hans' ? '' : ' '}<souk-trust-summary
                   compact
                   .summary=${s}
-                ></souk-trust-summary
-                >${this.warnings === undefined ? '' : html` · ${this.#warnings(this.warnings)}`}`
+                ></souk-trust-summary>`
             : html`<span class="muted">${msg('Reading the seller’s record…', { id: 'glance.loading' })}</span>`
         }</span
+      >
+      <span class="warnings" data-testid="warnings"
+        >${this.warnings === undefined ? '' : this.#warnings(this.warnings)}</span
       >
       <button type="button" @click=${() => this.dispatchEvent(new Event('souk-trust-jump'))}>
         ${this.buy ? msg('Check before you buy', { id: 'glance.jumpBuy' }) : msg('Check before you bid', { id: 'glance.jump' })}

@@ -147,7 +147,7 @@ describe('trust in the views on a real chain', function () {
     const warnings = w.querySelectorAll('li:not([data-kind=inherent])').length
     const compact = () => text(glance.querySelector('souk-trust-summary')?.shadowRoot, '[data-testid=trust-compact]')
     expect(compact()).to.equal('No sales yet')
-    expect(text(glance, '.line')).to.equal(`Seller: · ${warnings} warnings`) // the record is in its own shadow root
+    expect(text(glance, '[data-testid=warnings]')).to.equal(`${warnings} warnings`)
     glance.querySelector('button')!.click()
     await waitFor('the focus on the section', () => t.activeElement?.id === 'trust-heading')
 
@@ -163,7 +163,7 @@ describe('trust in the views on a real chain', function () {
     expect(item('no-sales', seller.address)?.textContent).to.contain('该卖家还没有完成过任何销售。')
     expect(item('inherent')?.textContent).to.contain('你选择的仲裁人独自裁决。')
     expect(text(summary, '[data-testid=ratings]')).to.equal('暂无评价')
-    expect(text(glance, '.line')).to.equal(`卖家： · ${warnings} 条警示`)
+    expect(text(glance, '[data-testid=warnings]')).to.equal(`${warnings} 条警示`)
     expect(compact()).to.equal('暂无成交')
     expect(text(devRecord, '[data-testid=recommended]')).to.not.equal('Recommended by this marketplace')
   })
