@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
-import { localized } from '@lit/localize'
+import { localized, msg } from '@lit/localize'
 import { Task } from '@lit/task'
 import type { StoredListing } from '../core/search.ts'
 import type { ChainService, Currency } from '../services/types.ts'
@@ -64,6 +64,14 @@ export class SoukListingCard extends LitElement {
     .status {
       color: var(--souk-muted, #5e5a50);
     }
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
     .seller {
       display: block;
       /* kept before the record arrives, so the card does not grow under the reader */
@@ -108,8 +116,13 @@ export class SoukListingCard extends LitElement {
           }</span
         >
       </div>
-      <span class="seller" data-testid="seller-summary"
-        >${this.#seller.value ? html`<souk-trust-summary compact .summary=${this.#seller.value}></souk-trust-summary>` : nothing}</span
+      <span class="seller" data-testid="seller-summary" title=${msg('The seller’s record', { id: 'card.seller' })}
+        >${
+          this.#seller.value
+            ? html`<span class="visually-hidden">${msg('Seller:', { id: 'glance.seller' })}</span>
+                <souk-trust-summary compact .summary=${this.#seller.value}></souk-trust-summary>`
+            : nothing
+        }</span
       >
     </a>`
   }

@@ -7,7 +7,7 @@ import { getLocale } from '../i18n.ts'
 import { formatDateTime } from '../services/format.ts'
 import { sellerSummaries } from '../services/summary-batcher.ts'
 import type { TrustDocsService } from '../services/trust-docs-service.ts'
-import type { ArbiterTrust } from '../services/trust-types.ts'
+import type { ArbiterTrust, TrustSummary, TrustWarning } from '../services/trust-types.ts'
 import { trustWarnings } from '../services/trust-warnings.ts'
 import type { AuctionView, ChainService } from '../services/types.ts'
 import type { ListingWindows } from '../services/windows.ts'
@@ -19,6 +19,12 @@ import { duration } from './trust/trust-format.ts'
 import './trust/souk-arbiter-record.ts'
 import './trust/souk-trust-summary.ts'
 import './trust/souk-trust-warnings.ts'
+
+/** What the trust section read: the seller's record and the listing's warnings. */
+export interface TrustLoaded {
+  summary: TrustSummary
+  warnings: TrustWarning[]
+}
 
 /** The listing's windows (seconds) as the trust components take them; `reveal` only for an auction. */
 export function listingWindows(a: AuctionView): ListingWindows {
@@ -56,6 +62,9 @@ function afterLoad(signal: AbortSignal): Promise<void> {
  * The windows come with the listing; the records are read from the chain Worker's trust index once the page
  * has loaded (a @lit/task, aborted when the listing changes), the profiles from IPFS after them. Until then a
  * placeholder of about the records' height holds their place, so nothing below moves when they arrive.
+ *
+ * @fires souk-trust-loaded - CustomEvent<TrustLoaded>: the seller's record and the warnings, once read (and
+ * whenever the warnings change), for the line near the bid form (`<souk-trust-glance>`)
  */
 @customElement('souk-listing-trust')
 @localized()
@@ -64,6 +73,12 @@ export class SoukListingTrust extends LitElement {
     shared,
     css`
       h3 {
+        margin-top: 1.25rem;
+      }
+      h2:focus {
+        outline: none;
+      }
+      souk-trust-warnings {
         margin-top: 1.25rem;
       }
       .records[data-state='loading'] {
@@ -139,6 +154,38 @@ export class SoukListingTrust extends LitElement {
     args: () => [this.trustDocs, this.#records.value?.arbiters] as const,
   })
 
+  /** The warnings of the records read so far (with profiles once in), and the key of the last ones announced. */
+  #loaded: (TrustLoaded & { arbiters: ArbiterTrust[] }) | undefined
+  #announced = ''
+
+  override willUpdate(): void {
+    const data = this.#records.value
+    const a = this.auction
+    // a value of the listing before, while this one's records are read, is not this listing's
+    if (!data || !a || this.#records.status !== TaskStatus.COMPLETE) {
+      this.#loaded = undefined
+      return
+    }
+    const arbiters = this.#profiles.value ?? data.arbiters
+    const warnings = trustWarnings({ seller: data.summary, arbiters, windows: listingWindows(a), now: this.#now })
+    this.#loaded = { summary: data.summary, arbiters, warnings }
+  }
+
+  override updated(): void {
+    const l = this.#loaded
+    const key = l ? `${l.summary.address}|${l.warnings.map((w) => `${w.kind}:${w.about ?? ''}`).join(',')}` : ''
+    if (!l || key === this.#announced) return
+    this.#announced = key
+    this.dispatchEvent(
+      new CustomEvent<TrustLoaded>('souk-trust-loaded', { detail: { summary: l.summary, warnings: l.warnings } }),
+    )
+  }
+
+  /** Moves the focus to the section's heading (after the page scrolled to it). */
+  focusHeading(): void {
+    this.renderRoot.querySelector<HTMLElement>('#trust-heading')?.focus({ preventScroll: true })
+  }
+
   get #now(): number {
     return Math.floor(Date.now() / 1000 + this.offset)
   }
@@ -153,7 +200,7 @@ export class SoukListingTrust extends LitElement {
       </dt>
       <dd data-window="bidding">
         <strong>${formatDateTime(a.biddingEnd, locale)}</strong>
-        ${left > 0 ? msg(str`in ${duration(left)}`, { id: 'ltrust.in' }) : msg('ended', { id: 'ltrust.ended' })}
+        ${left > 0 ? msg(str`${duration(left)} from now`, { id: 'ltrust.in' }) : msg('Ended', { id: 'ltrust.ended' })}
       </dd>
       ${
         w.reveal !== undefined
@@ -161,7 +208,7 @@ export class SoukListingTrust extends LitElement {
               <dd data-window="reveal">
                 <strong>${duration(w.reveal)}</strong>
                 ${msg(
-                  'after bidding ends, every bidder comes back to open their sealed bid; a bid not opened in time pays 1 % of its deposit.',
+                  'After bidding ends, every bidder comes back to open their sealed bid; a bid not opened in time pays 1 % of its deposit.',
                   { id: 'ltrust.reveal' },
                 )}
               </dd>`
@@ -171,7 +218,7 @@ export class SoukListingTrust extends LitElement {
       <dd data-window="confirm">
         <strong>${duration(w.confirm)}</strong>
         ${msg(
-          'after the seller marks the item shipped, the buyer has this long to confirm or dispute; after that the seller can claim the payment.',
+          'After the seller marks the item shipped, the buyer has this long to confirm or dispute; after that the seller can claim the payment.',
           { id: 'ltrust.confirm' },
         )}
       </dd>
@@ -179,7 +226,7 @@ export class SoukListingTrust extends LitElement {
       <dd data-window="dispute">
         <strong>${duration(w.dispute)}</strong>
         ${msg(
-          'the arbiter the buyer chose has this long to decide a dispute; if it does not, the buyer gets the money back.',
+          'The arbiter the buyer chose has this long to decide a dispute; if it does not, the buyer gets the money back.',
           { id: 'ltrust.dispute' },
         )}
       </dd>
@@ -195,16 +242,15 @@ export class SoukListingTrust extends LitElement {
         </p>
         <button @click=${() => void task.run()}>${msg('Try again', { id: 'ltrust.retry' })}</button>
       </div>`
-    const data = task.value
-    if (!data || task.status === TaskStatus.PENDING)
+    const loaded = this.#loaded
+    if (!loaded || task.status === TaskStatus.PENDING)
       return html`<div class="records" data-state="loading" style="--arbiters: ${a.arbiters.length}">
         <p class="muted" role="status" data-testid="trust-loading">
           ${msg('Reading the seller’s and arbiters’ records from the chain…', { id: 'ltrust.loading' })}
         </p>
       </div>`
-    const arbiters = this.#profiles.value ?? data.arbiters
+    const { summary, arbiters, warnings } = loaded
     const now = this.#now
-    const warnings = trustWarnings({ seller: data.summary, arbiters, windows: listingWindows(a), now })
     return html`<div class="records" data-state="ready">
       <souk-trust-warnings
         .warnings=${warnings}
@@ -214,7 +260,7 @@ export class SoukListingTrust extends LitElement {
         heading=${msg('Before you bid', { id: 'ltrust.warnings' })}
       ></souk-trust-warnings>
       <h3>${msg('Seller', { id: 'listing.seller' })}</h3>
-      <souk-trust-summary .summary=${data.summary}></souk-trust-summary>
+      <souk-trust-summary .summary=${summary}></souk-trust-summary>
       <a class="seller-link" data-testid="seller-page" href=${href(`/seller/${a.seller}`)}
         >${msg('The seller’s page: reviews and listings', { id: 'ltrust.sellerPage' })}</a
       >
@@ -247,7 +293,7 @@ export class SoukListingTrust extends LitElement {
     const a = this.auction
     if (!a) return nothing
     return html`<section aria-labelledby="trust-heading" data-testid="listing-trust">
-      <h2 id="trust-heading">${msg('Whom you would trust', { id: 'ltrust.heading' })}</h2>
+      <h2 id="trust-heading" tabindex="-1">${msg('Whom you would trust', { id: 'ltrust.heading' })}</h2>
       <p class="muted">
         ${msg(
           'From the market’s own records on the chain: what the seller and the arbiters have done, and how long each step gives you.',

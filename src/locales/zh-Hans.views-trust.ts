@@ -28,6 +28,15 @@ export const viewsTrustTemplates: Record<string, string | ReturnType<typeof str>
   'ltrust.arbiters': str`${0} 位仲裁人：买家发起争议时从中选择一位`,
   'ltrust.chosen': '买家为本次争议选定的仲裁人',
 
+  'glance.seller': '卖家：',
+  'glance.loading': '正在读取卖家的记录…',
+  'glance.jump': '出价前先查看',
+  'glance.jumpBuy': '购买前先查看',
+  'glance.noWarning': '没有警示',
+  'glance.warning': '1 条警示',
+  'glance.warnings': str`${0} 条警示`,
+  'card.seller': '卖家的交易记录',
+
   'seller.title': str`${0} 的交易记录`,
   'seller.you': '这是你自己。',
   'seller.message': '发送消息',

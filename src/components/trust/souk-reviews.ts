@@ -118,6 +118,7 @@ export class SoukReviews extends LitElement {
     const loaded = this.#texts.value?.get(r.reviewCid)
     if (!loaded) return html`<p class="text muted">${msg('Loading the review…', { id: 'reviews.loading' })}</p>`
     if ('error' in loaded || !loaded.doc)
+      // no whitespace around the message: .text keeps it (pre-wrap)
       return html`<p class="text muted" data-testid="review-missing">
         ${msg('The review text could not be fetched.', { id: 'reviews.missing' })}
       </p>`

@@ -16,7 +16,9 @@ import { shared } from '../styles.ts'
 import '../souk-gallery.ts'
 import '../souk-countdown.ts'
 import '../souk-bid-form.ts'
+import type { SoukListingTrust, TrustLoaded } from '../souk-listing-trust.ts'
 import '../souk-listing-trust.ts'
+import '../souk-trust-glance.ts'
 
 /**
  * A listing: photos, title and description (as text, never HTML), seller and arbiter, terms, a timeline with
@@ -129,6 +131,8 @@ export class SoukListingView extends LitElement {
   @state() private busy: string | undefined
   @state() private actionError: string | undefined
   @state() private actionDone: string | undefined
+  /** What the trust section read (the seller's record, the warnings), for the line near the bid form. */
+  @state() private trust: TrustLoaded | undefined
 
   #watching: { chain: ChainService; id: string; stop: () => void } | undefined
   readonly #onWallet = (): void => {
@@ -196,6 +200,7 @@ export class SoukListingView extends LitElement {
     this.#unwatch()
     this.auction = undefined
     this.auctionError = undefined
+    this.trust = undefined
     if (!chain || !id) return
     chain.addEventListener('wallet', this.#onWallet)
     chain.addEventListener('bids', this.#onBids)
@@ -226,6 +231,21 @@ export class SoukListingView extends LitElement {
     } finally {
       this.busy = undefined
     }
+  }
+
+  /** Before anyone bids or buys: the seller's record and the warnings in a line, with a way to the details. */
+  #glance(a: AuctionView) {
+    if (a.phase !== 'bidding' && a.phase !== 'on-sale') return nothing
+    return html`<souk-trust-glance
+      .summary=${this.trust?.summary}
+      .warnings=${this.trust?.warnings.length}
+      ?buy=${a.buyNow}
+      @souk-trust-jump=${() => {
+        const section = this.renderRoot.querySelector<SoukListingTrust>('souk-listing-trust')
+        section?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+        section?.focusHeading()
+      }}
+    ></souk-trust-glance>`
   }
 
   #timeline(a: AuctionView) {
@@ -425,7 +445,7 @@ export class SoukListingView extends LitElement {
                     ${phaseLabel(a.phase)}
                     ${a.phase === 'bidding' || a.phase === 'revealing' ? html`· <souk-countdown .deadline=${a.phase === 'bidding' ? a.biddingEnd : a.revealEnd} .offset=${this.offset}></souk-countdown>` : nothing}
                   </p>
-                  ${this.#outcome(a)} ${this.#actions(a)}
+                  ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)}
                   <h3>${msg('Timeline', { id: 'listing.timeline' })}</h3>
                   ${this.#timeline(a)}
                   <h3>${msg('Terms', { id: 'listing.terms' })}</h3>
@@ -452,7 +472,7 @@ export class SoukListingView extends LitElement {
                     </dd>
                     <dt>${msg('Arbiter', { id: 'listing.arbiter' })}</dt>
                     <dd>
-                      ${(a.arbiter ? [a.arbiter] : a.arbiters).map((x) => html`<code>${x}</code> `)} ·
+                      ${(a.arbiter ? [a.arbiter] : a.arbiters).map(shortAddress).join(', ')} ·
                       ${msg(str`fee ${(a.arbiterFeeBps / 100).toString()}%`, { id: 'listing.fee' })}
                     </dd>
                     <dt>${msg('Payment', { id: 'listing.payment' })}</dt>
@@ -464,7 +484,16 @@ export class SoukListingView extends LitElement {
               : nothing
           }
         </div>
-        ${a ? html`<souk-listing-trust class="trust" .auction=${a} .offset=${this.offset}></souk-listing-trust>` : nothing}
+        ${
+          a
+            ? html`<souk-listing-trust
+                class="trust"
+                .auction=${a}
+                .offset=${this.offset}
+                @souk-trust-loaded=${(e: CustomEvent<TrustLoaded>) => (this.trust = e.detail)}
+              ></souk-listing-trust>`
+            : nothing
+        }
       </article>
     `
   }

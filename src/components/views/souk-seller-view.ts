@@ -57,12 +57,17 @@ export class SoukSellerView extends LitElement {
         /* about the record's height, so the sections below do not jump when it arrives */
         min-height: 16rem;
       }
+      details {
+        margin-top: 1.25rem;
+      }
+      /* a list item keeps its disclosure triangle; the padding makes a 44 px target */
       details > summary {
         cursor: pointer;
-        min-height: 2.75rem;
-        display: flex;
-        align-items: center;
+        padding: 0.65rem 0;
         font-weight: 600;
+      }
+      .hint {
+        margin-bottom: 0.6rem;
       }
     `,
   ]

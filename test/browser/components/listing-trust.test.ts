@@ -97,7 +97,7 @@ describe('trust in the views on a real chain', function () {
     expect(text(t, '[data-window=reveal] strong')).to.equal('1 hour')
     expect(text(t, '[data-window=confirm] strong')).to.equal('1 day')
     expect(text(t, '[data-window=dispute] strong')).to.equal('2 days')
-    expect(text(t, '[data-window=bidding]')).to.match(/in (2 days|1 day 23 hours)$/)
+    expect(text(t, '[data-window=bidding]')).to.match(/(2 days|1 day 23 hours) from now$/)
 
     // the records: from the chain Worker's index, then the profiles
     await waitFor('the records', () => t.querySelector('.records[data-state=ready]'), { timeout: 30_000 })
@@ -141,6 +141,16 @@ describe('trust in the views on a real chain', function () {
     )
     expect(item('inherent')?.textContent).to.contain('The arbiter you choose decides alone.')
 
+    // near the bid form: the seller's record and the warnings in a line, and the way to the section
+    const glance = shadow(view.querySelector('souk-trust-glance'), 'glance')
+    await waitFor('the glance', () => glance.querySelector('[data-state=ready]'))
+    const warnings = w.querySelectorAll('li:not([data-kind=inherent])').length
+    const compact = () => text(glance.querySelector('souk-trust-summary')?.shadowRoot, '[data-testid=trust-compact]')
+    expect(compact()).to.equal('No sales yet')
+    expect(text(glance, '[data-testid=warnings]')).to.equal(`${warnings} warnings`)
+    glance.querySelector('button')!.click()
+    await waitFor('the focus on the section', () => t.activeElement?.id === 'trust-heading')
+
     await useLocale('zh-Hans')
     await waitFor('the windows in Chinese', () => text(t, '[data-window=reveal] strong') === '1 小时')
     expect(text(t, '#trust-heading')).to.equal('你将信任的人')
@@ -153,6 +163,8 @@ describe('trust in the views on a real chain', function () {
     expect(item('no-sales', seller.address)?.textContent).to.contain('该卖家还没有完成过任何销售。')
     expect(item('inherent')?.textContent).to.contain('你选择的仲裁人独自裁决。')
     expect(text(summary, '[data-testid=ratings]')).to.equal('暂无评价')
+    expect(text(glance, '[data-testid=warnings]')).to.equal(`${warnings} 条警示`)
+    expect(compact()).to.equal('暂无成交')
     expect(text(devRecord, '[data-testid=recommended]')).to.not.equal('Recommended by this marketplace')
   })
 
