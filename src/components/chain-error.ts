@@ -174,6 +174,10 @@ export function errorSentence(err: unknown): string {
       return msg('Not enough relays could store the photos. Check your connection and try again.', {
         id: 'err.pin',
       })
+    case 'DocumentPinError':
+      return msg('Not enough relays could store the document. Check your connection and try again.', {
+        id: 'err.pin.document',
+      })
     default:
       return msg(str`Something went wrong: ${own}`, { id: 'err.unknown' })
   }

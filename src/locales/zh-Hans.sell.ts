@@ -32,4 +32,6 @@ export const sellTemplates: Record<string, string | ReturnType<typeof str>> = {
   'arbiterDesk.step.pin': '将你的公开资料保存到中继节点',
   'arbiterDesk.step.register': '在链上登记（请在钱包中确认）',
   'arbiterDesk.cases': '案件',
+  // a trust document the relays did not store (chain-error.ts)
+  'err.pin.document': '没有足够的中继保存该文档。请检查网络连接后重试。',
 }

@@ -4,6 +4,7 @@
  * is kept. The root block is awaited only `pinProbeMs` (issue #24): the asking browser has just added what it
  * asks to pin and answers the want at once, so a root that does not come means the asker does not hold it.
  */
+import * as dagCbor from '@ipld/dag-cbor'
 import * as dagPb from '@ipld/dag-pb'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -45,6 +46,9 @@ export interface FetchMediaOptions {
   signal: AbortSignal
 }
 
+/** Largest trust document a relay pins (the app's own limits are 16 KiB for a profile, 8 KiB for a review). */
+export const MAX_DOCUMENT_BYTES = 16 * 1024
+
 /** Breadth-first walk fetching every block into staging; the cap is checked before a block is kept. */
 export async function fetchMediaDag(
   root: CID,
@@ -61,8 +65,10 @@ export async function fetchMediaDag(
     const k = cid.toString()
     if (seen.has(k)) continue
     seen.add(k)
-    if (cid.code !== dagPb.code && cid.code !== raw.code)
-      throw new Rejected('unsupported codec: media must be UnixFS (dag-pb or raw)')
+    // a trust document (an arbiter's profile, a review) is one dag-cbor block of its own, never linked from media
+    const document = cid.code === dagCbor.code && cid === root
+    if (cid.code !== dagPb.code && cid.code !== raw.code && !document)
+      throw new Rejected('unsupported codec: media must be UnixFS (dag-pb or raw), a document one dag-cbor block')
     if (cid.multihash.code !== sha256.code) throw new Rejected('unsupported hash: media must use sha2-256')
     if (seen.size > maxBlocks) throw new Rejected(`too many blocks: more than ${maxBlocks}`)
     const local = await o.store.has(cid, { signal })
@@ -78,6 +84,16 @@ export async function fetchMediaDag(
             ? 'relay full: it pins no more media'
             : 'quota exceeded',
       )
+    }
+    if (document) {
+      if (block.byteLength > MAX_DOCUMENT_BYTES)
+        throw new Rejected(`document too large: over ${MAX_DOCUMENT_BYTES} bytes`)
+      try {
+        dagCbor.decode(block)
+      } catch {
+        o.onMalformed()
+        throw new Rejected('malformed block: not dag-cbor')
+      }
     }
     job.staged += block.byteLength
     if (!local) staged.set(k, [cid, block])

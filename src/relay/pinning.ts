@@ -19,6 +19,7 @@
  * admission checks (`addAdmissionCheck`) may refuse a CID before any byte is fetched, e.g. "is this CID
  * referenced by a listing on chain?".
  */
+import * as dagCbor from '@ipld/dag-cbor'
 import { Key } from 'interface-datastore'
 import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
@@ -256,7 +257,9 @@ export class PinService {
       )) {
         /* drain */
       }
-      for await (const _ of this.#helia.pins.add(cid, { signal, metadata: { peer: job.peer } })) {
+      // a trust document is its one block (its links, if any, are not the relay's to fetch)
+      const depth = cid.code === dagCbor.code ? { depth: 0 } : {}
+      for await (const _ of this.#helia.pins.add(cid, { signal, ...depth, metadata: { peer: job.peer } })) {
         /* walks the now local DAG */
       }
       const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now() }

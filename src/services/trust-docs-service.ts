@@ -6,6 +6,7 @@
  * checks it against the CID and the schema; an unreadable, oversized or invalid document reads as undefined
  * (the views say "could not be read"), never as an error that hides the rest of the page.
  */
+import { BaseError } from 'viem'
 import type { DocumentBackend } from '../engine/catalog-client.ts'
 import {
   decodeArbiterProfile,
@@ -16,6 +17,14 @@ import {
   type EncodedDocument,
 } from '../core/trust-docs.ts'
 import type { ArbiterProfile, ArbiterTrust, ReviewDocument } from './trust-types.ts'
+
+/** Fewer relays than asked stored a trust document (the transaction that would name it is not sent). */
+export class DocumentPinError extends BaseError {
+  override name = 'DocumentPinError'
+  constructor(cid: string, cause: unknown) {
+    super(`the relays did not store document ${cid}`, { cause: cause instanceof Error ? cause : undefined })
+  }
+}
 
 export interface TrustDocsService {
   /** Validates, adds and pins a profile; resolves with its CID (what `registerArbiter` records). */
@@ -41,7 +50,12 @@ export function createTrustDocsService(
   const publish = async (doc: EncodedDocument, signal?: AbortSignal): Promise<EncodedDocument> => {
     const cid = doc.cid.toString()
     await backend.addDocument(cid, doc.bytes, signal ? { signal } : {})
-    await backend.pin([cid], { minRelays: pins, ...(signal ? { signal } : {}) })
+    try {
+      await backend.pin([cid], { minRelays: pins, ...(signal ? { signal } : {}) })
+    } catch (err) {
+      if (signal?.aborted) throw err
+      throw new DocumentPinError(cid, err)
+    }
     return doc
   }
 
