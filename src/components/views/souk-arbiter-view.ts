@@ -138,11 +138,7 @@ export class SoukArbiterView extends LitElement {
     try {
       let cid = e.detail.cid
       if (profile) {
-        try {
-          cid = (await this.trustDocs!.publishProfile(profile, { signal })).cid.toString()
-        } catch (err) {
-          throw (err as Error | undefined)?.name === 'MediaPinError' ? new ProfilePinError() : err
-        }
+        cid = (await this.trustDocs!.publishProfile(profile, { signal })).cid.toString()
         this.steps = { steps, at: 1 }
       }
       signal.throwIfAborted()
@@ -156,7 +152,7 @@ export class SoukArbiterView extends LitElement {
     } catch (err) {
       this.steps = undefined
       this.formError =
-        err instanceof ProfilePinError
+        (err as Error | undefined)?.name === 'DocumentPinError'
           ? msg('Not enough relays could store your profile. Check your connection and try again.', {
               id: 'arbiterDesk.pinFailed',
             })
@@ -286,11 +282,6 @@ export class SoukArbiterView extends LitElement {
       ${this.#record()} ${this.#registration()}
     `
   }
-}
-
-/** Relays did not all store the profile (MediaPinError speaks of photos). */
-class ProfilePinError extends Error {
-  override name = 'ProfilePinError'
 }
 
 declare global {
