@@ -294,10 +294,6 @@ describe('<souk-sell-view>', function () {
     choose(form.field<HTMLSelectElement>('reveal'), String(HOUR))
     choose(form.field<HTMLSelectElement>('confirm'), String(2 * DAY))
     await view.updateComplete
-      () =>
-        console.log('T', [...root.querySelectorAll('[role=alert], ol.progress li')].map((e) => text(e)).join(' | ')),
-      5000,
-    )
     root.querySelector<HTMLButtonElement>('[data-action=publish]')!.click()
     await waitFor('the listing page', () => /^#\/listing\/\d+$/.test(location.hash), { timeout: 120_000 }).catch(
       (err: Error) => {
