@@ -8,6 +8,7 @@ import { settingsTemplates } from './zh-Hans.settings.ts'
 import { trustTemplates } from './zh-Hans.trust.ts'
 import { viewsTrustTemplates } from './zh-Hans.views-trust.ts'
 import { identityTemplates } from './zh-Hans.identity.ts'
+import { sellTemplates } from './zh-Hans.sell.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -16,6 +17,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...settingsTemplates,
   ...trustTemplates,
   ...viewsTrustTemplates,
+  ...sellTemplates,
   ...buildTemplates,
   ...identityTemplates,
   'app.tagline': '没有中间商的拍卖市场',
@@ -237,20 +239,10 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'search.sort.relevance': '最佳匹配',
   'search.status': '阶段',
   'search.status.all': '任意阶段',
-  'sell.arbiter.address': '仲裁人地址',
-  'sell.arbiter.other': '在下方输入地址',
-  'sell.arbiter.uses': str`已被 ${0} 件商品选用`,
-  'sell.arbiter.recommended': '本市场推荐',
-  'sell.arbiterHint': '仲裁人只在买卖双方有分歧时裁决;货款由三方托管合约保管(二签即可)。',
   'sell.badReserve': '请输入数字作为底价,例如 0.5。',
   'sell.chosen': '已选照片',
-  'sell.hour': '1 小时',
-  'sell.day': '1 天',
   'countdown.days': str`${0}天`,
-  'sell.days': str`${0} 天`,
-  'sell.hours': str`${0} 小时`,
   'sell.length': '竞价时长',
-  'sell.needArbiter': '请选择仲裁人(以 0x 开头的地址)。',
   'sell.needPhoto': '请至少添加一张照片。',
   'sell.needShipping': '请填写发货地。',
   'sell.needTitle': '请填写商品标题。',

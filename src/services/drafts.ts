@@ -13,7 +13,16 @@ export interface SellDraft {
   reserve: string
   biddingSeconds: number
   revealSeconds: number
-  arbiter: string
+  /** The chosen arbiters (1–3); undefined until the picker made its first choice (the recommended ones). */
+  arbiters?: `0x${string}`[]
+  /** The fee to the arbiter in percent, as typed; undefined follows the chosen arbiters' minimum. */
+  feePercent?: string
+  /** Seconds the buyer has to confirm or dispute after shipping; undefined: the form's default. */
+  confirmSeconds?: number
+  /** Seconds the chosen arbiter has to decide a dispute; undefined: the form's default (at least the arbiters' minimum). */
+  disputeSeconds?: number
+  /** Before contracts v3 the form named one arbiter by address; read once into `arbiters`. */
+  arbiter?: string
   shippingFrom: string
   photos: Blob[]
   updatedAt: number

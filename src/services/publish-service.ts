@@ -83,6 +83,8 @@ export class EnginePublishService implements PublishService {
         price: draft.reserve > 0n ? draft.reserve : 1n,
         arbiters: [...draft.arbiters],
         ...(draft.arbiterFeeBps === undefined ? {} : { arbiterFeeBps: draft.arbiterFeeBps }),
+        ...(draft.confirmWindow === undefined ? {} : { confirmWindow: draft.confirmWindow }),
+        ...(draft.disputeWindow === undefined ? {} : { disputeWindow: draft.disputeWindow }),
         ...(draft.currency === 'ETH' ? {} : { token: draft.currency }),
       }
       stored = existing

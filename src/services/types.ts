@@ -72,6 +72,10 @@ export interface ListingDraft {
   arbiters: `0x${string}`[]
   /** The arbiter's fee (≥ each arbiter's minimum); the highest minimum of the set when omitted. */
   arbiterFeeBps?: number
+  /** Seconds the buyer has to confirm or dispute after shipping (the contract's default when omitted). */
+  confirmWindow?: number
+  /** Seconds the chosen arbiter has to decide a dispute (≥ each arbiter's minimum; a default when omitted). */
+  disputeWindow?: number
   shippingFrom: string
   /** BCP 47 tag of title and description. */
   language: string

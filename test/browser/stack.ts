@@ -7,7 +7,16 @@ import type { SoukConfig } from '../../src/core/config.ts'
 
 export interface BrowserStack {
   config: SoukConfig
-  deployment: { chainId: number; market: `0x${string}`; token: `0x${string}`; deployBlock: number } | undefined
+  deployment:
+    | {
+        chainId: number
+        market: `0x${string}`
+        token: `0x${string}`
+        deployBlock: number
+        /** The dev arbiters the deploy script registered (anvil accounts 9, 8, 7), the recommended one first. */
+        arbiters?: `0x${string}`[]
+      }
+    | undefined
   relays: ({ peerId: string; wsAddr: string; http: string } | null)[]
 }
 

@@ -46,7 +46,14 @@ describe('an auction run from start to finish in the app (issue #12)', () => {
     await seller.locator('souk-sell-view #reserve').fill('0.1')
     await seller.locator('souk-sell-view #length').selectOption('3600')
     await seller.locator('souk-sell-view #reveal').selectOption('3600')
-    await seller.locator('souk-sell-view #arbiter-address').fill(stack.config.recommendedArbiters![0]!)
+    // the marketplace's recommended arbiter is chosen from the start, the fee at its minimum
+    await seller
+      .locator(
+        `souk-sell-view souk-arbiter-picker li[data-address="${stack.config.recommendedArbiters![0]!}" i] input:checked`,
+      )
+      .waitFor({ timeout: 30_000 })
+      .catch(() => assert.fail('the recommended arbiter was not chosen in the sell form'))
+    assert.equal(await seller.locator('souk-sell-view #fee').inputValue(), '1')
     await seller.locator('souk-sell-view #from').fill('Lisbon')
     await shot(seller, 'seller-draft-360px')
     await seller.locator('souk-sell-view [data-action=publish]').click()

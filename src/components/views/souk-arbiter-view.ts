@@ -3,26 +3,32 @@ import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
-import { formatAmount, parseAmount } from '../../services/format.ts'
-import type { ArbiterRecord, ChainService, WalletView } from '../../services/types.ts'
-import { chainContext } from '../context.ts'
+import { formatAmount } from '../../services/format.ts'
+import type { TrustDocsService } from '../../services/trust-docs-service.ts'
+import type { ChainService, WalletView } from '../../services/types.ts'
+import { chainContext, trustDocsContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { escrowLabel } from '../labels.ts'
 import { chainLoading, outcome } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
+import type { ProfileSubmit, SoukArbiterProfileForm } from '../trust/souk-arbiter-profile-form.ts'
+import '../trust/souk-arbiter-profile-form.ts'
+import '../trust/souk-arbiter-record.ts'
 import '../souk-order-list.ts'
 import '../souk-withdraw-all.ts'
 import { WalletController } from '../wallet-controller.ts'
 import { offerMessaging } from '../../services/messaging-ready.ts'
 
-/** The contract's cap on an arbiter's fee: 10%. */
-const MAX_FEE_PERCENT = 10
+type Step = 'pin' | 'register'
 
 /**
- * The arbiter's desk: disputes on listings that name the connected account, each with links to both
- * conversations and the decision (release / refund / split); the record everyone sees (the contract's
- * counters and every case from chain events); and registering as an arbiter or changing one's terms.
+ * The arbiter's desk: disputes in which a buyer chose the connected account, each with links to both
+ * conversations and the decision (release / refund / split); its record as everyone sees it
+ * (`<souk-arbiter-record>` from the trust index, with its profile) and every case from chain events; and
+ * "Become an arbiter / change my terms" (`<souk-arbiter-profile-form>`): a written profile is stored on relays
+ * through the trust documents service first, then `registerArbiter` names its CID with the terms; a profile CID
+ * the arbiter already has is registered as it is.
  */
 @customElement('souk-arbiter-view')
 @localized()
@@ -30,16 +36,6 @@ export class SoukArbiterView extends LitElement {
   static override styles = [
     shared,
     css`
-      dl.record {
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.25rem 1rem;
-        margin: 0;
-      }
-      dl.record dd {
-        margin: 0;
-        font-variant-numeric: tabular-nums;
-      }
       ul.cases {
         list-style: none;
         padding: 0;
@@ -47,13 +43,28 @@ export class SoukArbiterView extends LitElement {
         display: grid;
         gap: 0.35rem;
       }
-      section p {
+      ul.cases li {
         overflow-wrap: anywhere;
       }
-      form {
-        display: grid;
-        gap: 0.5rem;
-        max-width: 30rem;
+      souk-arbiter-record {
+        display: block;
+        margin: 0.5rem 0 1rem;
+      }
+      details > summary {
+        cursor: pointer;
+        min-height: 2.75rem;
+        display: flex;
+        align-items: center;
+        font-weight: 600;
+      }
+      ol.progress {
+        padding-inline-start: 1.25rem;
+      }
+      ol.progress li[data-state='done'] {
+        color: var(--souk-ok, #1b7a3a);
+      }
+      ol.progress li[data-state='active'] {
+        font-weight: 600;
       }
     `,
   ]
@@ -62,85 +73,134 @@ export class SoukArbiterView extends LitElement {
   @state()
   chain?: ChainService
 
+  @consume({ context: trustDocsContext, subscribe: true })
+  @state()
+  trustDocs?: TrustDocsService
+
   @state() wallet: WalletView | undefined
   protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
-  @state() private fee = '5'
-  @state() private profile = ''
   @state() private busy = false
+  /** The steps of the registration in progress (storing the profile only when one was written). */
+  @state() private steps: { steps: Step[]; at: number } | undefined
+  @state() private formError: string | undefined
   @state() private message: { ok: boolean; text: string } | undefined
+  #abort: AbortController | undefined
 
-  readonly #record = new Task(this, {
-    task: async ([chain, me], { signal }) => (chain && me ? await chain.arbiter(me, { signal }) : undefined),
+  /** My terms, record and profile as others see them, and what the form starts from. */
+  readonly #trust = new Task(this, {
+    task: async ([chain, docs, me], { signal }) => {
+      if (!chain || !me) return undefined
+      const read = await chain.arbiterTrust(me, { signal })
+      const [trust] = docs ? await docs.withProfiles([read], { signal }) : [read]
+      const t = trust ?? read
+      const initial = t.registered
+        ? {
+            profile: t.profile,
+            cid: t.profile ? undefined : t.metadataCid || undefined,
+            minFeeBps: t.minFeeBps,
+            minDisputeWindow: t.minDisputeWindow,
+          }
+        : {}
+      return { trust: t, initial, now: Math.floor(Date.now() / 1000) }
+    },
+    args: () => [this.chain, this.trustDocs, this.wallet?.address, this.version] as const,
+  })
+
+  /** Every case a buyer brought to me, with what went where. */
+  readonly #cases = new Task(this, {
+    task: async ([chain, me], { signal }) => (chain && me ? (await chain.arbiter(me, { signal })).cases : undefined),
     args: () => [this.chain, this.wallet?.address, this.version] as const,
   })
 
-  async #register(e: Event): Promise<void> {
-    e.preventDefault()
-    if (!this.chain || this.busy) return
-    const bps = parseAmount(this.fee, 2)
-    if (bps === undefined || bps > BigInt(MAX_FEE_PERCENT * 100)) {
-      this.message = {
-        ok: false,
-        text: msg(str`Enter a fee between 0 and ${MAX_FEE_PERCENT}%.`, { id: 'arbiter.fee.invalid' }),
-      }
-      return
-    }
-    const profile = this.profile.trim()
-    if (!/^[a-zA-Z0-9]{1,128}$/.test(profile)) {
-      this.message = {
-        ok: false,
-        text: msg('Enter the CID of your public profile (letters and digits, at most 128).', {
-          id: 'arbiter.profile.invalid',
-        }),
-      }
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#abort?.abort()
+  }
+
+  async #register(e: CustomEvent<ProfileSubmit>): Promise<void> {
+    const chain = this.chain
+    if (!chain || this.busy) return
+    const { profile, minFeeBps, minDisputeWindow } = e.detail
+    if (profile && !this.trustDocs) {
+      this.formError = msg(
+        'Storing a profile needs the peer-to-peer network, which is not available yet. You can register the CID of a profile you stored yourself.',
+        { id: 'arbiterDesk.noDocs' },
+      )
       return
     }
     this.busy = true
+    this.formError = undefined
     this.message = undefined
+    this.#abort = new AbortController()
+    const signal = this.#abort.signal
+    const steps: Step[] = profile ? ['pin', 'register'] : ['register']
+    this.steps = { steps, at: 0 }
     try {
-      // no minimum window of its own: listings give it at least the contract's (a day)
-      await this.chain.registerArbiter({ minFeeBps: Number(bps), minDisputeWindow: 0, metadataCid: profile })
+      let cid = e.detail.cid
+      if (profile) {
+        cid = (await this.trustDocs!.publishProfile(profile, { signal })).cid.toString()
+        this.steps = { steps, at: 1 }
+      }
+      signal.throwIfAborted()
+      await chain.registerArbiter({ minFeeBps, minDisputeWindow, metadataCid: cid! })
+      this.steps = { steps, at: steps.length }
       this.message = {
         ok: true,
-        text: msg('You are registered: sellers can now name you as their arbiter.', { id: 'arbiter.registered' }),
+        text: msg('Your terms are on chain: sellers can now name you as an arbiter.', { id: 'arbiterDesk.registered' }),
       }
       this.version++
       offerMessaging(this, 'arbiter')
     } catch (err) {
-      this.message = { ok: false, text: errorSentence(err) }
+      this.steps = undefined
+      this.formError =
+        (err as Error | undefined)?.name === 'DocumentPinError'
+          ? msg('Not enough relays could store your profile. Check your connection and try again.', {
+              id: 'arbiterDesk.pinFailed',
+            })
+          : errorSentence(err)
     } finally {
       this.busy = false
     }
   }
 
-  #recordView(r: ArbiterRecord) {
-    const row = (label: string, value: string | number, key: string) =>
-      html`<dt>${label}</dt>
-        <dd data-count=${key}>${value}</dd>`
+  #stepLabel(s: Step): string {
+    return s === 'pin'
+      ? msg('Storing your profile on relays', { id: 'arbiterDesk.step.pin' })
+      : msg('Registering on chain (confirm in your wallet)', { id: 'arbiterDesk.step.register' })
+  }
+
+  #progress() {
+    const p = this.steps
+    if (!p) return nothing
+    return html`<ol class="progress" aria-label=${msg('Progress', { id: 'sell.progress' })} data-testid="progress">
+      ${p.steps.map((s, i) => {
+        const state = i < p.at ? 'done' : i === p.at ? 'active' : 'todo'
+        return html`<li data-state=${state}>${this.#stepLabel(s)}${state === 'done' ? ' ✓' : ''}</li>`
+      })}
+    </ol>`
+  }
+
+  #record() {
+    const t = this.#trust.value
+    const cases = this.#cases.value
     return html`<section aria-labelledby="record-title" data-testid="record">
       <h3 id="record-title">${msg('My record, as others see it', { id: 'arbiter.record' })}</h3>
-      <p>
-        ${
-          r.registered
-            ? msg(str`Registered, fee at least ${r.minFeeBps / 100}%. Profile: ${r.metadataCid}`, {
-                id: 'arbiter.terms',
-              })
-            : msg('Not registered: new listings cannot name you.', { id: 'arbiter.notRegistered' })
-        }
-      </p>
-      <dl class="record">
-        ${row(msg('Disputes received', { id: 'arbiter.disputes' }), r.disputes, 'disputes')}
-        ${row(msg('Decided for the buyer', { id: 'arbiter.forBuyer' }), r.decidedForBuyer, 'for-buyer')}
-        ${row(msg('Decided for the seller', { id: 'arbiter.forSeller' }), r.decidedForSeller, 'for-seller')}
-        ${row(msg('Split', { id: 'order.resolve.split' }), r.decidedSplit, 'split')}
-        ${row(msg('Not decided in time', { id: 'arbiter.timedOut' }), r.timedOut, 'timed-out')}
-        ${row(msg('Settled by the parties', { id: 'arbiter.settled' }), r.settledByParties, 'settled')}
-      </dl>
       ${
-        r.cases.length
+        t && t.trust.registered
+          ? html`<souk-arbiter-record .arbiter=${t.trust} .now=${t.now}></souk-arbiter-record>`
+          : t
+            ? html`<p class="notice" data-testid="not-registered">
+                ${msg('Not registered: new listings cannot name you.', { id: 'arbiter.notRegistered' })}
+              </p>`
+            : nothing
+      }
+      ${this.#trust.error ? html`<p role="alert" class="error">${errorSentence(this.#trust.error)}</p>` : nothing}
+      <h4>${msg('Cases', { id: 'arbiterDesk.cases' })}</h4>
+      ${
+        cases?.length
           ? html`<ul class="cases">
-              ${r.cases.map(
+              ${cases.map(
                 (c) =>
                   html`<li data-listing-id=${c.listingId}>
                     <a href=${href(`/listing/${c.listingId}`)}
@@ -159,53 +219,45 @@ export class SoukArbiterView extends LitElement {
                   </li>`,
               )}
             </ul>`
-          : html`<p class="muted">${msg('No cases yet.', { id: 'arbiter.noCases' })}</p>`
+          : cases
+            ? html`<p class="muted">${msg('No cases yet.', { id: 'arbiter.noCases' })}</p>`
+            : nothing
       }
+      ${this.#cases.error ? html`<p role="alert" class="error">${errorSentence(this.#cases.error)}</p>` : nothing}
     </section>`
   }
 
-  #registerForm(r: ArbiterRecord | undefined) {
-    const form = html`<form @submit=${(e: Event) => void this.#register(e)}>
-      <label for="fee"
-        >${msg(str`Smallest fee a listing must pay you (% of the price, at most ${MAX_FEE_PERCENT})`, { id: 'arbiter.fee' })}</label
-      >
-      <input
-        id="fee"
-        inputmode="decimal"
-        autocomplete="off"
-        .value=${this.fee}
-        @input=${(e: Event) => (this.fee = (e.target as HTMLInputElement).value)}
-      />
-      <label for="profile"
-        >${msg('Profile CID (who you are, how to reach you, your rules)', { id: 'arbiter.profile' })}</label
-      >
-      <input
-        id="profile"
-        autocomplete="off"
-        .value=${this.profile}
-        @input=${(e: Event) => (this.profile = (e.target as HTMLInputElement).value)}
-      />
-      <button class="button primary" type="submit" data-action="register" ?disabled=${this.busy}>
-        ${
-          r?.registered
-            ? msg('Change my terms', { id: 'arbiter.change' })
-            : msg('Become an arbiter', { id: 'arbiter.register' })
-        }
-      </button>
-    </form>`
-    return r?.registered
-      ? html`<details>
+  #registration() {
+    const t = this.#trust.value
+    if (!t) return nothing
+    const form = html`<souk-arbiter-profile-form
+        .account=${this.wallet?.address}
+        .initial=${t.initial}
+        .busy=${this.busy}
+        .error=${this.formError}
+        @profile-submit=${(e: CustomEvent<ProfileSubmit>) => void this.#register(e)}
+      ></souk-arbiter-profile-form>
+      ${this.#progress()} ${outcome(this.message)}`
+    return t.trust.registered
+      ? html`<details data-testid="change-terms" ?open=${this.busy || this.steps !== undefined}>
           <summary>${msg('Change my terms', { id: 'arbiter.change' })}</summary>
           ${form}
         </details>`
-      : html`<h3>${msg('Become an arbiter', { id: 'arbiter.register' })}</h3>
+      : html`<section data-testid="become">
+          <h3>${msg('Become an arbiter', { id: 'arbiter.register' })}</h3>
           <p class="muted">
             ${msg(
-              'Arbiters decide disputes between buyers and sellers and earn the fee the listing names, only when they decide.',
-              { id: 'arbiter.intro' },
+              'Arbiters decide disputes between buyers and sellers and earn the fee the listing names, only when they decide. Your profile tells buyers and sellers who you are and how you decide; it is stored on relays and its CID registered on chain with your terms.',
+              { id: 'arbiterDesk.intro' },
             )}
           </p>
-          ${form}`
+          ${form}
+        </section>`
+  }
+
+  /** The form, for tests and the screenshots. */
+  get profileForm(): SoukArbiterProfileForm | null {
+    return this.renderRoot.querySelector('souk-arbiter-profile-form')
   }
 
   override render() {
@@ -216,10 +268,8 @@ export class SoukArbiterView extends LitElement {
     if (this.wallet?.status !== 'connected')
       return html`<h2>${title}</h2>
         <p class="notice">${msg('Connect a wallet (top right) to see your escrows.', { id: 'orders.connect' })}</p>`
-    const r = this.#record.value
     return html`
       <h2>${title}</h2>
-      ${this.#record.error ? html`<p role="alert" class="error">${errorSentence(this.#record.error)}</p>` : nothing}
       <souk-withdraw-all></souk-withdraw-all>
       <h3>${msg('Disputes assigned to me', { id: 'arbiter.assigned' })}</h3>
       <souk-order-list
@@ -231,8 +281,7 @@ export class SoukArbiterView extends LitElement {
           this.renderRoot.querySelector('souk-withdraw-all')?.reload()
         }}
       ></souk-order-list>
-      ${r ? this.#recordView(r) : nothing} ${this.#record.value || this.#record.error ? this.#registerForm(r) : nothing}
-      ${outcome(this.message)}
+      ${this.#record()} ${this.#registration()}
     `
   }
 }

@@ -3,50 +3,22 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
-import { CATEGORIES, CONDITIONS, LIMITS, type Category, type Condition } from '../../core/listing.ts'
 import { DraftStore, type SellDraft } from '../../services/drafts.ts'
-import { currencyOf, parseAmount, shortAddress } from '../../services/format.ts'
-import type { ChainService, PublishProgress, PublishService, PublishStage } from '../../services/types.ts'
+import type { TrustDocsService } from '../../services/trust-docs-service.ts'
+import type { ChainService, PublishProgress, PublishService, WalletView } from '../../services/types.ts'
+import { DAY } from '../../services/windows.ts'
 import { getLocale } from '../../i18n.ts'
-import { chainContext, publishContext, startingContext } from '../context.ts'
+import { chainContext, publishContext, startingContext, trustDocsContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
-import { categoryLabel, conditionLabel } from '../labels.ts'
 import { href, navigate } from '../routes.ts'
 import { shared } from '../styles.ts'
 import { offerMessaging } from '../../services/messaging-ready.ts'
-
-const HOUR = 3600
-const DAY = 24 * HOUR
-const LENGTHS = [HOUR, DAY, 3 * DAY, 7 * DAY] as const
-const REVEALS = [HOUR, DAY] as const
-
-function durationLabel(seconds: number): string {
-  if (seconds === HOUR) return msg('1 hour', { id: 'sell.hour' })
-  if (seconds === DAY) return msg('1 day', { id: 'sell.day' })
-  if (seconds < DAY) {
-    const n = seconds / HOUR
-    return msg(str`${n} hours`, { id: 'sell.hours' })
-  }
-  const n = seconds / DAY
-  return msg(str`${n} days`, { id: 'sell.days' })
-}
-
-function stageLabel(s: PublishStage): string {
-  switch (s) {
-    case 'photos':
-      return msg('Preparing photos', { id: 'sell.stage.photos' })
-    case 'document':
-      return msg('Writing the listing', { id: 'sell.stage.document' })
-    case 'pinning':
-      return msg('Storing on relays', { id: 'sell.stage.pinning' })
-    case 'transaction':
-      return msg('Listing on chain (confirm in your wallet)', { id: 'sell.stage.transaction' })
-    default:
-      return msg('Adding to the catalog', { id: 'sell.stage.catalog' })
-  }
-}
-
-const STAGES: readonly PublishStage[] = ['photos', 'pinning', 'document', 'transaction', 'catalog']
+import { WalletController } from '../wallet-controller.ts'
+import { SELL_FIELDS, checkSell, type SellErrors, type SellField } from '../sell/sell-check.ts'
+import { offlineNotice, progressList } from '../sell/sell-parts.ts'
+import type { TermsChange } from '../sell/souk-sell-terms.ts'
+import '../sell/souk-sell-item.ts'
+import '../sell/souk-sell-terms.ts'
 
 function emptyDraft(): SellDraft {
   return {
@@ -58,17 +30,27 @@ function emptyDraft(): SellDraft {
     reserve: '',
     biddingSeconds: DAY,
     revealSeconds: DAY,
-    arbiter: '',
     shippingFrom: '',
     photos: [],
     updatedAt: 0,
   }
 }
 
+/** A draft saved before contracts v3 named one arbiter by address: it becomes the set's first choice. */
+function migrate(d: SellDraft): SellDraft {
+  const { arbiter, ...rest } = d
+  if (rest.arbiters || !arbiter || !/^0x[0-9a-fA-F]{40}$/.test(arbiter)) return rest
+  return { ...rest, arbiters: [arbiter as `0x${string}`] }
+}
+
+/** The fields of `<souk-sell-item>` (the others are in `<souk-sell-terms>`). */
+const OWN: readonly SellField[] = ['photos', 'title', 'reserve', 'from']
+
 /**
  * Sell, made for a phone: take or pick photos (camera capture), title, description, category, condition,
- * currency and reserve, auction length, arbiter (recommended list or any address), where it ships from.
- * The draft is kept in IndexedDB as it is typed; publishing shows each step's progress.
+ * currency and reserve, where it ships from, then the terms (`<souk-sell-terms>`: bidding and reveal, the
+ * arbiters, their fee, the confirm and dispute windows). The draft is kept in IndexedDB as it is typed. Publish
+ * checks every field before any work (each problem at its field, the focus on the first), then shows each step.
  *
  * @fires souk-published - detail `{ listingId }` once the listing is on chain and in the catalog
  */
@@ -81,41 +63,11 @@ export class SoukSellView extends LitElement {
       form {
         max-width: 40rem;
       }
-      .photos {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(5.5rem, 1fr));
-        gap: 0.5rem;
-        list-style: none;
-        padding: 0;
-        margin: 0.5rem 0;
+      .error {
+        margin: 0.25rem 0 0.5rem;
       }
-      .photos li {
-        position: relative;
-      }
-      .photos img {
-        width: 100%;
-        aspect-ratio: 1;
-        object-fit: cover;
-        border-radius: 0.5rem;
-        display: block;
-      }
-      .photos button {
-        width: 100%;
-        margin-top: 0.25rem;
-        min-height: 2.75rem;
-        padding: 0;
-      }
-      .camera {
-        width: 100%;
-      }
-      #photos:focus-visible + .camera {
-        outline: 3px solid var(--souk-focus, #1a73e8);
-        outline-offset: 2px;
-      }
-      .row {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
-        gap: 0 0.75rem;
+      h3 {
+        margin: 1.5rem 0 0.25rem;
       }
       .submit {
         width: 100%;
@@ -144,34 +96,52 @@ export class SoukSellView extends LitElement {
   @state()
   publisher?: PublishService
 
+  @consume({ context: trustDocsContext, subscribe: true })
+  @state()
+  trustDocs?: TrustDocsService
+
   /** The app is still starting its services (provided by souk-app; false without it). */
   @consume({ context: startingContext, subscribe: true })
   @state()
   starting = false
 
+  @state() wallet: WalletView | undefined
+  protected readonly walletWatch = new WalletController(this)
   @state() private draft: SellDraft = emptyDraft()
   @state() private restored = false
+  @state() private hadDraft = false
+  /** The restored draft's arbiters, for the picker's first choice. */
+  @state() private initialArbiters: `0x${string}`[] | undefined
   @state() private progress: PublishProgress | undefined
   @state() private busy = false
   @state() private error: string | undefined
+  @state() private errors: SellErrors = {}
   @state() private online = typeof navigator === 'undefined' ? true : navigator.onLine
   #store: Promise<DraftStore> | undefined
   /** The queued publication was started since the draft was loaded (at most once per page and queueing). */
   #resumed = false
+  /** A check found problems: every change checks again, so each error goes once fixed. */
+  #checking = false
   readonly #onOnline = (): void => {
     this.online = navigator.onLine
   }
-  #urls = new Map<Blob, string>()
   #abort: AbortController | undefined
 
   readonly #options = new Task(this, {
     task: async ([chain], { signal }) => {
       if (!chain) return undefined
-      const [currencies, arbiters] = await Promise.all([chain.currencies(), chain.recommendedArbiters({ signal })])
-      return { currencies, arbiters }
+      const [currencies, arbiters] = await Promise.all([chain.currencies(), chain.registeredArbiters({ signal })])
+      return { currencies, arbiters, now: Math.floor(Date.now() / 1000) }
     },
     // read again on reconnecting: opened offline, the reads failed
     args: () => [this.chain, this.online] as const,
+  })
+
+  /** The arbiters' profiles, read after their terms (a profile may take a while to come from relays). */
+  readonly #profiles = new Task(this, {
+    task: async ([docs, arbiters], { signal }) =>
+      docs && arbiters ? await docs.withProfiles(arbiters, { signal }) : arbiters,
+    args: () => [this.trustDocs, this.#options.value?.arbiters] as const,
   })
 
   override connectedCallback(): void {
@@ -183,7 +153,11 @@ export class SoukSellView extends LitElement {
     void this.#store
       .then((s) => s.load())
       .then((d) => {
-        if (d) this.draft = { ...emptyDraft(), ...d }
+        if (d) {
+          this.draft = migrate({ ...emptyDraft(), ...d })
+          this.initialArbiters = this.draft.arbiters
+          this.hadDraft = d.updatedAt > 0
+        }
         this.restored = true
         this.dataset.draftLoaded = ''
       })
@@ -194,57 +168,49 @@ export class SoukSellView extends LitElement {
     window.removeEventListener('online', this.#onOnline)
     window.removeEventListener('offline', this.#onOnline)
     this.#abort?.abort()
-    for (const url of this.#urls.values()) URL.revokeObjectURL(url)
-    this.#urls.clear()
     void this.#store?.then((s) => s.close())
     this.#store = undefined
   }
 
   override updated(): void {
     // back online (or reloaded online) with a publication queued: publish it now, once
-    if (
-      this.draft.publishWhenOnline &&
-      this.online &&
-      this.restored &&
-      !this.busy &&
-      !this.#resumed &&
-      this.publisher &&
-      this.#options.value
-    ) {
+    const ready = this.restored && this.publisher && this.#options.value
+    if (this.draft.publishWhenOnline && this.online && ready && !this.busy && !this.#resumed) {
       this.#resumed = true
       void this.#publish()
     }
   }
 
-  #set(patch: Partial<SellDraft>): void {
-    this.draft = { ...this.draft, ...patch, updatedAt: Date.now() }
+  /** Changes the draft and saves it; `save: false` for the form's own first choices (no draft yet). */
+  #set(patch: Partial<SellDraft>, { save = true } = {}): void {
+    this.draft = { ...this.draft, ...patch, ...(save ? { updatedAt: Date.now() } : {}) }
+    if (this.#checking) this.errors = this.#check().errors
+    if (!save) return
     const draft = this.draft
     void this.#store?.then((s) => s.save(draft)).then(() => this.dispatchEvent(new Event('souk-draft-saved')))
   }
 
-  #url(blob: Blob): string {
-    let url = this.#urls.get(blob)
-    if (!url) {
-      url = URL.createObjectURL(blob)
-      this.#urls.set(blob, url)
-    }
-    return url
+  #check() {
+    const options = this.#options.value
+    const seller = this.wallet?.status === 'connected' ? this.wallet.address : undefined
+    return checkSell(this.draft, {
+      currencies: options?.currencies ?? [],
+      arbiters: options?.arbiters,
+      seller,
+      language: getLocale(),
+    })
   }
 
-  #onPhotos(e: Event): void {
-    const input = e.target as HTMLInputElement
-    const files = [...(input.files ?? [])].filter((f) => f.type.startsWith('image/'))
-    this.#set({ photos: [...this.draft.photos, ...files].slice(0, LIMITS.images) })
-    input.value = ''
-  }
-
-  #problem(): string | undefined {
-    const d = this.draft
-    if (d.photos.length === 0) return msg('Add at least one photo.', { id: 'sell.needPhoto' })
-    if (!d.title.trim()) return msg('Give your item a title.', { id: 'sell.needTitle' })
-    if (!d.shippingFrom.trim()) return msg('Say where the item ships from.', { id: 'sell.needShipping' })
-    if (!/^0x[0-9a-fA-F]{40}$/.test(d.arbiter))
-      return msg('Choose an arbiter (an address starting with 0x).', { id: 'sell.needArbiter' })
+  /** Checks every field; on a problem shows each at its field, focuses the first and answers undefined. */
+  async #checked() {
+    const { errors, value } = this.#check()
+    this.errors = errors
+    this.#checking = !value
+    if (value) return value
+    const first = SELL_FIELDS.find((f) => errors[f])
+    await this.updateComplete
+    if (first)
+      this.renderRoot.querySelector(OWN.includes(first) ? 'souk-sell-item' : 'souk-sell-terms')?.focusField(first)
     return undefined
   }
 
@@ -255,50 +221,31 @@ export class SoukSellView extends LitElement {
       return
     }
     // offline: check the form now, and publish once the network is back (kept in the draft, so a reload keeps it)
-    this.error = this.#problem()
-    if (this.error) return
+    this.error = undefined
+    if (!(await this.#checked())) return
     this.#resumed = false
     this.#set({ publishWhenOnline: true })
   }
 
   async #publish(): Promise<void> {
     const publisher = this.publisher
-    const options = this.#options.value
-    if (!publisher || !options) return
-    this.error = this.#problem()
-    const currency = currencyOf(this.draft.currency, options.currencies) ?? options.currencies[0]
-    const reserve =
-      this.draft.reserve.trim() === '' ? 0n : currency && parseAmount(this.draft.reserve, currency.decimals)
-    if (!this.error && (reserve === undefined || !currency))
-      this.error = msg('Enter the reserve as a number, e.g. 0.5.', { id: 'sell.badReserve' })
-    if (this.error || !currency || reserve === undefined) {
+    if (!publisher || !this.#options.value || this.busy) return
+    this.error = undefined
+    const listing = await this.#checked()
+    if (!listing) {
       if (this.draft.publishWhenOnline) this.#set({ publishWhenOnline: false })
       return
     }
-    const d = this.draft
     this.busy = true
     this.#abort = new AbortController()
     try {
-      const result = await publisher.publish(
-        {
-          title: d.title.trim(),
-          description: d.description.trim(),
-          category: d.category as Category,
-          condition: d.condition as Condition,
-          photos: d.photos,
-          reserve,
-          currency: currency.id,
-          biddingSeconds: d.biddingSeconds,
-          revealSeconds: d.revealSeconds,
-          // one arbiter as a set of one (the trust UI names up to three); the fee defaults to its minimum
-          arbiters: [d.arbiter as `0x${string}`],
-          shippingFrom: d.shippingFrom.trim(),
-          language: getLocale(),
-        },
-        { onProgress: (p) => (this.progress = p), signal: this.#abort.signal },
-      )
+      const result = await publisher.publish(listing, {
+        onProgress: (p) => (this.progress = p),
+        signal: this.#abort.signal,
+      })
       await (await this.#store)?.clear()
       this.draft = emptyDraft()
+      this.initialArbiters = undefined
       this.dispatchEvent(
         new CustomEvent('souk-published', { detail: { listingId: result.listingId }, bubbles: true, composed: true }),
       )
@@ -318,57 +265,10 @@ export class SoukSellView extends LitElement {
     }
   }
 
-  #offlineNotice() {
-    if (this.online && !this.draft.publishWhenOnline) return nothing
-    const queued = this.draft.publishWhenOnline
-    return html`<div class="notice" role="status" data-testid="sell-offline">
-      ${
-        this.online
-          ? msg('Back online: publishing your listing.', { id: 'sell.offline.resuming' })
-          : queued
-            ? msg(
-                'You are offline. Your listing will be published when you are back online: the photos are stored on relays first, then your wallet asks you to confirm the listing once. The draft stays on this device until then, even if you close the page.',
-                { id: 'sell.offline.queued' },
-              )
-            : msg(
-                'You are offline. Your draft is saved on this device as you type, and nothing is lost if you close the page. Press Publish and it goes out when you are back online.',
-                { id: 'sell.offline.saved' },
-              )
-      }
-      ${
-        queued && !this.busy
-          ? html`<div>
-              <button type="button" data-action="cancel-queued" @click=${() => this.#set({ publishWhenOnline: false })}>
-                ${msg('Do not publish automatically', { id: 'sell.offline.cancel' })}
-              </button>
-            </div>`
-          : nothing
-      }
-    </div>`
-  }
-
-  #progress() {
-    const p = this.progress
-    if (!p) return nothing
-    const at = STAGES.indexOf(p.stage)
-    return html`<ol class="progress" aria-label=${msg('Progress', { id: 'sell.progress' })}>
-      ${STAGES.map((s, i) => {
-        const state = i < at ? 'done' : i === at ? 'active' : 'todo'
-        return html`<li data-state=${state}>
-          ${stageLabel(s)}${state === 'active' && p.total > 1 ? ` (${p.done}/${p.total})` : ''}${state === 'done' ? ' ✓' : ''}
-          ${state === 'active' ? html`<progress max=${p.total || 1} value=${p.done} aria-label=${stageLabel(s)}></progress>` : nothing}
-        </li>`
-      })}
-    </ol>`
-  }
-
   override render() {
     const d = this.draft
     const options = this.#options.value
-    const currencies = options?.currencies ?? []
-    const arbiters = options?.arbiters ?? []
-    const symbol = currencyOf(d.currency, currencies)?.symbol ?? d.currency
-    const known = arbiters.some((a) => a.address.toLowerCase() === d.arbiter.toLowerCase())
+    const problems = SELL_FIELDS.filter((f) => this.errors[f]).length
     return html`
       <h2>${msg('Sell an item', { id: 'sell.title' })}</h2>
       ${
@@ -378,164 +278,32 @@ export class SoukSellView extends LitElement {
             </div>`
           : nothing
       }
-      ${this.restored && d.updatedAt ? html`<p class="hint" role="status">${msg('Your draft was restored.', { id: 'sell.restored' })}</p>` : nothing}
-      ${this.#offlineNotice()}
+      ${this.hadDraft ? html`<p class="hint" role="status">${msg('Your draft was restored.', { id: 'sell.restored' })}</p>` : nothing}
+      ${offlineNotice({ online: this.online, queued: d.publishWhenOnline === true, busy: this.busy }, () => this.#set({ publishWhenOnline: false }))}
       <form @submit=${this.#submit} novalidate>
-        <label for="photos">${msg(str`Photos (up to ${LIMITS.images})`, { id: 'sell.photos' })}</label>
-        <input
-          id="photos"
-          class="visually-hidden"
-          type="file"
-          accept="image/*"
-          capture="environment"
-          multiple
-          @change=${this.#onPhotos}
-          aria-describedby="photos-hint"
-        />
-        <!-- the browser's own file button speaks the browser's language, not the page's: this one follows the page -->
-        <label for="photos" class="button primary camera" data-testid="pick-photos" aria-hidden="true">
-          ${msg('Take or choose photos', { id: 'sell.pickPhotos' })}
-        </label>
-        <p class="hint" id="photos-hint">
-          ${msg('Take photos with your camera or pick them from your phone.', { id: 'sell.photosHint' })}
-        </p>
-        <ul class="photos" aria-label=${msg('Chosen photos', { id: 'sell.chosen' })}>
-          ${d.photos.map(
-            (p, i) =>
-              html`<li>
-                <img src=${this.#url(p)} alt=${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })} />
-                <button type="button" @click=${() => this.#set({ photos: d.photos.filter((_, j) => j !== i) })}>
-                  ${msg('Remove', { id: 'sell.remove' })}<span class="visually-hidden">
-                    ${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}</span
-                  >
-                </button>
-              </li>`,
-          )}
-        </ul>
-
-        <label for="title">${msg('Title', { id: 'sell.titleLabel' })}</label>
-        <input
-          id="title"
-          maxlength=${LIMITS.title}
-          required
-          .value=${d.title}
-          @input=${(e: Event) => this.#set({ title: (e.target as HTMLInputElement).value })}
-        />
-
-        <label for="description">${msg('Description', { id: 'listing.description' })}</label>
-        <textarea
-          id="description"
-          maxlength=${LIMITS.description}
-          .value=${d.description}
-          @input=${(e: Event) => this.#set({ description: (e.target as HTMLTextAreaElement).value })}
-        ></textarea>
-
-        <div class="row">
-          <div>
-            <label for="category">${msg('Category', { id: 'search.category' })}</label>
-            <select
-              id="category"
-              @change=${(e: Event) => this.#set({ category: (e.target as HTMLSelectElement).value })}
-            >
-              ${CATEGORIES.map((c) => html`<option value=${c} ?selected=${d.category === c}>${categoryLabel(c)}</option>`)}
-            </select>
-          </div>
-          <div>
-            <label for="condition">${msg('Condition', { id: 'listing.condition' })}</label>
-            <select
-              id="condition"
-              @change=${(e: Event) => this.#set({ condition: (e.target as HTMLSelectElement).value })}
-            >
-              ${CONDITIONS.map((c) => html`<option value=${c} ?selected=${d.condition === c}>${conditionLabel(c)}</option>`)}
-            </select>
-          </div>
-          <div>
-            <label for="currency">${msg('Currency', { id: 'search.currency' })}</label>
-            <select
-              id="currency"
-              @change=${(e: Event) => this.#set({ currency: (e.target as HTMLSelectElement).value })}
-            >
-              ${(currencies.length ? currencies : [{ id: 'ETH', symbol: 'ETH' }]).map((c) => html`<option value=${c.symbol} ?selected=${d.currency === c.symbol}>${c.symbol}</option>`)}
-            </select>
-          </div>
-          <div>
-            <label for="reserve">${msg(str`Reserve price (${symbol})`, { id: 'sell.reserve' })}</label>
-            <input
-              id="reserve"
-              inputmode="decimal"
-              placeholder="0"
-              .value=${d.reserve}
-              @input=${(e: Event) => this.#set({ reserve: (e.target as HTMLInputElement).value })}
-              aria-describedby="reserve-hint"
-            />
-          </div>
-          <div>
-            <label for="length">${msg('Bidding lasts', { id: 'sell.length' })}</label>
-            <select
-              id="length"
-              @change=${(e: Event) => this.#set({ biddingSeconds: Number((e.target as HTMLSelectElement).value) })}
-            >
-              ${LENGTHS.map((s) => html`<option value=${s} ?selected=${d.biddingSeconds === s}>${durationLabel(s)}</option>`)}
-            </select>
-          </div>
-          <div>
-            <label for="reveal">${msg('Then bids are revealed for', { id: 'sell.reveal' })}</label>
-            <select
-              id="reveal"
-              @change=${(e: Event) => this.#set({ revealSeconds: Number((e.target as HTMLSelectElement).value) })}
-            >
-              ${REVEALS.map((s) => html`<option value=${s} ?selected=${d.revealSeconds === s}>${durationLabel(s)}</option>`)}
-            </select>
-          </div>
-        </div>
-        <p class="hint" id="reserve-hint">
-          ${msg('Nobody can win below the reserve. Leave it empty for no reserve.', { id: 'sell.reserveHint' })}
-        </p>
-
-        <label for="arbiter">${msg('Arbiter', { id: 'listing.arbiter' })}</label>
-        <select
-          id="arbiter"
-          @change=${(e: Event) => this.#set({ arbiter: (e.target as HTMLSelectElement).value })}
-          aria-describedby="arbiter-hint"
-        >
-          <option value="" ?selected=${!known}>${msg('Enter an address below', { id: 'sell.arbiter.other' })}</option>
-          ${arbiters.map(
-            (a) =>
-              html`<option value=${a.address} ?selected=${a.address.toLowerCase() === d.arbiter.toLowerCase()}>
-                ${shortAddress(a.address)} —
-                ${a.recommended ? `${msg('recommended by this marketplace', { id: 'sell.arbiter.recommended' })} · ` : ''}
-                ${msg(str`chosen for ${a.listings} listings`, { id: 'sell.arbiter.uses' })}
-              </option>`,
-          )}
-        </select>
-        <label for="arbiter-address" class="visually-hidden"
-          >${msg('Arbiter address', { id: 'sell.arbiter.address' })}</label
-        >
-        <input
-          id="arbiter-address"
-          placeholder="0x…"
-          autocomplete="off"
-          spellcheck="false"
-          .value=${d.arbiter}
-          @input=${(e: Event) => this.#set({ arbiter: (e.target as HTMLInputElement).value.trim() })}
-        />
-        <p class="hint" id="arbiter-hint">
-          ${msg('The arbiter decides only if buyer and seller disagree; the payment is held in a 2-of-3 escrow.', { id: 'sell.arbiterHint' })}
-        </p>
-
-        <label for="from">${msg('Ships from', { id: 'listing.shipsFrom' })}</label>
-        <input
-          id="from"
-          autocomplete="address-level2"
-          .value=${d.shippingFrom}
-          @input=${(e: Event) => this.#set({ shippingFrom: (e.target as HTMLInputElement).value })}
-        />
+        <souk-sell-item
+          .draft=${d}
+          .currencies=${options?.currencies ?? []}
+          .errors=${this.errors}
+          @item-change=${(e: CustomEvent<Partial<SellDraft>>) => this.#set(e.detail)}
+        ></souk-sell-item>
+        <h3>${msg('Terms of the sale', { id: 'sell.terms' })}</h3>
+        <souk-sell-terms
+          .draft=${d}
+          .arbiters=${this.#profiles.value ?? options?.arbiters}
+          .initialArbiters=${this.initialArbiters}
+          .seller=${this.wallet?.status === 'connected' ? this.wallet.address : undefined}
+          .errors=${this.errors}
+          .now=${options?.now ?? Math.floor(Date.now() / 1000)}
+          @terms-change=${(e: CustomEvent<TermsChange>) => this.#set(e.detail.patch, { save: !e.detail.auto })}
+        ></souk-sell-terms>
+        ${this.#options.error ? html`<p class="error" role="alert">${errorSentence(this.#options.error)}</p>` : nothing}
 
         <button
           class="primary submit"
           type="submit"
-          ?disabled=${this.busy || (this.online ? !this.publisher || !options : d.publishWhenOnline === true)}
           data-action="publish"
+          ?disabled=${this.busy || (this.online ? !this.publisher || !options : d.publishWhenOnline === true)}
         >
           ${
             this.busy
@@ -545,7 +313,15 @@ export class SoukSellView extends LitElement {
                 : msg('Publish when back online', { id: 'sell.publishLater' })
           }
         </button>
-        ${this.#progress()} ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
+        ${
+          problems
+            ? html`<p role="alert" class="error" data-testid="problems">
+                ${problems === 1 ? msg('Check the field marked above.', { id: 'sell.problems.one' }) : msg(str`Check the ${problems} fields marked above.`, { id: 'sell.problems' })}
+              </p>`
+            : nothing
+        }
+        ${progressList(this.progress)}
+        ${this.error ? html`<p role="alert" class="error" data-testid="publish-error">${this.error}</p>` : nothing}
       </form>
     `
   }
