@@ -13,9 +13,6 @@ import { readFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { CID } from 'multiformats/cid'
-import * as json from 'multiformats/codecs/json'
-import { identity } from 'multiformats/hashes/identity'
 import {
   BaseError,
   createPublicClient,
@@ -27,6 +24,7 @@ import {
   type Hex,
 } from 'viem'
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
+import { encodeArbiterProfile } from '../src/core/trust-docs.ts'
 import { contractsOutDir, ensureContractsBuilt } from './forge.ts'
 import { deploymentsDirFor, gitCommit, writeDeployment, type DeploymentRecord } from './lib/deployments.ts'
 import { decryptKeystore } from './lib/keystore.ts'
@@ -59,9 +57,33 @@ export const DEV_ARBITER_INDEX = 9
  * must pay at least 200 bps and give at least 3 days to decide (the largest minimum of each).
  */
 export const DEV_ARBITERS = [
-  { index: DEV_ARBITER_INDEX, minFeeBps: 100, minDisputeWindow: 2 * 86_400, name: 'Souk dev arbiter' },
-  { index: 8, minFeeBps: 200, minDisputeWindow: 2 * 86_400, name: 'Souk dev arbiter 2' },
-  { index: 7, minFeeBps: 100, minDisputeWindow: 3 * 86_400, name: 'Souk dev arbiter 3' },
+  {
+    index: DEV_ARBITER_INDEX,
+    minFeeBps: 100,
+    minDisputeWindow: 2 * 86_400,
+    name: 'Lin Mediation (dev)',
+    languages: ['en', 'zh-Hans'],
+    rules:
+      'I read the listing, the messages and any tracking both sides share. An item that arrives as described goes to the seller; one that never arrives, or differs from its description in a way that matters, is refunded to the buyer. When both sides are partly right I split the price.',
+  },
+  {
+    index: 8,
+    minFeeBps: 200,
+    minDisputeWindow: 2 * 86_400,
+    name: 'Harbor Arbitration (dev)',
+    languages: ['en', 'fr'],
+    rules:
+      'I decide on evidence only: photos, tracking numbers and the listing text as it was when the sale was made. Without proof of shipping the buyer is refunded; with proof of delivery the seller is paid unless the buyer shows the item is not what was listed.',
+  },
+  {
+    index: 7,
+    minFeeBps: 100,
+    minDisputeWindow: 3 * 86_400,
+    name: 'Atlas Dispute Desk (dev)',
+    languages: ['en', 'es', 'ar'],
+    rules:
+      'I ask both sides for their account within the first day and decide within three. Damage in transit is shared unless the packing was plainly inadequate. I prefer a split when the facts are unclear, and I explain every decision in a short note.',
+  },
 ] as const
 /** Anvil indices of the dev arbiters (DEV_ARBITERS), the default one first. */
 export const DEV_ARBITER_INDICES: readonly number[] = DEV_ARBITERS.map((a) => a.index)
@@ -84,13 +106,32 @@ export const DEV_ARBITER_MIN_FEE_BPS = DEV_ARBITERS[0].minFeeBps
 /** The default dev arbiter's shortest dispute window: 2 days (DEV_ARBITERS[0]). */
 export const DEV_ARBITER_MIN_DISPUTE_WINDOW = DEV_ARBITERS[0].minDisputeWindow
 
+/** An encoded trust document as the relays pin it: its CID (text) and its dag-cbor bytes. */
+export interface DevArbiterProfile {
+  cid: string
+  bytes: Uint8Array
+}
+
 /**
- * A dev arbiter's profile (`which` indexes DEV_ARBITERS; the default one unless given), inline as an identity
- * CID (dag-json), so it needs no IPFS node to read.
+ * The dev arbiters' profiles (DEV_ARBITERS, in order), encoded with `encodeArbiterProfile`: their CIDs are
+ * what the local deployment registers as `metadataCid`, and the dev stack pins their bytes on its relays so
+ * the app can read them (scripts/lib/stack.ts). Not part of the Deployment, so deployments/*.json stays small.
  */
-export function devArbiterMetadataCid(which = 0): string {
-  const profile = { name: DEV_ARBITERS[which]!.name, chain: LOCAL_CHAIN_ID }
-  return CID.createV1(json.code, identity.digest(json.encode(profile))).toString()
+export function devArbiterProfiles(): Promise<DevArbiterProfile[]> {
+  devProfiles ??= Promise.all(
+    DEV_ARBITERS.map(async (a) => {
+      const contact = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: a.index }).address
+      const doc = await encodeArbiterProfile({ v: 1, name: a.name, languages: a.languages, rules: a.rules, contact })
+      return { cid: doc.cid.toString(), bytes: doc.bytes }
+    }),
+  )
+  return devProfiles
+}
+let devProfiles: Promise<DevArbiterProfile[]> | undefined
+
+/** A dev arbiter's registered profile CID (`which` indexes DEV_ARBITERS; the default one unless given). */
+export async function devArbiterMetadataCid(which = 0): Promise<string> {
+  return (await devArbiterProfiles())[which]!.cid
 }
 
 export interface DeployOptions {
@@ -233,6 +274,7 @@ export async function deployContracts({
     )
   }
   const arbiters: `0x${string}`[] = []
+  const profiles = await devArbiterProfiles()
   for (const [which, terms] of DEV_ARBITERS.entries()) {
     const arbiter = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: terms.index })
     arbiters.push(arbiter.address)
@@ -241,7 +283,7 @@ export async function deployContracts({
         address: deployment.market,
         abi: market.abi,
         functionName: 'registerArbiter',
-        args: [terms.minFeeBps, terms.minDisputeWindow, devArbiterMetadataCid(which)],
+        args: [terms.minFeeBps, terms.minDisputeWindow, profiles[which]!.cid],
       }),
     )
   }

@@ -49,6 +49,12 @@ export interface Deployment {
   deployBlock: number
 }
 
+/** A dev arbiter's encoded profile (scripts/deploy.ts `devArbiterProfiles`). */
+export interface DevArbiterProfile {
+  cid: string
+  bytes: Uint8Array
+}
+
 export interface Stack {
   anvil: Anvil
   deployment: Deployment | undefined
@@ -80,11 +86,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // batched reads go through Multicall3 as on public chains (anvil has none of its own)
     const multicall3 = await installMulticall3(anvil.rpcUrl)
     let deployment: Deployment | undefined
+    let profiles: DevArbiterProfile[] = []
     if (opts.contracts !== false) {
-      const { deployContracts } = (await import('../deploy.ts')) as {
+      const { deployContracts, devArbiterProfiles } = (await import('../deploy.ts')) as {
         deployContracts: (o: { rpcUrl: string }) => Promise<Deployment>
+        devArbiterProfiles: () => Promise<DevArbiterProfile[]>
       }
       deployment = await deployContracts({ rpcUrl: anvil.rpcUrl })
+      // the local deployment registered these as its dev arbiters' metadataCid
+      if (deployment.arbiters?.length) profiles = await devArbiterProfiles()
     }
     for (let i = 0; i < count; i++) {
       const ports = opts.relayPorts?.[i]
@@ -106,6 +116,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       relayOptions.push(o)
       relays.push(relay)
     }
+    if (profiles.length > 0 && count > 0)
+      await pinDevProfiles(
+        relays.map((r) => r!.wsAddr),
+        profiles,
+      )
     const config: SoukConfig = {
       chain: { id: anvil.chainId, name: 'Anvil (local)', rpcUrls: [anvil.rpcUrl], multicall3 },
       contracts: {
@@ -149,4 +164,39 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
 function catalogEnv(rpcUrl: string, d: Deployment): NodeJS.ProcessEnv {
   return { SOUK_RELAY_RPC_URL: rpcUrl, SOUK_RELAY_MARKET: d.market, SOUK_RELAY_DEPLOY_BLOCK: String(d.deployBlock) }
+}
+
+/**
+ * Has every relay pin the dev arbiters' profiles, so the app can read them (otherwise each arbiter shows "Its
+ * profile could not be read yet"): a short-lived client holds the documents while the relays fetch them. A
+ * failure only warns; the stack works without the profiles.
+ */
+async function pinDevProfiles(relays: string[], profiles: DevArbiterProfile[]): Promise<void> {
+  const [{ createSoukNode }, { MediaStore }] = await Promise.all([
+    import('../../src/p2p/node.ts'),
+    import('../../src/p2p/media.ts'),
+  ])
+  let node: Awaited<ReturnType<typeof createSoukNode>> | undefined
+  try {
+    node = await createSoukNode({ relays, storage: 'memory', webrtc: false, reservations: 0 })
+    const n = node
+    const deadline = Date.now() + 10_000
+    while (n.relays.relays.filter((r) => r.connected).length < relays.length) {
+      if (Date.now() > deadline)
+        throw new Error(`connected to ${n.relays.relays.filter((r) => r.connected).length} of ${relays.length} relays`)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    const media = new MediaStore(n)
+    for (const p of profiles) await media.addDocument(p.cid, p.bytes)
+    await media.pin(
+      profiles.map((p) => p.cid),
+      { minRelays: relays.length, timeoutMs: 10_000 },
+    )
+  } catch (err) {
+    process.stderr.write(
+      `warning: the dev arbiters' profiles were not pinned on the relays (${err instanceof Error ? err.message : String(err)})\n`,
+    )
+  } finally {
+    await node?.stop()
+  }
 }

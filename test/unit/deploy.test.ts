@@ -18,6 +18,8 @@ import {
   type Deployment,
 } from '../../scripts/deploy.ts'
 import { startAnvil, type Anvil } from '../../scripts/lib/processes.ts'
+import { startStack, type Stack } from '../../scripts/lib/stack.ts'
+import { decodeArbiterProfile } from '../../src/core/trust-docs.ts'
 import { soukMarketAbi } from '../../src/chain/abi/soukMarket.ts'
 import { testUsdAbi } from '../../src/chain/abi/testUsd.ts'
 
@@ -130,7 +132,7 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
       assert.equal(view.minFeeBps, terms.minFeeBps)
       assert.equal(view.minDisputeWindow, terms.minDisputeWindow)
       assert.ok(view.registeredAt > 0, 'registration time recorded')
-      assert.equal(view.metadataCid, devArbiterMetadataCid(which))
+      assert.equal(view.metadataCid, await devArbiterMetadataCid(which))
       assert.equal(view.disputes, 0)
     }
   })
@@ -143,6 +145,43 @@ describe('deployContracts (scripts/deploy.ts) on a real anvil', () => {
       await client().readContract({ ...read, functionName: 'withdrawable', args: [DEV_TREASURY, zeroAddress] }),
       1n,
     )
+  })
+})
+
+describe("the dev stack pins the dev arbiters' profiles on its relays", () => {
+  let stack: Stack
+
+  before(async () => {
+    stack = await startStack({ relays: 1 })
+  })
+
+  after(async () => {
+    await stack?.stop()
+  })
+
+  it("serves each registered metadataCid from the relay gateway as the arbiter's profile", async () => {
+    const rpcUrl = stack.anvil.rpcUrl
+    const chain = createPublicClient({ transport: http(rpcUrl) })
+    const names = new Set<string>()
+    for (const [which, terms] of DEV_ARBITERS.entries()) {
+      const address = anvilDevAddresses()[terms.index]!
+      const view = await chain.readContract({
+        address: stack.deployment!.market,
+        abi: soukMarketAbi,
+        functionName: 'getArbiter',
+        args: [address],
+      })
+      assert.equal(view.metadataCid, await devArbiterMetadataCid(which))
+      const res = await fetch(`${stack.relays[0]!.http}/ipfs/${view.metadataCid}?format=raw`)
+      assert.equal(res.status, 200, `relay serves ${view.metadataCid}`)
+      const profile = await decodeArbiterProfile(new Uint8Array(await res.arrayBuffer()), view.metadataCid)
+      assert.equal(profile.name, terms.name)
+      assert.equal(profile.contact, address)
+      assert.ok(profile.languages.includes('en'))
+      assert.ok(profile.rules.length > 100, 'a few sentences on how it decides')
+      names.add(profile.name)
+    }
+    assert.equal(names.size, DEV_ARBITERS.length, 'distinct names')
   })
 })
 

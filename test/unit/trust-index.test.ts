@@ -178,7 +178,7 @@ describe('trust index over a real chain (contracts v3)', { timeout: 240_000 }, (
       registered: true,
       minFeeBps: 200,
       minDisputeWindow: 2 * 86_400,
-      metadataCid: devArbiterMetadataCid(1),
+      metadataCid: await devArbiterMetadataCid(1),
       profile: undefined,
       recommended: false,
       disputes: 1,
