@@ -88,6 +88,33 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     return list.querySelector(`li[data-listing-id="${listingId}"] souk-order`)?.shadowRoot ?? undefined
   }
 
+  /** The dispute dialog of an order (souk-order → souk-order-trust → souk-dispute-dialog), once it is open. */
+  async function disputeDialog(order: ShadowRoot): Promise<ShadowRoot> {
+    return await waitFor(
+      'the dispute dialog',
+      () => {
+        const d = order.querySelector('souk-order-trust')?.shadowRoot?.querySelector('souk-dispute-dialog')?.shadowRoot
+        return d?.querySelector('dialog[open]') ? d : undefined
+      },
+      { timeout: 20_000 },
+    )
+  }
+
+  /** Chooses the first selectable arbiter, writes a reason and confirms the dialog's dispute. */
+  async function confirmDispute(order: ShadowRoot): Promise<ShadowRoot> {
+    const dialog = await disputeDialog(order)
+    const choice = await waitFor('a selectable arbiter', () =>
+      dialog.querySelector<HTMLInputElement>('input[name=arbiter]:not(:disabled)'),
+    )
+    choice.click()
+    const reason = dialog.querySelector<HTMLTextAreaElement>('#reason')!
+    reason.value = 'It never arrived.'
+    reason.dispatchEvent(new Event('input'))
+    await new Promise((r) => requestAnimationFrame(r))
+    dialog.querySelector<HTMLButtonElement>('[data-action=confirm]')!.click()
+    return dialog
+  }
+
   async function sentTransactions(address: Address): Promise<number> {
     const { rpcUrl } = await chainStack()
     return Number(await rpc<string>(rpcUrl, 'eth_getTransactionCount', [address, 'latest']))
@@ -136,9 +163,11 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
         root.querySelector<HTMLButtonElement>(`[data-action=${c.action}]`),
       )
       button.click()
+      // a dispute goes through its dialog, which shows the refusal itself
+      const where = c.action === 'dispute' ? await confirmDispute(root) : root
       const alert = await waitFor(
         `a refusal for ${c.action} by account ${c.as}`,
-        () => root.querySelector('[role=alert]')?.textContent?.trim(),
+        () => where.querySelector('[role=alert]')?.textContent?.trim(),
         { timeout: 20_000 },
       )
       expect(alert, `${c.action} by account ${c.as}`).to.equal(c.refusal)
@@ -310,6 +339,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     const orders = await mount(buyerChain, 'souk-orders-view')
     const row = await waitFor('the order', () => orderIn(orders, listingId), { timeout: 30_000 })
     row.querySelector<HTMLButtonElement>('[data-action=dispute]')!.click()
+    await confirmDispute(row)
     await waitFor(
       'the dispute with the arbiter’s countdown and a link to the arbiter',
       () => {
