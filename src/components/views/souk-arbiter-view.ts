@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
@@ -51,10 +51,9 @@ export class SoukArbiterView extends LitElement {
       }
       details > summary {
         cursor: pointer;
-        min-height: 2.75rem;
-        display: flex;
-        align-items: center;
+        padding: 0.7rem 0;
         font-weight: 600;
+        font-size: 1.1rem;
       }
       ol.progress {
         padding-inline-start: 1.25rem;
@@ -111,6 +110,17 @@ export class SoukArbiterView extends LitElement {
     task: async ([chain, me], { signal }) => (chain && me ? (await chain.arbiter(me, { signal })).cases : undefined),
     args: () => [this.chain, this.wallet?.address, this.version] as const,
   })
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // another account: the last one's registration steps and outcome are not this one's
+    const before = changed.get('wallet')?.address
+    if (changed.has('wallet') && before !== undefined && before !== this.wallet?.address) {
+      this.#abort?.abort()
+      this.steps = undefined
+      this.message = undefined
+      this.formError = undefined
+    }
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
