@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
@@ -204,7 +205,12 @@ export class SoukArbiterView extends LitElement {
             : nothing
       }
       ${this.#trust.error ? html`<p role="alert" class="error">${errorSentence(this.#trust.error)}</p>` : nothing}
-      <h4>${msg('Cases', { id: 'arbiterDesk.cases' })}</h4>
+      ${
+        // someone never registered has no cases to list
+        !cases?.length && t && !t.trust.registered
+          ? nothing
+          : html`<h4>${msg('Cases', { id: 'arbiterDesk.cases' })}</h4>`
+      }
       ${
         cases?.length
           ? html`<ul class="cases">
@@ -227,7 +233,7 @@ export class SoukArbiterView extends LitElement {
                   </li>`,
               )}
             </ul>`
-          : cases
+          : cases && t?.trust.registered
             ? html`<p class="muted">${msg('No cases yet.', { id: 'arbiter.noCases' })}</p>`
             : nothing
       }
@@ -238,14 +244,18 @@ export class SoukArbiterView extends LitElement {
   #registration() {
     const t = this.#trust.value
     if (!t) return nothing
-    const form = html`<souk-arbiter-profile-form
+    // one form per account: what one account typed is never offered to another
+    const form = html`${keyed(
+      this.wallet?.address,
+      html`<souk-arbiter-profile-form
         .account=${this.wallet?.address}
         .initial=${t.initial}
         .busy=${this.busy}
         .error=${this.formError}
         @profile-submit=${(e: CustomEvent<ProfileSubmit>) => void this.#register(e)}
-      ></souk-arbiter-profile-form>
-      ${this.#progress()} ${outcome(this.message)}`
+      ></souk-arbiter-profile-form>`,
+    )}
+    ${this.#progress()} ${outcome(this.message)}`
     return t.trust.registered
       ? html`<details data-testid="change-terms" ?open=${this.busy || this.steps !== undefined}>
           <summary>${msg('Change my terms', { id: 'arbiter.change' })}</summary>
