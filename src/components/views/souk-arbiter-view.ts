@@ -101,14 +101,15 @@ export class SoukArbiterView extends LitElement {
             minDisputeWindow: t.minDisputeWindow,
           }
         : {}
-      return { trust: t, initial, now: Math.floor(Date.now() / 1000) }
+      return { me, trust: t, initial, now: Math.floor(Date.now() / 1000) }
     },
     args: () => [this.chain, this.trustDocs, this.wallet?.address, this.version] as const,
   })
 
   /** Every case a buyer brought to me, with what went where. */
   readonly #cases = new Task(this, {
-    task: async ([chain, me], { signal }) => (chain && me ? (await chain.arbiter(me, { signal })).cases : undefined),
+    task: async ([chain, me], { signal }) =>
+      chain && me ? { me, cases: (await chain.arbiter(me, { signal })).cases } : undefined,
     args: () => [this.chain, this.wallet?.address, this.version] as const,
   })
 
@@ -173,6 +174,11 @@ export class SoukArbiterView extends LitElement {
     }
   }
 
+  /** A task's value when it is the connected account's (a task keeps its last value while it reads another's). */
+  #mine<T extends { me: string }>(value: T | undefined): T | undefined {
+    return value && value.me === this.wallet?.address ? value : undefined
+  }
+
   #stepLabel(s: Step): string {
     return s === 'pin'
       ? msg('Storing your profile on relays', { id: 'arbiterDesk.step.pin' })
@@ -191,8 +197,8 @@ export class SoukArbiterView extends LitElement {
   }
 
   #record() {
-    const t = this.#trust.value
-    const cases = this.#cases.value
+    const t = this.#mine(this.#trust.value)
+    const cases = this.#mine(this.#cases.value)?.cases
     return html`<section aria-labelledby="record-title" data-testid="record">
       <h3 id="record-title">${msg('My record, as others see it', { id: 'arbiter.record' })}</h3>
       ${
@@ -242,7 +248,7 @@ export class SoukArbiterView extends LitElement {
   }
 
   #registration() {
-    const t = this.#trust.value
+    const t = this.#mine(this.#trust.value)
     if (!t) return nothing
     // one form per account: what one account typed is never offered to another
     const form = html`${keyed(
