@@ -6,7 +6,7 @@ export const sellTemplates: Record<string, string | ReturnType<typeof str>> = {
   'sell.reveal.words': str`竞价结束后，出价人有 ${0}的时间揭示出价；未按时揭示的出价将扣除押金的 1%。`,
   'sell.arbiters.loading': '正在读取已注册的仲裁人…',
   'sell.fee': '仲裁人费用（价格的百分比）',
-  'sell.fee.words': str`${0} 到 ${1}。只有裁决争议的仲裁人才能收取，从货款中支付；没有争议则不收取。`,
+  'sell.fee.paid': '须在上方的范围内。只有裁决争议的仲裁人才能收取，从货款中支付；没有争议则不收取。',
   'sell.confirm': '买家确认期限',
   'sell.confirm.words': str`你发货后，买家有 ${0}的时间确认收货或发起争议；如果两者都没有，你可以领取货款。`,
   'sell.dispute': '仲裁人裁决期限',
@@ -32,6 +32,7 @@ export const sellTemplates: Record<string, string | ReturnType<typeof str>> = {
   'arbiterDesk.step.pin': '将你的公开资料保存到中继节点',
   'arbiterDesk.step.register': '在链上登记（请在钱包中确认）',
   'arbiterDesk.cases': '案件',
+  'profile.submit.change': '保存我的新条款',
   // a trust document the relays did not store (chain-error.ts)
   'err.pin.document': '没有足够的中继保存该文档。请检查网络连接后重试。',
 }

@@ -59,8 +59,11 @@ export class SoukSellItem extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
         gap: 0 0.75rem;
       }
-      [aria-invalid='true'] {
+      /* over the shared input styles' :not() chain */
+      input[aria-invalid='true']:not([type='checkbox']):not([type='radio']):not([type='file']),
+      select[aria-invalid='true'] {
         border-color: var(--souk-bad, #a3261b);
+        box-shadow: 0 0 0 1px var(--souk-bad, #a3261b);
       }
       .error {
         margin: 0.25rem 0 0.5rem;

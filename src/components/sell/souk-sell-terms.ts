@@ -5,7 +5,7 @@ import type { SellDraft } from '../../services/drafts.ts'
 import type { ArbiterTrust } from '../../services/trust-types.ts'
 import { DAY, HOUR, MAX_WINDOW, MIN_CONFIRM_WINDOW, MIN_REVEAL_WINDOW } from '../../services/windows.ts'
 import { shared } from '../styles.ts'
-import { duration, feePercent } from '../trust/trust-format.ts'
+import { duration } from '../trust/trust-format.ts'
 import type { ArbitersChange } from '../trust/souk-arbiter-picker.ts'
 import '../trust/souk-arbiter-picker.ts'
 import { draftTerms, type SellErrors, type SellField } from './sell-check.ts'
@@ -56,8 +56,11 @@ export class SoukSellTerms extends LitElement {
       .words {
         margin: 0.25rem 0 0.5rem;
       }
-      [aria-invalid='true'] {
+      /* over the shared input styles' :not() chain */
+      input[aria-invalid='true']:not([type='checkbox']):not([type='radio']):not([type='file']),
+      select[aria-invalid='true'] {
         border-color: var(--souk-bad, #a3261b);
+        box-shadow: 0 0 0 1px var(--souk-bad, #a3261b);
       }
       .error {
         margin: 0.25rem 0 0.5rem;
@@ -189,7 +192,7 @@ export class SoukSellTerms extends LitElement {
         @input=${(e: Event) => this.#change({ feePercent: (e.target as HTMLInputElement).value.trim() })}
       />
       <p class="hint words" id="fee-words" data-testid="fee-words">
-        ${msg(str`From ${feePercent(t.minFeeBps)} to ${feePercent(t.maxFeeBps)}. Only the arbiter who decides a dispute is paid, out of the price; nothing if there is no dispute.`, { id: 'sell.fee.words' })}
+        ${msg('Within the range above. Only the arbiter who decides a dispute is paid, out of the price; nothing if there is no dispute.', { id: 'sell.fee.paid' })}
       </p>
       ${this.#error('fee')}
       <div class="row">

@@ -61,8 +61,11 @@ export class SoukArbiterProfileForm extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
         gap: 0 0.75rem;
       }
-      [aria-invalid='true'] {
+      /* over the shared input styles' :not() chain */
+      input[aria-invalid='true']:not([type='checkbox']):not([type='radio']):not([type='file']),
+      textarea[aria-invalid='true'] {
         border-color: var(--souk-bad, #a3261b);
+        box-shadow: 0 0 0 1px var(--souk-bad, #a3261b);
       }
       .error {
         margin: 0.25rem 0 0;
@@ -76,7 +79,7 @@ export class SoukArbiterProfileForm extends LitElement {
 
   /** The connected account: the contact address unless the arbiter changes it. */
   @property({ attribute: false }) account: `0x${string}` | undefined
-  /** The current registration, when changing terms. */
+  /** The current registration, when changing terms (then the button saves new terms). */
   @property({ attribute: false }) initial: Partial<Omit<ProfileSubmit, 'minDisputeWindow' | 'minFeeBps'>> & {
     minFeeBps?: number
     minDisputeWindow?: number
@@ -302,7 +305,13 @@ export class SoukArbiterProfileForm extends LitElement {
         ?disabled=${this.busy}
         aria-busy=${this.busy ? 'true' : 'false'}
       >
-        ${this.busy ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Register as an arbiter', { id: 'profile.submit' })}
+        ${
+          this.busy
+            ? msg('Confirm in your wallet…', { id: 'tx.confirm' })
+            : this.initial.minFeeBps !== undefined
+              ? msg('Save my new terms', { id: 'profile.submit.change' })
+              : msg('Register as an arbiter', { id: 'profile.submit' })
+        }
       </button>
     </form>`
   }

@@ -1,5 +1,6 @@
-import { LitElement, css, html, nothing } from 'lit'
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
@@ -52,10 +53,9 @@ export class SoukArbiterView extends LitElement {
       }
       details > summary {
         cursor: pointer;
-        min-height: 2.75rem;
-        display: flex;
-        align-items: center;
+        padding: 0.7rem 0;
         font-weight: 600;
+        font-size: 1.1rem;
       }
       ol.progress {
         padding-inline-start: 1.25rem;
@@ -102,16 +102,28 @@ export class SoukArbiterView extends LitElement {
             minDisputeWindow: t.minDisputeWindow,
           }
         : {}
-      return { trust: t, initial, now: Math.floor(Date.now() / 1000) }
+      return { me, trust: t, initial, now: Math.floor(Date.now() / 1000) }
     },
     args: () => [this.chain, this.trustDocs, this.wallet?.address, this.version] as const,
   })
 
   /** Every case a buyer brought to me, with what went where. */
   readonly #cases = new Task(this, {
-    task: async ([chain, me], { signal }) => (chain && me ? (await chain.arbiter(me, { signal })).cases : undefined),
+    task: async ([chain, me], { signal }) =>
+      chain && me ? { me, cases: (await chain.arbiter(me, { signal })).cases } : undefined,
     args: () => [this.chain, this.wallet?.address, this.version] as const,
   })
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    // another account: the last one's registration steps and outcome are not this one's
+    const before = changed.get('wallet')?.address
+    if (changed.has('wallet') && before !== undefined && before !== this.wallet?.address) {
+      this.#abort?.abort()
+      this.steps = undefined
+      this.message = undefined
+      this.formError = undefined
+    }
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
@@ -164,6 +176,11 @@ export class SoukArbiterView extends LitElement {
     }
   }
 
+  /** A task's value when it is the connected account's (a task keeps its last value while it reads another's). */
+  #mine<T extends { me: string }>(value: T | undefined): T | undefined {
+    return value && value.me === this.wallet?.address ? value : undefined
+  }
+
   #stepLabel(s: Step): string {
     return s === 'pin'
       ? msg('Storing your profile on relays', { id: 'arbiterDesk.step.pin' })
@@ -182,8 +199,8 @@ export class SoukArbiterView extends LitElement {
   }
 
   #record() {
-    const t = this.#trust.value
-    const cases = this.#cases.value
+    const t = this.#mine(this.#trust.value)
+    const cases = this.#mine(this.#cases.value)?.cases
     return html`<section aria-labelledby="record-title" data-testid="record">
       <h3 id="record-title">${msg('My record, as others see it', { id: 'arbiter.record' })}</h3>
       ${
@@ -196,7 +213,12 @@ export class SoukArbiterView extends LitElement {
             : nothing
       }
       ${this.#trust.error ? html`<p role="alert" class="error">${errorSentence(this.#trust.error)}</p>` : nothing}
-      <h4>${msg('Cases', { id: 'arbiterDesk.cases' })}</h4>
+      ${
+        // someone never registered has no cases to list
+        !cases?.length && t && !t.trust.registered
+          ? nothing
+          : html`<h4>${msg('Cases', { id: 'arbiterDesk.cases' })}</h4>`
+      }
       ${
         cases?.length
           ? html`<ul class="cases">
@@ -219,7 +241,7 @@ export class SoukArbiterView extends LitElement {
                   </li>`,
               )}
             </ul>`
-          : cases
+          : cases && t?.trust.registered
             ? html`<p class="muted">${msg('No cases yet.', { id: 'arbiter.noCases' })}</p>`
             : nothing
       }
@@ -228,16 +250,20 @@ export class SoukArbiterView extends LitElement {
   }
 
   #registration() {
-    const t = this.#trust.value
+    const t = this.#mine(this.#trust.value)
     if (!t) return nothing
-    const form = html`<souk-arbiter-profile-form
+    // one form per account: what one account typed is never offered to another
+    const form = html`${keyed(
+      this.wallet?.address,
+      html`<souk-arbiter-profile-form
         .account=${this.wallet?.address}
         .initial=${t.initial}
         .busy=${this.busy}
         .error=${this.formError}
         @profile-submit=${(e: CustomEvent<ProfileSubmit>) => void this.#register(e)}
-      ></souk-arbiter-profile-form>
-      ${this.#progress()} ${outcome(this.message)}`
+      ></souk-arbiter-profile-form>`,
+    )}
+    ${this.#progress()} ${outcome(this.message)}`
     return t.trust.registered
       ? html`<details data-testid="change-terms" ?open=${this.busy || this.steps !== undefined}>
           <summary>${msg('Change my terms', { id: 'arbiter.change' })}</summary>

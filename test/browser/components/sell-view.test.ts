@@ -145,7 +145,9 @@ describe('<souk-sell-view>', function () {
     expect(form.rows().filter((r) => r.querySelector<HTMLInputElement>('input')!.checked)).to.have.length(1)
     // the fee starts at the chosen arbiter's minimum (1 %), in the range its terms allow
     expect(form.field('fee').value).to.equal('1')
-    expect(text(form.terms().querySelector('#fee-words'))).to.contain('From 1 % to 10 %.')
+    expect(text(form.picker().querySelector('[data-testid=fee-range]'))).to.equal(
+      'Your fee to the arbiter: from 1 % to 10 % of the price.',
+    )
     // choosing a second arbiter asking 2 % moves the fee to the new minimum
     form.box(eight).click()
     await waitFor('the fee at the new minimum', () => form.field('fee').value === '2')
@@ -170,7 +172,7 @@ describe('<souk-sell-view>', function () {
     await waitFor('the Chinese words', () =>
       text(form.terms().querySelector('#confirm-words')).startsWith('你发货后，买家有 7 天的时间确认收货或发起争议'),
     )
-    expect(text(form.terms().querySelector('#fee-words'))).to.contain('2% 到 10%')
+    expect(text(form.picker().querySelector('[data-testid=fee-range]'))).to.contain('2% 到 10%')
     view.closest('souk-app')!.remove()
 
     // a dev arbiter selling: itself is not even offered
