@@ -60,6 +60,8 @@ export class SoukOrderTrust extends LitElement {
   @state() private busy = false
   @state() private error: string | undefined
   @state() private ratingArbiter = false
+  /** The dialog shown, if any: rendered only while open (an order list holds many orders). */
+  @state() private open: 'dispute' | 'rate' | undefined
   @state() private message: { ok: boolean; text: string } | undefined
   @query('souk-dispute-dialog') private disputeDialog!: SoukDisputeDialog
   @query('souk-rate-dialog') private rateDialog!: SoukRateDialog
@@ -72,6 +74,7 @@ export class SoukOrderTrust extends LitElement {
     this.message = undefined
     const records = await Promise.all(order.arbiters.map((a) => chain.arbiterTrust(a, options)))
     this.arbiters = this.trustDocs ? await this.trustDocs.withProfiles(records, options) : records
+    this.open = 'dispute'
     await this.updateComplete
     await this.disputeDialog.show()
   }
@@ -119,6 +122,7 @@ export class SoukOrderTrust extends LitElement {
     this.ratingArbiter = ofArbiter
     this.error = undefined
     this.message = undefined
+    this.open = 'rate'
     await this.updateComplete
     await this.rateDialog.show()
   }
@@ -184,30 +188,39 @@ export class SoukOrderTrust extends LitElement {
             </div>`
           : nothing
       }
-      ${outcome(this.message)}
-      <souk-dispute-dialog
-        .arbiters=${this.arbiters}
-        .buyer=${o.buyer}
-        .price=${o.price}
-        .currency=${o.currency}
-        fee-bps=${o.arbiterFeeBps}
-        dispute-window=${o.disputeWindow}
-        .now=${o.now}
-        listing-id=${o.listingId}
-        ?busy=${this.busy}
-        .error=${this.error}
-        @dispute-confirm=${(e: CustomEvent<DisputeConfirm>) => void this.#dispute(e)}
-      ></souk-dispute-dialog>
-      <souk-rate-dialog
-        .subject=${this.ratingArbiter ? o.arbiter : other}
-        subject-role=${this.ratingArbiter ? 'arbiter' : o.role === 'buyer' ? 'seller' : 'buyer'}
-        .weight=${weight}
-        .currency=${o.currency}
-        ?busy=${this.busy}
-        .error=${this.error}
-        @rate-confirm=${(e: CustomEvent<RateConfirm>) => void this.#rate(e)}
-      ></souk-rate-dialog>
+      ${outcome(this.message)} ${this.open === 'dispute' ? this.#disputeDialog(o) : nothing}
+      ${this.open === 'rate' ? this.#rateDialog(o, other, weight) : nothing}
     `
+  }
+
+  #disputeDialog(o: Order) {
+    return html`<souk-dispute-dialog
+      .arbiters=${this.arbiters}
+      .buyer=${o.buyer}
+      .price=${o.price}
+      .currency=${o.currency}
+      fee-bps=${o.arbiterFeeBps}
+      dispute-window=${o.disputeWindow}
+      .now=${o.now}
+      listing-id=${o.listingId}
+      ?busy=${this.busy}
+      .error=${this.error}
+      @dispute-confirm=${(e: CustomEvent<DisputeConfirm>) => void this.#dispute(e)}
+      @dispute-close=${() => (this.open = undefined)}
+    ></souk-dispute-dialog>`
+  }
+
+  #rateDialog(o: Order, other: `0x${string}`, weight: bigint) {
+    return html`<souk-rate-dialog
+      .subject=${this.ratingArbiter ? o.arbiter : other}
+      subject-role=${this.ratingArbiter ? 'arbiter' : o.role === 'buyer' ? 'seller' : 'buyer'}
+      .weight=${weight}
+      .currency=${o.currency}
+      ?busy=${this.busy}
+      .error=${this.error}
+      @rate-confirm=${(e: CustomEvent<RateConfirm>) => void this.#rate(e)}
+      @rate-close=${() => (this.open = undefined)}
+    ></souk-rate-dialog>`
   }
 }
 

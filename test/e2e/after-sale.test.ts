@@ -262,6 +262,13 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
     await buyer.goto(`${served.site.url}#/orders`)
     await status(buyer, listingId, 'funded', 'the second order')
     await order(buyer, listingId).locator('[data-action="dispute"]').click()
+    // the dialog: what happens to the money, the arbiter (the listing names one), a reason sent with it
+    const dialog = order(buyer, listingId).locator('souk-dispute-dialog dialog')
+    await dialog.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the dispute dialog never opened'))
+    await dialog.locator(`li[data-address="${devAccount(ARBITER).address}"] input[name="arbiter"]`).check()
+    await dialog.locator('#reason').fill('The lamp arrived with a cracked glass.')
+    await s.shot(buyer, 'buyer-dispute-dialog')
+    await dialog.locator('[data-action="confirm"]').click()
     await status(buyer, listingId, 'disputed', 'after disputing')
     await s.shot(buyer, 'buyer-disputed')
     await order(buyer, listingId).getByRole('link', { name: 'Message the arbiter' }).click()
