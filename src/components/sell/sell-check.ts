@@ -39,6 +39,30 @@ export const DEFAULT_DISPUTE = 7 * DAY
 
 const lower = (a: string): string => a.toLowerCase()
 
+/** A new, empty draft: bidding and reveals of a day, the rest at the form's defaults. */
+export function emptyDraft(): SellDraft {
+  return {
+    title: '',
+    description: '',
+    category: 'other',
+    condition: 'good',
+    currency: 'ETH',
+    reserve: '',
+    biddingSeconds: DAY,
+    revealSeconds: DAY,
+    shippingFrom: '',
+    photos: [],
+    updatedAt: 0,
+  }
+}
+
+/** A draft saved before contracts v3 named one arbiter by address: it becomes the set's first choice. */
+export function migrate(d: SellDraft): SellDraft {
+  const { arbiter, ...rest } = d
+  if (rest.arbiters || !arbiter || !/^0x[0-9a-fA-F]{40}$/.test(arbiter)) return rest
+  return { ...rest, arbiters: [arbiter as `0x${string}`] }
+}
+
 /** The registered arbiters among `chosen` (in the draft's order). */
 export function chosenArbiters(chosen: readonly string[], arbiters: readonly ArbiterTrust[]): ArbiterTrust[] {
   return chosen.flatMap((c) => arbiters.filter((a) => lower(a.address) === lower(c)))

@@ -6,7 +6,6 @@ import { Task } from '@lit/task'
 import { DraftStore, type SellDraft } from '../../services/drafts.ts'
 import type { TrustDocsService } from '../../services/trust-docs-service.ts'
 import type { ChainService, PublishProgress, PublishService, WalletView } from '../../services/types.ts'
-import { DAY } from '../../services/windows.ts'
 import { getLocale } from '../../i18n.ts'
 import { chainContext, publishContext, startingContext, trustDocsContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
@@ -14,34 +13,11 @@ import { href, navigate } from '../routes.ts'
 import { shared } from '../styles.ts'
 import { offerMessaging } from '../../services/messaging-ready.ts'
 import { WalletController } from '../wallet-controller.ts'
-import { SELL_FIELDS, checkSell, type SellErrors, type SellField } from '../sell/sell-check.ts'
+import { SELL_FIELDS, checkSell, emptyDraft, migrate, type SellErrors, type SellField } from '../sell/sell-check.ts'
 import { offlineNotice, progressList } from '../sell/sell-parts.ts'
 import type { TermsChange } from '../sell/souk-sell-terms.ts'
 import '../sell/souk-sell-item.ts'
 import '../sell/souk-sell-terms.ts'
-
-function emptyDraft(): SellDraft {
-  return {
-    title: '',
-    description: '',
-    category: 'other',
-    condition: 'good',
-    currency: 'ETH',
-    reserve: '',
-    biddingSeconds: DAY,
-    revealSeconds: DAY,
-    shippingFrom: '',
-    photos: [],
-    updatedAt: 0,
-  }
-}
-
-/** A draft saved before contracts v3 named one arbiter by address: it becomes the set's first choice. */
-function migrate(d: SellDraft): SellDraft {
-  const { arbiter, ...rest } = d
-  if (rest.arbiters || !arbiter || !/^0x[0-9a-fA-F]{40}$/.test(arbiter)) return rest
-  return { ...rest, arbiters: [arbiter as `0x${string}`] }
-}
 
 /** The fields of `<souk-sell-item>` (the others are in `<souk-sell-terms>`). */
 const OWN: readonly SellField[] = ['photos', 'title', 'reserve', 'from']
