@@ -6,6 +6,7 @@
  * `SOUK_RELAY_PIN_GRACE_MS` (default 24 h), `SOUK_RELAY_PIN_GC_MS` (default 10 min),
  * `SOUK_RELAY_MAX_PINNED_BYTES` (default 20 GiB).
  */
+import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import type { Catalog } from '../p2p/catalog.ts'
 import type { Metrics } from './metrics.ts'
@@ -60,6 +61,9 @@ export async function collectUnreferencedPins(pins: PinService, catalog: Catalog
     } catch {
       continue
     }
+    // a trust document (profile, review: one dag-cbor block, at most 16 KiB, counted in its peer's quota) is
+    // named by chain events, not by listings: it stays
+    if (cid.code === dagCbor.code) continue
     if (!keep.has(cid.toV1().toString())) drop.push(cid)
   }
   for (const cid of drop) await pins.unpin(cid)
