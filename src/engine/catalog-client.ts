@@ -14,6 +14,7 @@ import type { SearchQuery, SearchResult } from '../core/search.ts'
 import type { AddedPhoto } from '../p2p/media.ts'
 import type { CatalogListing, CatalogService } from '../services/types.ts'
 import type { CatalogEngineApi, CatalogSyncState } from './catalog-api.ts'
+import { abortable } from '../core/abortable.ts'
 
 /** The engine's share of publishing a listing: photos, pins and the catalog entry. */
 export interface PublishBackend {
@@ -149,14 +150,4 @@ export class EngineCatalog extends EventTarget implements CatalogService, Publis
     this.#subscription = undefined
     if (id !== undefined) await this.#remote.catalogUnsubscribe(id).catch(() => {})
   }
-}
-
-function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work
-  signal.throwIfAborted()
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

@@ -27,6 +27,7 @@ import type {
 import type { ArbiterTrust, Rating, Score, TrustSummary } from '../services/trust-types.ts'
 import type { ChainWorkerApi } from './chain-api.ts'
 import { installErrorTransfer } from './wire-errors.ts'
+import { abortable } from '../core/abortable.ts'
 
 class ChainStatusMirror extends EventTarget implements StatusSource<ChainSnapshot> {
   snapshot: ChainSnapshot = { status: 'connecting' }
@@ -52,27 +53,6 @@ function connectedBefore(config: SoukConfig): boolean {
     return (recent !== null && recent !== undefined && recent !== 'null') || remembered(config) !== undefined
   } catch {
     return false
-  }
-}
-
-/**
- * `p`, or a rejection with the signal's reason as soon as it aborts: the worker's read goes on (it fills the
- * shared index for the next caller), the view stops waiting for it.
- */
-async function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return await p
-  signal.throwIfAborted()
-  let onAbort: (() => void) | undefined
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        onAbort = () => reject(signal.reason)
-        signal.addEventListener('abort', onAbort, { once: true })
-      }),
-    ])
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort)
   }
 }
 

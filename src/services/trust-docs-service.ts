@@ -17,6 +17,7 @@ import {
   type EncodedDocument,
 } from '../core/trust-docs.ts'
 import type { ArbiterProfile, ArbiterTrust, ReviewDocument } from './trust-types.ts'
+import { abortable } from '../core/abortable.ts'
 
 /** Fewer relays than asked stored a trust document (the transaction that would name it is not sent). */
 export class DocumentPinError extends BaseError {
@@ -77,7 +78,7 @@ export function createTrustDocsService(
       void pending.then((v) => v === undefined && cache.delete(key))
       if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
     }
-    return signal ? Promise.race([pending, abortedWith(signal)]) : pending
+    return abortable(pending, signal)
   }
 
   const service: TrustDocsService = {
@@ -96,11 +97,4 @@ export function createTrustDocsService(
     },
   }
   return service
-}
-
-function abortedWith(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason)
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-  })
 }

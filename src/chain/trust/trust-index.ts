@@ -14,6 +14,7 @@ import { memoryLogCache, type LogCache } from '../reads/logCache.ts'
 import { TrustFold } from './fold.ts'
 import { scanTrustLogs } from './scan.ts'
 import { positionKey, type TrustLog } from './trust-log.ts'
+import { abortable } from '../../core/abortable.ts'
 
 export interface TrustIndexOptions {
   client: PublicClient
@@ -34,17 +35,6 @@ export interface TrustIndexOptions {
 /** JSON of a record, bigints as strings: two reads of one log position compare equal iff the log is the same. */
 function fingerprint(log: TrustLog): string {
   return JSON.stringify(log, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
-}
-
-/** Rejects when `signal` aborts; resolves (or rejects) with `p` otherwise. */
-function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p
-  signal.throwIfAborted()
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }
 
 export class TrustIndex {
