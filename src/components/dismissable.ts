@@ -39,18 +39,20 @@ export class Dismissable implements ReactiveController {
   }
 
   /**
-   * Closes the panel. Focus returns to the opener after Escape or a choice, and after an outside tap only when
-   * focus was inside the panel (a tap on another control keeps its own focus).
+   * Closes the panel. Focus returns to the opener after Escape or a choice; after an outside tap only when
+   * the tap did not give it to another control (else it would be lost on the page with the panel).
    */
   hide(reason: DismissReason = 'chosen'): void {
     if (!this.#open) return
-    const panel = this.#opts.panel()
-    const focusInside = panel !== null && panel !== undefined && containsFocus(panel)
     this.#set(false, reason)
-    if (reason === 'escape' || reason === 'chosen' || (reason === 'outside' && focusInside)) {
-      const opener = this.#opts.opener()
-      void this.#host.updateComplete.then(() => opener?.focus())
-    }
+    const opener = this.#opts.opener()
+    if (reason === 'escape' || reason === 'chosen') void this.#host.updateComplete.then(() => opener?.focus())
+    else if (reason === 'outside')
+      // after the tap's own focus change (mousedown's default action follows this pointerdown)
+      setTimeout(() => {
+        const active = document.activeElement
+        if (active === null || active === document.body) opener?.focus()
+      }, 0)
   }
 
   toggle(): void {
@@ -109,12 +111,3 @@ export class Dismissable implements ReactiveController {
   }
 }
 
-/** Whether focus is inside `el`, through shadow roots. */
-function containsFocus(el: Element): boolean {
-  let active: Element | null = document.activeElement
-  while (active) {
-    if (el === active || el.contains(active)) return true
-    active = active.shadowRoot?.activeElement ?? null
-  }
-  return false
-}
