@@ -112,12 +112,15 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
         await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
         await connected.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the dev wallet never connected'))
       }
-      await button.locator('#account').selectOption(String(account))
+      const address = devAccount(account).address
+      const current = await button.locator('details').getAttribute('data-address')
+      if (current === address) await button.locator('summary').click()
+      // choosing an account closes the menu
+      else await button.locator('#account').selectOption(String(account))
       await button
-        .locator('code', { hasText: devAccount(account).address })
+        .locator(`details[data-address="${address}"]:not([open])`)
         .waitFor({ timeout: 20_000 })
         .catch(() => assert.fail(`the wallet never switched to dev account ${account}`))
-      await button.locator('summary').click()
     },
     async waitWallet(page, account, what, timeout = 30_000) {
       const address = devAccount(account).address
