@@ -23,7 +23,7 @@ export class SoukNetworkDiagnostics extends LitElement {
     }
     dl {
       display: grid;
-      grid-template-columns: minmax(0, max-content) minmax(0, 1fr);
+      grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
       gap: 0.25rem 0.75rem;
       margin: 0;
     }
@@ -34,6 +34,10 @@ export class SoukNetworkDiagnostics extends LitElement {
       margin: 0;
       font-variant-numeric: tabular-nums;
       overflow-wrap: anywhere;
+    }
+    h4 {
+      font-size: 1rem;
+      margin: 0.75rem 0 0.25rem;
     }
     ul {
       margin: 0;
@@ -69,55 +73,54 @@ export class SoukNetworkDiagnostics extends LitElement {
     const resets = net?.relays.reduce((n, r) => n + (r.reservationResets ?? 0), 0) ?? 0
     const reserving = net?.relays.filter((r) => r.reserving).length ?? 0
     return html`<dl data-testid="diagnostics">
-      <dt>${msg('Engine status', { id: 'diag.status' })}</dt>
-      <dd data-testid="diag-status">${net?.status ?? none}</dd>
-      <dt>${msg('Relays connected', { id: 'settings.relaysConnected' })}</dt>
-      <dd data-testid="relays-connected">${connectedRelays(net)} / ${net?.relays.length ?? 0}</dd>
-      <dt>${msg('Relay reservations', { id: 'diag.reservations' })}</dt>
-      <dd data-testid="diag-reservations">
-        ${net?.reservations ?? 0} / ${net?.reservationsWanted ?? 0}
-        ${
-          net?.reachable === undefined
-            ? nothing
-            : net.reachable
-              ? msg('— other browsers can reach this device directly', { id: 'diag.reachable' })
+        <dt>${msg('Engine status', { id: 'diag.status' })}</dt>
+        <dd data-testid="diag-status">${net?.status ?? none}</dd>
+        <dt>${msg('Relays connected', { id: 'settings.relaysConnected' })}</dt>
+        <dd data-testid="relays-connected">${connectedRelays(net)} / ${net?.relays.length ?? 0}</dd>
+        <dt>${msg('Relay reservations', { id: 'diag.reservations' })}</dt>
+        <dd data-testid="diag-reservations">
+          ${net?.reservations ?? 0} / ${Math.min(net?.reservationsWanted ?? 0, connectedRelays(net))}
+        </dd>
+        <dt>${msg('Other browsers can connect directly', { id: 'diag.reach' })}</dt>
+        <dd data-testid="diag-reachable">
+          ${
+            net?.reachable
+              ? msg('yes', { id: 'diag.yes' })
               : reserving > 0
-                ? msg('— asking a relay for one…', { id: 'diag.reserving' })
-                : msg('— other browsers cannot reach this device directly', { id: 'diag.unreachable' })
-        }
-      </dd>
-      <dt>${msg('Reservations redone', { id: 'diag.resets' })}</dt>
-      <dd>${resets}</dd>
-      <dt>${msg('Other devices heard from', { id: 'diag.peersSeen' })}</dt>
-      <dd data-testid="peers-seen">${net?.peersSeen ?? 0}</dd>
-      <dt>${msg('Direct peers', { id: 'net.direct' })}</dt>
-      <dd data-testid="direct-peers">${net?.directPeers ?? 0}</dd>
-      <dt>${msg('Direct connections being made', { id: 'diag.dials' })}</dt>
-      <dd>
-        ${net?.dials?.length ?? 0}${
-          net?.dialRetries ? msg(str` (${net.dialRetries} attempts repeated)`, { id: 'diag.dialRetries' }) : nothing
-        }
-      </dd>
-      <dt>${msg('Stored here', { id: 'net.stored' })}</dt>
-      <dd>${net ? formatBytes(net.bytesStored) : none}</dd>
-      <dt>${msg('Chain', { id: 'net.chain' })}</dt>
-      <dd data-testid="chain">
-        ${chain?.chainId ?? '…'}
-        ${chain?.status === 'error' ? html`— ${msg('RPC unreachable', { id: 'net.chain.unreachable' })}` : nothing}
-      </dd>
-      <dt>${msg('Block', { id: 'net.block' })}</dt>
-      <dd>${chain?.blockNumber?.toString() ?? '…'}</dd>
-      <dt>${msg('This device’s addresses', { id: 'diag.addrs' })}</dt>
-      <dd>
-        ${
-          net?.multiaddrs?.length
-            ? html`<ul data-testid="multiaddrs">
-                ${net.multiaddrs.map((a) => html`<li><code title=${a}>${shortAddr(a)}</code></li>`)}
-              </ul>`
-            : msg('none yet', { id: 'diag.addrs.none' })
-        }
-      </dd>
-    </dl>`
+                ? msg('not yet: asking a relay…', { id: 'diag.reserving' })
+                : msg('no', { id: 'diag.no' })
+          }
+        </dd>
+        <dt>${msg('Reservations redone', { id: 'diag.resets' })}</dt>
+        <dd>${resets}</dd>
+        <dt>${msg('Other devices heard from', { id: 'diag.peersSeen' })}</dt>
+        <dd data-testid="peers-seen">${net?.peersSeen ?? 0}</dd>
+        <dt>${msg('Direct peers', { id: 'net.direct' })}</dt>
+        <dd data-testid="direct-peers">${net?.directPeers ?? 0}</dd>
+        <dt>${msg('Direct connections being made', { id: 'diag.dials' })}</dt>
+        <dd>
+          ${net?.dials?.length ?? 0}${
+            net?.dialRetries ? msg(str` (${net.dialRetries} attempts repeated)`, { id: 'diag.dialRetries' }) : nothing
+          }
+        </dd>
+        <dt>${msg('Stored here', { id: 'net.stored' })}</dt>
+        <dd>${net ? formatBytes(net.bytesStored) : none}</dd>
+        <dt>${msg('Chain', { id: 'net.chain' })}</dt>
+        <dd data-testid="chain">
+          ${chain?.chainId ?? '…'}
+          ${chain?.status === 'error' ? html`— ${msg('RPC unreachable', { id: 'net.chain.unreachable' })}` : nothing}
+        </dd>
+        <dt>${msg('Block', { id: 'net.block' })}</dt>
+        <dd>${chain?.blockNumber?.toString() ?? '…'}</dd>
+      </dl>
+      <h4>${msg('This device’s addresses', { id: 'diag.addrs' })}</h4>
+      ${
+        net?.multiaddrs?.length
+          ? html`<ul data-testid="multiaddrs">
+              ${net.multiaddrs.map((a) => html`<li><code title=${a}>${shortAddr(a)}</code></li>`)}
+            </ul>`
+          : html`<p>${msg('none yet', { id: 'diag.addrs.none' })}</p>`
+      }`
   }
 }
 

@@ -8,6 +8,7 @@ import { Dismissable } from './dismissable.ts'
 import { connectedRelays, shopperState, stateLabel, stateSentence, type ShopperNetState } from './network-words.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import { statusDot } from './styles.ts'
+import { phone } from './layout.ts'
 
 const TONES: Record<ShopperNetState, 'ok' | 'warn' | 'bad' | undefined> = {
   online: 'ok',
@@ -54,6 +55,10 @@ export class SoukNetworkStatus extends LitElement {
       .dot {
         box-shadow: 0 0 0 2px #fff;
       }
+      /* the page's green would vanish on the green header */
+      button .dot[data-tone='ok'] {
+        background: #6ee69a;
+      }
       .panel {
         position: absolute;
         inset-inline-end: 0;
@@ -67,6 +72,15 @@ export class SoukNetworkStatus extends LitElement {
         border-radius: 0.75rem;
         padding: 0.75rem;
         box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+      }
+      @media ${phone} {
+        /* under the header, across the screen: anchored to the button it ran off the screen's left edge */
+        .panel {
+          position: fixed;
+          inset-inline: 0.75rem;
+          top: calc(4.25rem + env(safe-area-inset-top));
+          width: auto;
+        }
       }
       p {
         margin: 0 0 0.5rem;
