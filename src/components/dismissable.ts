@@ -110,4 +110,3 @@ export class Dismissable implements ReactiveController {
     this.#detach()
   }
 }
-
