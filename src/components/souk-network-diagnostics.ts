@@ -27,6 +27,11 @@ export class SoukNetworkDiagnostics extends LitElement {
       gap: 0.25rem 0.75rem;
       margin: 0;
     }
+    @media (min-width: 40rem) {
+      dl {
+        grid-template-columns: max-content minmax(0, 1fr);
+      }
+    }
     dt {
       color: var(--souk-muted, #5e5a50);
     }
@@ -74,7 +79,7 @@ export class SoukNetworkDiagnostics extends LitElement {
     const reserving = net?.relays.filter((r) => r.reserving).length ?? 0
     return html`<dl data-testid="diagnostics">
         <dt>${msg('Engine status', { id: 'diag.status' })}</dt>
-        <dd data-testid="diag-status">${net?.status ?? none}</dd>
+        <dd data-testid="diag-status">${net ? html`<code>${net.status}</code>` : none}</dd>
         <dt>${msg('Relays connected', { id: 'settings.relaysConnected' })}</dt>
         <dd data-testid="relays-connected">${connectedRelays(net)} / ${net?.relays.length ?? 0}</dd>
         <dt>${msg('Relay reservations', { id: 'diag.reservations' })}</dt>
