@@ -11,6 +11,9 @@ export const targetLocales = ['zh-Hans'] as const
 export type Locale = typeof sourceLocale | (typeof targetLocales)[number]
 export const allLocales: readonly Locale[] = [sourceLocale, ...targetLocales]
 
+/** Each language named in itself, for the language menus. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-Hans': '简体中文' }
+
 const STORAGE_KEY = 'souk.locale'
 
 export const { getLocale, setLocale } = configureLocalization({

@@ -18,13 +18,14 @@ import { RouterController, type Route, type RouteName } from './routes.ts'
 import type { CatalogService, ChainService, MediaService, PublishService, Reminder } from '../services/types.ts'
 import type { TrustDocsService } from '../services/trust-docs-service.ts'
 import type { MessagingService } from '../services/types.ts'
-import { allLocales, getLocale, useLocale, type Locale } from '../i18n.ts'
+import { allLocales, getLocale, LOCALE_NAMES, useLocale, type Locale } from '../i18n.ts'
+import { BOTTOM_BAR, phone } from './layout.ts'
 import type { SoukConfig } from '../core/config.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import './souk-network-status.ts'
 import './souk-offline-banner.ts'
 import './souk-wallet-button.ts'
-import './souk-unread-badge.ts'
+import './souk-nav.ts'
 import { MESSAGING_OFFER_EVENT, type MessagingOfferDetail } from '../services/messaging-ready.ts'
 import type { MessagingOfferRequest } from './souk-messaging-offer.ts'
 
@@ -78,11 +79,9 @@ const VIEWS: Record<RouteName, { load: () => Promise<unknown>; render: (r: Route
   },
 }
 
-const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-Hans': '简体中文' }
-
 /**
- * The application frame: header with the brand and language switch, the main region, and the live network
- * status. Provides the runtime config and the services to every element below it through context.
+ * The application frame: header with the brand, the network status, the language switch and the wallet, the
+ * navigation (a bottom bar on phones, souk-nav.ts), and the main region. Provides the runtime config and the services to every element below it through context.
  *
  * @slot - content shown instead of the routed views when `no-routes` is set
  */
@@ -95,6 +94,7 @@ export class SoukApp extends LitElement {
       flex-direction: column;
       min-height: 100vh;
       min-height: 100dvh;
+      box-sizing: border-box;
       color: var(--souk-fg, #1d1b16);
       background: var(--souk-bg, #fbfaf7);
     }
@@ -124,12 +124,21 @@ export class SoukApp extends LitElement {
       font-size: 1.25rem;
       margin: 0;
     }
-    @media (max-width: 30rem) {
+    @media ${phone} {
+      :host {
+        /* the bottom bar is fixed: the last content and the footer scroll clear of it */
+        padding-bottom: calc(${BOTTOM_BAR} + env(safe-area-inset-bottom));
+      }
       header {
         gap: 0.5rem;
         padding-inline: 0.75rem;
       }
-      .tagline {
+      .tagline,
+      header .language {
+        display: none;
+      }
+    }
+    .tagline {
         display: none;
       }
       nav a {
@@ -150,31 +159,6 @@ export class SoukApp extends LitElement {
       border-radius: 0.5rem;
       padding: 0 0.5rem;
     }
-    nav ul {
-      display: flex;
-      gap: 0.25rem;
-      margin: 0;
-      padding: 0 0.5rem;
-      list-style: none;
-      overflow-x: auto;
-      background: var(--souk-surface, #fff);
-      border-bottom: 1px solid var(--souk-border, #dedad0);
-    }
-    nav a {
-      display: inline-flex;
-      align-items: center;
-      min-height: 2.75rem;
-      padding: 0 0.75rem;
-      color: var(--souk-fg, #1d1b16);
-      text-decoration: none;
-      white-space: nowrap;
-      border-bottom: 3px solid transparent;
-    }
-    nav a[aria-current='page'] {
-      border-bottom-color: var(--souk-accent, #0f5c4d);
-      font-weight: 600;
-    }
-    nav a:focus-visible,
     select:focus-visible {
       outline: 3px solid var(--souk-focus, #1a73e8);
       outline-offset: -3px;
@@ -209,31 +193,14 @@ export class SoukApp extends LitElement {
     main {
       flex: 1;
       min-width: 0;
-      /* on a phone the status panel sits below the fold, so a view arriving late does not move it on screen */
-      min-height: calc(100dvh - 7rem);
       padding: 1rem;
       max-width: 60rem;
       width: 100%;
       box-sizing: border-box;
       margin: 0 auto;
     }
-    aside {
-      border-top: 1px solid var(--souk-border, #dedad0);
-      padding: 1rem;
-      background: var(--souk-surface, #fff);
-    }
     .error {
       color: var(--souk-bad, #a3261b);
-    }
-    @media (min-width: 48rem) {
-      .body {
-        display: grid;
-        grid-template-columns: 1fr 18rem;
-      }
-      aside {
-        border-top: none;
-        border-left: 1px solid var(--souk-border, #dedad0);
-      }
     }
   `
 
@@ -362,33 +329,6 @@ export class SoukApp extends LitElement {
     </div>`
   }
 
-  #nav() {
-    const current = this.#router.route.name
-    const link = (path: string, name: RouteName, label: string, extra: unknown = nothing) =>
-      html`<li><a href=${`#${path}`} aria-current=${current === name ? 'page' : nothing}>${label}${extra}</a></li>`
-    return html`<nav aria-label=${msg('Main', { id: 'app.nav' })}>
-      <ul>
-        ${link('/', 'home', msg('Home', { id: 'app.nav.home' }))}
-        ${link('/search', 'search', msg('Search', { id: 'app.nav.search' }))}
-        ${link('/sell', 'sell', msg('Sell', { id: 'app.nav.sell' }))}
-        ${link('/bids', 'bids', msg('My bids', { id: 'app.nav.bids' }))}
-        ${link('/sales', 'sales', msg('My listings', { id: 'app.nav.sales' }))}
-        ${link('/orders', 'orders', msg('My orders', { id: 'app.nav.orders' }))}
-        ${link('/arbiter', 'arbiter', msg('Arbiter’s desk', { id: 'app.nav.arbiter' }))}
-        ${link('/messages', 'messages', msg('Messages', { id: 'app.nav.messages' }), html`<souk-unread-badge></souk-unread-badge>`)}
-        <li>
-          <a
-            href="#/settings"
-            aria-current=${current === 'settings' ? 'page' : nothing}
-            aria-label=${msg('Network & settings', { id: 'settings.title' })}
-            title=${msg('Network & settings', { id: 'settings.title' })}
-            ><span aria-hidden="true">⚙</span></a
-          >
-        </li>
-      </ul>
-    </nav>`
-  }
-
   #onLocale(e: Event): void {
     void useLocale((e.target as HTMLSelectElement).value as Locale)
   }
@@ -402,7 +342,8 @@ export class SoukApp extends LitElement {
           <p class="tagline">${msg('Auctions with no one in the middle', { id: 'app.tagline' })}</p>
         </div>
         <span class="spacer"></span>
-        <label>
+        <souk-network-status></souk-network-status>
+        <label class="language">
           <span class="visually-hidden">${msg('Language', { id: 'app.language' })}</span>
           <select @change=${this.#onLocale} aria-label=${msg('Language', { id: 'app.language' })}>
             ${allLocales.map((l) => html`<option value=${l} ?selected=${l === locale} lang=${l}>${LOCALE_NAMES[l]}</option>`)}
@@ -410,20 +351,18 @@ export class SoukApp extends LitElement {
         </label>
         <souk-wallet-button></souk-wallet-button>
       </header>
-      ${this.#nav()} <souk-offline-banner></souk-offline-banner> ${this.#reminderBanner()}
-      <div class="body">
-        <main id="main" tabindex="-1">
-          ${
-            this.error
-              ? html`<p class="error" role="alert">
-                  ${msg('Could not load the configuration', { id: 'app.config.error' })}: ${this.error}
-                </p>`
-              : nothing
-          }
-          ${this.noRoutes ? html`<slot></slot>` : VIEWS[this.#router.route.name].render(this.#router.route)}
-        </main>
-        <aside><souk-network-status></souk-network-status></aside>
-      </div>
+      <souk-nav></souk-nav>
+      <souk-offline-banner></souk-offline-banner> ${this.#reminderBanner()}
+      <main id="main" tabindex="-1">
+        ${
+          this.error
+            ? html`<p class="error" role="alert">
+                ${msg('Could not load the configuration', { id: 'app.config.error' })}: ${this.error}
+              </p>`
+            : nothing
+        }
+        ${this.noRoutes ? html`<slot></slot>` : VIEWS[this.#router.route.name].render(this.#router.route)}
+      </main>
       <souk-messaging-offer
         .request=${this.offer}
         @souk-messaging-offer-close=${() => (this.offer = undefined)}

@@ -7,6 +7,7 @@ import { messagingContext } from './context.ts'
 import { shared } from './styles.ts'
 import { ensureMessagingReady, type MessagingRole } from '../services/messaging-ready.ts'
 import type { MessagingService } from '../services/types.ts'
+import { BOTTOM_BAR, phone } from './layout.ts'
 
 /** What the app hands over when a flow asked (`offerMessaging`): the role, and when (a new ask is a new object). */
 export interface MessagingOfferRequest {
@@ -38,6 +39,12 @@ export class SoukMessagingOffer extends LitElement {
         justify-content: center;
         padding: 0.5rem;
         pointer-events: none;
+      }
+      @media ${phone} {
+        /* above the phone's bottom bar, never over it */
+        :host {
+          bottom: calc(${BOTTOM_BAR} + env(safe-area-inset-bottom));
+        }
       }
       section {
         pointer-events: auto;

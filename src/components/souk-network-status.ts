@@ -4,24 +4,26 @@ import { consume } from '@lit/context'
 import { localized, msg } from '@lit/localize'
 import { chainStatusContext, networkContext } from './context.ts'
 import { StatusController } from './status-controller.ts'
+import { Dismissable } from './dismissable.ts'
+import { connectedRelays, shopperState, stateLabel, stateSentence, type ShopperNetState } from './network-words.ts'
 import type { ChainSnapshot, NetworkSnapshot, StatusSource } from '../core/status.ts'
 import { statusDot } from './styles.ts'
+import { phone } from './layout.ts'
 
-/**
- * Live network status: relays connected, peers seen, direct peers, local storage, and the chain (id and latest
- * block). Reads the network and chain services from context; shows "starting" until they exist.
- *
- * Exposes `data-relays-connected`, `data-peer-id` and `data-chain-id` attributes for tests and styling.
- */
-/** The dot's colour for a network or chain status. */
-const TONES: Partial<Record<string, 'ok' | 'warn' | 'bad'>> = {
+const TONES: Record<ShopperNetState, 'ok' | 'warn' | 'bad' | undefined> = {
   online: 'ok',
-  ok: 'ok',
-  degraded: 'warn',
+  connecting: undefined,
   offline: 'bad',
-  error: 'bad',
 }
 
+/**
+ * The header's network status, in a shopper's words: a dot and "Online" / "Offline" / "Connecting…", and on a
+ * tap one sentence saying what works and what waits, whether the blockchain answers, and a link to the
+ * diagnostics in Settings (souk-network-diagnostics.ts). The popover closes like every other (dismissable.ts).
+ *
+ * Exposes `data-state` (`connecting` · `online` · `offline`), `data-relays-connected`, `data-peer-id`,
+ * `data-chain-id` and `data-chain-state` for tests and styling.
+ */
 @customElement('souk-network-status')
 @localized()
 export class SoukNetworkStatus extends LitElement {
@@ -29,21 +31,68 @@ export class SoukNetworkStatus extends LitElement {
     statusDot,
     css`
       :host {
-        display: block;
+        position: relative;
+        display: inline-block;
         font-size: 0.875rem;
       }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.25rem 0.75rem;
-        margin: 0;
+      button {
+        font: inherit;
+        display: inline-flex;
+        align-items: center;
+        min-height: 2.75rem;
+        padding: 0 0.6rem;
+        border-radius: 0.5rem;
+        border: 1px solid rgb(255 255 255 / 0.5);
+        background: transparent;
+        color: inherit;
+        cursor: pointer;
+        white-space: nowrap;
       }
-      dt {
-        color: var(--souk-muted, #5e5a50);
+      button:focus-visible {
+        outline: 3px solid var(--souk-focus, #1a73e8);
+        outline-offset: 2px;
       }
-      dd {
-        margin: 0;
-        font-variant-numeric: tabular-nums;
+      .dot {
+        box-shadow: 0 0 0 2px #fff;
+      }
+      /* the page's green would vanish on the green header */
+      button .dot[data-tone='ok'] {
+        background: #6ee69a;
+      }
+      .panel {
+        position: absolute;
+        inset-inline-end: 0;
+        top: calc(100% + 0.4rem);
+        z-index: 10;
+        width: min(18rem, calc(100vw - 1.5rem));
+        box-sizing: border-box;
+        background: var(--souk-surface, #fff);
+        color: var(--souk-fg, #1d1b16);
+        border: 1px solid var(--souk-border, #dedad0);
+        border-radius: 0.75rem;
+        padding: 0.75rem;
+        box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+      }
+      @media ${phone} {
+        /* under the header, across the screen: anchored to the button it ran off the screen's left edge */
+        .panel {
+          position: fixed;
+          inset-inline: 0.75rem;
+          top: calc(4.25rem + env(safe-area-inset-top));
+          width: auto;
+        }
+      }
+      p {
+        margin: 0 0 0.5rem;
+      }
+      .bad {
+        color: var(--souk-bad, #a3261b);
+      }
+      a {
+        color: var(--souk-link, var(--souk-accent, #0f5c4d));
+        display: inline-flex;
+        align-items: center;
+        min-height: 2.75rem;
       }
     `,
   ]
@@ -56,8 +105,29 @@ export class SoukNetworkStatus extends LitElement {
   @state()
   chain?: StatusSource<ChainSnapshot>
 
+  @state() private deviceOnline = typeof navigator === 'undefined' ? true : navigator.onLine
   readonly #network = new StatusController<NetworkSnapshot>(this)
   readonly #chain = new StatusController<ChainSnapshot>(this)
+  readonly #details = new Dismissable(this, {
+    opener: () => this.renderRoot.querySelector<HTMLElement>('button'),
+    panel: () => this.renderRoot.querySelector('.panel'),
+  })
+  readonly #onOnline = (): void => {
+    this.deviceOnline = navigator.onLine
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.deviceOnline = navigator.onLine
+    window.addEventListener('online', this.#onOnline)
+    window.addEventListener('offline', this.#onOnline)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    window.removeEventListener('online', this.#onOnline)
+    window.removeEventListener('offline', this.#onOnline)
+  }
 
   override willUpdate(): void {
     this.#network.source = this.network
@@ -67,90 +137,48 @@ export class SoukNetworkStatus extends LitElement {
   override updated(): void {
     const net = this.#network.value
     const chain = this.#chain.value
-    this.dataset.relaysConnected = String(net?.relays.filter((r) => r.connected).length ?? 0)
+    this.dataset.state = shopperState(net, this.deviceOnline)
+    this.dataset.relaysConnected = String(connectedRelays(net))
     if (net?.peerId) this.dataset.peerId = net.peerId
     if (chain?.chainId !== undefined) this.dataset.chainId = String(chain.chainId)
     else delete this.dataset.chainId
-  }
-
-  #networkLabel(status: NetworkSnapshot['status'] | undefined): string {
-    switch (status) {
-      case 'online':
-        return msg('Online', { id: 'net.status.online' })
-      case 'degraded':
-        return msg('Partly connected', { id: 'net.status.degraded' })
-      case 'offline':
-        return msg('Offline', { id: 'net.status.offline' })
-      default:
-        return msg('Starting…', { id: 'net.status.starting' })
-    }
+    this.dataset.chainState = chain?.status ?? 'connecting'
   }
 
   override render() {
     const net = this.#network.value
     const chain = this.#chain.value
-    const connected = net?.relays.filter((r) => r.connected).length ?? 0
-    const status = net?.status ?? 'starting'
-    return html`
-      <section aria-labelledby="net-title">
-        <h2 id="net-title" class=${status}>
-          <span class="dot" data-tone=${TONES[status] ?? nothing} aria-hidden="true"></span
-          >${msg('Network', { id: 'net.title' })}: ${this.#networkLabel(status)}
-        </h2>
-        <dl>
-          <dt>${msg('Relays', { id: 'net.relays' })}</dt>
-          <dd data-testid="relays">
-            ${
-              net === undefined
-                ? '…'
-                : connected > 0
-                  ? `${connected} / ${net.relays.length} ${msg('connected', { id: 'net.relays.connected' })}`
-                  : msg('No relay connected', { id: 'net.relays.none' })
-            }
-            ${
-              net?.relays.some((r) => r.reserving)
-                ? html`<span data-testid="reserving"
-                    >— ${msg('getting a relay reservation…', { id: 'net.relays.reserving' })}</span
-                  >`
-                : nothing
-            }
-          </dd>
-          ${
-            net?.dials?.length
-              ? html`<dt>${msg('Direct connection', { id: 'net.dial' })}</dt>
-                  <dd data-testid="dials">
-                    ${net.dials.map((d) =>
-                      d.attempt > 1
-                        ? `${msg('retrying', { id: 'net.dial.retrying' })} ${d.attempt}/${d.attempts}`
-                        : msg('connecting…', { id: 'net.dial.connecting' }),
-                    )}
-                  </dd>`
-              : nothing
-          }
-          <dt>${msg('Peers seen', { id: 'net.peers' })}</dt>
-          <dd data-testid="peers">${net?.peersSeen ?? '…'}</dd>
-          <dt>${msg('Direct peers', { id: 'net.direct' })}</dt>
-          <dd>${net?.directPeers ?? '…'}</dd>
-          <dt>${msg('Stored here', { id: 'net.stored' })}</dt>
-          <dd>${net ? formatBytes(net.bytesStored) : '…'}</dd>
-          <dt>${msg('Chain', { id: 'net.chain' })}</dt>
-          <dd data-testid="chain" class=${chain?.status ?? 'connecting'}>
-            <span class="dot" data-tone=${TONES[chain?.status ?? ''] ?? nothing} aria-hidden="true"></span
-            >${chain?.chainId ?? '…'}
-            ${chain?.status === 'error' ? html`— ${msg('RPC unreachable', { id: 'net.chain.unreachable' })}` : nothing}
-          </dd>
-          <dt>${msg('Block', { id: 'net.block' })}</dt>
-          <dd>${chain?.blockNumber?.toString() ?? '…'}</dd>
-        </dl>
-      </section>
-    `
+    const state = shopperState(net, this.deviceOnline)
+    const open = this.#details.open
+    const chainDown = chain?.status === 'error'
+    const tone = state === 'online' && chainDown ? 'warn' : TONES[state]
+    return html`<button
+        type="button"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls="net-details"
+        aria-label=${`${msg('Network', { id: 'net.title' })}: ${stateLabel(state)}`}
+        @click=${() => this.#details.toggle()}
+      >
+        <span class="dot" data-tone=${tone ?? nothing} aria-hidden="true"></span>${stateLabel(state)}
+      </button>
+      ${
+        open
+          ? html`<div class="panel" id="net-details" role="status" data-testid="net-details">
+              <p data-testid="net-sentence">${stateSentence(state, connectedRelays(net), this.deviceOnline)}</p>
+              ${
+                chainDown
+                  ? html`<p class="bad" data-testid="chain">
+                      ${msg('The blockchain does not answer: bids and payments wait until it does.', { id: 'net.say.chainDown' })}
+                    </p>`
+                  : nothing
+              }
+              <a href="#/settings" @click=${() => this.#details.hide('chosen')}
+                >${msg('Network details', { id: 'net.details' })}</a
+              >
+            </div>`
+          : nothing
+      }`
   }
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`
-  return `${(n / 1024 ** 2).toFixed(1)} MiB`
 }
 
 declare global {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { localized, msg } from '@lit/localize'
+import { BOTTOM_BAR, phone } from './layout.ts'
 
 /**
  * "A new version of Souk is ready": shown while `apply` is set (by src/pwa/register.ts once a new service
@@ -23,6 +24,13 @@ export class SoukUpdatePrompt extends LitElement {
       padding: 0.75rem;
       padding-bottom: max(0.75rem, env(safe-area-inset-bottom));
       pointer-events: none;
+    }
+    @media ${phone} {
+      /* above the phone's bottom bar, never over it */
+      :host {
+        bottom: calc(${BOTTOM_BAR} + env(safe-area-inset-bottom));
+        padding-bottom: 0.75rem;
+      }
     }
     div {
       pointer-events: auto;

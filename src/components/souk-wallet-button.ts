@@ -6,6 +6,7 @@ import { chainContext } from './context.ts'
 import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
 import { shortAddress } from '../services/address.ts'
+import { Dismissable } from './dismissable.ts'
 import type { ChainService, WalletView } from '../services/types.ts'
 
 /**
@@ -97,38 +98,36 @@ export class SoukWalletButton extends LitElement {
     }
   }
 
-  /** Escape or a click elsewhere closes the menu, as a person expects of a popup. */
-  readonly #onKey = (e: KeyboardEvent): void => {
-    const details = this.renderRoot.querySelector('details')
-    if (e.key === 'Escape' && details?.open) {
-      details.open = false
-      this.renderRoot.querySelector('summary')?.focus()
-    }
-  }
-  readonly #onOutside = (e: Event): void => {
-    const details = this.renderRoot.querySelector('details')
-    if (details?.open && !e.composedPath().includes(this)) details.open = false
-  }
+  /** The menu closes on Escape, a tap elsewhere and after a choice (an account switch), like every popup. */
+  readonly #menu = new Dismissable(this, {
+    opener: () => this.renderRoot.querySelector<HTMLElement>('summary'),
+    panel: () => this.renderRoot.querySelector('.panel'),
+    onChange: (open) => {
+      this.open = open
+      const details = this.renderRoot.querySelector('details')
+      if (details && details.open !== open) details.open = open
+    },
+  })
 
-  override connectedCallback(): void {
-    super.connectedCallback()
-    this.addEventListener('keydown', this.#onKey)
-    document.addEventListener('click', this.#onOutside)
+  #onToggle(e: Event): void {
+    const open = (e.target as HTMLDetailsElement).open
+    if (open) this.#menu.show()
+    else this.#menu.hide('toggle')
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
-    this.removeEventListener('keydown', this.#onKey)
-    document.removeEventListener('click', this.#onOutside)
     this.#watched?.removeEventListener('wallet', this.#onWallet)
     this.#watched = undefined
   }
 
-  async #run(fn: () => Promise<unknown>): Promise<void> {
+  /** Runs a wallet action; with `close`, the menu closes once it succeeded (the choice is made). */
+  async #run(fn: () => Promise<unknown>, { close = false }: { close?: boolean } = {}): Promise<void> {
     this.busy = true
     this.error = undefined
     try {
       await fn()
+      if (close) this.#menu.hide('chosen')
     } catch (err) {
       this.error = errorSentence(err)
     } finally {
@@ -173,7 +172,11 @@ export class SoukWalletButton extends LitElement {
           : html`<p class="error">
                 ${msg(str`Your wallet is on another network. Souk runs on ${chain.chainName}.`, { id: 'wallet.wrongNetwork' })}
               </p>
-              <button class="primary" ?disabled=${this.busy} @click=${() => this.#run(() => chain.switchChain())}>
+              <button
+                class="primary"
+                ?disabled=${this.busy}
+                @click=${() => this.#run(() => chain.switchChain(), { close: true })}
+              >
                 ${msg(str`Switch to ${chain.chainName}`, { id: 'wallet.switch' })}
               </button>`
       }
@@ -182,13 +185,16 @@ export class SoukWalletButton extends LitElement {
           ? html`<label for="account">${msg('Dev account', { id: 'wallet.devAccount' })}</label>
               <select
                 id="account"
-                @change=${(e: Event) => this.#run(() => chain.selectDevAccount(Number((e.target as HTMLSelectElement).value)))}
+                @change=${(e: Event) =>
+                  this.#run(() => chain.selectDevAccount(Number((e.target as HTMLSelectElement).value)), {
+                    close: true,
+                  })}
               >
                 ${[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => html`<option value=${i} ?selected=${i === (w.devAccount ?? 0)}>${msg(str`Account ${i}`, { id: 'wallet.account' })}</option>`)}
               </select>`
           : nothing
       }
-      <button ?disabled=${this.busy} @click=${() => this.#run(() => chain.disconnect())}>
+      <button ?disabled=${this.busy} @click=${() => this.#run(() => chain.disconnect(), { close: true })}>
         ${msg('Disconnect', { id: 'wallet.disconnect' })}
       </button>
       ${error}
@@ -227,7 +233,7 @@ export class SoukWalletButton extends LitElement {
       class=${(connected && !w.onConfiguredChain) || w?.missing ? 'wrong' : ''}
       data-status=${w?.missing && !connected ? 'missing' : (w?.status ?? 'none')}
       data-address=${w?.address ?? ''}
-      @toggle=${(e: Event) => (this.open = (e.target as HTMLDetailsElement).open)}
+      @toggle=${this.#onToggle}
     >
       <summary aria-label=${connected || back ? msg(str`Wallet ${label}`, { id: 'wallet.summary' }) : label}>
         ${label}

@@ -14,13 +14,17 @@ export type { RelayStatus }
 
 /**
  * The shape `<souk-app>` displays (`NetworkSnapshot` in src/core/status.ts) plus details for diagnostics.
- * `status` is `online` when connected to enough relays (two, or all we know if fewer) and holding as many
- * reservations as wanted (`reservationsWanted`, or as many as relays are connected if fewer); `degraded`
- * when connected to fewer, or while a connected relay has no reservation yet (`reserving` on that relay:
- * the pool re-reserves, see RelayPool); `offline` with no relay connected (reconnecting with backoff, each
- * relay's `retryAt` says when). `directPeers` counts browsers with an open direct (e.g. WebRTC) connection,
- * `peersSeen` distinct non-relay peers connected at any time since start. `dials` lists browser-to-browser
- * dials in progress with their attempt number, and `dialRetries` counts attempts that had to be repeated.
+ * `status` says what a shopper can do: `online` with at least one relay connected (listings, messages and
+ * photos all travel through relays, so one is enough), `offline` with none once relays were reached or every
+ * relay's dial failed (reconnecting with backoff, each relay's `retryAt` says when), `starting` before that.
+ * Reservations are not part of it: they only let other browsers open a direct connection to this node, which
+ * nothing a shopper does waits for (it once made the header say "partly connected" for minutes while messages
+ * flowed); `reachable` and each relay's `reserving` report them for the diagnostics. `directPeers` counts
+ * browsers with an open direct (e.g. WebRTC) connection; `peersSeen` the distinct other devices this node has
+ * heard from since start: connected to, or the signed author of a gossip message (a listing, an announcement)
+ * that arrived through a relay. Browsers rarely connect to each other, so counting connections alone said 0
+ * with five browsers trading through one relay. `dials` lists browser-to-browser dials in progress with their
+ * attempt number, and `dialRetries` counts attempts that had to be repeated.
  */
 export interface NetworkSnapshot extends CoreNetworkSnapshot {
   relays: RelayDetail[]
@@ -28,6 +32,8 @@ export interface NetworkSnapshot extends CoreNetworkSnapshot {
   reservations: number
   /** Reservations this node wants to hold. */
   reservationsWanted: number
+  /** As many reservations held as wanted (or as relays are connected): other browsers can dial this node. */
+  reachable: boolean
   /** Our own addresses (the relayed `/p2p-circuit` and `/webrtc` ones other browsers dial). */
   multiaddrs: string[]
   dials: DialStatus[]
@@ -80,6 +86,8 @@ export class NetworkStatus extends EventTarget {
   readonly #dials = new Map<string, DialStatus>()
   readonly #reservationsWanted: number
   #dialRetries = 0
+  /** A relay was connected at some point: no relay now means offline, not still starting. */
+  #reached = false
   #started = false
   #scheduled = false
   #snapshot: NetworkSnapshot
@@ -100,6 +108,7 @@ export class NetworkStatus extends EventTarget {
       bytesStored: 0,
       reservations: 0,
       reservationsWanted,
+      reachable: false,
       multiaddrs: [],
       dials: [],
       dialRetries: 0,
@@ -114,6 +123,7 @@ export class NetworkStatus extends EventTarget {
     if (this.#started) return
     this.#started = true
     for (const type of LIBP2P_EVENTS) this.#libp2p.addEventListener(type, this.#schedule)
+    this.#pubsub()?.addEventListener('message', this.#onGossip)
     this.#pool.addEventListener('change', this.#schedule)
     this.#stores.events.addEventListener('change', this.#schedule)
     this.#update()
@@ -123,6 +133,7 @@ export class NetworkStatus extends EventTarget {
     if (!this.#started) return
     this.#started = false
     for (const type of LIBP2P_EVENTS) this.#libp2p.removeEventListener(type, this.#schedule)
+    this.#pubsub()?.removeEventListener('message', this.#onGossip)
     this.#pool.removeEventListener('change', this.#schedule)
     this.#stores.events.removeEventListener('change', this.#schedule)
     this.#snapshot = { ...this.#snapshot, status: 'offline' }
@@ -137,6 +148,23 @@ export class NetworkStatus extends EventTarget {
 
   dialEnded(peerId: string): void {
     if (this.#dials.delete(peerId)) this.#schedule()
+  }
+
+  /** The node's gossipsub, when it has one (relays' and browsers' nodes do; bare test nodes may not). */
+  #pubsub(): EventTarget | undefined {
+    const services = (this.#libp2p as Libp2p<{ pubsub?: unknown }>).services
+    const pubsub = services?.pubsub
+    return pubsub instanceof EventTarget ? pubsub : undefined
+  }
+
+  /** A signed gossip message names its author: another device heard from, unless it is a relay or us. */
+  readonly #onGossip = (evt: Event): void => {
+    const m = (evt as CustomEvent<{ type?: string; from?: { toString(): string } }>).detail
+    if (m?.type !== 'signed' || m.from === undefined) return
+    const id = m.from.toString()
+    if (id === this.#libp2p.peerId.toString() || this.#pool.isRelay(id) || this.#seen.has(id)) return
+    this.#seen.add(id)
+    this.#schedule()
   }
 
   readonly #schedule = (): void => {
@@ -172,14 +200,10 @@ export class NetworkStatus extends EventTarget {
     }
     const connected = relays.filter((r) => r.connected).length
     const reservations = relays.filter((r) => r.reservation).length
-    const wanted = Math.min(2, relays.length)
     const reservationsWanted = Math.min(this.#reservationsWanted, connected)
-    const status: NetworkState =
-      connected === 0
-        ? 'offline'
-        : connected >= wanted && reservations > 0 && reservations >= reservationsWanted
-          ? 'online'
-          : 'degraded'
+    if (connected > 0) this.#reached = true
+    const allFailed = relays.length === 0 || relays.every((r) => r.retryAt !== undefined)
+    const status: NetworkState = connected > 0 ? 'online' : this.#reached || allFailed ? 'offline' : 'starting'
     const next: NetworkSnapshot = {
       peerId: this.#libp2p.peerId.toString(),
       status,
@@ -189,6 +213,7 @@ export class NetworkStatus extends EventTarget {
       bytesStored: this.#stores.bytesStored(),
       reservations,
       reservationsWanted: this.#reservationsWanted,
+      reachable: reservations > 0 && reservations >= reservationsWanted,
       multiaddrs,
       dials: [...this.#dials.values()],
       dialRetries: this.#dialRetries,

@@ -1,6 +1,6 @@
 /**
  * Network & settings in the built app, on a phone (360 px) in Chinese, against a real stack (anvil, the
- * contracts, a relay): the gear in the navigation opens it, the relay shows the engine's live connection, the
+ * contracts, a relay): More in the bottom bar opens it, the relay shows the engine's live connection, the
  * device's peer id is shown, a bad relay address is refused in Chinese, an RPC URL of another chain is refused,
  * and nothing is wider than the screen. A screenshot: test-results/settings/settings-zh-360.png.
  */
@@ -24,16 +24,20 @@ describe('network & settings (issue #14)', () => {
       const page = await context.newPage()
       page.on('pageerror', (e) => errors.push(e.message))
       await page.goto(`${served.site.url}#/`)
-      const gear = page.locator('souk-app nav a[href="#/settings"]')
-      await gear.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the navigation has no settings (gear) link'))
-      assert.equal(await gear.getAttribute('aria-current'), null)
+      // on a phone, Settings is in the bottom bar's More sheet
+      const more = page.locator('souk-nav [data-action=more]')
+      await more.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the bottom bar has no More button'))
+      assert.equal(await more.getAttribute('data-current'), null)
+      await more.click()
+      const gear = page.locator('souk-nav #more-sheet a[href="#/settings"]')
       await gear.click()
       const view = page.locator('souk-settings-view')
       await view
         .getByRole('heading', { name: '网络与设置' })
         .waitFor({ timeout: 30_000 })
         .catch(() => assert.fail('the settings view never showed its Chinese heading'))
-      assert.equal(await gear.getAttribute('aria-current'), 'page')
+      await page.locator('souk-nav #more-sheet').waitFor({ state: 'detached', timeout: 10_000 })
+      assert.equal(await more.getAttribute('data-current'), '')
 
       const relay = served.stack.config.relays[0]!
       await view

@@ -19,7 +19,7 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
       page.on('websocket', (ws) => pageSockets.push(ws.url()))
       await page.goto(served.site.url)
       await page
-        .locator('souk-network-status h2.online')
+        .locator('souk-network-status[data-state=online]')
         .waitFor({ timeout: 45_000 })
         .catch(() => assert.fail('the network status never showed Online'))
       const peerId = await page.locator('souk-network-status').getAttribute('data-peer-id')

@@ -51,6 +51,8 @@ export interface AppSession {
   /** Reloads `page` with the network cut (`context.setOffline`), served by the service worker. */
   reloadOffline(page: Page): Promise<void>
   waitText(page: Page, text: string | RegExp, what: string, timeout?: number): Promise<void>
+  /** Switches the language from the header, or on a phone from the bottom bar's More sheet. */
+  language(page: Page, locale: 'en' | 'zh-Hans'): Promise<void>
   /** Closes every profile (call in an `after` hook). */
   close(): Promise<void>
 }
@@ -112,12 +114,15 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
         await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
         await connected.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the dev wallet never connected'))
       }
-      await button.locator('#account').selectOption(String(account))
+      const address = devAccount(account).address
+      const current = await button.locator('details').getAttribute('data-address')
+      if (current === address) await button.locator('summary').click()
+      // choosing an account closes the menu
+      else await button.locator('#account').selectOption(String(account))
       await button
-        .locator('code', { hasText: devAccount(account).address })
+        .locator(`details[data-address="${address}"]:not([open])`)
         .waitFor({ timeout: 20_000 })
         .catch(() => assert.fail(`the wallet never switched to dev account ${account}`))
-      await button.locator('summary').click()
     },
     async waitWallet(page, account, what, timeout = 30_000) {
       const address = devAccount(account).address
@@ -145,6 +150,17 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
         .first()
         .waitFor({ timeout })
         .catch(() => assert.fail(`${what} never showed`))
+    },
+    async language(page, locale) {
+      const header = page.locator('souk-app header select')
+      if (await header.isVisible()) {
+        await header.selectOption(locale)
+        return
+      }
+      await page.locator('souk-nav [data-action=more]').click()
+      await page.locator('souk-nav #more-sheet select').selectOption(locale)
+      await page.keyboard.press('Escape')
+      await page.locator('souk-nav #more-sheet').waitFor({ state: 'detached', timeout: 10_000 })
     },
     async close() {
       for (const c of contexts.splice(0)) await c.close().catch(() => {})

@@ -60,6 +60,12 @@ describe('catalog', () => {
     await a.catalog.put(listingId, encoded)
     await b.catalog.whenListed(id, AbortSignal.timeout(15_000))
     assert.equal(b.catalog.search.search({ text: 'teak', now: now() }).total, 1)
+    // b heard from a through the relay's gossip without ever connecting to it: a device seen (issue #26: the
+    // count of connections alone said "Peers seen 0" with five browsers trading through one relay)
+    await waitFor('b to count a among the devices it heard from', () => b.node.status.snapshot.peersSeen >= 1, {
+      timeout: 10_000,
+    })
+    assert.equal(b.node.status.snapshot.directPeers, 0, 'a and b are not connected to each other')
 
     const v2 = await encodeListing(listingDoc(bob.address, 'Teak armchair'))
     await updateListing(bob.wagmi, { listingId, contentHash: v2.contentHash })

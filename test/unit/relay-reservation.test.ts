@@ -77,7 +77,8 @@ describe('a connected relay without a reservation', () => {
       },
       { timeout: 15_000 },
     )
-    assert.equal(s.status, 'degraded', 'connected but unreachable is not "online"')
+    assert.equal(s.status, 'online', 'a connected relay carries everything a shopper does')
+    assert.equal(s.reachable, false, 'connected but not reachable by other browsers')
     assert.equal(s.reservations, 0)
   }
 
@@ -94,6 +95,7 @@ describe('a connected relay without a reservation', () => {
     await refused(client)
     const done = await reserved(client)
     assert.equal(done.status, 'online')
+    assert.equal(done.reachable, true)
     assert.equal(done.relays[0]?.reserving, false)
     assert.equal(done.relays[0]?.reservationResets, 0, 'the same connection, not a redial by the pool')
   })

@@ -13,6 +13,8 @@ import { categoryLabel, statusLabel } from '../labels.ts'
 import { catalogUnavailable } from '../notices.ts'
 import { href, navigate } from '../routes.ts'
 import { shared } from '../styles.ts'
+import { Dismissable } from '../dismissable.ts'
+import { BOTTOM_BAR, PhoneLayout } from '../layout.ts'
 import '../souk-listing-card.ts'
 
 const PAGE = 40
@@ -98,6 +100,57 @@ export class SoukSearchView extends LitElement {
       .count {
         margin: 1rem 0 0.5rem;
       }
+      .filter-button {
+        justify-self: start;
+        margin-top: 0.5rem;
+      }
+      .badge {
+        display: inline-block;
+        min-width: 1.25rem;
+        margin-inline-start: 0.35rem;
+        padding: 0 0.3rem;
+        border-radius: 1rem;
+        background: var(--souk-accent, #0f5c4d);
+        color: var(--souk-on-accent, #fff);
+        font-size: 0.8rem;
+        text-align: center;
+      }
+      .scrim {
+        position: fixed;
+        inset: 0;
+        z-index: 18;
+        background: rgb(0 0 0 / 0.3);
+      }
+      .sheet {
+        position: fixed;
+        inset-inline: 0;
+        bottom: calc(${BOTTOM_BAR} + env(safe-area-inset-bottom));
+        z-index: 19;
+        max-height: 75dvh;
+        overflow-y: auto;
+        box-sizing: border-box;
+        padding: 0.75rem 1rem 1rem;
+        background: var(--souk-surface, #fff);
+        border-radius: 1rem 1rem 0 0;
+        box-shadow: 0 -6px 24px rgb(0 0 0 / 0.18);
+      }
+      .sheet h3 {
+        margin-top: 0;
+      }
+      .sheet .filters {
+        grid-template-columns: 1fr 1fr;
+      }
+      .sheet .check {
+        grid-column: 1 / -1;
+        margin-top: 0.5rem;
+      }
+      .sheet .actions {
+        display: flex;
+        gap: 0.5rem;
+        justify-content: space-between;
+        align-items: center;
+        margin-top: 0.75rem;
+      }
     `,
   ]
 
@@ -118,6 +171,16 @@ export class SoukSearchView extends LitElement {
   chain?: ChainService
 
   readonly #changes = new CatalogChanges(this)
+  /** On a phone the filters are a sheet behind a "Filters" button (they filled the first screen). */
+  readonly #layout = new PhoneLayout(this)
+  readonly #filters = new Dismissable(this, {
+    opener: () => this.renderRoot.querySelector<HTMLElement>('[data-action=filters]'),
+    panel: () => this.renderRoot.querySelector('.filter-sheet'),
+    onChange: (open) => {
+      if (open)
+        void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.sheet select')?.focus())
+    },
+  })
 
   readonly #currencies = new Task(this, {
     task: async ([chain]) => (chain ? await chain.currencies() : []),
@@ -185,8 +248,6 @@ export class SoukSearchView extends LitElement {
 
   override render() {
     const p = parseSearchParams(this.query)
-    const currencies = this.#currencies.value ?? []
-    const facets = this.#results.value?.facets
     return html`
       <h2>${msg('Search', { id: 'app.nav.search' })}</h2>
       <form role="search" @submit=${(e: Event) => e.preventDefault()}>
@@ -200,83 +261,152 @@ export class SoukSearchView extends LitElement {
           .value=${p.q}
           @input=${(e: Event) => this.#update({ q: this.#value(e) })}
         />
-        <div class="filters">
-          <div>
-            <label for="category">${msg('Category', { id: 'search.category' })}</label>
-            <select id="category" @change=${(e: Event) => this.#update({ category: this.#value(e) as Category })}>
-              <option value="" ?selected=${p.category === ''}>
-                ${msg('All categories', { id: 'search.category.all' })}
-              </option>
-              ${CATEGORIES.map(
-                (c) =>
-                  html`<option value=${c} ?selected=${p.category === c}>
-                    ${categoryLabel(c)}${facets ? ` (${facets.category[c]})` : ''}
-                  </option>`,
-              )}
-            </select>
-          </div>
-          <div>
-            <label for="status">${msg('Phase', { id: 'search.status' })}</label>
-            <select id="status" @change=${(e: Event) => this.#update({ status: this.#value(e) as AuctionStatus })}>
-              <option value="" ?selected=${p.status === ''}>${msg('Any phase', { id: 'search.status.all' })}</option>
-              ${AUCTION_STATUSES.map(
-                (s) =>
-                  html`<option value=${s} ?selected=${p.status === s}>
-                    ${statusLabel(s)}${facets ? ` (${facets.status[s]})` : ''}
-                  </option>`,
-              )}
-            </select>
-          </div>
-          <div>
-            <label for="currency">${msg('Currency', { id: 'search.currency' })}</label>
-            <select id="currency" @change=${(e: Event) => this.#update({ currency: this.#value(e) })}>
-              <option value="" ?selected=${p.currency === ''}>
-                ${msg('Any currency', { id: 'search.currency.all' })}
-              </option>
-              ${currencies.map((c) => html`<option value=${c.symbol} ?selected=${p.currency === c.symbol}>${c.symbol}</option>`)}
-            </select>
-          </div>
-          <div>
-            <label for="min">${msg('Min price', { id: 'search.min' })}</label>
-            <input
-              id="min"
-              inputmode="decimal"
-              .value=${p.min}
-              ?disabled=${!p.currency}
-              aria-describedby="price-hint"
-              @change=${(e: Event) => this.#update({ min: this.#value(e) })}
-            />
-          </div>
-          <div>
-            <label for="max">${msg('Max price', { id: 'search.max' })}</label>
-            <input
-              id="max"
-              inputmode="decimal"
-              .value=${p.max}
-              ?disabled=${!p.currency}
-              aria-describedby="price-hint"
-              @change=${(e: Event) => this.#update({ max: this.#value(e) })}
-            />
-          </div>
-          <div>
-            <label for="sort">${msg('Sort by', { id: 'search.sort' })}</label>
-            <select id="sort" @change=${(e: Event) => this.#update({ sort: this.#value(e) as SearchSort })}>
-              ${SORTS.map((s) => html`<option value=${s} ?selected=${p.sort === s}>${sortLabel(s)}</option>`)}
-            </select>
-          </div>
-          <label class="check">
-            <input
-              type="checkbox"
-              .checked=${p.ending}
-              @change=${(e: Event) => this.#update({ ending: (e.target as HTMLInputElement).checked })}
-            />
-            ${msg('Ending within 24 hours', { id: 'search.ending' })}${facets ? ` (${facets.endingSoon})` : ''}
-          </label>
-        </div>
-        <p class="hint" id="price-hint">${msg('Choose a currency to filter by price.', { id: 'search.priceHint' })}</p>
+        ${this.#layout.matches ? this.#filterButton(p) : this.#filterFields(p)}
+        ${
+          this.#layout.matches
+            ? nothing
+            : html`<p class="hint" id="price-hint">
+                ${msg('Choose a currency to filter by price.', { id: 'search.priceHint' })}
+              </p>`
+        }
       </form>
       ${this.catalog ? this.#renderResults(p) : catalogUnavailable(this.starting)}
     `
+  }
+
+  #filterFields(p: SearchParams) {
+    const currencies = this.#currencies.value ?? []
+    const facets = this.#results.value?.facets
+    return html`<div class="filters">
+      <div>
+        <label for="category">${msg('Category', { id: 'search.category' })}</label>
+        <select id="category" @change=${(e: Event) => this.#update({ category: this.#value(e) as Category })}>
+          <option value="" ?selected=${p.category === ''}>
+            ${msg('All categories', { id: 'search.category.all' })}
+          </option>
+          ${CATEGORIES.map(
+            (c) =>
+              html`<option value=${c} ?selected=${p.category === c}>
+                ${categoryLabel(c)}${facets ? ` (${facets.category[c]})` : ''}
+              </option>`,
+          )}
+        </select>
+      </div>
+      <div>
+        <label for="status">${msg('Phase', { id: 'search.status' })}</label>
+        <select id="status" @change=${(e: Event) => this.#update({ status: this.#value(e) as AuctionStatus })}>
+          <option value="" ?selected=${p.status === ''}>${msg('Any phase', { id: 'search.status.all' })}</option>
+          ${AUCTION_STATUSES.map(
+            (s) =>
+              html`<option value=${s} ?selected=${p.status === s}>
+                ${statusLabel(s)}${facets ? ` (${facets.status[s]})` : ''}
+              </option>`,
+          )}
+        </select>
+      </div>
+      <div>
+        <label for="currency">${msg('Currency', { id: 'search.currency' })}</label>
+        <select id="currency" @change=${(e: Event) => this.#update({ currency: this.#value(e) })}>
+          <option value="" ?selected=${p.currency === ''}>${msg('Any currency', { id: 'search.currency.all' })}</option>
+          ${currencies.map((c) => html`<option value=${c.symbol} ?selected=${p.currency === c.symbol}>${c.symbol}</option>`)}
+        </select>
+      </div>
+      <div>
+        <label for="min">${msg('Min price', { id: 'search.min' })}</label>
+        <input
+          id="min"
+          inputmode="decimal"
+          .value=${p.min}
+          ?disabled=${!p.currency}
+          aria-describedby="price-hint"
+          @change=${(e: Event) => this.#update({ min: this.#value(e) })}
+        />
+      </div>
+      <div>
+        <label for="max">${msg('Max price', { id: 'search.max' })}</label>
+        <input
+          id="max"
+          inputmode="decimal"
+          .value=${p.max}
+          ?disabled=${!p.currency}
+          aria-describedby="price-hint"
+          @change=${(e: Event) => this.#update({ max: this.#value(e) })}
+        />
+      </div>
+      <div>
+        <label for="sort">${msg('Sort by', { id: 'search.sort' })}</label>
+        <select id="sort" @change=${(e: Event) => this.#update({ sort: this.#value(e) as SearchSort })}>
+          ${SORTS.map((s) => html`<option value=${s} ?selected=${p.sort === s}>${sortLabel(s)}</option>`)}
+        </select>
+      </div>
+      <label class="check">
+        <input
+          type="checkbox"
+          .checked=${p.ending}
+          @change=${(e: Event) => this.#update({ ending: (e.target as HTMLInputElement).checked })}
+        />
+        ${msg('Ending within 24 hours', { id: 'search.ending' })}${facets ? ` (${facets.endingSoon})` : ''}
+      </label>
+    </div>`
+  }
+
+  /** Filters in force (the words and the sort order are not filters). */
+  #activeFilters(p: SearchParams): number {
+    return [p.category, p.status, p.currency, p.min, p.max, p.ending ? '1' : ''].filter((v) => v !== '').length
+  }
+
+  #filterButton(p: SearchParams) {
+    const n = this.#activeFilters(p)
+    const open = this.#filters.open
+    const total = this.#results.value?.total
+    return html`<button
+        type="button"
+        class="filter-button"
+        data-action="filters"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls="filter-sheet"
+        @click=${() => this.#filters.toggle()}
+      >
+        ${msg('Filters', { id: 'search.filters' })}${
+          n > 0
+            ? html`<span class="badge" data-testid="filter-count"
+                ><span class="visually-hidden">: </span
+                >${n === 1 ? msg('1 active', { id: 'search.filters.one' }) : msg(str`${n} active`, { id: 'search.filters.many' })}</span
+              >`
+            : nothing
+        }
+      </button>
+      ${
+        open
+          ? html`<div class="filter-sheet">
+              <div class="scrim" @click=${() => this.#filters.hide('outside')}></div>
+              <div class="sheet" id="filter-sheet" role="dialog" aria-labelledby="filter-title">
+                <h3 id="filter-title">${msg('Filters', { id: 'search.filters' })}</h3>
+                ${this.#filterFields(p)}
+                <p class="hint" id="price-hint">
+                  ${msg('Choose a currency to filter by price.', { id: 'search.priceHint' })}
+                </p>
+                <div class="actions">
+                  ${n > 0 ? html`<a href="#/search${p.q ? `?q=${encodeURIComponent(p.q)}` : ''}">${msg('Clear filters', { id: 'search.filters.clear' })}</a>` : html`<span></span>`}
+                  <button
+                    type="button"
+                    class="primary"
+                    data-action="show-results"
+                    @click=${() => this.#filters.hide('chosen')}
+                  >
+                    ${
+                      total === undefined
+                        ? msg('Show results', { id: 'search.filters.show' })
+                        : total === 1
+                          ? msg('Show 1 result', { id: 'search.filters.showOne' })
+                          : msg(str`Show ${total} results`, { id: 'search.filters.showMany' })
+                    }
+                  </button>
+                </div>
+              </div>
+            </div>`
+          : nothing
+      }`
   }
 
   #renderResults(p: SearchParams) {

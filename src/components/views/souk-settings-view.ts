@@ -22,6 +22,7 @@ import { currentBuildCid } from '../souk-build-info.ts'
 import { StatusController } from '../status-controller.ts'
 import { shared, statusDot } from '../styles.ts'
 import '../souk-vault-tools.ts'
+import '../souk-network-diagnostics.ts'
 
 const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-Hans': '简体中文' }
 
@@ -440,7 +441,6 @@ export class SoukSettingsView extends LitElement {
   }
 
   #networkSection() {
-    const net = this.#network.value
     const sync = this.catalog?.state
     const updated = this.catalogUpdated
     const syncText = !sync
@@ -453,16 +453,9 @@ export class SoukSettingsView extends LitElement {
           ? msg('failed', { id: 'bids.failed' })
           : msg('loading…', { id: 'settings.sync.loading' })
     return html`${this.#section(
-      'peers',
-      msg('Peers', { id: 'settings.peers' }),
-      html`<dl class="terms">
-        <dt>${msg('Relays connected', { id: 'settings.relaysConnected' })}</dt>
-        <dd data-testid="relays-connected">${net?.relays.filter((r) => r.connected).length ?? 0}</dd>
-        <dt>${msg('Direct peers', { id: 'net.direct' })}</dt>
-        <dd>${net?.directPeers ?? 0}</dd>
-        <dt>${msg('Peers seen', { id: 'net.peers' })}</dt>
-        <dd>${net?.peersSeen ?? 0}</dd>
-      </dl>`,
+      'diagnostics',
+      msg('Network diagnostics', { id: 'diag.title' }),
+      html`<souk-network-diagnostics></souk-network-diagnostics>`,
     )}
     ${this.#section(
       'catalog',

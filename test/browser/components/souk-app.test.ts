@@ -58,7 +58,6 @@ describe('<souk-app>', () => {
       await waitFor('the network status to show chain id 31337', () => status.dataset.chainId === '31337', {
         timeout: 15_000,
       })
-      expect(status.shadowRoot!.querySelector('[data-testid=chain]')!.textContent).to.contain('31337')
     } finally {
       chainStatus.stop()
     }
@@ -72,12 +71,14 @@ describe('<souk-app>', () => {
       const app = await fixture<SoukApp>(html`<souk-app .chainStatus=${chainStatus}></souk-app>`)
       await chainStatus.start()
       expect(chainStatus.snapshot.status).to.equal('error')
-      const chain = await waitFor('the chain row to say the RPC is unreachable', async () => {
+      const status = statusOf(app)
+      await waitFor('the header status to know the chain is down', () => status.dataset.chainState === 'error')
+      status.shadowRoot!.querySelector('button')!.click()
+      const chain = await waitFor('the network popover to say the blockchain does not answer', async () => {
         await app.updateComplete
-        const text = statusOf(app).shadowRoot!.querySelector('[data-testid=chain]')?.textContent ?? ''
-        return text.includes('RPC unreachable') ? text : undefined
+        return status.shadowRoot!.querySelector('[data-testid=chain]')?.textContent ?? undefined
       })
-      expect(chain).to.contain('RPC unreachable')
+      expect(chain).to.contain('The blockchain does not answer')
     } finally {
       chainStatus.stop()
     }

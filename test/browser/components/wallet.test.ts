@@ -70,13 +70,19 @@ describe('<souk-wallet-button> and chain errors on the page', function () {
         () => summary() === `${me.address.slice(0, 6)}…${me.address.slice(-4)}`,
       )
       expect(fake.calls).to.include('wallet_switchEthereumChain')
-      // Escape closes the menu and gives the focus back to its button
+      // a choice made (the network switched) closes the menu and gives the focus back to its button
       const details = button.querySelector('details')!
-      expect(details.open).to.equal(true)
+      const summaryEl = button.querySelector('summary')!
+      await waitFor('the menu to close after the switch', () => !details.open)
+      await waitFor('the focus back on the wallet button', () => button.activeElement === summaryEl)
+      // Escape closes it too
+      summaryEl.click()
+      await waitFor('the menu to open again', () => details.open && button.querySelector('.panel') !== null)
       app
         .shadowRoot!.querySelector('souk-wallet-button')!
         .dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }))
       expect(details.open).to.equal(false)
+      await waitFor('the focus back on the wallet button after Escape', () => button.activeElement === summaryEl)
 
       const form = shadow(await waitFor('the bid form', () => view.querySelector('souk-bid-form')), 'bid form')
       const tryBid = async (before?: string): Promise<string> => {

@@ -1,0 +1,33 @@
+/** Simplified Chinese for the app shell (phone navigation, the header's network status, diagnostics, search filters; #26), merged into ./zh-Hans.ts. */
+import { str } from '@lit/localize'
+
+export const shellTemplates: Record<string, string | ReturnType<typeof str>> = {
+  'app.nav.more': '更多',
+  'net.status.connecting': '正在连接…',
+  'net.say.online.one': '在线——已连接 1 个中继',
+  'net.say.online': str`在线——已连接 ${0} 个中继`,
+  'net.say.noRelay': '离线——没有中继响应。Souk 会继续尝试；一旦有中继响应，你的更改就会发出。',
+  'net.say.offline': '离线——你回到网络后，你的更改会自动发出。',
+  'net.say.chainDown': '区块链没有响应：出价和付款要等它恢复后才能进行。',
+  'net.details': '网络详情',
+  'diag.title': '网络诊断',
+  'diag.status': '引擎状态',
+  'diag.reservations': '中继预留',
+  'diag.reach': '其他浏览器能否直接连接',
+  'diag.yes': '能',
+  'diag.no': '不能',
+  'diag.reserving': '暂不能：正在向中继申请…',
+  'diag.resets': '重新申请预留的次数',
+  'diag.peersSeen': '收到过其消息的其他设备',
+  'diag.dials': '正在建立的直连',
+  'diag.dialRetries': str`（${0} 次重试）`,
+  'diag.addrs': '本设备的地址',
+  'diag.addrs.none': '暂无',
+  'search.filters': '筛选',
+  'search.filters.one': '1 项生效',
+  'search.filters.many': str`${0} 项生效`,
+  'search.filters.clear': '清除筛选',
+  'search.filters.show': '查看结果',
+  'search.filters.showOne': '查看 1 个结果',
+  'search.filters.showMany': str`查看 ${0} 个结果`,
+}
