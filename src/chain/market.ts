@@ -80,9 +80,7 @@ export async function getChainTime(wagmi: SoukWagmiConfig): Promise<number> {
     getBlock(wagmi, { chainId, blockTag: 'latest' }),
   ])
   if (latest.status === 'rejected' && pending.status === 'rejected') throw latest.reason
-  return Math.max(
-    ...[pending, latest].flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.timestamp)] : [])),
-  )
+  return Math.max(...[pending, latest].flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.timestamp)] : [])))
 }
 
 /**

@@ -128,7 +128,10 @@ export function bidStatusLabel(b: MyBid): string {
   switch (b.outcome) {
     case 'won':
       return c && b.change
-        ? msg(str`you won — the price is in escrow; the rest of your deposit, ${formatAmount(b.change, c)}, is yours to withdraw`, { id: 'bids.wonChange' })
+        ? msg(
+            str`you won — the price is in escrow; the rest of your deposit, ${formatAmount(b.change, c)}, is yours to withdraw`,
+            { id: 'bids.wonChange' },
+          )
         : msg('you won — the price is in escrow', { id: 'bids.won' })
     case 'lost':
       return b.withdrawn

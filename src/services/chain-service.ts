@@ -372,7 +372,10 @@ export class WagmiChainService extends EventTarget implements ChainService {
       .sort((a, b) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1))
   }
 
-  async listingStats(listingIds: readonly string[], { signal }: { signal?: AbortSignal } = {}): Promise<ListingStats[]> {
+  async listingStats(
+    listingIds: readonly string[],
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<ListingStats[]> {
     // one incremental scan of each event for the whole market (cached between calls), counted here
     const [placed, finalized, purchased] = await Promise.all([
       getMarketEvents(this.wagmi, 'BidPlaced'),

@@ -85,7 +85,11 @@ export async function createListing(
   const biddingEnd = p.biddingEnd ?? now + p.biddingSeconds!
   const revealEnd =
     p.revealEnd ??
-    (buyNow ? biddingEnd : p.biddingEnd === undefined && p.revealSeconds !== undefined ? biddingEnd + p.revealSeconds : biddingEnd + DAY)
+    (buyNow
+      ? biddingEnd
+      : p.biddingEnd === undefined && p.revealSeconds !== undefined
+        ? biddingEnd + p.revealSeconds
+        : biddingEnd + DAY)
   const terms = {
     contentHash: p.contentHash,
     categoryId: p.categoryId ?? 0,

@@ -210,16 +210,20 @@ export class SoukBidsView extends LitElement {
           ? html`<p class="notice" role="status">
               ${
                 plural(toReveal) === 'one'
-                  ? msg('1 bid is waiting to be revealed. A bid that is not revealed in time cannot win.', { id: 'bids.reminder.one' })
-                  : msg(str`${toReveal} bids are waiting to be revealed. A bid that is not revealed in time cannot win.`, { id: 'bids.reminder' })
+                  ? msg('1 bid is waiting to be revealed. A bid that is not revealed in time cannot win.', {
+                      id: 'bids.reminder.one',
+                    })
+                  : msg(
+                      str`${toReveal} bids are waiting to be revealed. A bid that is not revealed in time cannot win.`,
+                      { id: 'bids.reminder' },
+                    )
               }
             </p>`
           : nothing
       }
       ${w?.status !== 'connected' ? html`<p class="notice">${msg('Connect a wallet (top right) to see your bids.', { id: 'bids.connect' })}</p>` : nothing}
       ${this.#bids.error ? html`<p role="alert" class="error">${errorSentence(this.#bids.error)}</p>` : nothing}
-      ${w?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing}
-      ${outcome(this.message)}
+      ${w?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing} ${outcome(this.message)}
       ${
         w?.status === 'connected' && data && bids.length === 0
           ? html`<p class="muted">${msg('You have not bid on anything yet.', { id: 'bids.none' })}</p>`
