@@ -14,6 +14,8 @@ import './souk-order.ts'
 import { WalletController } from './wallet-controller.ts'
 import { catalogTitles } from './catalog-controller.ts'
 
+const OPENS_ESCROW = new Set(['Finalized', 'Purchased'])
+
 /**
  * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
  * each a `<souk-order>`, titles from the catalog when it has them. Reloads when the wallet changes, after an
@@ -59,7 +61,9 @@ export class SoukOrderList extends LitElement {
   @state() private version = 0
   // the other parties' actions (shipped, confirmed, disputed, decided) and a deadline passing on screen
   protected readonly chainEvents = new ChainEventsController(this, {
+    // a new escrow names its buyer, not its seller: every one is a reason to read again
     relevant: (e) =>
+      OPENS_ESCROW.has(e.name) ||
       names(e, this.wallet?.address) ||
       about(
         e,
