@@ -103,16 +103,16 @@ export class SoukBidForm extends LitElement {
   async #submit(e: Event): Promise<void> {
     e.preventDefault()
     const chain = this.chain
-    const c = this.currency
-    if (!chain || !c) return
     this.error = undefined
     this.done = undefined
+    // the fields are checked before anything else, also while the chain is still loading
     const checked = this.check()
     if (!checked) {
       await this.updateComplete
       this.renderRoot.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus()
       return
     }
+    if (!chain) return
     const { amount, deposit } = checked
     this.busy = true
     try {

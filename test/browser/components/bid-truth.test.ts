@@ -86,7 +86,7 @@ describe('bids tell the truth (issue #26)', () => {
     host.append(countdown)
     await countdown.updateComplete
     const text = (): string => countdown.shadowRoot!.textContent!.trim()
-    expect(text()).to.match(/^(01:00:00|00:59:5\d)$/)
+    expect(text()).to.match(/^(01:00:00|59:5\d)$/)
     // the next second on an idle chain (no new block): it still ticks
     const before = text()
     await waitFor('the countdown moving between blocks', () => text() !== before, { timeout: 3_000 })
