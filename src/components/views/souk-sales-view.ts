@@ -149,7 +149,7 @@ export class SoukSalesView extends LitElement {
               <span
                 >${phaseLabel(s.auction.phase)} ·
                 ${
-                  s.auction.escrow
+                  s.auction.escrow && !s.auction.buyNow
                     ? msg(str`sold for ${formatAmount(s.auction.escrow.amount, s.auction.currency)}`, {
                         id: 'sales.soldFor',
                       })
