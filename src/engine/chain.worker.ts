@@ -70,7 +70,9 @@ const api: ChainWorkerApi = {
   async unsubscribe(id) {
     const l = listeners.get(id)
     listeners.delete(id)
-    if (l) for (const fn of [l.onChange, l.onReminder, l.onMarket]) (fn as Partial<Comlink.ProxyMethods>)[Comlink.releaseProxy]?.()
+    if (l)
+      for (const fn of [l.onChange, l.onReminder, l.onMarket])
+        (fn as Partial<Comlink.ProxyMethods>)[Comlink.releaseProxy]?.()
   },
   async currencies() {
     return await (await reads()).currencies()
