@@ -20,9 +20,10 @@ import './trust/souk-trust-summary.ts'
 /**
  * One listing in a list or grid: photo, title (a link to the listing), price (the reserve while open, what it
  * sold for or "No sale" once ended), phase, time left on the chain's clock, how many sealed bids, and the
- * seller's record in one line ("97 % positive · 41 sales"). Bids and outcome come from the chain's events (one
- * batched read for a page of cards), read again when an event about this listing arrives. The card paints without the record; the line's
- * height is kept for it, and the sellers of a whole page are read in one batched call (`sellerSummaries`).
+ * seller's record in one line ("97 % positive · 41 sales"). Bids and outcome come from the chain's events
+ * (one batched read for a page of cards, `listingStats`), read again when an event about this listing
+ * arrives. The card paints without the record; the line's height is kept for it, and the sellers of a whole
+ * page are read in one batched call (`sellerSummaries`).
  */
 @customElement('souk-listing-card')
 @localized()
@@ -153,7 +154,10 @@ export class SoukListingCard extends LitElement {
         >
       </div>
       <span class="bids muted" data-testid="card-bids"
-        >${stats && stats.soldFor === undefined && !stats.noSale ? bidCountLabel(stats.bids) : nothing}</span
+        >${
+          // none is not said: the catalog does not tell a fixed-price item (no bids ever) from an auction
+          stats && stats.bids > 0 && stats.soldFor === undefined && !stats.noSale ? bidCountLabel(stats.bids) : nothing
+        }</span
       >
       <span class="seller" data-testid="seller-summary" title=${msg('The seller’s record', { id: 'card.seller' })}
         >${
