@@ -48,15 +48,32 @@ export class ChainStatus extends EventTarget implements StatusSource<ChainSnapsh
       }
       const blockNumber = await this.client.getBlockNumber()
       this.#attempt = 0
-      this.#set({ status: 'ok', chainId, blockNumber })
+      this.#set({ status: 'ok', chainId, blockNumber, ...(await this.#time()) })
       this.#unwatch = this.client.watchBlockNumber({
         emitOnBegin: false,
-        onBlockNumber: (n) => this.#set({ status: 'ok', chainId, blockNumber: n }),
+        onBlockNumber: (n) =>
+          void this.#time().then((time) => {
+            // a later block answered first: keep its snapshot
+            if ((this.#snapshot.blockNumber ?? -1n) <= n) this.#set({ status: 'ok', chainId, blockNumber: n, ...time })
+          }),
         onError: (err) => this.#fail(err),
       })
     } catch (err) {
       this.#fail(err)
     }
+  }
+
+  /**
+   * The chain's time now: the pending block's timestamp (anvil and most nodes stamp it with their own clock, so
+   * an idle chain's time is known although its latest block is old), never behind the latest block's.
+   */
+  async #time(): Promise<{ time: number; timeAt: number } | Record<string, never>> {
+    const [pending, latest] = await Promise.allSettled([
+      this.client.getBlock({ blockTag: 'pending' }),
+      this.client.getBlock({ blockTag: 'latest' }),
+    ])
+    const times = [pending, latest].flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.timestamp)] : []))
+    return times.length ? { time: Math.max(...times), timeAt: Date.now() } : {}
   }
 
   #fail(err: unknown): void {

@@ -68,10 +68,19 @@ export function tokenOf(wagmi: SoukWagmiConfig): Address | undefined {
   return isChainContract(token) ? token.address : undefined
 }
 
-/** The chain's time (latest block timestamp, unix seconds): what the contract compares deadlines with. */
+/**
+ * The chain's time now (unix seconds): what the contract will compare deadlines with in a transaction sent now.
+ * The pending block's timestamp where the node has one (an idle anvil's latest block can be minutes old; its
+ * pending block carries its clock), never behind the latest block's.
+ */
 export async function getChainTime(wagmi: SoukWagmiConfig): Promise<number> {
-  const block = await getBlock(wagmi, { chainId: configuredChain(wagmi).id, blockTag: 'latest' })
-  return Number(block.timestamp)
+  const chainId = configuredChain(wagmi).id
+  const [pending, latest] = await Promise.allSettled([
+    getBlock(wagmi, { chainId, blockTag: 'pending' }),
+    getBlock(wagmi, { chainId, blockTag: 'latest' }),
+  ])
+  if (latest.status === 'rejected' && pending.status === 'rejected') throw latest.reason
+  return Math.max(...[pending, latest].flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.timestamp)] : [])))
 }
 
 /**

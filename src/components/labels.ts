@@ -1,5 +1,7 @@
 /** Localized names of the catalog's enumerations (categories, conditions, phases). */
-import { msg } from '@lit/localize'
+import { msg, str } from '@lit/localize'
+import { getLocale } from '../i18n.ts'
+import { formatAmount } from '../services/format.ts'
 import type { Category, Condition } from '../core/listing.ts'
 import type { AuctionStatus } from '../core/search.ts'
 import type { EscrowStatus, MyBid, Phase } from '../services/types.ts'
@@ -99,24 +101,47 @@ export function escrowLabel(s: EscrowStatus): string {
   }
 }
 
-/**
- * Whether `b` is the bid that won its auction: the escrow's buyer is the bidder and none of their other revealed
- * bids on that listing (`mine`) was higher. The winning deposit is settled at finalize (the price into escrow,
- * the rest back), so on chain it reads as withdrawn; it should read as won.
- */
-export function isWinningBid(b: MyBid, mine: readonly MyBid[], me: string | undefined): boolean {
-  const escrow = b.auction?.escrow
-  const amount = b.amount
-  if (!escrow || !me || escrow.buyer.toLowerCase() !== me.toLowerCase()) return false
-  if (!b.revealedOnChain || amount === undefined) return false
-  return mine.every(
-    (o) => o.listingId !== b.listingId || !o.revealedOnChain || o.amount === undefined || o.amount <= amount,
-  )
+/** Plural category of `n` in the reader's language ("one" or "other" for English; always "other" in Chinese). */
+export function plural(n: number): Intl.LDMLPluralRule {
+  return new Intl.PluralRules(getLocale()).select(n)
 }
 
-/** A bid's state in a few words; `won` from `isWinningBid`. */
-export function bidStatusLabel(b: MyBid, won = false): string {
-  if (won) return msg('won — the rest of the deposit was returned', { id: 'bids.wonSettled' })
+/** "1 sealed bid" / "3 sealed bids" (cards and the listing page: the BidPlaced events, amounts stay secret). */
+export function bidCountLabel(n: number): string {
+  return plural(n) === 'one'
+    ? msg(str`${n} sealed bid`, { id: 'bids.count.one' })
+    : msg(str`${n} sealed bids`, { id: 'bids.count.other' })
+}
+
+/** A bid whose deposit is to be taken back: it can no longer win and the market still holds it. */
+export function mayWithdrawBid(b: MyBid): boolean {
+  if (!b.placedOnChain || b.withdrawn) return false
+  return b.outcome === 'lost' || b.outcome === 'no-sale' || b.auction?.phase === 'cancelled'
+}
+
+/**
+ * A bid's state in a few words. After finalize it says what became of it: won (the price went into escrow,
+ * the change was credited to the bidder's balance), not won or no sale (the deposit is to be withdrawn, or was).
+ */
+export function bidStatusLabel(b: MyBid): string {
+  const c = b.currency
+  switch (b.outcome) {
+    case 'won':
+      return c && b.change
+        ? msg(
+            str`you won — the price is in escrow; the rest of your deposit, ${formatAmount(b.change, c)}, is yours to withdraw`,
+            { id: 'bids.wonChange' },
+          )
+        : msg('you won — the price is in escrow', { id: 'bids.won' })
+    case 'lost':
+      return b.withdrawn
+        ? msg('you did not win — your deposit was returned', { id: 'bids.lostReturned' })
+        : msg('you did not win — withdraw your deposit', { id: 'bids.lost' })
+    case 'no-sale':
+      return b.withdrawn
+        ? msg('no sale: no bid reached the reserve — your deposit was returned', { id: 'bids.noSaleReturned' })
+        : msg('no sale: no bid reached the reserve — withdraw your deposit', { id: 'bids.noSale' })
+  }
   if (b.withdrawn) return msg('withdrawn', { id: 'bids.withdrawn' })
   if (b.revealedOnChain) return msg('revealed', { id: 'bids.revealed' })
   switch (b.status) {

@@ -1,12 +1,17 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
+import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
+import { chainNow, type ChainSnapshot, type StatusSource } from '../core/status.ts'
 import { formatCountdown } from '../services/format.ts'
+import { chainStatusContext } from './context.ts'
 
 /**
- * A live countdown to a deadline on the chain's clock. `offset` is chain time minus this device's time (in
- * seconds), so a device whose clock is off still counts down to what the contract will apply. One timer, and
- * only while connected.
+ * A live countdown to a deadline on the chain's clock: the app's one chain clock (`chainNow` over the chain
+ * status: the chain's time when last read plus the time elapsed since), so a card and the listing page count
+ * the same, a device whose clock is off still counts down to what the contract will apply, and an idle chain
+ * (no blocks) still counts. `offset` (chain time minus device time) is used only before the chain was read.
+ * One timer, and only while connected.
  *
  * @fires souk-deadline - once, when the deadline is reached (bubbles, composed)
  */
@@ -21,8 +26,12 @@ export class SoukCountdown extends LitElement {
 
   /** Unix seconds. */
   @property({ type: Number }) deadline = 0
-  /** Chain time minus device time, seconds. */
+  /** Chain time minus device time, seconds: only until the chain status has the chain's time. */
   @property({ type: Number }) offset = 0
+
+  @consume({ context: chainStatusContext, subscribe: true })
+  @state()
+  status?: StatusSource<ChainSnapshot>
 
   @state() private now = Date.now() / 1000
   #timer: ReturnType<typeof setInterval> | undefined
@@ -51,7 +60,8 @@ export class SoukCountdown extends LitElement {
   }
 
   #left(): number {
-    return this.deadline - (this.now + this.offset)
+    const chain = chainNow(this.status?.snapshot, this.now * 1000)
+    return this.deadline - (chain ?? this.now + this.offset)
   }
 
   override render() {

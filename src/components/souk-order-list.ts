@@ -6,7 +6,7 @@ import { localized, msg } from '@lit/localize'
 import { Task } from '@lit/task'
 import type { CatalogService, ChainService, EscrowRole, EscrowStatus, WalletView } from '../services/types.ts'
 import { catalogContext, chainContext } from './context.ts'
-import { ChainTickController } from './chain-tick.ts'
+import { ChainEventsController, about, names } from './chain-events.ts'
 import { errorSentence } from './chain-error.ts'
 import { chainLoading } from './notices.ts'
 import { shared } from './styles.ts'
@@ -14,10 +14,13 @@ import './souk-order.ts'
 import { WalletController } from './wallet-controller.ts'
 import { catalogTitles } from './catalog-controller.ts'
 
+const OPENS_ESCROW = new Set(['Finalized', 'Purchased'])
+
 /**
  * The connected account's escrows in one role (buyer: my orders; seller: my sales; arbiter: my disputes),
  * each a `<souk-order>`, titles from the catalog when it has them. Reloads when the wallet changes, after an
- * action, when a deadline passes on screen, on new blocks (at most every 12 s) and on the Refresh button.
+ * action, when a deadline passes on screen, on every market event about its escrows or its person
+ * (`ChainEventsController`) and on the Refresh button.
  */
 @customElement('souk-order-list')
 @localized()
@@ -56,8 +59,18 @@ export class SoukOrderList extends LitElement {
   @state() wallet: WalletView | undefined
   protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
-  // a deadline passing is time, and time moves with blocks; so do the other parties' actions
-  protected readonly chainTick = new ChainTickController(this, () => this.reload())
+  // the other parties' actions (shipped, confirmed, disputed, decided) and a deadline passing on screen
+  protected readonly chainEvents = new ChainEventsController(this, {
+    // a new escrow names its buyer, not its seller: every one is a reason to read again
+    relevant: (e) =>
+      OPENS_ESCROW.has(e.name) ||
+      names(e, this.wallet?.address) ||
+      about(
+        e,
+        (this.#orders.value?.orders ?? []).map((o) => o.listingId),
+      ),
+    onChange: () => this.reload(),
+  })
 
   readonly #orders = new Task(this, {
     task: async ([chain, catalog, party, me], { signal }) => {

@@ -4,7 +4,8 @@ import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { formatAmount, parseAmount, shortAddress } from '../services/format.ts'
 import type { ChainService, Order } from '../services/types.ts'
-import { chainContext } from './context.ts'
+import { chainContext, chainStatusContext } from './context.ts'
+import { chainNow, type ChainSnapshot, type StatusSource } from '../core/status.ts'
 import { errorSentence } from './chain-error.ts'
 import { escrowLabel } from './labels.ts'
 import { href } from './routes.ts'
@@ -128,6 +129,10 @@ export class SoukOrder extends LitElement {
   @state()
   chain?: ChainService
 
+  @consume({ context: chainStatusContext, subscribe: true })
+  @state()
+  status?: StatusSource<ChainSnapshot>
+
   @query('souk-order-trust') private trust!: SoukOrderTrust
   @state() private busy: OrderAction | undefined
   @state() private message: { ok: boolean; text: string } | undefined
@@ -142,8 +147,9 @@ export class SoukOrder extends LitElement {
     if (changed.has('order') && this.order) this.offset = this.order.now - Date.now() / 1000
   }
 
+  /** The app's chain clock; the read's own time until the chain status has one. */
   #now(): number {
-    return Date.now() / 1000 + this.offset
+    return chainNow(this.status?.snapshot) ?? Date.now() / 1000 + this.offset
   }
 
   async #act(action: OrderAction): Promise<void> {

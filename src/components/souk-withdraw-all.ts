@@ -6,7 +6,7 @@ import { Task } from '@lit/task'
 import { formatAmount } from '../services/format.ts'
 import type { ChainService, WalletView } from '../services/types.ts'
 import { chainContext } from './context.ts'
-import { ChainTickController } from './chain-tick.ts'
+import { ChainEventsController } from './chain-events.ts'
 import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
 import { WalletController } from './wallet-controller.ts'
@@ -32,8 +32,9 @@ export class SoukWithdrawAll extends LitElement {
   @state() private busy = false
   @state() private message: { ok: boolean; text: string } | undefined
 
-  // escrows close by other people's actions too (a buyer confirming, an arbiter deciding)
-  protected readonly chainTick = new ChainTickController(this, () => this.reload())
+  // balances grow by other people's actions too (a buyer confirming, an arbiter deciding, anyone finalizing):
+  // escrow events name the listing, not always the person, so every market event reads the balances again
+  protected readonly chainEvents = new ChainEventsController(this, { onChange: () => this.reload() })
 
   readonly #owed = new Task(this, {
     task: async ([chain, me]) => (chain && me ? (await chain.withdrawable()).filter((o) => o.amount > 0n) : []),

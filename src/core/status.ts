@@ -41,7 +41,24 @@ export interface ChainSnapshot {
   status: 'connecting' | 'ok' | 'error'
   chainId?: number
   blockNumber?: bigint
+  /**
+   * The chain's time (unix seconds) as of `timeAt`: what a transaction sent then would see as `block.timestamp`
+   * (the pending block's timestamp where the RPC has one, else the latest block's).
+   */
+  time?: number
+  /** When `time` was read, this device's milliseconds since epoch (`Date.now()`; the Worker and the page share it). */
+  timeAt?: number
   error?: string
+}
+
+/**
+ * The chain's time now, unix seconds: the last time read from the chain plus the device time elapsed since, so
+ * it moves between blocks (an idle anvil mines none) and a device clock that is off does not matter (only
+ * elapsed time is taken from it). Undefined before the chain was read.
+ */
+export function chainNow(s: ChainSnapshot | undefined, nowMs = Date.now()): number | undefined {
+  if (s?.time === undefined || s.timeAt === undefined) return undefined
+  return s.time + Math.max(0, nowMs - s.timeAt) / 1000
 }
 
 /** Something that holds a snapshot and fires `change` when it moves. */

@@ -10,7 +10,9 @@ import type {
   ArbiterOption,
   ArbiterRecord,
   AuctionView,
+  ChainEvent,
   Currency,
+  ListingStats,
   EscrowRole,
   MySale,
   Order,
@@ -22,8 +24,16 @@ import type { ArbiterTrust, Rating, TrustSummary } from '../services/trust-types
 export interface ChainWorkerApi {
   /** Starts following the chain and the reveal reminders once (later calls, e.g. from another tab, reuse it). */
   start(config: SoukConfig): Promise<ChainSnapshot>
-  /** Calls `onChange` with every chain status; returns an id for `unsubscribe`. */
-  subscribe(onChange: (snapshot: ChainSnapshot) => void, onReminder: (r: Reminder) => void): Promise<number>
+  /**
+   * Calls `onChange` with every chain status, `onReminder` with reveal reminders and `onMarket` with the
+   * market's events as they are mined (the views' one source of "something changed"); returns an id for
+   * `unsubscribe`.
+   */
+  subscribe(
+    onChange: (snapshot: ChainSnapshot) => void,
+    onReminder: (r: Reminder) => void,
+    onMarket: (events: ChainEvent[]) => void,
+  ): Promise<number>
   unsubscribe(id: number): Promise<void>
   currencies(): Promise<Currency[]>
   auction(listingId: string): Promise<AuctionView>
@@ -31,6 +41,8 @@ export interface ChainWorkerApi {
   watchAuction(listingId: string, onChange: (a: AuctionView) => void, onError: (e: Error) => void): Promise<number>
   unwatch(id: number): Promise<void>
   revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
+  /** At most 100 listings. */
+  listingStats(listingIds: string[]): Promise<ListingStats[]>
   sales(seller: `0x${string}`): Promise<MySale[]>
   recommendedArbiters(): Promise<ArbiterOption[]>
   /** Escrows `account` is part of (see `EscrowService.orders`). */

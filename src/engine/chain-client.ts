@@ -14,6 +14,7 @@ import type {
   ArbiterOption,
   ArbiterRecord,
   AuctionView,
+  ChainEvent,
   ChainService,
   Currency,
   MyBid,
@@ -210,6 +211,15 @@ export class WorkerChainService extends EventTarget implements ChainService {
     return await this.#remote.revealedBids(listingId)
   }
 
+  async listingStats(listingIds: readonly string[], { signal }: { signal?: AbortSignal } = {}) {
+    return await abortable(this.#remote.listingStats([...listingIds]), signal)
+  }
+
+  /** The market's events from the worker, passed on to the views. */
+  market(events: ChainEvent[]): void {
+    this.dispatchEvent(new CustomEvent<ChainEvent[]>('market', { detail: events }))
+  }
+
   async orderEvents(listingId: string, { signal }: { signal?: AbortSignal } = {}) {
     const events = await this.#remote.orderEvents(listingId)
     signal?.throwIfAborted()
@@ -365,6 +375,7 @@ export async function startChain(config: SoukConfig, options: StartChainOptions 
   const subscription = await remote.subscribe(
     Comlink.proxy((s: ChainSnapshot) => status.set(s)),
     Comlink.proxy((r: Reminder) => service.reminder(r)),
+    Comlink.proxy((events: ChainEvent[]) => service.market(events)),
   )
   status.set(await remote.start(config))
   return {

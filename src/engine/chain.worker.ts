@@ -8,7 +8,7 @@ import { ChainStatus } from '../chain/chain-status.ts'
 import { createSoukWagmiConfig } from '../chain/config.ts'
 import type { ChainSnapshot } from '../core/status.ts'
 import { WagmiChainService } from '../services/chain-service.ts'
-import type { AuctionView, Reminder } from '../services/types.ts'
+import type { AuctionView, ChainEvent, Reminder } from '../services/types.ts'
 import type { ChainWorkerApi } from './chain-api.ts'
 import { installErrorTransfer } from './wire-errors.ts'
 
@@ -23,11 +23,16 @@ interface Running {
 const MAX_SUMMARIES = 100
 
 let running: Promise<Running> | undefined
-const listeners = new Map<number, { onChange: (s: ChainSnapshot) => void; onReminder: (r: Reminder) => void }>()
+interface Listener {
+  onChange: (s: ChainSnapshot) => void
+  onReminder: (r: Reminder) => void
+  onMarket: (events: ChainEvent[]) => void
+}
+const listeners = new Map<number, Listener>()
 const watches = new Map<number, () => void>()
 let nextId = 1
 
-function each(call: (l: { onChange: (s: ChainSnapshot) => void; onReminder: (r: Reminder) => void }) => unknown): void {
+function each(call: (l: Listener) => unknown): void {
   for (const [id, l] of listeners)
     // a listener whose tab is gone throws or never answers; drop it on a throw
     Promise.resolve()
@@ -48,23 +53,26 @@ const api: ChainWorkerApi = {
       void status.start()
       // no storage, no wallet discovery: reads only
       const wagmi = createSoukWagmiConfig(config, { storage: null, multiInjectedProviderDiscovery: false })
-      const service = await WagmiChainService.start(config, { wagmi })
+      const service = await WagmiChainService.start(config, { wagmi, events: true })
       service.addEventListener('reminder', (e) => each((l) => l.onReminder((e as CustomEvent<Reminder>).detail)))
+      service.addEventListener('market', (e) => each((l) => l.onMarket((e as CustomEvent<ChainEvent[]>).detail)))
       return { status, reads: service }
     })()
     running.catch(() => (running = undefined))
     return (await running).status.snapshot
   },
-  async subscribe(onChange, onReminder) {
+  async subscribe(onChange, onReminder, onMarket) {
     const id = nextId++
-    listeners.set(id, { onChange, onReminder })
+    listeners.set(id, { onChange, onReminder, onMarket })
     if (running) onChange((await running).status.snapshot)
     return id
   },
   async unsubscribe(id) {
     const l = listeners.get(id)
     listeners.delete(id)
-    if (l) for (const fn of [l.onChange, l.onReminder]) (fn as Partial<Comlink.ProxyMethods>)[Comlink.releaseProxy]?.()
+    if (l)
+      for (const fn of [l.onChange, l.onReminder, l.onMarket])
+        (fn as Partial<Comlink.ProxyMethods>)[Comlink.releaseProxy]?.()
   },
   async currencies() {
     return await (await reads()).currencies()
@@ -91,6 +99,11 @@ const api: ChainWorkerApi = {
   },
   async revealedBids(listingId) {
     return await (await reads()).revealedBids(listingId)
+  },
+  async listingStats(listingIds) {
+    if (!Array.isArray(listingIds) || listingIds.length > MAX_SUMMARIES)
+      throw new RangeError(`listingStats takes at most ${MAX_SUMMARIES} listings`)
+    return await (await reads()).listingStats(listingIds)
   },
   async sales(seller) {
     return await (await reads()).mySales({ seller })

@@ -10,6 +10,7 @@ import { viewsTrustTemplates } from './zh-Hans.views-trust.ts'
 import { identityTemplates } from './zh-Hans.identity.ts'
 import { sellTemplates } from './zh-Hans.sell.ts'
 import { shellTemplates } from './zh-Hans.shell.ts'
+import { truthTemplates } from './zh-Hans.truth.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -22,6 +23,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...buildTemplates,
   ...identityTemplates,
   ...shellTemplates,
+  ...truthTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',
@@ -88,7 +90,6 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   'bids.vault': '你的出价密钥',
   'bids.vaultHint': '在揭示之前,你的出价金额只保存在此浏览器中。导出后可以在其他设备上揭示。',
   'bids.withdrawn': '已取回',
-  'bids.wonSettled': '已中标——押金余额已退回',
   'cat.art': '艺术品',
   'cat.books': '图书',
   'cat.collectibles': '收藏品',

@@ -4,7 +4,7 @@
  * Loaded after first paint (dynamic import from src/services.ts).
  */
 import { readContract, signMessage } from '@wagmi/core'
-import { getAddress, type Address, type Hex } from 'viem'
+import { getAddress, isAddress, isAddressEqual, type Address, type Hex } from 'viem'
 import { testUsdAbi } from '../chain/abi/testUsd.ts'
 import { claimTimeout } from '../chain/actions/claimTimeout.ts'
 import { confirmReceipt } from '../chain/actions/confirmReceipt.ts'
@@ -31,7 +31,7 @@ import { getUserEscrows } from '../chain/reads/getUserEscrows.ts'
 import { getOrderEvents, type OrderEvent } from '../chain/reads/getOrderEvents.ts'
 import { getUserSales } from '../chain/reads/getUserSales.ts'
 import { trackRevealReminders } from '../chain/reads/trackRevealReminders.ts'
-import { watchAuction } from '../chain/reads/watchMarket.ts'
+import { watchAuction, watchMarket } from '../chain/reads/watchMarket.ts'
 import { RevealReminders, type ReminderEvent } from '../chain/reminders.ts'
 import { ChainTrust } from '../chain/trust/chain-trust.ts'
 import type { LogCache } from '../chain/reads/logCache.ts'
@@ -57,8 +57,10 @@ import type {
   ArbiterOption,
   ArbiterRecord,
   AuctionView,
+  ChainEvent,
   ChainService,
   Currency,
+  ListingStats,
   MyBid,
   MySale,
   Order,
@@ -82,6 +84,23 @@ export interface WagmiChainServiceOptions {
   loadProfile?: (cid: string, options: { signal?: AbortSignal }) => Promise<ArbiterProfile | undefined>
   /** Reconnect the remembered wallet also with a wagmi config of the caller's (tests of a reload). */
   reconnect?: boolean
+  /**
+   * Follow the market's events and fire `market` with them (the chain Worker does, once for every tab; the
+   * page's wallet side does not, so nothing polls twice).
+   */
+  events?: boolean
+}
+
+/** What became of a bid once its auction was finalized (see `MyBid.outcome`). */
+function outcomeOf(b: { won: unknown; placed: boolean }, auction: AuctionView | undefined): MyBid['outcome'] {
+  if (!b.placed || auction?.phase !== 'ended') return undefined
+  if (b.won) return 'won'
+  return auction.escrow ? 'lost' : 'no-sale'
+}
+
+/** Every address an event names (its indexed and plain address arguments). */
+function accountsOf(args: Record<string, unknown>): `0x${string}`[] {
+  return Object.values(args).filter((v): v is `0x${string}` => typeof v === 'string' && isAddress(v, { strict: false }))
 }
 
 /** EscrowView.ratings bits (ISoukMarket RATED_SELLER, RATED_BUYER, BUYER_RATED_ARBITER, SELLER_RATED_ARBITER). */
@@ -142,6 +161,7 @@ export class WagmiChainService extends EventTarget implements ChainService {
       ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}),
     })
     service.#start()
+    if (options.events) service.#followEvents()
     if (!options.wagmi || options.reconnect) await service.#reconnect()
     return service
   }
@@ -204,6 +224,22 @@ export class WagmiChainService extends EventTarget implements ChainService {
       () => this.vault.removeEventListener('change', onVaultForReminders),
       () => tracking?.stop(),
       () => this.#reminders.stop(),
+    )
+  }
+
+  #followEvents(): void {
+    this.#stops.push(
+      watchMarket(this.wagmi, {
+        onEvents: (events) => {
+          const detail: ChainEvent[] = events.map((e) => ({
+            name: e.eventName,
+            listingId: typeof e.args.listingId === 'bigint' ? e.args.listingId.toString() : undefined,
+            accounts: accountsOf(e.args),
+          }))
+          this.dispatchEvent(new CustomEvent<ChainEvent[]>('market', { detail }))
+        },
+        onError: (err) => console.warn('souk: market events', err.shortMessage),
+      }),
     )
   }
 
@@ -336,6 +372,33 @@ export class WagmiChainService extends EventTarget implements ChainService {
       .sort((a, b) => (a.amount === b.amount ? 0 : a.amount > b.amount ? -1 : 1))
   }
 
+  async listingStats(
+    listingIds: readonly string[],
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<ListingStats[]> {
+    // one incremental scan of each event for the whole market (cached between calls), counted here
+    const [placed, finalized, purchased] = await Promise.all([
+      getMarketEvents(this.wagmi, 'BidPlaced'),
+      getMarketEvents(this.wagmi, 'Finalized'),
+      getMarketEvents(this.wagmi, 'Purchased'),
+    ])
+    signal?.throwIfAborted()
+    const stats = new Map<string, ListingStats>(
+      listingIds.map((id) => [id, { listingId: id, bids: 0, soldFor: undefined, noSale: false }]),
+    )
+    for (const l of placed) {
+      const s = stats.get(l.args.listingId?.toString() ?? '')
+      if (s) s.bids++
+    }
+    for (const l of [...finalized, ...purchased]) {
+      const s = stats.get(l.args.listingId?.toString() ?? '')
+      if (!s) continue
+      if (l.args.buyer && isAddressEqual(l.args.buyer, ZERO_ADDRESS)) s.noSale = true
+      else s.soldFor = l.args.price
+    }
+    return listingIds.map((id) => stats.get(id)!)
+  }
+
   async placeBid({
     listingId,
     amount,
@@ -418,6 +481,8 @@ export class WagmiChainService extends EventTarget implements ChainService {
         withdrawn: b.withdrawn,
         error: b.secret?.error,
         auction,
+        outcome: outcomeOf(b, auction),
+        change: b.won?.change,
       })
     }
     return out.reverse()

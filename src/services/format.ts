@@ -27,17 +27,39 @@ export function formatAmount(amount: bigint, currency: Pick<Currency, 'symbol' |
   return `${grouped}${shown ? `.${shown}` : ''} ${currency.symbol}`
 }
 
-/** Parses what a person typed ("1.5", "1,5" is refused) into smallest units; undefined when it is not a number. */
-export function parseAmount(text: string, decimals: number): bigint | undefined {
+/**
+ * Why typed text is not an amount: `mixed` — both marks, or a comma that reads as a thousands separator
+ * ("1,000.5", "1,000"), so it is not clear where the decimals start; `precision` — more decimals than the
+ * currency has; `invalid` — not a number.
+ */
+export type AmountProblem = 'mixed' | 'precision' | 'invalid'
+
+/**
+ * Reads what a person typed into smallest units. The decimal mark may be a point or a comma ("0.3", "0,3",
+ * as the reader's locale writes it); thousands separators are not taken, and a text that could mean either
+ * ("1,000" is a thousand in English and one in German) is refused rather than guessed.
+ */
+export function readAmount(text: string, decimals: number): { amount: bigint } | { problem: AmountProblem } {
   const t = text.trim()
-  if (!/^\d+(\.\d+)?$/.test(t)) return undefined
-  const [, frac = ''] = t.split('.')
-  if (frac.length > decimals) return undefined
+  if (t.includes('.') && t.includes(',')) return { problem: 'mixed' }
+  const comma = /^(\d+),(\d+)$/.exec(t)
+  // "1,000": a thousand or one? A leading zero ("0,300") can only be decimals.
+  if (comma && comma[2]!.length === 3 && !/^0+$/.test(comma[1]!)) return { problem: 'mixed' }
+  const plain = t.replace(',', '.')
+  if (!/^\d+(\.\d+)?$/.test(plain)) return { problem: 'invalid' }
+  const [, frac = ''] = plain.split('.')
+  if (frac.length > decimals) return { problem: 'precision' }
   try {
-    return parseUnits(t, decimals)
+    return { amount: parseUnits(plain, decimals) }
   } catch {
-    return undefined
+    return { problem: 'invalid' }
   }
+}
+
+/** `readAmount`'s amount, undefined when the text is not one. */
+export function parseAmount(text: string, decimals: number): bigint | undefined {
+  const r = readAmount(text, decimals)
+  return 'amount' in r ? r.amount : undefined
 }
 
 export { shortAddress } from './address.ts'

@@ -12,7 +12,6 @@
  */
 import { BaseError } from 'viem'
 import type { SoukWagmiConfig } from '../chain/config.ts'
-import { getChainTime } from '../chain/market.ts'
 import type { PublishBackend } from '../engine/catalog-client.ts'
 import {
   idbDraftStore,
@@ -74,11 +73,11 @@ export class EnginePublishService implements PublishService {
     const existing = await store.get(id)
     let stored = existing?.draft
     if (existing?.listingId === undefined) {
-      // bidding starts now on the chain's clock; a retry before the transaction went through starts it afresh
-      const now = await getChainTime(wagmi)
+      // durations, not end times: createListing starts them at the chain's time when it sends the transaction
+      // (the photos may take minutes to pin; a retry starts them afresh)
       const terms: StoredDraft['terms'] = {
-        biddingEnd: now + draft.biddingSeconds,
-        revealEnd: now + draft.biddingSeconds + draft.revealSeconds,
+        biddingSeconds: draft.biddingSeconds,
+        revealSeconds: draft.revealSeconds,
         // "no reserve" in the form is 0; the contract wants a price above 0, so the floor is one smallest unit
         price: draft.reserve > 0n ? draft.reserve : 1n,
         arbiters: [...draft.arbiters],

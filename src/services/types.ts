@@ -198,6 +198,14 @@ export interface MyBid {
   withdrawn: boolean
   error: string | undefined
   auction: AuctionView | undefined
+  /**
+   * After finalize: `won` (this bid was settled by finalize: the price went into escrow, `change` was credited
+   * to the bidder's balance to withdraw), `lost` (someone else won; withdraw the deposit) or `no-sale` (no bid
+   * reached the reserve; withdraw the deposit). Undefined before.
+   */
+  outcome: 'won' | 'lost' | 'no-sale' | undefined
+  /** A won bid: what was left of its deposit after the price, credited to the bidder (see `withdrawable`). */
+  change: bigint | undefined
 }
 
 export interface MySale {
@@ -224,9 +232,31 @@ export interface Reminder {
 }
 
 /**
+ * One market event as views see it (the chain Worker's event feed): which listing it is about and every
+ * address it names (bidder, buyer, seller, arbiter, account), so a view can tell whether it shows any of them.
+ */
+export interface ChainEvent {
+  name: string
+  listingId: string | undefined
+  accounts: `0x${string}`[]
+}
+
+/** Bids and outcome of a listing from its events (cards and the listing page). */
+export interface ListingStats {
+  listingId: string
+  /** Sealed bids placed (BidPlaced events). */
+  bids: number
+  /** Finalized or bought: the price paid (the second price of an auction); undefined while open. */
+  soldFor: bigint | undefined
+  /** The auction was finalized without a sale (no bid reached the reserve). */
+  noSale: boolean
+}
+
+/**
  * The chain for views: wallet, auction state and actions. Over src/chain (wagmi + viem) in
- * `src/services/chain-service.ts`. Fires `wallet` when the wallet changes, `bids` when the vault changes and
- * `reminder` (a CustomEvent<Reminder>) when a reveal window opens or is about to close.
+ * `src/services/chain-service.ts`. Fires `wallet` when the wallet changes, `bids` when the vault changes,
+ * `reminder` (a CustomEvent<Reminder>) when a reveal window opens or is about to close, and `market` (a
+ * CustomEvent<ChainEvent[]>) with the market's events as they are mined: views re-read what they show from it.
  */
 export interface ChainService extends EventTarget, EscrowService {
   readonly chainId: number
@@ -248,6 +278,8 @@ export interface ChainService extends EventTarget, EscrowService {
   watchAuction(listingId: string, onChange: (a: AuctionView) => void, onError: (e: Error) => void): () => void
   /** Revealed bids of a listing, highest first (for the "winner pays" line). */
   revealedBids(listingId: string): Promise<{ bidder: `0x${string}`; amount: bigint }[]>
+  /** Bid counts and outcomes of listings (at most 100), in the order asked. */
+  listingStats(listingIds: readonly string[], options?: { signal?: AbortSignal }): Promise<ListingStats[]>
 
   /**
    * `contentHash` is the listing document the person was shown; the bid fails if the seller changed it since.

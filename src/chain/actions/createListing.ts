@@ -7,7 +7,7 @@
 import { parseEventLogs, type Address, type Hash, type Hex, type TransactionReceipt } from 'viem'
 import type { SoukWagmiConfig } from '../config.ts'
 import type { MarketTxErrorType } from '../errors.ts'
-import { marketOf, readMarket, sendMarketTx, ZERO_ADDRESS } from '../market.ts'
+import { getChainTime, marketOf, readMarket, sendMarketTx, ZERO_ADDRESS } from '../market.ts'
 import type { ArbiterView } from '../reads/getArbiter.ts'
 
 export interface CreateListingParameters {
@@ -16,10 +16,17 @@ export interface CreateListingParameters {
   categoryId?: number
   /** Fixed-price listing instead of an auction. */
   buyNow?: boolean
-  /** Unix seconds (chain time): end of bidding, or expiry of a fixed-price offer. */
-  biddingEnd: number
+  /** Unix seconds (chain time): end of bidding, or expiry of a fixed-price offer. Or give `biddingSeconds`. */
+  biddingEnd?: number
   /** Unix seconds: end of the reveal window (auctions; default a day after biddingEnd). */
   revealEnd?: number
+  /**
+   * Bidding lasts this long from the chain's time when the transaction is sent (what a form's "1 hour" means):
+   * used when `biddingEnd` is not given.
+   */
+  biddingSeconds?: number
+  /** With `biddingSeconds`: the reveal window's length after bidding ends. */
+  revealSeconds?: number
   /** Reserve price (auction) or price (buy now), in the currency's smallest unit. */
   price: bigint
   /** ERC-20 to be paid in; ETH when omitted. */
@@ -70,12 +77,25 @@ export async function createListing(
         )) as ArbiterView[])
       : []
   const buyNow = p.buyNow ?? false
+  // durations start at the chain's time now, read just before sending: not at the device's clock, nor at an
+  // idle chain's last block, nor when the photos started uploading
+  const now = p.biddingEnd === undefined ? await getChainTime(wagmi) : 0
+  if (p.biddingEnd === undefined && p.biddingSeconds === undefined)
+    throw new TypeError('createListing needs biddingEnd or biddingSeconds')
+  const biddingEnd = p.biddingEnd ?? now + p.biddingSeconds!
+  const revealEnd =
+    p.revealEnd ??
+    (buyNow
+      ? biddingEnd
+      : p.biddingEnd === undefined && p.revealSeconds !== undefined
+        ? biddingEnd + p.revealSeconds
+        : biddingEnd + DAY)
   const terms = {
     contentHash: p.contentHash,
     categoryId: p.categoryId ?? 0,
     buyNow,
-    biddingEnd: p.biddingEnd,
-    revealEnd: p.revealEnd ?? (buyNow ? p.biddingEnd : p.biddingEnd + DAY),
+    biddingEnd,
+    revealEnd,
     price: p.price,
     token: p.token ?? ZERO_ADDRESS,
     arbiters: p.arbiters,

@@ -22,6 +22,8 @@ export interface UserBid {
   /** On chain at all (a failed or pending bid is only in the vault). */
   placed: boolean
   withdrawn: boolean
+  /** Settled by finalize as the winning bid (its BidWithdrawn is in the Finalized transaction): the refund is the change. */
+  won: { change: bigint } | undefined
   /** Stored state on chain; zero once withdrawn. */
   onChain: BidView | undefined
   /** The secret, if this browser's vault has it. */
@@ -44,10 +46,13 @@ export async function getUserBids(
 ): Promise<GetUserBidsReturnType> {
   const chain = configuredChain(wagmi)
   const market = marketOf(wagmi)
-  const [placed, withdrawn] = await Promise.all([
+  const [placed, withdrawn, won] = await Promise.all([
     getMarketEvents(wagmi, 'BidPlaced', { bidder }),
     getMarketEvents(wagmi, 'BidWithdrawn', { bidder }),
+    getMarketEvents(wagmi, 'Finalized', { buyer: bidder }),
   ])
+  // finalize settles the winning bid in its own transaction (BidWithdrawn with the change, then Finalized)
+  const finalizeTxs = new Set(won.map((l) => l.transactionHash))
   const secrets = vault ? await vault.list({ chainId: chain.id, market: market.address, bidder }) : []
   const byCommitment = new Map<string, UserBid>()
   for (const log of placed) {
@@ -59,6 +64,7 @@ export async function getUserBids(
       deposit: deposit ?? 0n,
       placed: true,
       withdrawn: false,
+      won: undefined,
       onChain: undefined,
       secret: undefined,
       auction: undefined,
@@ -66,7 +72,9 @@ export async function getUserBids(
   }
   for (const log of withdrawn) {
     const bid = log.args.commitment && byCommitment.get(log.args.commitment.toLowerCase())
-    if (bid) bid.withdrawn = true
+    if (!bid) continue
+    bid.withdrawn = true
+    if (finalizeTxs.has(log.transactionHash)) bid.won = { change: log.args.refund ?? 0n }
   }
   for (const secret of secrets) {
     const bid = byCommitment.get(secret.commitment.toLowerCase())
@@ -78,6 +86,7 @@ export async function getUserBids(
         deposit: secret.deposit,
         placed: false,
         withdrawn: false,
+        won: undefined,
         onChain: undefined,
         secret,
         auction: undefined,

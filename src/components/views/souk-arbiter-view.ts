@@ -17,6 +17,7 @@ import type { ProfileSubmit, SoukArbiterProfileForm } from '../trust/souk-arbite
 import '../trust/souk-arbiter-profile-form.ts'
 import '../trust/souk-arbiter-record.ts'
 import '../souk-order-list.ts'
+import { ChainEventsController, about, names } from '../chain-events.ts'
 import '../souk-withdraw-all.ts'
 import { WalletController } from '../wallet-controller.ts'
 import { offerMessaging } from '../../services/messaging-ready.ts'
@@ -86,6 +87,20 @@ export class SoukArbiterView extends LitElement {
   @state() private formError: string | undefined
   @state() private message: { ok: boolean; text: string } | undefined
   #abort: AbortController | undefined
+
+  // a buyer choosing me, a decision, a timeout: the record and the cases follow the chain's events
+  protected readonly chainEvents = new ChainEventsController(this, {
+    relevant: (e) =>
+      names(e, this.wallet?.address) ||
+      about(
+        e,
+        (this.#cases.value?.cases ?? []).map((c) => c.listingId),
+      ),
+    onChange: () => {
+      this.version++
+      this.renderRoot.querySelector('souk-order-list')?.reload()
+    },
+  })
 
   /** My terms, record and profile as others see them, and what the form starts from. */
   readonly #trust = new Task(this, {
@@ -200,7 +215,8 @@ export class SoukArbiterView extends LitElement {
 
   #record() {
     const t = this.#mine(this.#trust.value)
-    const cases = this.#mine(this.#cases.value)?.cases
+    // open disputes are listed above (to decide); a case leaves that list when it closes and is kept here
+    const decided = this.#mine(this.#cases.value)?.cases.filter((c) => c.status !== 'disputed')
     return html`<section aria-labelledby="record-title" data-testid="record">
       <h3 id="record-title">${msg('My record, as others see it', { id: 'arbiter.record' })}</h3>
       ${
@@ -215,16 +231,16 @@ export class SoukArbiterView extends LitElement {
       ${this.#trust.error ? html`<p role="alert" class="error">${errorSentence(this.#trust.error)}</p>` : nothing}
       ${
         // someone never registered has no cases to list
-        !cases?.length && t && !t.trust.registered
+        !decided?.length && t && !t.trust.registered
           ? nothing
-          : html`<h4>${msg('Cases', { id: 'arbiterDesk.cases' })}</h4>`
+          : html`<h4>${msg('Decided', { id: 'arbiterDesk.decided' })}</h4>`
       }
       ${
-        cases?.length
-          ? html`<ul class="cases">
-              ${cases.map(
+        decided?.length
+          ? html`<ul class="cases" data-testid="decided">
+              ${decided.map(
                 (c) =>
-                  html`<li data-listing-id=${c.listingId}>
+                  html`<li data-listing-id=${c.listingId} data-status=${c.status}>
                     <a href=${href(`/listing/${c.listingId}`)}
                       >${msg(str`Listing ${c.listingId}`, { id: 'listing.fallbackTitle' })}</a
                     >
@@ -241,8 +257,8 @@ export class SoukArbiterView extends LitElement {
                   </li>`,
               )}
             </ul>`
-          : cases && t?.trust.registered
-            ? html`<p class="muted">${msg('No cases yet.', { id: 'arbiter.noCases' })}</p>`
+          : decided && t?.trust.registered
+            ? html`<p class="muted">${msg('No decided cases yet.', { id: 'arbiter.noDecided' })}</p>`
             : nothing
       }
       ${this.#cases.error ? html`<p role="alert" class="error">${errorSentence(this.#cases.error)}</p>` : nothing}

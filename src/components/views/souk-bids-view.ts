@@ -4,19 +4,25 @@ import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
 import { formatAmount } from '../../services/format.ts'
-import type { ChainService, MyBid, Reminder, WalletView } from '../../services/types.ts'
-import { chainContext } from '../context.ts'
+import type { CatalogService, ChainService, MyBid, Reminder, WalletView } from '../../services/types.ts'
+import { catalogContext, chainContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
-import { bidStatusLabel, isWinningBid, phaseLabel } from '../labels.ts'
+import { ChainEventsController, about, names } from '../chain-events.ts'
+import { catalogTitles } from '../catalog-controller.ts'
+import { bidStatusLabel, mayWithdrawBid, phaseLabel, plural } from '../labels.ts'
 import { chainLoading, outcome } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
+import { WalletController } from '../wallet-controller.ts'
 import '../souk-countdown.ts'
 import '../souk-vault-tools.ts'
+import '../souk-withdraw-all.ts'
 
 /**
- * My bids: every bid from the chain and this browser's vault, with reveal reminders and the reveal action,
- * and export / import of the vault (the secrets needed to reveal from another device, `<souk-vault-tools>`).
+ * My bids: every bid from the chain and this browser's vault, with reveal reminders, the reveal action, what
+ * became of each bid after finalize (won, not won, no sale) with the withdrawal of a deposit that can no longer
+ * win and of the winner's change, and export / import of the vault (`<souk-vault-tools>`). Follows the chain's
+ * events about its bids' listings and its person (`ChainEventsController`): no Refresh.
  */
 @customElement('souk-bids-view')
 @localized()
@@ -38,9 +44,14 @@ export class SoukBidsView extends LitElement {
         background: var(--souk-surface, #fff);
         display: grid;
         gap: 0.35rem;
+        overflow-wrap: anywhere;
       }
-      .needs-reveal {
+      .needs-reveal,
+      .needs-withdraw {
         border-inline-start: 4px solid var(--souk-warn, #8a5a00);
+      }
+      li button {
+        justify-self: start;
       }
     `,
   ]
@@ -49,15 +60,28 @@ export class SoukBidsView extends LitElement {
   @state()
   chain?: ChainService
 
-  @state() private wallet: WalletView | undefined
+  @consume({ context: catalogContext, subscribe: true })
+  @state()
+  catalog?: CatalogService
+
+  @state() wallet: WalletView | undefined
+  protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
   @state() private reminder: Reminder | undefined
   @state() private busy: string | undefined
   @state() private message: { ok: boolean; text: string } | undefined
   #watched: ChainService | undefined
-  readonly #onWallet = (): void => {
-    this.wallet = this.chain?.wallet()
-  }
+
+  protected readonly chainEvents = new ChainEventsController(this, {
+    relevant: (e) =>
+      names(e, this.wallet?.address) ||
+      about(
+        e,
+        (this.#bids.value?.bids ?? []).map((b) => b.listingId),
+      ),
+    onChange: () => this.version++,
+  })
+
   readonly #onBids = (): void => {
     this.version++
   }
@@ -67,18 +91,21 @@ export class SoukBidsView extends LitElement {
   }
 
   readonly #bids = new Task(this, {
-    task: async ([chain, address], { signal }) => (chain && address ? await chain.myBids({ signal }) : []),
-    args: () => [this.chain, this.wallet?.address, this.version] as const,
+    task: async ([chain, catalog, address], { signal }) => {
+      if (!chain || !address) return { bids: [], titles: new Map<string, string>() }
+      const bids = await chain.myBids({ signal })
+      const titles = await catalogTitles(catalog, [...new Set(bids.map((b) => b.listingId))], signal)
+      return { bids, titles }
+    },
+    args: () => [this.chain, this.catalog, this.wallet?.address, this.version] as const,
   })
 
   override willUpdate(): void {
     if (this.chain === this.#watched) return
     this.#detach()
     this.#watched = this.chain
-    this.chain?.addEventListener('wallet', this.#onWallet)
     this.chain?.addEventListener('bids', this.#onBids)
     this.chain?.addEventListener('reminder', this.#onReminder)
-    this.wallet = this.chain?.wallet()
   }
 
   override disconnectedCallback(): void {
@@ -87,7 +114,6 @@ export class SoukBidsView extends LitElement {
   }
 
   #detach(): void {
-    this.#watched?.removeEventListener('wallet', this.#onWallet)
     this.#watched?.removeEventListener('bids', this.#onBids)
     this.#watched?.removeEventListener('reminder', this.#onReminder)
     this.#watched = undefined
@@ -106,21 +132,35 @@ export class SoukBidsView extends LitElement {
     }
   }
 
-  #row(b: MyBid) {
+  #row(b: MyBid, title: string | undefined) {
     const a = b.auction
     const c = b.currency
     const needsReveal = a?.phase === 'revealing' && b.placedOnChain && !b.revealedOnChain && b.amount !== undefined
-    return html`<li class=${needsReveal ? 'needs-reveal' : ''} data-commitment=${b.commitment}>
+    const withdraw = mayWithdrawBid(b)
+    const deadline = a?.phase === 'bidding' ? a.biddingEnd : a?.phase === 'revealing' ? a.revealEnd : undefined
+    return html`<li
+      class=${needsReveal ? 'needs-reveal' : withdraw ? 'needs-withdraw' : ''}
+      data-commitment=${b.commitment}
+      data-listing-id=${b.listingId}
+      data-phase=${a?.phase ?? nothing}
+      data-outcome=${b.outcome ?? nothing}
+    >
       <a href=${href(`/listing/${b.listingId}`)}
-        >${msg(str`Listing ${b.listingId}`, { id: 'listing.fallbackTitle' })}</a
+        >${title ?? msg(str`Listing ${b.listingId}`, { id: 'listing.fallbackTitle' })}</a
       >
       <span>
         ${c && b.amount !== undefined ? msg(str`Bid ${formatAmount(b.amount, c)}`, { id: 'bids.amount' }) : nothing}
         ${c ? msg(str`deposit ${formatAmount(b.deposit, c)}`, { id: 'bids.deposit' }) : nothing} ·
-        ${bidStatusLabel(b, isWinningBid(b, this.#bids.value ?? [], this.wallet?.address))}
+        <span data-testid="bid-status">${bidStatusLabel(b)}</span>
       </span>
       ${b.error ? html`<span class="error">${b.error}</span>` : nothing}
-      ${a ? html`<span class="muted">${phaseLabel(a.phase)}${a.phase === 'revealing' ? html` · <souk-countdown .deadline=${a.revealEnd} .offset=${a.now - Date.now() / 1000}></souk-countdown>` : nothing}</span>` : nothing}
+      ${
+        a
+          ? html`<span class="muted" data-testid="bid-phase"
+              >${phaseLabel(a.phase)}${deadline ? html` · <souk-countdown .deadline=${deadline}></souk-countdown>` : nothing}</span
+            >`
+          : nothing
+      }
       ${
         needsReveal
           ? html`<button
@@ -133,6 +173,23 @@ export class SoukBidsView extends LitElement {
             </button>`
           : nothing
       }
+      ${
+        withdraw
+          ? html`<button
+              data-action="withdraw-bid"
+              ?disabled=${!!this.busy}
+              @click=${() =>
+                this.#run('withdraw', async () => {
+                  const { refund } = await this.chain!.withdrawBid(b.listingId, b.commitment)
+                  return c
+                    ? msg(str`${formatAmount(refund, c)} returned to your wallet.`, { id: 'listing.withdrawn' })
+                    : msg('Deposit returned to your wallet.', { id: 'bids.withdrawnPlain' })
+                })}
+            >
+              ${this.busy === 'withdraw' ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Withdraw deposit', { id: 'listing.withdraw' })}
+            </button>`
+          : nothing
+      }
     </li>`
   }
 
@@ -141,35 +198,45 @@ export class SoukBidsView extends LitElement {
       return html`<h2>${msg('My bids', { id: 'app.nav.bids' })}</h2>
         ${chainLoading()}`
     const w = this.wallet
-    const bids = this.#bids.value ?? []
+    const data = this.#bids.value
+    const bids = data?.bids ?? []
     const toReveal = bids.filter(
       (b) => b.auction?.phase === 'revealing' && !b.revealedOnChain && b.placedOnChain,
     ).length
     return html`
       <h2>${msg('My bids', { id: 'app.nav.bids' })}</h2>
       ${
-        this.reminder || toReveal
+        toReveal
           ? html`<p class="notice" role="status">
-              ${msg(str`${toReveal} bids are waiting to be revealed. A bid that is not revealed in time cannot win.`, { id: 'bids.reminder' })}
+              ${
+                plural(toReveal) === 'one'
+                  ? msg('1 bid is waiting to be revealed. A bid that is not revealed in time cannot win.', {
+                      id: 'bids.reminder.one',
+                    })
+                  : msg(
+                      str`${toReveal} bids are waiting to be revealed. A bid that is not revealed in time cannot win.`,
+                      { id: 'bids.reminder' },
+                    )
+              }
             </p>`
           : nothing
       }
       ${w?.status !== 'connected' ? html`<p class="notice">${msg('Connect a wallet (top right) to see your bids.', { id: 'bids.connect' })}</p>` : nothing}
       ${this.#bids.error ? html`<p role="alert" class="error">${errorSentence(this.#bids.error)}</p>` : nothing}
+      ${w?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing} ${outcome(this.message)}
       ${
-        w?.status === 'connected' && this.#bids.value && bids.length === 0
+        w?.status === 'connected' && data && bids.length === 0
           ? html`<p class="muted">${msg('You have not bid on anything yet.', { id: 'bids.none' })}</p>`
           : nothing
       }
       <ul class="bids">
-        ${bids.map((b) => this.#row(b))}
+        ${bids.map((b) => this.#row(b, data?.titles.get(b.listingId)))}
       </ul>
       <h3>${msg('Your bid secrets', { id: 'bids.vault' })}</h3>
       <p class="hint">
         ${msg('Your bid amounts are kept only in this browser until you reveal them. Export them to reveal from another device.', { id: 'bids.vaultHint' })}
       </p>
       <souk-vault-tools @souk-vault-imported=${() => this.version++}></souk-vault-tools>
-      ${outcome(this.message)}
     `
   }
 }

@@ -9,7 +9,15 @@ import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } fro
 import { getLocale } from '../../i18n.ts'
 import { catalogContext, chainContext, startingContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
-import { bidStatusLabel, categoryLabel, conditionLabel, escrowLabel, isWinningBid, phaseLabel } from '../labels.ts'
+import {
+  bidCountLabel,
+  bidStatusLabel,
+  categoryLabel,
+  conditionLabel,
+  escrowLabel,
+  mayWithdrawBid,
+  phaseLabel,
+} from '../labels.ts'
 import { catalogUnavailable, chainLoading } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
@@ -160,7 +168,15 @@ export class SoukListingView extends LitElement {
       if (!chain || !id || !address) return []
       return await chain.myBids({ listingId: id, signal })
     },
-    args: () => [this.chain, this.listingId, this.wallet?.address, this.auction?.phase, this.bidsVersion] as const,
+    // every event of the listing brings a new `auction` (watchAuction): the bids are read with it
+    args: () => [this.chain, this.listingId, this.wallet?.address, this.auction, this.bidsVersion] as const,
+  })
+
+  /** How many sealed bids (BidPlaced events), read again with every event of the listing. */
+  readonly #stats = new Task(this, {
+    task: async ([chain, id, a], { signal }) =>
+      chain && id && a && !a.buyNow ? (await chain.listingStats([id], { signal }))[0] : undefined,
+    args: () => [this.chain, this.listingId, this.auction] as const,
   })
 
   readonly #revealed = new Task(this, {
@@ -278,11 +294,11 @@ export class SoukListingView extends LitElement {
         ? formatAmount(b.amount, a.currency)
         : msg('amount unknown here', { id: 'bids.amountUnknown' })
     const canReveal = a.phase === 'revealing' && b.placedOnChain && !b.revealedOnChain && b.amount !== undefined
-    const canWithdraw = (a.phase === 'ended' || a.phase === 'cancelled') && b.placedOnChain && !b.withdrawn
-    return html`<div class="bid" data-commitment=${b.commitment}>
+    const canWithdraw = mayWithdrawBid(b)
+    return html`<div class="bid" data-commitment=${b.commitment} data-outcome=${b.outcome ?? nothing}>
       <span
         >${msg(str`Your bid ${amount}, deposit ${formatAmount(b.deposit, a.currency)}`, { id: 'listing.yourBid' })} ·
-        ${bidStatusLabel({ ...b, auction: a }, isWinningBid({ ...b, auction: a }, this.#myBids.value ?? [], this.wallet?.address))}</span
+        <span data-testid="bid-status">${bidStatusLabel(b)}</span></span
       >
       ${
         canReveal
@@ -444,6 +460,7 @@ export class SoukListingView extends LitElement {
                   <p class="phase" data-phase=${a.phase}>
                     ${phaseLabel(a.phase)}
                     ${a.phase === 'bidding' || a.phase === 'revealing' ? html`· <souk-countdown .deadline=${a.phase === 'bidding' ? a.biddingEnd : a.revealEnd} .offset=${this.offset}></souk-countdown>` : nothing}
+                    ${this.#stats.value ? html`· <span data-testid="bid-count">${bidCountLabel(this.#stats.value.bids)}</span>` : nothing}
                   </p>
                   ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)}
                   <h3>${msg('Timeline', { id: 'listing.timeline' })}</h3>

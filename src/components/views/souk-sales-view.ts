@@ -7,7 +7,8 @@ import { formatAmount, shortAddress } from '../../services/format.ts'
 import type { CatalogService, ChainService, WalletView } from '../../services/types.ts'
 import { catalogContext, chainContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
-import { escrowLabel, phaseLabel } from '../labels.ts'
+import { escrowLabel, phaseLabel, plural } from '../labels.ts'
+import { ChainEventsController, about, names } from '../chain-events.ts'
 import { chainLoading, outcome } from '../notices.ts'
 import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
@@ -62,6 +63,17 @@ export class SoukSalesView extends LitElement {
   @state() private version = 0
   @state() private message: { ok: boolean; text: string } | undefined
 
+  // bids, finalize, shipping, confirmation and decisions on its listings, whoever sends them
+  protected readonly chainEvents = new ChainEventsController(this, {
+    relevant: (e) =>
+      names(e, this.seller ?? this.wallet?.address) ||
+      about(
+        e,
+        (this.#sales.value?.sales ?? []).map((s) => s.listingId),
+      ),
+    onChange: () => this.version++,
+  })
+
   readonly #sales = new Task(this, {
     task: async ([chain, catalog, seller, me], { signal }) => {
       const who = seller ?? me
@@ -97,10 +109,16 @@ export class SoukSalesView extends LitElement {
       ${
         data
           ? html`<p data-testid="counts">
-              ${msg(
-                str`${sales.length} listings · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`,
-                { id: 'sales.counts' },
-              )}
+              ${
+                plural(sales.length) === 'one'
+                  ? msg(str`1 listing · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`, {
+                      id: 'sales.counts.one',
+                    })
+                  : msg(
+                      str`${sales.length} listings · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`,
+                      { id: 'sales.counts' },
+                    )
+              }
             </p>`
           : nothing
       }
@@ -124,12 +142,23 @@ export class SoukSalesView extends LitElement {
       <ul class="sales">
         ${(data?.sales ?? []).map(
           (s) =>
-            html`<li>
+            html`<li data-listing-id=${s.listingId}>
               <a href=${href(`/listing/${s.listingId}`)}
                 >${data?.titles.get(s.listingId) ?? msg(str`Listing ${s.listingId}`, { id: 'listing.fallbackTitle' })}</a
               >
-              <span>${phaseLabel(s.auction.phase)} · ${formatAmount(s.auction.price, s.auction.currency)}</span>
-              ${s.auction.escrow ? html`<span class="muted">${escrowLabel(s.auction.escrow.status)}</span>` : nothing}
+              <span
+                >${phaseLabel(s.auction.phase)} ·
+                ${
+                  s.auction.escrow && !s.auction.buyNow
+                    ? msg(str`sold for ${formatAmount(s.auction.escrow.amount, s.auction.currency)}`, {
+                        id: 'sales.soldFor',
+                      })
+                    : s.auction.buyNow
+                      ? formatAmount(s.auction.price, s.auction.currency)
+                      : msg(str`reserve ${formatAmount(s.auction.price, s.auction.currency)}`, { id: 'sales.reserve' })
+                }</span
+              >
+              ${s.auction.escrow ? html`<span class="muted" data-testid="escrow-status" data-status=${s.auction.escrow.status}>${escrowLabel(s.auction.escrow.status)}</span>` : nothing}
             </li>`,
         )}
       </ul>

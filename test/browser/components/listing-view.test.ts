@@ -146,11 +146,17 @@ describe('<souk-listing-view> on a real chain', function () {
     expect(a.querySelector('.bid')!.textContent).not.to.contain('withdrawn')
     expect(a.textContent).not.to.contain('Bid revealed')
 
-    const refund = await press(b, 'withdraw', 'returned to your wallet')
-    expect(refund).to.contain('1.5 ETH')
-    await waitFor('the loser bid marked withdrawn', () => b.querySelector('.bid')?.textContent?.includes('withdrawn'), {
+    // the loser is told, and offered the deposit back
+    await waitFor('the loser told', () => b.querySelector('.bid')?.textContent?.includes('you did not win'), {
       timeout: 20_000,
     })
+    const refund = await press(b, 'withdraw', 'returned to your wallet')
+    expect(refund).to.contain('1.5 ETH')
+    await waitFor(
+      'the loser bid marked returned',
+      () => b.querySelector('.bid')?.textContent?.includes('your deposit was returned'),
+      { timeout: 20_000 },
+    )
   })
 
   it('says so in a sentence when the wallet cannot bid (the seller) and when the listing does not exist', async () => {
