@@ -47,6 +47,7 @@ import { startRelayCatalog } from './catalog.ts'
 import { startMessaging } from './messages.ts'
 import { startHealthCheck } from './health.ts'
 import { PEER_RECORDS_PER_CONNECTION, PeerRecordStore } from './peer-records.ts'
+import { libp2pLogger } from './libp2p-logger.ts'
 
 /** Every reason `RelayVerifier` gives (the label values of `souk_relay_relay_candidates_rejected_total`). */
 const RELAY_REJECTIONS = [
@@ -139,6 +140,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     libp2p: {
       // the peer store in memory, not in `datastore` (LevelDB): libp2p rewrites a record on every stream
       datastore: new PeerRecordStore(PEER_RECORDS_PER_CONNECTION * config.maxConnections),
+      logger: libp2pLogger(),
       addresses: {
         listen: [`/${ip}/${config.host}/tcp/${config.port}/ws`],
         ...(config.announce.length > 0 ? { announce: config.announce } : {}),
