@@ -58,6 +58,8 @@ const counts: Record<string, number> = {}
 const count = (what: string, n = 1): void => {
   counts[what] = (counts[what] ?? 0) + n
 }
+// a dial libp2p makes by itself (no caller to catch it) can time out on a busy machine: the attack goes on
+process.on('unhandledRejection', () => count('background_errors'))
 
 /** Runs `round` every `everyMs` until the attack ends; errors are the relay saying no, which is the point. */
 async function every(everyMs: number, round: () => Promise<void>): Promise<void> {
