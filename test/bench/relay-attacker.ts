@@ -59,7 +59,12 @@ const count = (what: string, n = 1): void => {
   counts[what] = (counts[what] ?? 0) + n
 }
 // a dial libp2p makes by itself (no caller to catch it) can time out on a busy machine: the attack goes on
-process.on('unhandledRejection', () => count('background_errors'))
+const background = (err: unknown): void => {
+  if (!counts.background_errors) process.stderr.write(`attacker: in the background: ${(err as Error).message}\n`)
+  count('background_errors')
+}
+process.on('unhandledRejection', background)
+process.on('uncaughtException', background)
 
 /** Runs `round` every `everyMs` until the attack ends; errors are the relay saying no, which is the point. */
 async function every(everyMs: number, round: () => Promise<void>): Promise<void> {
