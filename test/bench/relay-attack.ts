@@ -227,8 +227,8 @@ for (const p of phases) {
     ),
     row(`${p.name}: /health p50 / p95 (ms)`, `${ms(percentile(hs, 50))} / ${ms(percentile(hs, 95))}`),
     row(
-      `${p.name}: relay event loop delay p50 / max (ms)`,
-      `${ms(percentile(lags(p.name), 50))} / ${ms(Math.max(...lags(p.name)))}`,
+      `${p.name}: relay event loop delay p50 / p99 / max (ms)`,
+      `${ms(percentile(lags(p.name), 50))} / ${ms(percentile(lags(p.name), 99))} / ${ms(Math.max(...lags(p.name)))}`,
     ),
   )
 }
