@@ -31,6 +31,8 @@ export interface StackOptions {
   relayEnv?: NodeJS.ProcessEnv
   /** See `StartRelayOptions.liftAddressCaps` (default true). */
   liftAddressCaps?: boolean
+  /** Extra `node` flags for every relay (e.g. `--cpu-prof` in a bench). */
+  relayNodeArgs?: string[]
 }
 
 /** What scripts/deploy.ts returns (kept here so that importing the stack does not load the deployer). */
@@ -108,6 +110,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         // relays keep the catalog, checked against this chain (src/relay/catalog.ts)
         env: { ...(deployment ? catalogEnv(anvil.rpcUrl, deployment) : {}), ...opts.relayEnv },
         ...(opts.liftAddressCaps === false ? { liftAddressCaps: false } : {}),
+        ...(opts.relayNodeArgs ? { nodeArgs: opts.relayNodeArgs } : {}),
       }
       const relay = await startRelay(o)
       // keep the ports so a restart comes back on the same address

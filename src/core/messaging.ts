@@ -143,23 +143,49 @@ export function parseBinding(value: unknown): DeviceBinding {
 /**
  * Checks a binding's wallet signature. Results are cached (a binding is checked once per process, not once per
  * message); the cache is bounded.
+ *
+ * A check recovers a secp256k1 key in JavaScript, the costliest synchronous step of accepting a message. Checks
+ * run one at a time, each after `pause()` (a relay passes one that gives the event loop a turn): 60 new wallets
+ * flooding a relay at once used to recover 60 keys in one run of the microtask queue, hundreds of milliseconds
+ * in which the relay answered nothing else. Checks of one binding asked for meanwhile share the first's result.
  */
 export class BindingVerifier {
   readonly #ok = new Map<string, boolean>()
+  readonly #checking = new Map<string, Promise<boolean>>()
   readonly #max: number
-  constructor(max = 10_000) {
+  readonly #pause: () => Promise<void>
+  #queue: Promise<unknown> = Promise.resolve()
+  constructor(max = 10_000, pause: () => Promise<void> = async () => {}) {
     this.#max = max
+    this.#pause = pause
   }
   async verify(b: DeviceBinding): Promise<void> {
     // every signed field is in the key: the same signature must not vouch for another address or key
     const key = `${b.address}:${b.sign}:${b.box}:${b.created}:${b.sig}`
     let ok = this.#ok.get(key)
     if (ok === undefined) {
-      ok = await verifyMessage({ address: b.address, message: bindingText(b), signature: b.sig }).catch(() => false)
+      let checking = this.#checking.get(key)
+      if (checking === undefined) {
+        checking = this.#check(b)
+        this.#checking.set(key, checking)
+      }
+      try {
+        ok = await checking
+      } finally {
+        this.#checking.delete(key)
+      }
       if (this.#ok.size >= this.#max) this.#ok.delete(this.#ok.keys().next().value!)
       this.#ok.set(key, ok)
     }
     if (!ok) throw new MessagingError('bad_binding', `device key is not bound to ${b.address}`)
+  }
+  #check(b: DeviceBinding): Promise<boolean> {
+    const run = this.#queue.then(async () => {
+      await this.#pause()
+      return await verifyMessage({ address: b.address, message: bindingText(b), signature: b.sig }).catch(() => false)
+    })
+    this.#queue = run.catch(() => {})
+    return run
   }
 }
 

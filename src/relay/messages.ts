@@ -90,7 +90,11 @@ export async function startMessaging({
     senderRatePerMinute: config.senderRatePerMinute,
     salt: await saltOf(datastore),
   })
-  const bindings = new BindingVerifier()
+  // a loop turn before each wallet signature check: a flood of new wallets cannot hold the event loop
+  const bindings = new BindingVerifier(
+    undefined,
+    async () => await new Promise<void>((resolve) => setImmediate(resolve)),
+  )
   const counters = messagingCounters(metrics)
   const presence = new PresenceTable(store, counters)
   const controller = new AbortController()

@@ -46,6 +46,8 @@ import type { Logger } from './log.ts'
 import { startRelayCatalog } from './catalog.ts'
 import { startMessaging } from './messages.ts'
 import { startHealthCheck } from './health.ts'
+import { PEER_RECORDS_PER_CONNECTION, PeerRecordStore } from './peer-records.ts'
+import { libp2pLogger } from './libp2p-logger.ts'
 
 /** Every reason `RelayVerifier` gives (the label values of `souk_relay_relay_candidates_rejected_total`). */
 const RELAY_REJECTIONS = [
@@ -136,6 +138,9 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
     // honest browsers wait for their blocks behind it
     bitswap: { messageSendTimeout: 3_000, messageSendConcurrency: 256 },
     libp2p: {
+      // the peer store in memory, not in `datastore` (LevelDB): libp2p rewrites a record on every stream
+      datastore: new PeerRecordStore(PEER_RECORDS_PER_CONNECTION * config.maxConnections),
+      logger: libp2pLogger(),
       addresses: {
         listen: [`/${ip}/${config.host}/tcp/${config.port}/ws`],
         ...(config.announce.length > 0 ? { announce: config.announce } : {}),

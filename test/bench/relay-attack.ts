@@ -1,5 +1,6 @@
 /**
- * `npm run bench:relay-attack [-- --before-s 20 --during-s 60 --after-s 20 --interval-ms 2000]`: anvil with the
+ * `npm run bench:relay-attack [-- --before-s 20 --during-s 60 --after-s 20 --interval-ms 2000]
+ * [--relay-node-args "--cpu-prof --cpu-prof-dir /some/dir"]`: anvil with the
  * contracts and one relay process with the catalog role and the product's default limits, on loopback. The
  * well-behaved side (test/bench/relay-honest.ts, from 127.0.0.1) runs a round every few seconds: a fresh client
  * connects, reserves, pins 100 KB and fetches what the previous round pinned (bitswap and the HTTP gateway);
@@ -28,6 +29,9 @@ const { values } = parseArgs({
     'during-s': { type: 'string', default: '60' },
     'after-s': { type: 'string', default: '20' },
     'interval-ms': { type: 'string', default: '2000' },
+    // node flags for the relay process, e.g. "--cpu-prof --cpu-prof-dir /tmp/prof" (the phases' bounds are
+    // printed on the monotonic clock a .cpuprofile's timestamps use, so a profile can be cut to the attack)
+    'relay-node-args': { type: 'string', default: '' },
   },
 })
 const phases = [
@@ -47,7 +51,11 @@ const GOAL_PEAK_RSS = 2
 killChildrenOnExit()
 
 // the product's default limits: the good clients are on 127.0.0.1, the attacker on 127.0.1.1 (another /24)
-const stack = await startStack({ relays: 1, liftAddressCaps: false })
+const stack = await startStack({
+  relays: 1,
+  liftAddressCaps: false,
+  relayNodeArgs: values['relay-node-args'].split(/\s+/).filter(Boolean),
+})
 const relay = stack.relays[0]!
 const relayId = peerIdFromString(relay.peerId)
 
@@ -98,11 +106,21 @@ health.start()
 const metricsBytesIdle = (await metricsText()).length
 
 let attackCounts: Record<string, number> = {}
+/** Microseconds on the monotonic clock, the time base of a V8 .cpuprofile's startTime and endTime. */
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n)
+const phaseBounds: Record<string, [number, number]> = {}
 for (const p of phases) {
   phase = p.name
+  const startUs = monotonicUs()
+  await runPhase(p)
+  phaseBounds[p.name] = [startUs, monotonicUs()]
+}
+process.stderr.write(`phases on the monotonic clock (µs): ${JSON.stringify(phaseBounds)}\n`)
+
+async function runPhase(p: (typeof phases)[number]): Promise<void> {
   if (p.name !== 'during') {
     await runFor(p.ms)
-    continue
+    return
   }
   const attacker = spawn(process.execPath, [join(ROOT, 'test', 'bench', 'relay-attacker.ts')], {
     env: {
@@ -209,8 +227,8 @@ for (const p of phases) {
     ),
     row(`${p.name}: /health p50 / p95 (ms)`, `${ms(percentile(hs, 50))} / ${ms(percentile(hs, 95))}`),
     row(
-      `${p.name}: relay event loop delay p50 / max (ms)`,
-      `${ms(percentile(lags(p.name), 50))} / ${ms(Math.max(...lags(p.name)))}`,
+      `${p.name}: relay event loop delay p50 / p99 / max (ms)`,
+      `${ms(percentile(lags(p.name), 50))} / ${ms(percentile(lags(p.name), 99))} / ${ms(Math.max(...lags(p.name)))}`,
     ),
   )
 }

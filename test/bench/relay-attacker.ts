@@ -58,6 +58,13 @@ const counts: Record<string, number> = {}
 const count = (what: string, n = 1): void => {
   counts[what] = (counts[what] ?? 0) + n
 }
+// a dial libp2p makes by itself (no caller to catch it) can time out on a busy machine: the attack goes on
+const background = (err: unknown): void => {
+  if (!counts.background_errors) process.stderr.write(`attacker: in the background: ${(err as Error).message}\n`)
+  count('background_errors')
+}
+process.on('unhandledRejection', background)
+process.on('uncaughtException', background)
 
 /** Runs `round` every `everyMs` until the attack ends; errors are the relay saying no, which is the point. */
 async function every(everyMs: number, round: () => Promise<void>): Promise<void> {
@@ -148,7 +155,17 @@ loops.push(
 
 // gossip and stream floods from one long-lived peer
 const flooder = await lightNode()
-await flooder.dial(relayAddr, { signal: AbortSignal.timeout(10_000) })
+// on a busy machine a handshake can miss its deadline: dial again, as an attacker would
+for (let attempt = 1; ; attempt++) {
+  try {
+    await flooder.dial(relayAddr, { signal: AbortSignal.timeout(10_000) })
+    break
+  } catch (err) {
+    count('dials_refused')
+    if (attempt >= 20 || stop.signal.aborted) throw err
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+  }
+}
 loops.push(
   every(1_000, async () => {
     const stream = await flooder.dialProtocol(relayId, '/meshsub/1.1.0', { signal: AbortSignal.timeout(5_000) })

@@ -136,3 +136,28 @@ test('bucketed digests find exactly the differing buckets', () => {
   b.delete(id(0))
   assert.deepEqual(a.differing(b.digest()), [])
 })
+
+test('binding checks run one at a time after a pause each, and one binding asked for twice is checked once', async () => {
+  const [a, b, c] = [await deviceKeys(1), await deviceKeys(2), await deviceKeys(3)]
+  const forged = { ...c.binding, address: a.binding.address }
+  const gates: (() => void)[] = []
+  const bindings = new BindingVerifier(10, async () => await new Promise<void>((resolve) => gates.push(resolve)))
+  const turn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve))
+  const results = [a.binding, b.binding, a.binding, forged, b.binding].map((x) =>
+    bindings.verify(x).then(
+      () => 'ok',
+      (err: unknown) => (err instanceof MessagingError ? err.reason : 'error'),
+    ),
+  )
+  for (let checks = 1; checks <= 3; checks++) {
+    await turn()
+    // the next check waits for the one before it to finish, then for its own pause
+    assert.equal(gates.length, checks, `pauses before check ${checks}`)
+    gates[checks - 1]!()
+  }
+  assert.deepEqual(await Promise.all(results), ['ok', 'ok', 'ok', 'bad_binding', 'ok'])
+  assert.equal(gates.length, 3, 'one check per distinct binding')
+  // checked bindings are cached: no more pauses
+  await bindings.verify(b.binding)
+  assert.equal(gates.length, 3)
+})
