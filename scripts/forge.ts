@@ -103,6 +103,10 @@ export async function ensureContractsBuilt(): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const code = await runForge(process.argv.slice(2))
+  const args = process.argv.slice(2)
+  // `forge test` and `forge build` write out/ and cache/ too; `npm test` runs the contracts suite beside suites
+  // that build the contracts for their deployments
+  const writes = args[0] === 'test' || args[0] === 'build'
+  const code = writes ? await withBuildLock(() => runForge(args)) : await runForge(args)
   process.exit(code)
 }

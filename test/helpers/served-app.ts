@@ -21,9 +21,16 @@ export function servedApp({ relays = 1 }: { relays?: number } = {}): ServedApp {
   let site: StaticSite | undefined
   let browser: Browser | undefined
   before(async () => {
-    stack = served.stack = await startStack({ relays })
-    site = served.site = await serveDist({ dir: DIST, config: stack.config })
-    browser = served.browser = await launchBrowser()
+    // Chromium starts while the stack does (seconds each); both are kept for `after` even when the other failed
+    const [up, launched] = await Promise.allSettled([
+      startStack({ relays }).then(async (s) => {
+        stack = served.stack = s
+        site = served.site = await serveDist({ dir: DIST, config: s.config })
+      }),
+      launchBrowser().then((b) => (browser = served.browser = b)),
+    ])
+    if (up.status === 'rejected') throw up.reason
+    if (launched.status === 'rejected') throw launched.reason
   })
   after(async () => {
     await browser?.close()

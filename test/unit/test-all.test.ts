@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { countTests } from '../../scripts/test-all.ts'
+import { countTests, LANES, lanesFor } from '../../scripts/test-all.ts'
 
 describe('npm test reads every runner’s closing counts', () => {
   it('node --test (spec reporter, colours stripped)', () => {
@@ -20,5 +20,20 @@ describe('npm test reads every runner’s closing counts', () => {
 
   it('nothing it can read', () => {
     assert.equal(countTests('segmentation fault'), undefined)
+  })
+})
+
+describe('npm test runs suites in lanes side by side', () => {
+  it('every suite asked for runs once, in its lane’s order', () => {
+    assert.deepEqual(lanesFor(['typecheck', 'lint', 'unit', 'contracts', 'browser', 'e2e']), LANES)
+  })
+
+  it('only the suites asked for; an empty lane is dropped', () => {
+    assert.deepEqual(lanesFor(['lint', 'contracts']), [['contracts'], ['lint']])
+    assert.deepEqual(lanesFor(['browser']), [['browser']])
+  })
+
+  it('a suite no lane names gets a lane of its own', () => {
+    assert.deepEqual(lanesFor(['unit', 'bench']), [['unit'], ['bench']])
   })
 })

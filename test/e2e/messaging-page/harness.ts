@@ -63,7 +63,14 @@ export function messagingHarness(stackOptions: StackOptions): MessagingHarness {
     return value
   }
   before(async () => {
-    ;[stack, server, browser] = await Promise.all([startStack(stackOptions), serveMessagingTestPage(), launchBrowser()])
+    // each part is kept as it comes up, so `after` stops it even when another failed: a Chromium nobody closes
+    // keeps the test file's process alive for ever after a failed start
+    const started = await Promise.allSettled([
+      startStack(stackOptions).then((s) => (stack = s)),
+      serveMessagingTestPage().then((s) => (server = s)),
+      launchBrowser().then((b) => (browser = b)),
+    ])
+    for (const r of started) if (r.status === 'rejected') throw r.reason
   })
   after(async () => {
     for (const c of contexts) await c.close().catch(() => {})

@@ -44,7 +44,14 @@ export function p2pHarness(stackOptions: StackOptions, extra?: { before?: () => 
     return value
   }
   before(async () => {
-    ;[stack, server, browser] = await Promise.all([startStack(stackOptions), serveP2PTestPage(), launchBrowser()])
+    // each part is kept as it comes up, so `after` stops it even when another failed: a Chromium nobody closes
+    // keeps the test file's process alive for ever after a failed start
+    const started = await Promise.allSettled([
+      startStack(stackOptions).then((s) => (stack = s)),
+      serveP2PTestPage().then((s) => (server = s)),
+      launchBrowser().then((b) => (browser = b)),
+    ])
+    for (const r of started) if (r.status === 'rejected') throw r.reason
     await extra?.before?.()
   })
   after(async () => {
