@@ -25,7 +25,7 @@ import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
-import type { PinResult } from '../p2p/pin-protocol.ts'
+import type { PinKeep, PinResult } from '../p2p/pin-protocol.ts'
 import type { Metrics } from './metrics.ts'
 import { FairQueue, QueueFullError } from './fair-queue.ts'
 import { fetchMediaDag, NotProvided, Rejected, type BlockRetriever, type StagingJob } from './pin-fetch.ts'
@@ -56,6 +56,8 @@ export interface PinLimits {
 export interface PinRequester {
   peer: PeerId
   ip?: string
+  /** `message`: an encrypted message photo, kept for the message retention (catalog-pins.ts). */
+  keep?: PinKeep
 }
 
 /** Returns a reason to refuse `cid` before anything is fetched, or undefined to let it through. */
@@ -66,6 +68,7 @@ interface PinRecord {
   ip?: string
   bytes: number
   at: number
+  keep?: PinKeep
 }
 
 interface Inflight extends StagingJob {
@@ -262,7 +265,7 @@ export class PinService {
       for await (const _ of this.#helia.pins.add(cid, { signal, ...depth, metadata: { peer: job.peer } })) {
         /* walks the now local DAG */
       }
-      const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now() }
+      const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now(), keep: from.keep }
       await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
       this.#charge(job.peer, job.ip, job.staged)
       this.#pins++
@@ -321,7 +324,7 @@ export class PinService {
   }
 
   /** Every pin record (root CID, requesting peer, bytes, when), for the reference check in catalog-pins.ts. */
-  async *records(): AsyncIterable<{ cid: string; peer: string; bytes: number; at: number }> {
+  async *records(): AsyncIterable<{ cid: string; peer: string; bytes: number; at: number; keep?: PinKeep }> {
     for await (const { key, value } of this.#helia.datastore.query({ prefix: PREFIX })) {
       try {
         const rec = JSON.parse(new TextDecoder().decode(value)) as PinRecord
