@@ -9,6 +9,7 @@ import { trustTemplates } from './zh-Hans.trust.ts'
 import { viewsTrustTemplates } from './zh-Hans.views-trust.ts'
 import { identityTemplates } from './zh-Hans.identity.ts'
 import { sellTemplates } from './zh-Hans.sell.ts'
+import { msgPhotosTemplates } from './zh-Hans.msgphotos.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -20,6 +21,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...sellTemplates,
   ...buildTemplates,
   ...identityTemplates,
+  ...msgPhotosTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',
