@@ -146,6 +146,12 @@ export class SoukConversations extends LitElement {
       form textarea {
         flex: 1 1 12rem;
       }
+      form textarea {
+        flex-basis: 100%;
+      }
+      form souk-photo-attach {
+        flex: 1 1 auto;
+      }
       button {
         min-height: 2.75rem;
       }
@@ -547,8 +553,8 @@ export class SoukConversations extends LitElement {
                   aria-label=${msg('Recipient address', { id: 'msg.to' })}
                 />`
           }
-          <souk-photo-attach ?disabled=${this.sending.status === TaskStatus.PENDING}></souk-photo-attach>
           <textarea name="text" rows="2" maxlength="4000" aria-label=${msg('Message', { id: 'msg.text' })}></textarea>
+          <souk-photo-attach ?disabled=${this.sending.status === TaskStatus.PENDING}></souk-photo-attach>
           <button type="submit" ?disabled=${this.sending.status === TaskStatus.PENDING}>
             ${msg('Send', { id: 'msg.send' })}
           </button>

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
+import { shared } from '../styles.ts'
 import { Task } from '@lit/task'
 import type { MessagingService, PhotoRef } from '../../services/types.ts'
 
@@ -12,70 +13,73 @@ import type { MessagingService, PhotoRef } from '../../services/types.ts'
 @localized()
 @customElement('souk-message-photo')
 export class SoukMessagePhoto extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    .thumb,
-    .placeholder {
-      display: flex;
-      align-items: center;
-      justify-content: center;
-      width: 7rem;
-      height: 7rem;
-      padding: 0;
-      border: 1px solid var(--souk-border, #dedad0);
-      border-radius: 0.5rem;
-      overflow: hidden;
-      background: var(--souk-surface, #fff);
-      color: var(--souk-muted, #5d594f);
-      font: inherit;
-      font-size: 0.75rem;
-      text-align: center;
-    }
-    .thumb {
-      cursor: zoom-in;
-    }
-    .thumb:focus-visible {
-      outline: 3px solid var(--souk-accent, #0f5c4d);
-      outline-offset: 2px;
-    }
-    .thumb img {
-      width: 100%;
-      height: 100%;
-      object-fit: cover;
-    }
-    .placeholder {
-      flex-direction: column;
-      gap: 0.25rem;
-      padding: 0.25rem;
-    }
-    .placeholder button {
-      min-height: 2rem;
-      font-size: 0.75rem;
-    }
-    dialog {
-      max-width: 96vw;
-      max-height: 96vh;
-      padding: 0.5rem;
-      border: 0;
-      border-radius: 0.5rem;
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 0.75);
-    }
-    dialog img {
-      display: block;
-      max-width: calc(96vw - 1rem);
-      max-height: calc(96vh - 4rem);
-      width: auto;
-      height: auto;
-    }
-    dialog button {
-      min-height: 2.75rem;
-      margin-top: 0.5rem;
-    }
-  `
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+      }
+      .thumb,
+      .placeholder {
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        width: 7rem;
+        height: 7rem;
+        padding: 0;
+        border: 1px solid var(--souk-border, #dedad0);
+        border-radius: 0.5rem;
+        overflow: hidden;
+        background: var(--souk-surface, #fff);
+        color: var(--souk-muted, #5d594f);
+        font: inherit;
+        font-size: 0.75rem;
+        text-align: center;
+      }
+      .thumb {
+        cursor: zoom-in;
+      }
+      .thumb:focus-visible {
+        outline: 3px solid var(--souk-accent, #0f5c4d);
+        outline-offset: 2px;
+      }
+      .thumb img {
+        width: 100%;
+        height: 100%;
+        object-fit: cover;
+      }
+      .placeholder {
+        flex-direction: column;
+        gap: 0.25rem;
+        padding: 0.25rem;
+      }
+      .placeholder button {
+        min-height: 2rem;
+        font-size: 0.75rem;
+      }
+      dialog {
+        max-width: 96vw;
+        max-height: 96vh;
+        padding: 0.5rem;
+        border: 0;
+        border-radius: 0.5rem;
+      }
+      dialog::backdrop {
+        background: rgb(0 0 0 / 0.75);
+      }
+      dialog img {
+        display: block;
+        max-width: calc(96vw - 1rem);
+        max-height: calc(96vh - 4rem);
+        width: auto;
+        height: auto;
+      }
+      dialog button {
+        min-height: 2.75rem;
+        margin-top: 0.5rem;
+      }
+    `,
+  ]
 
   @property({ attribute: false }) source?: MessagingService
   @property({ attribute: false }) photo?: PhotoRef

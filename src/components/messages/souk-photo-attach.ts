@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { localized, msg, str } from '@lit/localize'
+import { shared } from '../styles.ts'
 import { MAX_MESSAGE_PHOTOS } from '../../core/message-photos.ts'
 
 /**
@@ -13,61 +14,64 @@ import { MAX_MESSAGE_PHOTOS } from '../../core/message-photos.ts'
 @localized()
 @customElement('souk-photo-attach')
 export class SoukPhotoAttach extends LitElement {
-  static override styles = css`
-    :host {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.5rem;
-    }
-    input {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      opacity: 0;
-      pointer-events: none;
-    }
-    button {
-      min-height: 2.75rem;
-      font: inherit;
-    }
-    ul {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.375rem;
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    li {
-      position: relative;
-    }
-    img {
-      display: block;
-      width: 3.5rem;
-      height: 3.5rem;
-      object-fit: cover;
-      border-radius: 0.375rem;
-    }
-    .remove {
-      position: absolute;
-      top: -0.5rem;
-      inset-inline-end: -0.5rem;
-      min-height: 0;
-      width: 1.75rem;
-      height: 1.75rem;
-      padding: 0;
-      border-radius: 50%;
-      border: 1px solid var(--souk-border, #dedad0);
-      background: var(--souk-surface, #fff);
-      line-height: 1;
-    }
-    [role='alert'] {
-      flex-basis: 100%;
-      margin: 0;
-      color: var(--souk-bad, #a3261b);
-    }
-  `
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      input {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        opacity: 0;
+        pointer-events: none;
+      }
+      button {
+        min-height: 2.75rem;
+        font: inherit;
+      }
+      ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.375rem;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      li {
+        position: relative;
+      }
+      img {
+        display: block;
+        width: 3.5rem;
+        height: 3.5rem;
+        object-fit: cover;
+        border-radius: 0.375rem;
+      }
+      .remove {
+        position: absolute;
+        top: -0.5rem;
+        inset-inline-end: -0.5rem;
+        min-height: 0;
+        width: 1.75rem;
+        height: 1.75rem;
+        padding: 0;
+        border-radius: 50%;
+        border: 1px solid var(--souk-border, #dedad0);
+        background: var(--souk-surface, #fff);
+        line-height: 1;
+      }
+      [role='alert'] {
+        flex-basis: 100%;
+        margin: 0;
+        color: var(--souk-bad, #a3261b);
+      }
+    `,
+  ]
 
   /** Disabled while a message is being sent. */
   @property({ type: Boolean }) disabled = false
