@@ -77,7 +77,17 @@ export function createMessagingHost(): MessagingHost {
         if (!sign) throw new MessagingSetupError('This device has no messaging key yet: the wallet must sign once.')
         return await sign(text)
       })
-      const client = new MessagingClient({ libp2p: node.libp2p, relays: node.relays, keys, storage })
+      const client = new MessagingClient({
+        libp2p: node.libp2p,
+        relays: node.relays,
+        keys,
+        storage,
+        repin: async (photos) =>
+          await pinMessagePhotos(
+            needMedia(),
+            photos.map((p) => p.cid),
+          ),
+      })
       let timer: ReturnType<typeof setTimeout> | undefined
       const onChange = (): void => {
         timer ??= setTimeout(() => {

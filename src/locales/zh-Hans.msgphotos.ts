@@ -19,6 +19,8 @@ export const msgPhotosTemplates: Record<string, string | ReturnType<typeof str>>
   'msg.photo.failed': '照片无法显示：无法获取或解密。',
   'msg.photo.retry': '重试',
   'msg.photo.close': '关闭',
+  'msg.photo.pinFailed': '没有中继保存这些照片，因此消息未发送。请在联网后重试。',
+  'msg.photo.bad': '此设备无法打开其中一张照片，请移除或换一张。',
   'msg.unread.one': str`${0} 条未读消息`,
   'msg.unread.other': str`${0} 条未读消息`,
 }

@@ -205,7 +205,11 @@ export class PinService {
   async #pin(cid: CID, from: PinRequester, signal: AbortSignal): Promise<PinResult> {
     const id = cid.toString()
     const existing = await this.#record(cid)
-    if (existing) return { cid: id, status: 'pinned', bytes: existing.bytes }
+    if (existing) {
+      // a message photo asked again (its message waited for the recipient's key) is kept from now on
+      if (from.keep === 'message' && existing.keep === 'message') await this.#save(id, { ...existing, at: Date.now() })
+      return { cid: id, status: 'pinned', bytes: existing.bytes }
+    }
     const started = performance.now()
     const outcome = (result: PinResult): PinResult => {
       this.#pinSeconds((performance.now() - started) / 1000, { outcome: result.status })
@@ -266,7 +270,7 @@ export class PinService {
         /* walks the now local DAG */
       }
       const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now(), keep: from.keep }
-      await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
+      await this.#save(id, rec)
       this.#charge(job.peer, job.ip, job.staged)
       this.#pins++
       this.#pinned()
@@ -311,6 +315,10 @@ export class PinService {
     const bound =
       cap === this.#limits.maxFileBytes ? 'file' : cap === totalLeft && totalLeft < quota ? 'total' : 'quota'
     return { cap, bound }
+  }
+
+  async #save(id: string, rec: PinRecord): Promise<void> {
+    await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
   }
 
   async #record(cid: CID): Promise<PinRecord | undefined> {

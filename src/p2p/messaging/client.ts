@@ -73,6 +73,8 @@ export interface MessagingClientOptions {
    * `WAITING_LIMITS` (20 per recipient, 100 in all, 30 days, look-ups 2 s → 60 s).
    */
   waiting?: Partial<WaitingLimits>
+  /** Pins a waiting message's photos again when it is sealed, so relays keep them from then on (photos.ts). */
+  repin?: (photos: PhotoRef[]) => Promise<void>
 }
 
 export interface Conversation {
@@ -173,7 +175,8 @@ export class MessagingClient extends EventTarget {
     refused: {},
     direct: { delivered: 0, failed: 0, received: 0 },
   }
-  readonly #o: Required<Omit<MessagingClientOptions, 'retry' | 'waiting'>> & { retry: { minMs: number; maxMs: number } }
+  readonly #o: Required<Omit<MessagingClientOptions, 'retry' | 'waiting' | 'repin'>> &
+    Pick<MessagingClientOptions, 'repin'> & { retry: { minMs: number; maxMs: number } }
   readonly #bindings = new BindingVerifier()
   readonly #messages = new Map<string, ChatMessage>()
   readonly #outbox = new Map<string, OutboxEntry>()
@@ -497,6 +500,7 @@ export class MessagingClient extends EventTarget {
     this.#outbox.set(id, entry)
     this.#changed()
     void this.#flush(id)
+    if (m.photos) void this.#o.repin?.(m.photos).catch(() => this.#drop('repin_failed'))
   }
 
   /** A message waited `maxAgeMs` for a key: given up, and its record says so. */
