@@ -78,6 +78,7 @@ describe('photos in messages', { timeout: 300_000 }, () => {
     assert.equal(await b.page.locator('souk-conversations').getByText('No conversations yet.').count(), 0)
     await composer.getByTestId('photo-input').setInputFiles(files)
     await composer.getByRole('img', { name: 'Photo 2' }).waitFor()
+    await app.shot(b.page, 'buyer-attached-360-en')
     const text = 'The lamp arrived with a scratch, see the photos.'
     await composer.getByLabel('Message').fill(text)
     await composer.getByRole('button', { name: 'Send' }).click()
