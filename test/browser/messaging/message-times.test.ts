@@ -2,7 +2,7 @@
  * `<souk-conversations>` shows when each message was written — the time today, "yesterday" and the time, the
  * date (with the year when it is not this one) before — in English and Chinese; counts use plural rules; a
  * photo that decrypts is a thumbnail that opens full size (Escape: the e2e run), one that cannot be fetched is a
- * placeholder that says so; and "No conversations yet." is not shown beside a thread being started. The
+ * placeholder that says so; a listing is named by its title once the catalog has it; and "No conversations yet." is not shown beside a thread being started. The
  * messaging service is a stand-in here (the real one is covered by conversations.test.ts and the e2e runs):
  * these are the view's own rules.
  */
@@ -12,7 +12,8 @@ import type { SoukConversations } from '../../../src/components/souk-conversatio
 import { useLocale } from '../../../src/i18n.ts'
 import type { ChatMessage, Conversation, MessagingService, PhotoRef } from '../../../src/services/types.ts'
 import { waitFor } from '../../helpers/wait.ts'
-import { shadow } from '../components/helpers.ts'
+import { LocalCatalog, sampleDoc, shadow } from '../components/helpers.ts'
+import type { SoukListingLabel } from '../../../src/components/messages/souk-listing-label.ts'
 
 const ME = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const PEER = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
@@ -152,6 +153,23 @@ describe('<souk-conversations>: message times, counts and photos', () => {
       () => root.querySelector('.badge')!.getAttribute('aria-label') === '2 条未读消息',
     )
     await waitFor('the placeholder in Chinese', () => gone!.textContent!.includes('照片无法显示'))
+  })
+
+  it('names the listing by its title once the catalog learns it, not "Listing #7"', async () => {
+    const catalog = new LocalCatalog()
+    const label = await fixture<SoukListingLabel>(
+      html`<souk-listing-label .catalog=${catalog} listing="7"></souk-listing-label>`,
+    )
+    const title = (): string => shadow(label, 'label').querySelector('[data-testid=listing-title]')!.textContent!.trim()
+    await waitFor('the placeholder title', () => title() === 'Listing #7')
+    catalog.upsert('7', sampleDoc({ title: 'Brass lamp', category: 'home' }), {
+      price: 10n ** 17n,
+      currency: 'ETH',
+      status: 'open',
+      biddingEnd: Math.floor(Date.now() / 1000) + 86_400,
+      bids: 0,
+    })
+    await waitFor('the listing’s title from the catalog', () => title() === 'Brass lamp')
   })
 
   it('does not say "No conversations yet." beside a thread being started', async () => {
