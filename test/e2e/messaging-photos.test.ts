@@ -137,12 +137,13 @@ describe('photos in messages', { timeout: 300_000 }, () => {
     await s.page.setViewportSize(PHONE)
     await app.shot(s.page, 'seller-thread-360-en')
 
-    // the same thread in Chinese
+    // the same thread in Chinese (the header's language select is there from 40rem up)
+    await s.page.setViewportSize(DESKTOP)
     await s.page.locator('souk-app header select').selectOption('zh-Hans')
     await bubble.getByRole('button', { name: '第 1 张照片（共 2 张）：查看原图' }).waitFor({ timeout: 10_000 })
-    await app.shot(s.page, 'seller-thread-360-zh')
-    await s.page.setViewportSize(DESKTOP)
     await app.shot(s.page, 'seller-thread-1280-zh')
+    await s.page.setViewportSize(PHONE)
+    await app.shot(s.page, 'seller-thread-360-zh')
 
     assert.deepEqual([...s.errors, ...b.errors], [])
     await app.close()
