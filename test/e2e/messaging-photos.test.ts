@@ -25,16 +25,20 @@ const BUYER = 4
 
 /** The pixel size and the centre pixel's colour of each decoded photo in a message bubble. */
 async function shownPhotos(bubble: Locator): Promise<{ w: number; h: number; rgb: number[] }[]> {
-  return await bubble.locator('[data-testid=photo-thumb] img').evaluateAll((imgs) =>
-    (imgs as HTMLImageElement[]).map((img) => {
-      const c = document.createElement('canvas')
-      c.width = img.naturalWidth
-      c.height = img.naturalHeight
-      const ctx = c.getContext('2d')!
-      ctx.drawImage(img, 0, 0)
-      const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data
-      return { w: img.naturalWidth, h: img.naturalHeight, rgb: [d[0]!, d[1]!, d[2]!] }
-    }),
+  return await bubble.locator('[data-testid=photo-thumb] img').evaluateAll(async (imgs) =>
+    // an <img> is in the page before its bytes are decoded: wait for each, then measure
+    Promise.all(
+      (imgs as HTMLImageElement[]).map(async (img) => {
+        await img.decode()
+        const c = document.createElement('canvas')
+        c.width = img.naturalWidth
+        c.height = img.naturalHeight
+        const ctx = c.getContext('2d')!
+        ctx.drawImage(img, 0, 0)
+        const d = ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data
+        return { w: img.naturalWidth, h: img.naturalHeight, rgb: [d[0]!, d[1]!, d[2]!] }
+      }),
+    ),
   )
 }
 
