@@ -91,14 +91,16 @@ export class SoukMessagePhoto extends LitElement {
   #url: string | undefined
 
   private readonly load = new Task(this, {
-    task: async ([source, photo], { signal }) => {
+    task: async ([source], { signal }) => {
+      const photo = this.photo
       if (!source || !photo) return undefined
       const blob = await source.openPhoto(photo, { signal })
       this.#revoke()
       this.#url = URL.createObjectURL(blob)
       return this.#url
     },
-    args: () => [this.source, this.photo] as const,
+    // by CID: every thread refresh hands over new objects for the same photos, which must not reload them
+    args: () => [this.source, this.photo?.cid, this.photo?.key] as const,
   })
 
   #revoke(): void {
@@ -118,7 +120,8 @@ export class SoukMessagePhoto extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('photo') && changed.get('photo') !== undefined) this.#revoke()
+    const before = changed.get('photo')
+    if (changed.has('photo') && before !== undefined && before.cid !== this.photo?.cid) this.#revoke()
   }
 
   #label(): string {
