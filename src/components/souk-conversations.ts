@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
-import { customElement, property, state } from 'lit/decorators.js'
+import { customElement, property, query, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
@@ -21,6 +21,13 @@ import './messages/souk-listing-label.ts'
 import './messages/souk-shipping-form.ts'
 import { orderEventLabel } from './messages/order-events.ts'
 import { partyOf, sendError, waitingLabel } from './messages/waiting.ts'
+import './messages/souk-message-photos.ts'
+import './messages/souk-photo-attach.ts'
+import type { SoukPhotoAttach } from './messages/souk-photo-attach.ts'
+import { progressLabel, uploadPhotos, type PhotoProgress } from './messages/photo-upload.ts'
+import { messageTime } from './messages/message-time.ts'
+import { photosLabel, unreadLabel } from './messages/counts.ts'
+import { getLocale } from '../i18n.ts'
 
 const same = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase()
@@ -117,13 +124,14 @@ export class SoukConversations extends LitElement {
         overflow-wrap: anywhere;
       }
       .bubble .text {
+        margin: 0;
         white-space: pre-wrap;
       }
       .bubble.out {
         align-self: flex-end;
         background: var(--souk-bubble-out, #dcefe9);
       }
-      .state {
+      .meta {
         display: block;
         font-size: 0.75rem;
         color: var(--souk-muted, #5d594f);
@@ -137,6 +145,12 @@ export class SoukConversations extends LitElement {
       form input,
       form textarea {
         flex: 1 1 12rem;
+      }
+      form textarea {
+        flex-basis: 100%;
+      }
+      form souk-photo-attach {
+        flex: 1 1 auto;
       }
       button {
         min-height: 2.75rem;
@@ -214,9 +228,22 @@ export class SoukConversations extends LitElement {
     args: () => [this.source, this.openConversation()?.conv, this.revision] as const,
   })
 
+  @state() private photoProgress?: PhotoProgress | undefined
+  @query('souk-photo-attach') private attach?: SoukPhotoAttach
+
   private readonly sending = new Task(this, {
-    task: async ([to, text, listing]: [Address, string, string | undefined], { signal }) => {
-      const m = await this.source!.send(to, text, listing === undefined ? { signal } : { signal, listing })
+    task: async ([to, text, listing, files]: [Address, string, string | undefined, File[]], { signal }) => {
+      const photos =
+        files.length === 0
+          ? undefined
+          : await uploadPhotos(this.source!, files, (p) => (this.photoProgress = p), signal).finally(
+              () => (this.photoProgress = undefined),
+            )
+      const m = await this.source!.send(to, text, {
+        signal,
+        ...(listing === undefined ? {} : { listing }),
+        ...(photos && { photos }),
+      })
       if (!same(this.peer, m.peer)) this.choose(m.peer, m.listing)
       this.dispatchEvent(new CustomEvent('souk-message-sent', { detail: m, bubbles: true, composed: true }))
       return m
@@ -351,9 +378,13 @@ export class SoukConversations extends LitElement {
     const data = new FormData(form)
     const text = String(data.get('text') ?? '').trim()
     const to = this.peer ?? String(data.get('to') ?? '').trim()
-    if (!text || !isAddress(to)) return
-    void this.sending.run([to, text, this.peer ? this.listing : undefined]).then(() => {
-      if (this.sending.status !== TaskStatus.ERROR) form.reset()
+    const files = this.attach?.files ?? []
+    if ((!text && files.length === 0) || !isAddress(to)) return
+    void this.sending.run([to, text, this.peer ? this.listing : undefined, files]).then(() => {
+      if (this.sending.status !== TaskStatus.ERROR) {
+        form.reset()
+        this.attach?.clear()
+      }
     })
   }
 
@@ -361,7 +392,8 @@ export class SoukConversations extends LitElement {
     const permission = 'Notification' in globalThis ? Notification.permission : 'denied'
     return html`<nav aria-label=${msg('Conversations', { id: 'msg.list' })}>
       ${
-        conversations.length === 0
+        // beside a thread being started the list is simply empty
+        conversations.length === 0 && !this.peer
           ? html`<p class="muted">${msg('No conversations yet.', { id: 'msg.empty' })}</p>`
           : nothing
       }
@@ -383,15 +415,13 @@ export class SoukConversations extends LitElement {
                     >${
                       c.last.kind === 'address'
                         ? msg('Shipping address', { id: 'ship.card.title' })
-                        : c.last.text.slice(0, 60)
+                        : c.last.text.slice(0, 60) || (c.last.photos ? photosLabel(c.last.photos.length) : '')
                     }</span
                   ></span
                 >
                 ${
                   c.unread > 0
-                    ? html`<span class="badge" aria-label=${msg(str`${c.unread} unread`, { id: 'msg.unreadCount' })}
-                        >${c.unread}</span
-                      >`
+                    ? html`<span class="badge" aria-label=${unreadLabel(c.unread)}>${c.unread}</span>`
                     : nothing
                 }
               </button>
@@ -418,6 +448,9 @@ export class SoukConversations extends LitElement {
   }
 
   #bubble(m: ChatMessage) {
+    const time = html`<time class="when" datetime=${new Date(m.ts).toISOString()}
+      >${messageTime(m.ts, getLocale())}</time
+    >`
     const state =
       m.direction === 'out'
         ? html`<span
@@ -427,11 +460,17 @@ export class SoukConversations extends LitElement {
             >${this.stateLabel(m)}</span
           >`
         : nothing
+    const meta = html`<span class="meta">${time}${state === nothing ? nothing : html` · ${state}`}</span>`
     if (m.kind === 'address')
       return html`<div class="bubble ${m.direction}" data-id=${m.id} data-kind="address">
-        <souk-address-card .address=${m.address} verdict=${this.verdict(m)}></souk-address-card>${state}
+        <souk-address-card .address=${m.address} verdict=${this.verdict(m)}></souk-address-card>${meta}
       </div>`
-    return html`<p class="bubble ${m.direction}" data-id=${m.id}><span class="text">${m.text}</span>${state}</p>`
+    const photos = m.photos?.length
+      ? html`<souk-message-photos .source=${this.source} .photos=${m.photos}></souk-message-photos>`
+      : nothing
+    return html`<div class="bubble ${m.direction}" data-id=${m.id}>
+      ${photos}${m.text ? html`<p class="text">${m.text}</p>` : nothing}${meta}
+    </div>`
   }
 
   /** Messages in thread order with the listing's order updates placed by time. */
@@ -514,13 +553,8 @@ export class SoukConversations extends LitElement {
                   aria-label=${msg('Recipient address', { id: 'msg.to' })}
                 />`
           }
-          <textarea
-            name="text"
-            required
-            rows="2"
-            maxlength="4000"
-            aria-label=${msg('Message', { id: 'msg.text' })}
-          ></textarea>
+          <textarea name="text" rows="2" maxlength="4000" aria-label=${msg('Message', { id: 'msg.text' })}></textarea>
+          <souk-photo-attach ?disabled=${this.sending.status === TaskStatus.PENDING}></souk-photo-attach>
           <button type="submit" ?disabled=${this.sending.status === TaskStatus.PENDING}>
             ${msg('Send', { id: 'msg.send' })}
           </button>
@@ -532,6 +566,11 @@ export class SoukConversations extends LitElement {
                   id: 'msg.composer.offline',
                 })}
               </p>`
+            : nothing
+        }
+        ${
+          this.photoProgress
+            ? html`<p role="status" data-testid="photo-progress">${progressLabel(this.photoProgress)}</p>`
             : nothing
         }
         ${this.sending.render({

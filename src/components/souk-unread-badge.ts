@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { consume } from '@lit/context'
-import { localized, msg, str } from '@lit/localize'
+import { localized, msg } from '@lit/localize'
 import { messagingContext } from './context.ts'
 import { shortAddress } from '../services/address.ts'
+import { photosLabel, unreadLabel } from './messages/counts.ts'
 import type { ChatMessage, MessagingService } from '../services/types.ts'
 
 /**
@@ -43,7 +44,7 @@ export class SoukUnreadBadge extends LitElement {
     if (Notification.permission !== 'granted') return
     new Notification(msg('New message on Souk', { id: 'msg.notify.title' }), {
       // an address is never put in a notification (the system may keep or show it on the lock screen)
-      body: `${shortAddress(m.from)}: ${m.kind === 'address' ? msg('Shipping address', { id: 'ship.card.title' }) : m.text.slice(0, 120)}`,
+      body: `${shortAddress(m.from)}: ${m.kind === 'address' ? msg('Shipping address', { id: 'ship.card.title' }) : m.text.slice(0, 120) || (m.photos ? photosLabel(m.photos.length) : '')}`,
       tag: m.conv,
     })
   }
@@ -74,7 +75,7 @@ export class SoukUnreadBadge extends LitElement {
   override render() {
     const n = this.messaging?.unread ?? 0
     if (n === 0) return nothing
-    return html`<span data-testid="unread" aria-label=${msg(str`${n} unread`, { id: 'msg.unreadCount' })}>${n}</span>`
+    return html`<span data-testid="unread" aria-label=${unreadLabel(n)}>${n}</span>`
   }
 }
 

@@ -19,6 +19,7 @@ import { edSign, edVerify, x25519KeyPair, x25519Shared } from './curve25519.ts'
 import { fromString, toString } from 'uint8arrays'
 import { BaseError, getAddress, isAddress, verifyMessage, type Address, type Hex } from 'viem'
 import { shippingAddressErrors, type ShippingAddress } from './shipping.ts'
+import { parsePhotoRefs, type PhotoRef } from './message-photos.ts'
 
 export * from './shipping.ts'
 
@@ -251,7 +252,7 @@ export function parseShippingAddress(value: unknown): ShippingAddress {
 
 /** What is inside an envelope, readable only by the recipient's devices. `listing`: the conversation's listing. */
 export type Payload =
-  | { t: 'text'; text: string; listing?: string }
+  | { t: 'text'; text: string; listing?: string; photos?: PhotoRef[] }
   | { t: 'address'; v: 1; listing: string; address: ShippingAddress }
   | { t: 'read' | 'delivered'; ids: string[] }
 
@@ -476,7 +477,14 @@ export function parsePayload(value: unknown): Payload {
   if (v.t === 'text') {
     if (typeof v.text !== 'string' || v.text.length > MAX_TEXT_CHARS)
       throw new MessagingError('malformed', 'text message is malformed')
-    return listing === undefined ? { t: 'text', text: v.text } : { t: 'text', text: v.text, listing }
+    // photos (message-photos.ts) ride in a text message, so an app without them still shows the words
+    const photos = v.photos === undefined ? undefined : parsePhotoRefs(v.photos)
+    return {
+      t: 'text',
+      text: v.text,
+      ...(listing === undefined ? {} : { listing }),
+      ...(photos === undefined ? {} : { photos }),
+    }
   }
   if (v.t === 'address') {
     if (v.v !== 1) throw new MessagingError('unsupported', `shipping address version ${String(v.v)} is not supported`)

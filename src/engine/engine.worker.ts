@@ -55,8 +55,9 @@ const api: EngineApi = {
         ...(gateways ? { gateways, allowLocalGateways: allowLocalGateways === true } : {}),
       })
       node.status.addEventListener('change', () => broadcast(node.status.snapshot))
-      messaging.attach(node, storageName ?? 'souk')
-      return { node, media: new MediaStore(node) }
+      const media = new MediaStore(node)
+      messaging.attach(node, storageName ?? 'souk', media)
+      return { node, media }
     })()
     running.catch(() => (running = undefined))
     return (await running).node.status.snapshot

@@ -5,6 +5,7 @@
  */
 import type { Address, Hex } from 'viem'
 import type { Envelope, ShippingAddress } from '../core/messaging.ts'
+import type { PhotoRef } from '../core/message-photos.ts'
 import type { Conversation, MessagingStats } from '../p2p/messaging/client.ts'
 import type { ChatMessage } from '../p2p/messaging/storage.ts'
 
@@ -48,7 +49,14 @@ export interface MessagingEngineApi {
   unwatch(id: number): Promise<void>
   snapshot(address: Address): Promise<MessagingSnapshot>
   thread(address: Address, conv: string): Promise<ChatMessage[]>
-  send(address: Address, to: Address, text: string, listing?: string): Promise<ChatMessage>
+  /** A text message; `photos` were added and pinned first (`addPhoto`, `pinPhotos`). */
+  send(address: Address, to: Address, text: string, listing?: string, photos?: PhotoRef[]): Promise<ChatMessage>
+  /** Downscales, encrypts (a fresh key) and adds a photo for a message; not pinned yet. */
+  addPhoto(photo: Blob): Promise<PhotoRef>
+  /** Has a relay pin message photos for as long as relays keep messages. */
+  pinPhotos(cids: string[]): Promise<void>
+  /** A received (or sent) message photo, fetched and decrypted: the image's bytes. */
+  openPhoto(ref: PhotoRef): Promise<Uint8Array>
   /** A shipping address in the listing's conversation (kept sealed at rest). */
   sendAddress(address: Address, to: Address, listing: string, shipping: ShippingAddress): Promise<ChatMessage>
   markRead(address: Address, conv: string): Promise<void>

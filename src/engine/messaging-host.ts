@@ -5,8 +5,10 @@
  * never sees a wallet. Direct WebRTC delivery is the page's (workers have no RTCPeerConnection); see
  * docs/messaging.md "Engine".
  */
+import * as Comlink from 'comlink'
 import { BaseError, getAddress, type Address, type Hex } from 'viem'
 import { loadOrCreateKeys, MessagingClient } from '../p2p/messaging/client.ts'
+import { addMessagePhoto, openMessagePhoto, pinMessagePhotos, type PhotoMedia } from '../p2p/messaging/photos.ts'
 import { indexedDbStorage, type MessagingStorage } from '../p2p/messaging/storage.ts'
 import type { SoukNode } from '../p2p/node.ts'
 import type { MessagingEngineApi, MessagingEvent, MessagingSnapshot } from './messaging-api.ts'
@@ -28,14 +30,19 @@ const CHANGE_COALESCE_MS = 30
 export interface MessagingHost {
   api: MessagingEngineApi
   /** The engine's node started: messaging may open. */
-  attach(node: SoukNode, storagePrefix: string): void
+  attach(node: SoukNode, storagePrefix: string, media?: PhotoMedia): void
   /** The engine stops: every client stops, its timers with it. */
   detach(): Promise<void>
 }
 
 export function createMessagingHost(): MessagingHost {
   let node: SoukNode | undefined
+  let media: PhotoMedia | undefined
   let prefix = 'souk'
+  const needMedia = (): PhotoMedia => {
+    if (!media) throw new MessagingSetupError('The engine is not started yet.')
+    return media
+  }
   const opened = new Map<Address, Promise<Opened>>()
   const watchers = new Map<number, { address: Address; fn: (e: MessagingEvent) => void }>()
   let nextId = 1
@@ -70,7 +77,17 @@ export function createMessagingHost(): MessagingHost {
         if (!sign) throw new MessagingSetupError('This device has no messaging key yet: the wallet must sign once.')
         return await sign(text)
       })
-      const client = new MessagingClient({ libp2p: node.libp2p, relays: node.relays, keys, storage })
+      const client = new MessagingClient({
+        libp2p: node.libp2p,
+        relays: node.relays,
+        keys,
+        storage,
+        repin: async (photos) =>
+          await pinMessagePhotos(
+            needMedia(),
+            photos.map((p) => p.cid),
+          ),
+      })
       let timer: ReturnType<typeof setTimeout> | undefined
       const onChange = (): void => {
         timer ??= setTimeout(() => {
@@ -145,8 +162,23 @@ export function createMessagingHost(): MessagingHost {
     async thread(address, conv) {
       return (await get(address)).client.thread(conv)
     },
-    async send(address, to, text, listing) {
-      return await (await get(address)).client.send(to, text, listing === undefined ? {} : { listing })
+    async send(address, to, text, listing, photos) {
+      return await (
+        await get(address)
+      ).client.send(to, text, {
+        ...(listing === undefined ? {} : { listing }),
+        ...(photos && { photos }),
+      })
+    },
+    async addPhoto(photo) {
+      return await addMessagePhoto(needMedia(), photo)
+    },
+    async pinPhotos(cids) {
+      await pinMessagePhotos(needMedia(), cids)
+    },
+    async openPhoto(ref) {
+      const bytes = await openMessagePhoto(needMedia(), ref)
+      return Comlink.transfer(bytes, [bytes.buffer])
     },
     async sendAddress(address, to, listing, shipping) {
       return await (await get(address)).client.sendAddress(to, listing, shipping)
@@ -180,8 +212,9 @@ export function createMessagingHost(): MessagingHost {
 
   return {
     api,
-    attach(n, storagePrefix) {
+    attach(n, storagePrefix, m) {
       node = n
+      media = m
       prefix = storagePrefix
     },
     async detach() {
@@ -189,6 +222,7 @@ export function createMessagingHost(): MessagingHost {
       opened.clear()
       watchers.clear()
       node = undefined
+      media = undefined
       await Promise.allSettled(all.map(async (o) => await (await o).stop()))
     },
   }

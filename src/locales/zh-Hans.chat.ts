@@ -6,8 +6,8 @@ import { str } from '@lit/localize'
 
 export const chatTemplates: Record<string, string | ReturnType<typeof str>> = {
   'msg.listing': str`商品 #${0}`,
-  'msg.state.offline': '离线 — 恢复联网后将自动发送',
-  'msg.composer.offline': '离线 — 你写的内容会保留，恢复联网后自动发送。',
+  'msg.state.offline': '离线——恢复联网后将自动发送',
+  'msg.composer.offline': '离线——你写的内容会保留，恢复联网后自动发送。',
   'ship.name': '姓名',
   'ship.street': '街道和门牌号',
   'ship.city': '城市',

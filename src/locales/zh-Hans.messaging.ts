@@ -11,7 +11,6 @@ export const messagingTemplates: Record<string, string | ReturnType<typeof str>>
   'msg.text': '消息',
   'msg.send': '发送',
   'msg.error': '消息发送失败。',
-  'msg.unreadCount': str`${0} 条未读`,
   'msg.state.queued': '等待网络…',
   'msg.state.sent': '已发送',
   'msg.state.stored': str`已存于 ${0} 个中继`,

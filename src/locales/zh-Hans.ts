@@ -11,6 +11,7 @@ import { identityTemplates } from './zh-Hans.identity.ts'
 import { sellTemplates } from './zh-Hans.sell.ts'
 import { shellTemplates } from './zh-Hans.shell.ts'
 import { truthTemplates } from './zh-Hans.truth.ts'
+import { msgPhotosTemplates } from './zh-Hans.msgphotos.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -24,6 +25,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...identityTemplates,
   ...shellTemplates,
   ...truthTemplates,
+  ...msgPhotosTemplates,
   'app.tagline': '没有中间商的拍卖市场',
   'app.language': '语言',
   'app.nav.browse': '浏览',

@@ -9,7 +9,7 @@ import { concat } from 'uint8arrays/concat'
 import { equals } from 'uint8arrays/equals'
 import { sha256 } from 'multiformats/hashes/sha2'
 import * as dagCbor from '@ipld/dag-cbor'
-import { requestPin, type PinResult } from './pin-protocol.ts'
+import { requestPin, type PinKeep, type PinResult } from './pin-protocol.ts'
 import type { SoukNode } from './node.ts'
 import { BaseError } from 'viem'
 import { collectBytes } from './bytes.ts'
@@ -193,7 +193,7 @@ export class MediaStore {
    */
   async pin(
     cids: (CID | string)[],
-    options: { minRelays?: number; signal?: AbortSignal; timeoutMs?: number } = {},
+    options: { minRelays?: number; signal?: AbortSignal; timeoutMs?: number; keep?: PinKeep } = {},
   ): Promise<RelayPinOutcome[]> {
     const list = cids.map((c) => (typeof c === 'string' ? CID.parse(c) : c))
     const relays = this.#node.relays.relays.filter((r) => r.connected)

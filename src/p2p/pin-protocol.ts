@@ -18,6 +18,17 @@ export interface PinResult {
   reason?: string
 }
 
+/**
+ * What a pin is for: absent, listing media (dropped by a relay's collector once no listing references it after
+ * a grace period); `message`, an encrypted message photo, which no listing names: kept as long as the relay keeps
+ * messages (docs/messaging.md "Photos").
+ */
+export type PinKeep = 'message'
+
+export function parsePinKeep(value: unknown): PinKeep | undefined {
+  return (value as { keep?: unknown } | null)?.keep === 'message' ? 'message' : undefined
+}
+
 export function parsePinRequest(value: unknown): CID[] {
   if (typeof value !== 'object' || value === null) throw new FrameError('malformed', 'pin request must be an object')
   const cids = (value as { cids?: unknown }).cids
@@ -56,14 +67,14 @@ export async function requestPin(
   libp2p: Libp2p,
   relay: PeerId,
   cids: CID[],
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; keep?: PinKeep } = {},
 ): Promise<PinResult[]> {
   const timeoutMs = options.timeoutMs ?? PIN_TIMEOUT_MS
   const signal = withDeadline(timeoutMs, options.signal)
   const stream = await libp2p.dialProtocol(relay, PIN_PROTOCOL, { signal })
   const frames = frameStream(stream, { maxBytes: MAX_PIN_FRAME_BYTES })
   try {
-    await frames.write({ cids: cids.map((c) => c.toString()) }, { signal })
+    await frames.write({ cids: cids.map((c) => c.toString()), ...(options.keep && { keep: options.keep }) }, { signal })
     const results = parsePinResponse(await frames.read({ timeoutMs, signal }))
     await stream.close().catch(() => {})
     return results
@@ -74,7 +85,7 @@ export async function requestPin(
 }
 
 export interface PinHandler {
-  (cid: CID, from: PeerId, signal: AbortSignal): Promise<PinResult>
+  (cid: CID, from: PeerId, signal: AbortSignal, keep: PinKeep | undefined): Promise<PinResult>
 }
 
 /** Serves one pin request on `stream`. Bad frames are reported to `onDropped` and the stream is reset. */
@@ -88,9 +99,11 @@ export async function servePinRequest(
   const frames = frameStream(stream, { maxBytes: MAX_PIN_FRAME_BYTES })
   const signal = AbortSignal.timeout(options.timeoutMs ?? PIN_TIMEOUT_MS)
   try {
-    const cids = parsePinRequest(await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS }))
+    const request = await frames.read({ timeoutMs: REQUEST_TIMEOUT_MS })
+    const cids = parsePinRequest(request)
+    const keep = parsePinKeep(request)
     const results: PinResult[] = []
-    for (const cid of cids) results.push(await pin(cid, connection.remotePeer, signal))
+    for (const cid of cids) results.push(await pin(cid, connection.remotePeer, signal, keep))
     await frames.write({ results }, { signal })
     await stream.close()
   } catch (err) {

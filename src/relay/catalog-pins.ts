@@ -3,18 +3,26 @@
  * transaction, so they cannot be tied to it yet), and drops every pin that no verified listing in the catalog
  * references once it is older than a grace period. Besides the per-peer quota, a global cap bounds all pins.
  *
+ * Encrypted message photos (`keep: 'message'`) are named by no listing: they stay for the message retention.
+ *
  * `SOUK_RELAY_PIN_GRACE_MS` (default 24 h), `SOUK_RELAY_PIN_GC_MS` (default 10 min),
  * `SOUK_RELAY_MAX_PINNED_BYTES` (default 20 GiB).
  */
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import type { Catalog } from '../p2p/catalog.ts'
+import { RETENTION_MS } from '../core/messaging.ts'
 import type { Metrics } from './metrics.ts'
 import type { PinService } from './pinning.ts'
 
 export interface PinGcOptions {
   graceMs: number
   intervalMs: number
+  /**
+   * How long an encrypted message photo (`keep: 'message'`, referenced by no listing) stays: the relay's
+   * message retention, so a photo outlives no message that names it less (default 14 days).
+   */
+  messageKeepMs: number
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -30,10 +38,11 @@ export function pinLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): { maxTot
   return { maxTotalBytes: envInt(env, 'SOUK_RELAY_MAX_PINNED_BYTES', 20 * 1024 ** 3) }
 }
 
-export function pinGcFromEnv(env: NodeJS.ProcessEnv = process.env): PinGcOptions {
+export function pinGcFromEnv(env: NodeJS.ProcessEnv = process.env, messageKeepMs = RETENTION_MS): PinGcOptions {
   return {
     graceMs: envInt(env, 'SOUK_RELAY_PIN_GRACE_MS', 24 * 3_600_000),
     intervalMs: envInt(env, 'SOUK_RELAY_PIN_GC_MS', 10 * 60_000),
+    messageKeepMs,
   }
 }
 
@@ -49,12 +58,17 @@ function referenced(catalog: Catalog): Set<string> {
 }
 
 /** One pass: unpins what no listing references and is past the grace period. Returns how many went. */
-export async function collectUnreferencedPins(pins: PinService, catalog: Catalog, graceMs: number): Promise<number> {
+export async function collectUnreferencedPins(
+  pins: PinService,
+  catalog: Catalog,
+  graceMs: number,
+  messageKeepMs = RETENTION_MS,
+): Promise<number> {
   const keep = referenced(catalog)
-  const before = Date.now() - graceMs
+  const now = Date.now()
   const drop: CID[] = []
   for await (const rec of pins.records()) {
-    if (rec.at > before) continue
+    if (rec.at > now - (rec.keep === 'message' ? Math.max(graceMs, messageKeepMs) : graceMs)) continue
     let cid: CID
     try {
       cid = CID.parse(rec.cid)
@@ -80,7 +94,7 @@ export function startPinGc(pins: PinService, catalog: Catalog, metrics: Metrics,
   let stopped = false
   const run = (): void => {
     timer = setTimeout(() => {
-      collectUnreferencedPins(pins, catalog, o.graceMs).then(
+      collectUnreferencedPins(pins, catalog, o.graceMs, o.messageKeepMs).then(
         (n) => {
           if (n > 0) dropped({}, n)
           if (!stopped) run()

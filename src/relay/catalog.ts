@@ -44,7 +44,7 @@ export interface RelayCatalog {
 
 /** Starts the catalog role on a relay node; undefined when the relay is not configured for a chain. */
 export async function startRelayCatalog(
-  node: { helia: CatalogHelia; metrics: Metrics; pins?: PinService },
+  node: { helia: CatalogHelia; metrics: Metrics; pins?: PinService; messageRetentionMs?: number },
   dataDir: string,
   config: RelayCatalogConfig | undefined = catalogConfigFromEnv(),
 ): Promise<RelayCatalog | undefined> {
@@ -129,7 +129,9 @@ export async function startRelayCatalog(
   // before repeats were refused): a snapshot with old heads would have every fresh browser fetch the rest
   catalog.addEventListener('update', bump)
   scheduleBuild()
-  const stopGc = node.pins ? startPinGc(node.pins, catalog, metrics, pinGcFromEnv()) : () => {}
+  const stopGc = node.pins
+    ? startPinGc(node.pins, catalog, metrics, pinGcFromEnv(process.env, node.messageRetentionMs))
+    : () => {}
   await helia.libp2p.handle(
     CATALOG_SNAPSHOT_PROTOCOL,
     (stream: Stream, connection: Connection) => {

@@ -25,7 +25,7 @@ import type { Helia } from 'helia'
 import type { Blockstore } from 'interface-blockstore'
 import type { CID } from 'multiformats/cid'
 import type { PeerId } from '@libp2p/interface'
-import type { PinResult } from '../p2p/pin-protocol.ts'
+import type { PinKeep, PinResult } from '../p2p/pin-protocol.ts'
 import type { Metrics } from './metrics.ts'
 import { FairQueue, QueueFullError } from './fair-queue.ts'
 import { fetchMediaDag, NotProvided, Rejected, type BlockRetriever, type StagingJob } from './pin-fetch.ts'
@@ -56,6 +56,8 @@ export interface PinLimits {
 export interface PinRequester {
   peer: PeerId
   ip?: string
+  /** `message`: an encrypted message photo, kept for the message retention (catalog-pins.ts). */
+  keep?: PinKeep
 }
 
 /** Returns a reason to refuse `cid` before anything is fetched, or undefined to let it through. */
@@ -66,6 +68,7 @@ interface PinRecord {
   ip?: string
   bytes: number
   at: number
+  keep?: PinKeep
 }
 
 interface Inflight extends StagingJob {
@@ -202,7 +205,11 @@ export class PinService {
   async #pin(cid: CID, from: PinRequester, signal: AbortSignal): Promise<PinResult> {
     const id = cid.toString()
     const existing = await this.#record(cid)
-    if (existing) return { cid: id, status: 'pinned', bytes: existing.bytes }
+    if (existing) {
+      // a message photo asked again (its message waited for the recipient's key) is kept from now on
+      if (from.keep === 'message' && existing.keep === 'message') await this.#save(id, { ...existing, at: Date.now() })
+      return { cid: id, status: 'pinned', bytes: existing.bytes }
+    }
     const started = performance.now()
     const outcome = (result: PinResult): PinResult => {
       this.#pinSeconds((performance.now() - started) / 1000, { outcome: result.status })
@@ -262,8 +269,8 @@ export class PinService {
       for await (const _ of this.#helia.pins.add(cid, { signal, ...depth, metadata: { peer: job.peer } })) {
         /* walks the now local DAG */
       }
-      const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now() }
-      await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
+      const rec: PinRecord = { peer: job.peer, ip: job.ip, bytes: job.staged, at: Date.now(), keep: from.keep }
+      await this.#save(id, rec)
       this.#charge(job.peer, job.ip, job.staged)
       this.#pins++
       this.#pinned()
@@ -310,6 +317,10 @@ export class PinService {
     return { cap, bound }
   }
 
+  async #save(id: string, rec: PinRecord): Promise<void> {
+    await this.#helia.datastore.put(new Key(`${PREFIX}/${id}`), new TextEncoder().encode(JSON.stringify(rec)))
+  }
+
   async #record(cid: CID): Promise<PinRecord | undefined> {
     try {
       return JSON.parse(
@@ -321,7 +332,7 @@ export class PinService {
   }
 
   /** Every pin record (root CID, requesting peer, bytes, when), for the reference check in catalog-pins.ts. */
-  async *records(): AsyncIterable<{ cid: string; peer: string; bytes: number; at: number }> {
+  async *records(): AsyncIterable<{ cid: string; peer: string; bytes: number; at: number; keep?: PinKeep }> {
     for await (const { key, value } of this.#helia.datastore.query({ prefix: PREFIX })) {
       try {
         const rec = JSON.parse(new TextDecoder().decode(value)) as PinRecord

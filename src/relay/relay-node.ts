@@ -223,7 +223,11 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
 
   const pins = new PinService(helia, blockstore, retrieve, config, metrics)
   await pins.load()
-  const catalog = await startRelayCatalog({ helia, metrics, pins }, config.dataDir, config.catalog)
+  const catalog = await startRelayCatalog(
+    { helia, metrics, pins, messageRetentionMs: config.messaging.retentionMs },
+    config.dataDir,
+    config.catalog,
+  )
 
   const record = (): RelayRecord => ({
     peerId: libp2p.peerId.toString(),
@@ -285,7 +289,7 @@ export async function startRelayNode(config: RelayConfig, options: { log?: Logge
       void servePinRequest(
         stream,
         connection,
-        (cid, peer, signal) => pins.handle(cid, { peer, ip }, signal),
+        (cid, peer, signal, keep) => pins.handle(cid, { peer, ip, ...(keep && { keep }) }, signal),
         dropper('pin'),
       )
     },

@@ -8,6 +8,7 @@ import * as Comlink from 'comlink'
 import { BaseError, type Address } from 'viem'
 import type { MessagingEngineApi, MessagingEvent, MessagingSnapshot } from '../engine/messaging-api.ts'
 import type { ShippingAddress } from '../core/messaging.ts'
+import type { PhotoRef } from '../core/message-photos.ts'
 import type { ChainService, ChatMessage, Conversation, MessagingService, MessagingStatus } from './types.ts'
 import { DirectDelivery } from './messaging-direct.ts'
 
@@ -225,9 +226,22 @@ export class EngineMessagingService extends EventTarget implements MessagingServ
   async send(
     to: Address,
     text: string,
-    { signal, listing }: { signal?: AbortSignal; listing?: string } = {},
+    { signal, listing, photos }: { signal?: AbortSignal; listing?: string; photos?: PhotoRef[] } = {},
   ): Promise<ChatMessage> {
-    return await guarded(this.#remote.send(this.#need(), to, text, listing), signal)
+    return await guarded(this.#remote.send(this.#need(), to, text, listing, photos), signal)
+  }
+
+  async addPhoto(photo: Blob, { signal }: { signal?: AbortSignal } = {}): Promise<PhotoRef> {
+    return await guarded(this.#remote.addPhoto(photo), signal)
+  }
+
+  async pinPhotos(cids: string[], { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    await guarded(this.#remote.pinPhotos(cids), signal)
+  }
+
+  async openPhoto(ref: PhotoRef, { signal }: { signal?: AbortSignal } = {}): Promise<Blob> {
+    const bytes = await guarded(this.#remote.openPhoto(ref), signal)
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: ref.mime })
   }
 
   async sendAddress(

@@ -11,6 +11,7 @@
 import type { Category, Condition, ListingDocument } from '../core/listing.ts'
 import type { SearchQuery, SearchResult, StoredListing } from '../core/search.ts'
 import type { ShippingAddress } from '../core/messaging.ts'
+import type { PhotoRef } from '../core/message-photos.ts'
 import type { OrderEvent } from '../chain/reads/getOrderEvents.ts'
 import type { Conversation } from '../p2p/messaging/client.ts'
 import type { ChatMessage } from '../p2p/messaging/storage.ts'
@@ -428,7 +429,7 @@ export interface EscrowService {
 
 // ------------------------------------------------------------------------------------------------- messaging
 
-export type { ChatMessage, Conversation, ShippingAddress, OrderEvent }
+export type { ChatMessage, Conversation, ShippingAddress, OrderEvent, PhotoRef }
 
 /**
  * - `no-wallet`: no wallet connected, nothing to show;
@@ -461,7 +462,17 @@ export interface MessagingService extends EventTarget {
   /** One conversation's messages in thread order. */
   thread(conv: string, options?: { signal?: AbortSignal }): Promise<ChatMessage[]>
   /** Encrypts and queues `text`; resolves once it is in the outbox (state `queued`). */
-  send(to: `0x${string}`, text: string, options?: { signal?: AbortSignal; listing?: string }): Promise<ChatMessage>
+  send(
+    to: `0x${string}`,
+    text: string,
+    options?: { signal?: AbortSignal; listing?: string; photos?: PhotoRef[] },
+  ): Promise<ChatMessage>
+  /** Downscales and encrypts a photo for a message (a fresh key) and adds it on this device. */
+  addPhoto(photo: Blob, options?: { signal?: AbortSignal }): Promise<PhotoRef>
+  /** Has a relay pin message photos (kept as long as relays keep messages); before `send`. */
+  pinPhotos(cids: string[], options?: { signal?: AbortSignal }): Promise<void>
+  /** A message's photo, fetched and decrypted. */
+  openPhoto(ref: PhotoRef, options?: { signal?: AbortSignal }): Promise<Blob>
   /** Sends the shipping address in the listing's conversation (validated; kept only encrypted). */
   sendAddress(
     to: `0x${string}`,

@@ -13,7 +13,11 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import type { Address } from 'viem'
 import { killChildrenOnExit, startRelay, type Relay } from '../../scripts/lib/processes.ts'
+import { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { sha256 } from 'multiformats/hashes/sha2'
 import type { DeviceKeys, Envelope } from '../../src/core/messaging.ts'
+import { encryptPhoto, type PhotoRef } from '../../src/core/message-photos.ts'
 import { memoryStorage } from '../../src/p2p/messaging/storage.ts'
 import { WaitingFullError } from '../../src/p2p/messaging/waiting.ts'
 import { serverFrames } from '../../src/p2p/messaging/wire.ts'
@@ -167,6 +171,38 @@ describe('messages to people who have not set up messaging', { concurrency: fals
     })
     // room again: a message to Dave may wait now
     assert.equal((await alice.client.send(dave, 'to Dave')).state, 'waiting')
+  })
+
+  test('a waiting message keeps its photos, pinned again when it is sealed, and they arrive intact', async () => {
+    const r = await relay()
+    const bobKeys = await deviceKeys(21)
+    const repinned: string[][] = []
+    const alice = await dev([r.wsAddr], await deviceKeys(20), {
+      options: { waiting: FAST, repin: async (photos) => void repinned.push(photos.map((p) => p.cid)) },
+    })
+    const { ciphertext, ref } = await encryptPhoto({
+      bytes: new Uint8Array([1, 2, 3]),
+      mime: 'image/jpeg',
+      width: 10,
+      height: 8,
+    })
+    const photo: PhotoRef = { cid: CID.createV1(raw.code, await sha256.digest(ciphertext)).toString(), ...ref }
+    const m = await alice.client.send(bobKeys.binding.address, 'the scratch', { photos: [photo] })
+    assert.equal(m.state, 'waiting')
+    assert.deepEqual(m.photos, [photo])
+    assert.equal(repinned.length, 0, 'pinned by the sender before sending, not again while it waits')
+    const bob = await dev([r.wsAddr], bobKeys)
+    const got = await waitFor(
+      'Bob to receive the message that waited, with its photo',
+      () =>
+        bob.client
+          .conversations()
+          .flatMap((c) => bob.client.thread(c.conv))
+          .find((x) => x.text === 'the scratch'),
+      { timeout: 30_000 },
+    )
+    assert.deepEqual(got.photos, [photo])
+    assert.deepEqual(repinned, [[photo.cid]])
   })
 
   test('a message that waited too long is given up and says so', async () => {

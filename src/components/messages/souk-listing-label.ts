@@ -46,6 +46,33 @@ export class SoukListingLabel extends LitElement {
     args: () => [this.catalog, this.listing] as const,
   })
 
+  // the catalog may learn the listing after this label first asked (a fresh device still syncing): ask again
+  // on its changes until it has the title
+  #listening?: CatalogService
+  readonly #onCatalog = (): void => {
+    if (!this.entry.value) void this.entry.run()
+  }
+  #listen(catalog: CatalogService | undefined): void {
+    if (this.#listening === catalog) return
+    this.#listening?.removeEventListener('change', this.#onCatalog)
+    this.#listening = catalog
+    catalog?.addEventListener('change', this.#onCatalog)
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback()
+    this.#listen(this.catalog)
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback()
+    this.#listen(undefined)
+  }
+
+  protected override willUpdate(): void {
+    if (this.isConnected) this.#listen(this.catalog)
+  }
+
   override render() {
     const e = this.entry.value
     return html`${e?.summary.thumb ? html`<souk-ipfs-image .cid=${e.summary.thumb} alt=""></souk-ipfs-image>` : nothing}

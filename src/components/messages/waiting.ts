@@ -59,5 +59,11 @@ export function sendError(err: unknown): string {
       'Too many messages on this device already wait for people who have not set up messaging, so this one was not kept.',
       { id: 'msg.waitingFullTotal' },
     )
+  if (name === 'MediaPinError')
+    return msg('No relay stored the photos, so nothing was sent. Try again once you are online.', {
+      id: 'msg.photo.pinFailed',
+    })
+  if (name === 'PhotoError')
+    return msg('A photo could not be opened on this device; remove it or choose another.', { id: 'msg.photo.bad' })
   return err instanceof BaseError ? err.shortMessage : msg('Could not send the message.', { id: 'msg.error' })
 }

@@ -18,6 +18,7 @@ import {
   openEnvelope,
   openLocal,
   parseBinding,
+  parsePayload,
   parseShippingAddress,
   sealEnvelope,
   sealLocal,
@@ -32,6 +33,7 @@ import {
   type PresenceRecord,
   type ShippingAddress,
 } from '../../core/messaging.ts'
+import type { PhotoRef } from '../../core/message-photos.ts'
 import { abortQuietly, FrameError, withDeadline } from '../frames.ts'
 import {
   MESSAGE_DELIVER_PROTOCOL,
@@ -71,6 +73,8 @@ export interface MessagingClientOptions {
    * `WAITING_LIMITS` (20 per recipient, 100 in all, 30 days, look-ups 2 s → 60 s).
    */
   waiting?: Partial<WaitingLimits>
+  /** Pins a waiting message's photos again when it is sealed, so relays keep them from then on (photos.ts). */
+  repin?: (photos: PhotoRef[]) => Promise<void>
 }
 
 export interface Conversation {
@@ -171,7 +175,8 @@ export class MessagingClient extends EventTarget {
     refused: {},
     direct: { delivered: 0, failed: 0, received: 0 },
   }
-  readonly #o: Required<Omit<MessagingClientOptions, 'retry' | 'waiting'>> & { retry: { minMs: number; maxMs: number } }
+  readonly #o: Required<Omit<MessagingClientOptions, 'retry' | 'waiting' | 'repin'>> &
+    Pick<MessagingClientOptions, 'repin'> & { retry: { minMs: number; maxMs: number } }
   readonly #bindings = new BindingVerifier()
   readonly #messages = new Map<string, ChatMessage>()
   readonly #outbox = new Map<string, OutboxEntry>()
@@ -329,13 +334,10 @@ export class MessagingClient extends EventTarget {
   async send(
     to: Address,
     text: string,
-    { signal, listing }: { signal?: AbortSignal; listing?: string } = {},
+    { signal, listing, photos }: { signal?: AbortSignal; listing?: string; photos?: PhotoRef[] } = {},
   ): Promise<ChatMessage> {
-    return await this.#sendPayload(
-      to,
-      listing === undefined ? { t: 'text', text } : { t: 'text', text, listing },
-      signal,
-    )
+    const payload = parsePayload({ t: 'text', text, listing, photos: photos?.length ? photos : undefined })
+    return await this.#sendPayload(to, payload as Extract<Payload, { t: 'text' }>, signal)
   }
 
   /**
@@ -402,7 +404,8 @@ export class MessagingClient extends EventTarget {
     payload: Extract<Payload, { t: 'text' | 'address' }>,
   ): Pick<ChatMessage, 'text' | 'listing' | 'kind' | 'sealed'> {
     const listing = payload.listing === undefined ? {} : { listing: payload.listing }
-    if (payload.t === 'text') return { text: payload.text, ...listing }
+    if (payload.t === 'text')
+      return { text: payload.text, ...listing, ...(payload.photos && { photos: payload.photos }) }
     return { text: '', ...listing, kind: 'address', sealed: sealLocal(this.#o.keys, payload.address) }
   }
 
@@ -481,7 +484,7 @@ export class MessagingClient extends EventTarget {
             listing: m.listing ?? '',
             address: parseShippingAddress(openLocal(this.#o.keys, m.sealed ?? '')),
           }
-        : { t: 'text', text: m.text, ...listing }
+        : { t: 'text', text: m.text, ...listing, ...(m.photos && { photos: m.photos }) }
     const { envelope, id } = await sealEnvelope({
       from: this.#o.keys,
       to: w.to,
@@ -497,6 +500,7 @@ export class MessagingClient extends EventTarget {
     this.#outbox.set(id, entry)
     this.#changed()
     void this.#flush(id)
+    if (m.photos) void this.#o.repin?.(m.photos).catch(() => this.#drop('repin_failed'))
   }
 
   /** A message waited `maxAgeMs` for a key: given up, and its record says so. */

@@ -6,6 +6,7 @@
 import { openDB, type IDBPDatabase } from 'idb'
 import type { Address } from 'viem'
 import type { DeviceBinding, DeviceKeys, Envelope, ShippingAddress } from '../../core/messaging.ts'
+import type { PhotoRef } from '../../core/message-photos.ts'
 
 /**
  * Outgoing: `waiting` (kept on this device until the recipient has a device key: they never set messaging up,
@@ -37,6 +38,8 @@ export interface ChatMessage {
   listing?: string
   /** What the message carries; absent means `text`. */
   kind?: 'text' | 'address'
+  /** `text`: encrypted photos on IPFS with their keys (message-photos.ts), as the payload carried them. */
+  photos?: PhotoRef[]
   /** `address`: the shipping address sealed with the device's local key (`sealLocal`); `text` is empty then. */
   sealed?: string
   /** `address`: opened in memory for the view by `MessagingClient.thread`, never stored. */
