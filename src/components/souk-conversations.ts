@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
+import { OnlineController } from './online.ts'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
@@ -197,7 +198,7 @@ export class SoukConversations extends LitElement {
   @state() private auction?: AuctionView
   @state() private orderRevision = 0
   @state() private addressFormOpen = false
-  @state() private online = globalThis.navigator?.onLine ?? true
+  readonly #device = new OnlineController(this)
   #watching: { listing: string; chain: ChainService; stop: () => void } | undefined
 
   /** The listing's order history from the chain, reloaded whenever the listing's state moves. */
@@ -216,10 +217,6 @@ export class SoukConversations extends LitElement {
     },
     autoRun: false,
   })
-
-  private readonly onOnline = (): void => {
-    this.online = navigator.onLine
-  }
 
   /** The open thread, reloaded on every change of the service. */
   private readonly threadTask = new Task(this, {
@@ -266,16 +263,12 @@ export class SoukConversations extends LitElement {
     super.connectedCallback()
     this.listen(this.source)
     document.addEventListener('visibilitychange', this.onVisibility)
-    window.addEventListener('online', this.onOnline)
-    window.addEventListener('offline', this.onOnline)
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.listen(undefined)
     document.removeEventListener('visibilitychange', this.onVisibility)
-    window.removeEventListener('online', this.onOnline)
-    window.removeEventListener('offline', this.onOnline)
     this.#watchAuction(undefined, undefined)
   }
 
@@ -346,7 +339,7 @@ export class SoukConversations extends LitElement {
 
   /** No network, or no relay reachable: what is written waits in the outbox. */
   private get offline(): boolean {
-    return !this.online || this.source?.relaysConnected === 0
+    return !this.#device.online || this.source?.relaysConnected === 0
   }
 
   private stateLabel(m: ChatMessage): string {

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit'
+import { OnlineController } from './online.ts'
 import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg } from '@lit/localize'
@@ -105,30 +106,13 @@ export class SoukNetworkStatus extends LitElement {
   @state()
   chain?: StatusSource<ChainSnapshot>
 
-  @state() private deviceOnline = typeof navigator === 'undefined' ? true : navigator.onLine
+  readonly #device = new OnlineController(this)
   readonly #network = new StatusController<NetworkSnapshot>(this)
   readonly #chain = new StatusController<ChainSnapshot>(this)
   readonly #details = new Dismissable(this, {
     opener: () => this.renderRoot.querySelector<HTMLElement>('button'),
     panel: () => this.renderRoot.querySelector('.panel'),
   })
-  readonly #onOnline = (): void => {
-    this.deviceOnline = navigator.onLine
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback()
-    this.deviceOnline = navigator.onLine
-    window.addEventListener('online', this.#onOnline)
-    window.addEventListener('offline', this.#onOnline)
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    window.removeEventListener('online', this.#onOnline)
-    window.removeEventListener('offline', this.#onOnline)
-  }
-
   override willUpdate(): void {
     this.#network.source = this.network
     this.#chain.source = this.chain
@@ -137,7 +121,7 @@ export class SoukNetworkStatus extends LitElement {
   override updated(): void {
     const net = this.#network.value
     const chain = this.#chain.value
-    this.dataset.state = shopperState(net, this.deviceOnline)
+    this.dataset.state = shopperState(net, this.#device.online)
     this.dataset.relaysConnected = String(connectedRelays(net))
     if (net?.peerId) this.dataset.peerId = net.peerId
     if (chain?.chainId !== undefined) this.dataset.chainId = String(chain.chainId)
@@ -148,7 +132,7 @@ export class SoukNetworkStatus extends LitElement {
   override render() {
     const net = this.#network.value
     const chain = this.#chain.value
-    const state = shopperState(net, this.deviceOnline)
+    const state = shopperState(net, this.#device.online)
     const open = this.#details.open
     const chainDown = chain?.status === 'error'
     const tone = state === 'online' && chainDown ? 'warn' : TONES[state]
@@ -164,7 +148,7 @@ export class SoukNetworkStatus extends LitElement {
       ${
         open
           ? html`<div class="panel" id="net-details" role="status" data-testid="net-details">
-              <p data-testid="net-sentence">${stateSentence(state, connectedRelays(net), this.deviceOnline)}</p>
+              <p data-testid="net-sentence">${stateSentence(state, connectedRelays(net), this.#device.online)}</p>
               ${
                 chainDown
                   ? html`<p class="bad" data-testid="chain">

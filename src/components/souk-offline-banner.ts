@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit'
+import { OnlineController } from './online.ts'
 import { customElement, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg } from '@lit/localize'
@@ -39,25 +40,8 @@ export class SoukOfflineBanner extends LitElement {
   @state()
   network?: StatusSource<NetworkSnapshot>
 
-  @state() private online = typeof navigator === 'undefined' ? true : navigator.onLine
+  readonly #device = new OnlineController(this)
   readonly #status = new StatusController<NetworkSnapshot>(this)
-  readonly #onOnline = (): void => {
-    this.online = navigator.onLine
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback()
-    this.online = navigator.onLine
-    window.addEventListener('online', this.#onOnline)
-    window.addEventListener('offline', this.#onOnline)
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    window.removeEventListener('online', this.#onOnline)
-    window.removeEventListener('offline', this.#onOnline)
-  }
-
   override willUpdate(): void {
     this.#status.source = this.network
   }
@@ -67,7 +51,7 @@ export class SoukOfflineBanner extends LitElement {
    * failed (it waits to retry): not while the node is still making its first connections.
    */
   get state(): 'online' | 'offline' | 'no-relay' {
-    if (!this.online) return 'offline'
+    if (!this.#device.online) return 'offline'
     const net = this.#status.value
     if (net?.status !== 'offline') {
       if (net && net.status !== 'starting') this.#reachedRelays = true
