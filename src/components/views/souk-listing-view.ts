@@ -4,7 +4,7 @@ import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
 import { encodeListing } from '../../core/listing.ts'
-import { formatAmount, formatDateTime, shortAddress } from '../../services/format.ts'
+import { formatAmount, shortAddress } from '../../services/format.ts'
 import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
 import { getLocale } from '../../i18n.ts'
 import { catalogContext, chainContext, startingContext } from '../context.ts'
@@ -19,6 +19,9 @@ import '../souk-bid-form.ts'
 import type { SoukListingTrust, TrustLoaded } from '../souk-listing-trust.ts'
 import '../souk-listing-trust.ts'
 import '../souk-trust-glance.ts'
+import { listingTimeline } from '../listing/listing-timeline.ts'
+import '../listing/souk-listing-buy.ts'
+import '../listing/souk-listing-seller.ts'
 
 /**
  * A listing: photos, title and description (as text, never HTML), seller and arbiter, terms, a timeline with
@@ -248,29 +251,6 @@ export class SoukListingView extends LitElement {
     ></souk-trust-glance>`
   }
 
-  #timeline(a: AuctionView) {
-    const steps = [
-      { phase: 'bidding', label: msg('Bidding', { id: 'status.open' }), until: a.biddingEnd },
-      { phase: 'revealing', label: msg('Reveal window', { id: 'phase.revealing' }), until: a.revealEnd },
-      { phase: 'finalizable', label: msg('Finalize', { id: 'listing.finalize' }), until: undefined },
-    ] as const
-    const locale = getLocale()
-    return html`<ol class="timeline" aria-label=${msg('Timeline', { id: 'listing.timeline' })}>
-      ${steps.map((s) => {
-        const current = a.phase === s.phase
-        return html`<li aria-current=${current ? 'step' : nothing} data-step=${s.phase}>
-          ${s.label}
-          ${
-            s.until !== undefined
-              ? html`— ${msg('until', { id: 'listing.until' })} ${formatDateTime(s.until, locale)}
-                ${current ? html`(<souk-countdown .deadline=${s.until} .offset=${this.offset}></souk-countdown>)` : nothing}`
-              : html`— ${msg('anyone can close the auction', { id: 'listing.anyone' })}`
-          }
-        </li>`
-      })}
-    </ol>`
-  }
-
   #bidRow(b: MyBid, a: AuctionView) {
     const chain = this.chain!
     const amount =
@@ -338,10 +318,23 @@ export class SoukListingView extends LitElement {
           </button>
         </p>`,
       )
+    else if (isSeller)
+      parts.push(
+        html`<souk-listing-seller
+          .auction=${a}
+          @souk-listing-cancelled=${() => this.bidsVersion++}
+        ></souk-listing-seller>`,
+      )
+    else if (a.buyNow && a.phase === 'on-sale')
+      parts.push(
+        html`<souk-listing-buy
+          .auction=${a}
+          .contentHash=${this.#doc.value?.contentHash}
+          @souk-bought=${() => this.bidsVersion++}
+        ></souk-listing-buy>`,
+      )
     else if (a.phase === 'bidding' && !a.buyNow) {
       // an arbiter of the set may bid (contracts v3): as the buyer it could never choose itself to decide
-      if (isSeller) parts.push(html`<p class="muted">${msg('This is your listing.', { id: 'listing.yours' })}</p>`)
-      else
         parts.push(
           html`<souk-bid-form
             .listingId=${a.listingId}
@@ -387,8 +380,12 @@ export class SoukListingView extends LitElement {
     if (a.escrow)
       return html`<p data-testid="escrow">
         <strong>${escrowLabel(a.escrow.status)}</strong> —
-        ${msg(str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`, { id: 'listing.won' })}
-        ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
+        ${
+          a.buyNow
+            ? msg(str`bought by ${shortAddress(a.escrow.buyer)} for ${formatAmount(a.escrow.amount, a.currency)}.`, { id: 'listing.bought' })
+            : msg(str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`, { id: 'listing.won' })
+        }
+        ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${a.buyNow ? msg('You bought this.', { id: 'listing.youBought' }) : msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
         ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<a href=${href(`/messages/${a.seller}`, { listing: a.listingId, address: '1' })} data-testid="send-address">${msg('Send your shipping address to the seller', { id: 'listing.sendAddress' })}</a>` : nothing}
       </p>`
     if (a.phase === 'ended')
@@ -446,8 +443,7 @@ export class SoukListingView extends LitElement {
                     ${a.phase === 'bidding' || a.phase === 'revealing' ? html`· <souk-countdown .deadline=${a.phase === 'bidding' ? a.biddingEnd : a.revealEnd} .offset=${this.offset}></souk-countdown>` : nothing}
                   </p>
                   ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)}
-                  <h3>${msg('Timeline', { id: 'listing.timeline' })}</h3>
-                  ${this.#timeline(a)}
+                  ${listingTimeline(a, this.offset)}
                   <h3>${msg('Terms', { id: 'listing.terms' })}</h3>
                   <dl class="terms">
                     <dt>
@@ -477,7 +473,11 @@ export class SoukListingView extends LitElement {
                     </dd>
                     <dt>${msg('Payment', { id: 'listing.payment' })}</dt>
                     <dd>
-                      ${msg('The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBody' })}
+                      ${
+                        a.buyNow
+                          ? msg('The buyer pays the price into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBuyNow' })
+                          : msg('The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBody' })
+                      }
                     </dd>
                   </dl>
                 `
