@@ -86,7 +86,10 @@ export function resolveWords(p: Amounts & { arbiterFeeBps: number; toBuyer: bigi
 }
 
 /** Withdrawing what the market holds for the account, every currency. */
-export function withdrawWords(p: { owed: { amount: bigint; currency: Currency }[]; to: `0x${string}` }): MoneyWords {
+export function withdrawWords(p: {
+  owed: readonly { amount: bigint; currency: Currency }[]
+  to: `0x${string}`
+}): MoneyWords {
   const total = p.owed.map((o) => formatAmount(o.amount, o.currency, getLocale())).join(' + ')
   const n = p.owed.length
   return {
@@ -116,5 +119,20 @@ export function cancelWords(): MoneyWords {
       msg('This cannot be undone; you can relist the item afterwards.', { id: 'money.cancel.final' }),
     ],
     confirm: msg('Cancel the listing', { id: 'money.cancel.confirm' }),
+  }
+}
+
+/** The seller refunds the buyer: the whole price back, no fee of any kind. */
+export function refundWords(p: { price: bigint; currency: Currency; buyer: `0x${string}` }): MoneyWords {
+  const f = (a: bigint): string => formatAmount(a, p.currency, getLocale())
+  return {
+    title: msg('Refund the buyer?', { id: 'money.refund.title' }),
+    lines: [
+      msg(str`The buyer (${shortAddress(p.buyer)}) receives the whole price, ${f(p.price)}, back. No fees are taken.`, {
+        id: 'money.refund.what',
+      }),
+      msg('This is final: you are not paid for this sale.', { id: 'money.refund.final' }),
+    ],
+    confirm: msg(str`Refund ${f(p.price)}`, { id: 'money.refund.confirm' }),
   }
 }
