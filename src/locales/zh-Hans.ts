@@ -9,6 +9,7 @@ import { trustTemplates } from './zh-Hans.trust.ts'
 import { viewsTrustTemplates } from './zh-Hans.views-trust.ts'
 import { identityTemplates } from './zh-Hans.identity.ts'
 import { sellTemplates } from './zh-Hans.sell.ts'
+import { sellerTemplates } from './zh-Hans.seller.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -18,6 +19,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...trustTemplates,
   ...viewsTrustTemplates,
   ...sellTemplates,
+  ...sellerTemplates,
   ...buildTemplates,
   ...identityTemplates,
   'app.tagline': '没有中间商的拍卖市场',
