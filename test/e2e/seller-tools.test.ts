@@ -13,7 +13,7 @@
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Page } from 'playwright-core'
-import { appSession, png, PHONE } from '../helpers/app-session.ts'
+import { appSession, DESKTOP, png, PHONE } from '../helpers/app-session.ts'
 import { devAccount } from '../helpers/messaging.ts'
 import { servedApp } from '../helpers/served-app.ts'
 
@@ -27,6 +27,8 @@ describe('the seller’s everyday tools in the app (issue #26)', { timeout: 900_
   after(() => s.close())
   let seller: Page
   let buyer: Page
+  /** Listings the screens of (c) show: a buy-now one on sale, an auction in bidding. */
+  const shown: { auction?: string } = {}
 
   const order = (page: Page, listingId: string) => page.locator(`li[data-listing-id="${listingId}"] souk-order`)
 
@@ -253,9 +255,60 @@ describe('the seller’s everyday tools in the app (issue #26)', { timeout: 900_
     )
     assert.equal(await seller.locator('souk-sell-view #reserve').inputValue(), '5')
     const relisted = await publish(seller, 'the relist')
+    shown.auction = relisted
     assert.notEqual(relisted, id)
     await title(seller, edited, 'the relisted item')
     await seller.locator('souk-listing-view [data-phase="bidding"]').waitFor({ timeout: 30_000 })
     assert.deepEqual(s.errors, [])
+  })
+
+  it('(c) the changed screens at 360 and 1280 px, in English and Chinese', async () => {
+    assert.ok(shown.auction, 'run (b) first')
+    // one more buy-now item, on sale, for its page and its sheet
+    await seller.goto(`${served.site.url}#/sell`)
+    await addPhoto(seller, [40, 90, 160])
+    await seller.locator('souk-sell-view #title').fill('Blue enamel teapot')
+    await seller.locator('souk-sell-view input[name=kind][value=buy-now]').check()
+    await seller.locator('souk-sell-view #currency').selectOption('ETH')
+    await seller.locator('souk-sell-view #reserve').fill('0.05')
+    const buyNow = await publish(seller, 'the buy-now listing for the screens')
+    for (const [locale, lang] of [
+      ['en-US', 'en'],
+      ['zh-CN', 'zh'],
+    ] as const)
+      for (const [viewport, size] of [
+        [PHONE, '360'],
+        [DESKTOP, '1280'],
+      ] as const) {
+        const page = await s.person(`screens ${lang} ${size}`, viewport, locale)
+        const tag = `${lang}-${size}`
+        await page.goto(`${served.site.url}#/`)
+        await s.connect(page, 3)
+        await page.goto(`${served.site.url}#/listing/${buyNow}`)
+        await page.locator('souk-listing-buy [data-action=buy]').waitFor({ timeout: 90_000 })
+        await s.shot(page, `listing-buy-now-${tag}`)
+        await page.locator('souk-listing-buy [data-action=buy]').click()
+        const sheet = page.locator('souk-listing-buy [data-testid=confirm-sheet]')
+        await sheet.waitFor({ timeout: 20_000 })
+        await page.screenshot({ path: await s.path(`confirm-sheet-buy-${tag}`) })
+        await sheet.locator('[data-action=sheet-cancel]').click()
+        await page.goto(`${served.site.url}#/listing/${shown.auction}`)
+        await page.locator('souk-listing-view [data-phase="bidding"]').waitFor({ timeout: 90_000 })
+        await s.shot(page, `listing-auction-${tag}`)
+        await s.connect(page, SELLER)
+        await page.locator('souk-listing-seller [data-action=edit]').waitFor({ timeout: 30_000 })
+        await s.shot(page, `listing-auction-seller-${tag}`)
+        await page.goto(`${served.site.url}#/sell`)
+        await page.locator('souk-sell-view souk-arbiter-picker').waitFor({ timeout: 30_000 })
+        await s.shot(page, `sell-form-${tag}`)
+        await page.goto(`${served.site.url}#/sales`)
+        await page.locator('souk-seller-todo [data-testid=todo]').waitFor({ timeout: 60_000 })
+        await s.shot(page, `sales-dashboard-${tag}`)
+        await page.locator('souk-withdraw-all [data-action=withdraw-all]').click()
+        await page.locator('souk-withdraw-all [data-testid=confirm-sheet]').waitFor({ timeout: 20_000 })
+        await page.screenshot({ path: await s.path(`confirm-sheet-withdraw-${tag}`) })
+        await page.locator('souk-withdraw-all [data-action=sheet-cancel]').click()
+        await page.context().close()
+      }
   })
 })

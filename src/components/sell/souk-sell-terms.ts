@@ -193,7 +193,7 @@ export class SoukSellTerms extends LitElement {
           />${msg('Buy it now at a fixed price', { id: 'sell.kind.buyNow' })}</label
         >
         <p class="hint">
-          ${msg('An auction cannot also be bought at a fixed price: the market contract keeps the two apart.', { id: 'sell.kind.hint' })}
+          ${msg('Buy it now sells to the first buyer at your price; an auction sells to the highest sealed bid. A listing is one or the other.', { id: 'sell.kind.hint.v2' })}
         </p>
       </fieldset>
       <div class="row">

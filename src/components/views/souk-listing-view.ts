@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
+import { isAddressEqual } from 'viem'
 import { encodeListing } from '../../core/listing.ts'
 import { formatAmount, shortAddress } from '../../services/format.ts'
 import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
@@ -239,6 +240,9 @@ export class SoukListingView extends LitElement {
   /** Before anyone bids or buys: the seller's record and the warnings in a line, with a way to the details. */
   #glance(a: AuctionView) {
     if (a.phase !== 'bidding' && a.phase !== 'on-sale') return nothing
+    // the seller does not check itself before bidding
+    const me = this.wallet?.address
+    if (me && isAddressEqual(me, a.seller)) return nothing
     return html`<souk-trust-glance
       .summary=${this.trust?.summary}
       .warnings=${this.trust?.warnings.length}
@@ -335,15 +339,15 @@ export class SoukListingView extends LitElement {
       )
     else if (a.phase === 'bidding' && !a.buyNow) {
       // an arbiter of the set may bid (contracts v3): as the buyer it could never choose itself to decide
-        parts.push(
-          html`<souk-bid-form
-            .listingId=${a.listingId}
-            .contentHash=${this.#doc.value?.contentHash}
-            .currency=${a.currency}
-            .reserve=${a.price}
-            @souk-bid-placed=${() => this.bidsVersion++}
-          ></souk-bid-form>`,
-        )
+      parts.push(
+        html`<souk-bid-form
+          .listingId=${a.listingId}
+          .contentHash=${this.#doc.value?.contentHash}
+          .currency=${a.currency}
+          .reserve=${a.price}
+          @souk-bid-placed=${() => this.bidsVersion++}
+        ></souk-bid-form>`,
+      )
     }
     if (a.phase === 'finalizable')
       parts.push(
@@ -382,8 +386,13 @@ export class SoukListingView extends LitElement {
         <strong>${escrowLabel(a.escrow.status)}</strong> —
         ${
           a.buyNow
-            ? msg(str`bought by ${shortAddress(a.escrow.buyer)} for ${formatAmount(a.escrow.amount, a.currency)}.`, { id: 'listing.bought' })
-            : msg(str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`, { id: 'listing.won' })
+            ? msg(str`bought by ${shortAddress(a.escrow.buyer)} for ${formatAmount(a.escrow.amount, a.currency)}.`, {
+                id: 'listing.bought',
+              })
+            : msg(
+                str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`,
+                { id: 'listing.won' },
+              )
         }
         ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${a.buyNow ? msg('You bought this.', { id: 'listing.youBought' }) : msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
         ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<a href=${href(`/messages/${a.seller}`, { listing: a.listingId, address: '1' })} data-testid="send-address">${msg('Send your shipping address to the seller', { id: 'listing.sendAddress' })}</a>` : nothing}
@@ -442,8 +451,7 @@ export class SoukListingView extends LitElement {
                     ${phaseLabel(a.phase)}
                     ${a.phase === 'bidding' || a.phase === 'revealing' ? html`· <souk-countdown .deadline=${a.phase === 'bidding' ? a.biddingEnd : a.revealEnd} .offset=${this.offset}></souk-countdown>` : nothing}
                   </p>
-                  ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)}
-                  ${listingTimeline(a, this.offset)}
+                  ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)} ${listingTimeline(a, this.offset)}
                   <h3>${msg('Terms', { id: 'listing.terms' })}</h3>
                   <dl class="terms">
                     <dt>
@@ -475,8 +483,13 @@ export class SoukListingView extends LitElement {
                     <dd>
                       ${
                         a.buyNow
-                          ? msg('The buyer pays the price into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBuyNow' })
-                          : msg('The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBody' })
+                          ? msg('The buyer pays the price into a 2-of-3 escrow: buyer, seller and arbiter.', {
+                              id: 'listing.paymentBuyNow',
+                            })
+                          : msg(
+                              'The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.',
+                              { id: 'listing.paymentBody' },
+                            )
                       }
                     </dd>
                   </dl>

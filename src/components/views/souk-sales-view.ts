@@ -113,8 +113,8 @@ export class SoukSalesView extends LitElement {
         data
           ? html`<p data-testid="counts">
               ${msg(
-                str`${sales.length} listings · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`,
-                { id: 'sales.counts' },
+                str`${sales.length === 1 ? msg('1 listing', { id: 'sales.count.one' }) : msg(str`${sales.length} listings`, { id: 'sales.count.many' })} · ${open.length} open · ${sold.length} sold · ${completed.length} paid out`,
+                { id: 'sales.counts.v2' },
               )}
             </p>`
           : nothing
