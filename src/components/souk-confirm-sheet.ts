@@ -76,8 +76,11 @@ export class SoukConfirmSheet extends LitElement {
       data-testid="confirm-sheet"
       @close=${() => this.#settle(false)}
       @click=${(e: MouseEvent) => {
-        // a tap on the backdrop (outside the form) is a Cancel
-        if (e.target === this.dialog) this.#close(false)
+        // a tap on the backdrop is a Cancel (the dialog element receives it, but so does its own padding)
+        if (e.target !== this.dialog) return
+        const r = this.dialog.getBoundingClientRect()
+        const inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom
+        if (!inside) this.#close(false)
       }}
     >
       ${

@@ -58,14 +58,14 @@ describe('the seller’s everyday tools in the app (issue #26)', { timeout: 900_
     await page.locator('souk-sell-view [data-action=publish]').click()
     await page
       .waitForURL((u) => /#\/listing\/\d+$/.test(u.hash) && u.toString() !== before, { timeout: 180_000 })
-      .catch(async () =>
-        assert.fail(
-          `${what} never reached the listing page: ${await page
-            .locator('souk-sell-view [role=alert]')
-            .allTextContents()
-            .catch(() => [])}`,
-        ),
-      )
+      .catch(async () => {
+        await s.shot(page, 'publish-failed')
+        const said = await page
+          .locator('souk-sell-view [role=alert], souk-sell-view .error')
+          .allTextContents()
+          .catch(() => [])
+        assert.fail(`${what} never reached the listing page: ${said.map((t) => t.trim()).join(' | ')}`)
+      })
     return /#\/listing\/(\d+)$/.exec(page.url())![1]!
   }
 
@@ -271,6 +271,7 @@ describe('the seller’s everyday tools in the app (issue #26)', { timeout: 900_
     await seller.locator('souk-sell-view input[name=kind][value=buy-now]').check()
     await seller.locator('souk-sell-view #currency').selectOption('ETH')
     await seller.locator('souk-sell-view #reserve').fill('0.05')
+    await seller.locator('souk-sell-view #from').fill('Porto')
     const buyNow = await publish(seller, 'the buy-now listing for the screens')
     for (const [locale, lang] of [
       ['en-US', 'en'],

@@ -156,8 +156,22 @@ export class SoukListingView extends LitElement {
       const { contentHash } = await encodeListing(entry.doc)
       return { ...entry, contentHash }
     },
-    args: () => [this.catalog, this.listingId] as const,
+    args: () => [this.catalog, this.listingId, this.docVersion] as const,
   })
+
+  /** Bumped when the catalog changes while it did not have this listing yet: it may have it now. */
+  @state() private docVersion = 0
+  #catalogWatched: CatalogService | undefined
+  readonly #onCatalog = (): void => {
+    if (this.#doc.value === null) this.docVersion++
+  }
+
+  #watchCatalog(): void {
+    if (this.#catalogWatched === this.catalog) return
+    this.#catalogWatched?.removeEventListener('change', this.#onCatalog)
+    this.#catalogWatched = this.catalog
+    this.#catalogWatched?.addEventListener('change', this.#onCatalog)
+  }
 
   readonly #myBids = new Task(this, {
     task: async ([chain, id, address], { signal }) => {
@@ -177,16 +191,22 @@ export class SoukListingView extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('chain') || changed.has('listingId')) this.#watch()
+    if (changed.has('catalog')) this.#watchCatalog()
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.#unwatch()
+    this.#catalogWatched?.removeEventListener('change', this.#onCatalog)
+    this.#catalogWatched = undefined
   }
 
   override connectedCallback(): void {
     super.connectedCallback()
-    if (this.hasUpdated) this.#watch()
+    if (this.hasUpdated) {
+      this.#watch()
+      this.#watchCatalog()
+    }
   }
 
   #unwatch(): void {
