@@ -49,6 +49,8 @@ export class SoukListingBuy extends LitElement {
   chain?: ChainService
 
   @state() private busy = false
+  /** Confirmed on the sheet: the wallet is being asked (the button says so only then). */
+  @state() private sending = false
   @state() private message: { ok: boolean; text: string } | undefined
   @query('souk-confirm-sheet') private sheet!: SoukConfirmSheet
 
@@ -63,6 +65,7 @@ export class SoukListingBuy extends LitElement {
         buyWords({ price: a.price, currency: a.currency, protocolFeeBps, arbiterFeeBps: a.arbiterFeeBps }),
       )
       if (!ok) return
+      this.sending = true
       const { price } = await chain.buy({
         listingId: a.listingId,
         ...(this.contentHash ? { contentHash: this.contentHash } : {}),
@@ -79,6 +82,7 @@ export class SoukListingBuy extends LitElement {
       this.message = { ok: false, text: errorSentence(err) }
     } finally {
       this.busy = false
+      this.sending = false
     }
   }
 
@@ -97,7 +101,7 @@ export class SoukListingBuy extends LitElement {
               aria-busy=${this.busy ? 'true' : 'false'}
               @click=${() => void this.#buy()}
             >
-              ${this.busy ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg(str`Buy now for ${price}`, { id: 'buy.button' })}
+              ${this.sending ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg(str`Buy now for ${price}`, { id: 'buy.button' })}
             </button>`
           : nothing
       }

@@ -49,6 +49,8 @@ export class SoukListingSeller extends LitElement {
   chain?: ChainService
 
   @state() private busy = false
+  /** Confirmed on the sheet: the wallet is being asked (the button says so only then). */
+  @state() private sending = false
   @state() private message: { ok: boolean; text: string } | undefined
   @query('souk-confirm-sheet') private sheet!: SoukConfirmSheet
 
@@ -59,6 +61,7 @@ export class SoukListingSeller extends LitElement {
     this.message = undefined
     try {
       if (!(await this.sheet.ask(cancelWords()))) return
+      this.sending = true
       await chain.cancelListing(a.listingId)
       this.message = { ok: true, text: msg('Listing cancelled.', { id: 'seller.cancelled' }) }
       this.dispatchEvent(new Event('souk-listing-cancelled', { bubbles: true, composed: true }))
@@ -66,6 +69,7 @@ export class SoukListingSeller extends LitElement {
       this.message = { ok: false, text: errorSentence(err) }
     } finally {
       this.busy = false
+      this.sending = false
     }
   }
 
@@ -100,7 +104,7 @@ export class SoukListingSeller extends LitElement {
         ${
           open && !a.hasBids
             ? html`<button data-action="cancel-listing" ?disabled=${this.busy} @click=${() => void this.#cancel()}>
-                ${this.busy ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Cancel listing', { id: 'seller.cancel' })}
+                ${this.sending ? msg('Confirm in your wallet…', { id: 'tx.confirm' }) : msg('Cancel listing', { id: 'seller.cancel' })}
               </button>`
             : nothing
         }
