@@ -46,8 +46,10 @@ export class SoukOrderNotes extends LitElement {
       }
       p {
         margin: 0;
-        white-space: pre-wrap;
         overflow-wrap: anywhere;
+      }
+      .note {
+        white-space: pre-wrap;
       }
     `,
   ]
@@ -111,10 +113,12 @@ export class SoukOrderNotes extends LitElement {
     if (!n?.text) return nothing
     return n.kind === 'shipped'
       ? html`<p data-testid="shipping-note">
-          <strong>${msg('Shipping note from the seller:', { id: 'order.note.shipped' })}</strong> ${n.text}
+          <strong>${msg('Shipping note from the seller:', { id: 'order.note.shipped' })}</strong>
+          <span class="note">${n.text}</span>
         </p>`
       : html`<p data-testid="dispute-reason">
-          <strong>${msg('The buyer’s reason for the dispute:', { id: 'order.note.reason' })}</strong> ${n.text}
+          <strong>${msg('The buyer’s reason for the dispute:', { id: 'order.note.reason' })}</strong>
+          <span class="note">${n.text}</span>
         </p>`
   }
 }
