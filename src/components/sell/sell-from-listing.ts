@@ -3,8 +3,19 @@
  * CID, the terms), or the item alone for an edit (the terms of a listing cannot change).
  */
 import { amountInput } from '../../services/format.ts'
+import type { ListingDocument } from '../../core/listing.ts'
 import type { SellDraft } from '../../services/drafts.ts'
 import type { CatalogService, ChainService } from '../../services/types.ts'
+
+/**
+ * Documents of the seller's own listings seen on this page, by listing id: the catalog drops a cancelled listing,
+ * so "Cancel, then Relist" reads the document from here.
+ */
+const seen = new Map<string, ListingDocument>()
+
+export function rememberListingDoc(id: string, doc: ListingDocument): void {
+  seen.set(id, doc)
+}
 
 export class ListingNotFound extends Error {
   override name = 'ListingNotFound'
@@ -21,8 +32,8 @@ export async function draftFromListing(
     catalog.get(id, signal ? { signal } : {}),
     chain.auction(id, signal ? { signal } : {}),
   ])
-  if (!entry) throw new ListingNotFound(`Listing ${id} is not in the catalog on this device.`)
-  const doc = entry.doc
+  const doc = entry?.doc ?? seen.get(id)
+  if (!doc) throw new ListingNotFound(`Listing ${id} is not in the catalog on this device.`)
   return {
     item: {
       title: doc.title,

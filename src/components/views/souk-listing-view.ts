@@ -23,6 +23,7 @@ import '../souk-trust-glance.ts'
 import { listingTimeline } from '../listing/listing-timeline.ts'
 import '../listing/souk-listing-buy.ts'
 import '../listing/souk-listing-seller.ts'
+import { rememberListingDoc } from '../sell/sell-from-listing.ts'
 
 /**
  * A listing: photos, title and description (as text, never HTML), seller and arbiter, terms, a timeline with
@@ -342,14 +343,17 @@ export class SoukListingView extends LitElement {
           </button>
         </p>`,
       )
-    else if (isSeller)
+    else if (isSeller) {
+      // kept for a relist after a cancel (the catalog drops a cancelled listing)
+      const doc = this.#doc.value?.doc
+      if (doc) rememberListingDoc(a.listingId, doc)
       parts.push(
         html`<souk-listing-seller
           .auction=${a}
           @souk-listing-cancelled=${() => this.bidsVersion++}
         ></souk-listing-seller>`,
       )
-    else if (a.buyNow && a.phase === 'on-sale')
+    } else if (a.buyNow && a.phase === 'on-sale')
       parts.push(
         html`<souk-listing-buy
           .auction=${a}
