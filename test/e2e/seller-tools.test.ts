@@ -303,7 +303,10 @@ describe('the seller’s everyday tools in the app (issue #26)', { timeout: 900_
         await page.locator('souk-sell-view souk-arbiter-picker').waitFor({ timeout: 30_000 })
         await s.shot(page, `sell-form-${tag}`)
         await page.goto(`${served.site.url}#/sales`)
-        await page.locator('souk-seller-todo [data-testid=todo]').waitFor({ timeout: 60_000 })
+        await page
+          .locator('souk-seller-todo [data-testid=todo], souk-seller-todo [data-testid=todo-none]')
+          .first()
+          .waitFor({ timeout: 60_000 })
         await s.shot(page, `sales-dashboard-${tag}`)
         await page.locator('souk-withdraw-all [data-action=withdraw-all]').click()
         await page.locator('souk-withdraw-all [data-testid=confirm-sheet]').waitFor({ timeout: 20_000 })
