@@ -14,6 +14,7 @@ import type { SoukDisputeDialog, DisputeConfirm } from './trust/souk-dispute-dia
 import type { SoukRateDialog, RateConfirm } from './trust/souk-rate-dialog.ts'
 import './trust/souk-dispute-dialog.ts'
 import './trust/souk-rate-dialog.ts'
+import { DISPUTE_MARK } from './order/souk-order-notes.ts'
 
 /**
  * The trust steps of one escrow (issue #25): the buyer's dispute, in a dialog that says what happens to the
@@ -97,9 +98,13 @@ export class SoukOrderTrust extends LitElement {
     // arbiter can be reached); if messaging is not set up on this device the buyer is told to send it
     let sent = false
     try {
-      if (this.messaging?.status === 'ready') {
+      const messaging = this.messaging
+      if (messaging?.status === 'needs-setup') await messaging.enable()
+      if (messaging?.status === 'ready' || messaging?.status === 'starting') {
+        // marked, so that the arbiter's case shows it as the reason (souk-order-notes); kept for whoever has not
+        // set up messaging yet and sent when they do
         for (const to of [e.detail.arbiter, order.seller])
-          await this.messaging.send(to, e.detail.reason, { listing: order.listingId })
+          await messaging.send(to, `${DISPUTE_MARK}${e.detail.reason}`, { listing: order.listingId })
         sent = true
       }
     } catch {

@@ -3,8 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { formatAmount, parseAmount, shortAddress } from '../services/format.ts'
-import type { ChainService, Order } from '../services/types.ts'
-import { chainContext, chainStatusContext } from './context.ts'
+import type { ChainService, MessagingService, Order } from '../services/types.ts'
+import { chainContext, chainStatusContext, messagingContext } from './context.ts'
 import { chainNow, type ChainSnapshot, type StatusSource } from '../core/status.ts'
 import { errorSentence } from './chain-error.ts'
 import { escrowLabel } from './labels.ts'
@@ -14,6 +14,11 @@ import './souk-countdown.ts'
 import { outcome } from './notices.ts'
 import type { SoukOrderTrust } from './souk-order-trust.ts'
 import './souk-order-trust.ts'
+import { confirmWords, refundWords, resolveWords, type MoneyWords } from './money-words.ts'
+import type { SoukConfirmSheet } from './souk-confirm-sheet.ts'
+import './souk-confirm-sheet.ts'
+import { SHIPPED_MARK } from './order/souk-order-notes.ts'
+import './order/souk-order-notes.ts'
 
 export type OrderAction = 'ship' | 'confirm' | 'dispute' | 'claim' | 'refund' | 'resolve'
 
@@ -133,7 +138,14 @@ export class SoukOrder extends LitElement {
   @state()
   status?: StatusSource<ChainSnapshot>
 
+  @consume({ context: messagingContext, subscribe: true })
+  @state()
+  messaging?: MessagingService
+
   @query('souk-order-trust') private trust!: SoukOrderTrust
+  @query('souk-confirm-sheet') private sheet!: SoukConfirmSheet
+  /** The seller's tracking number or note, sent to the buyer with "Mark shipped". */
+  @state() private tracking = ''
   @state() private busy: OrderAction | undefined
   @state() private message: { ok: boolean; text: string } | undefined
   @state() private decision: 'seller' | 'buyer' | 'split' = 'split'
@@ -191,9 +203,20 @@ export class SoukOrder extends LitElement {
     this.busy = action
     this.message = undefined
     try {
+      // money moves: a second look first, in words and amounts
+      const words = this.#words(action, order, toBuyer)
+      if (words && !(await this.sheet.ask(words))) return
       const id = order.listingId
-      if (action === 'ship') await chain.markShipped(id)
-      else if (action === 'confirm') await chain.confirmReceipt(id)
+      if (action === 'ship') {
+        await chain.markShipped(id)
+        const note = this.tracking.trim()
+        if (note) {
+          this.message = { ok: true, text: await this.#sendNote(order, note) }
+          this.tracking = ''
+          this.dispatchEvent(new Event('souk-order-changed', { bubbles: true, composed: true }))
+          return
+        }
+      } else if (action === 'confirm') await chain.confirmReceipt(id)
       else if (action === 'claim') await chain.claimTimeout(id)
       else if (action === 'refund') await chain.refund(id)
       else await chain.resolveDispute(id, toBuyer)
@@ -203,6 +226,32 @@ export class SoukOrder extends LitElement {
       this.message = { ok: false, text: errorSentence(err) }
     } finally {
       this.busy = undefined
+    }
+  }
+
+  #words(action: OrderAction, o: Order, toBuyer: bigint): MoneyWords | undefined {
+    const amounts = { price: o.price, currency: o.currency, protocolFeeBps: o.protocolFeeBps }
+    if (action === 'confirm') return confirmWords({ ...amounts, seller: o.seller })
+    if (action === 'resolve') return resolveWords({ ...amounts, arbiterFeeBps: o.arbiterFeeBps, toBuyer })
+    if (action === 'refund') return refundWords({ price: o.price, currency: o.currency, buyer: o.buyer })
+    return undefined
+  }
+
+  /**
+   * The tracking number or note goes to the buyer as an encrypted message in the listing's conversation (the
+   * contract's markShipped carries none); a buyer who never set up messaging gets it when they do.
+   */
+  async #sendNote(o: Order, note: string): Promise<string> {
+    const messaging = this.messaging
+    try {
+      if (!messaging) throw new Error('no messaging')
+      if (messaging.status === 'needs-setup') await messaging.enable()
+      await messaging.send(o.buyer, `${SHIPPED_MARK}${note}`, { listing: o.listingId })
+      return msg('Marked as shipped. Your note was sent to the buyer.', { id: 'order.done.shipNote' })
+    } catch {
+      return msg('Marked as shipped. Your note could not be sent: send it to the buyer from Messages.', {
+        id: 'order.done.shipNoNote',
+      })
     }
   }
 
@@ -355,7 +404,26 @@ export class SoukOrder extends LitElement {
           },
         )}</span
       >
+      <souk-order-notes .order=${o}></souk-order-notes>
       ${this.#links(o)} ${actions.includes('resolve') ? this.#resolveForm(o) : nothing}
+      ${
+        actions.includes('ship')
+          ? html`<label for="tracking"
+                >${msg('Tracking number or note for the buyer (optional)', { id: 'order.tracking' })}</label
+              >
+              <input
+                id="tracking"
+                autocomplete="off"
+                maxlength="500"
+                aria-describedby="tracking-hint"
+                .value=${this.tracking}
+                @input=${(e: Event) => (this.tracking = (e.target as HTMLInputElement).value)}
+              />
+              <span class="hint" id="tracking-hint"
+                >${msg('Sent to the buyer as an encrypted message when you mark the item shipped.', { id: 'order.tracking.hint' })}</span
+              >`
+          : nothing
+      }
       ${
         actions.length
           ? html`<div class="actions">
@@ -376,6 +444,7 @@ export class SoukOrder extends LitElement {
       }
       ${outcome(this.message)}
       <souk-order-trust .order=${o}></souk-order-trust>
+      <souk-confirm-sheet></souk-confirm-sheet>
     `
   }
 }

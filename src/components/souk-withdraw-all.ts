@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit'
-import { customElement, state } from 'lit/decorators.js'
+import { customElement, query, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task } from '@lit/task'
@@ -11,6 +11,9 @@ import { errorSentence } from './chain-error.ts'
 import { shared } from './styles.ts'
 import { WalletController } from './wallet-controller.ts'
 import { outcome } from './notices.ts'
+import { withdrawWords } from './money-words.ts'
+import type { SoukConfirmSheet } from './souk-confirm-sheet.ts'
+import './souk-confirm-sheet.ts'
 
 /**
  * What the market owes the connected account (sale proceeds, refunds, splits, a winner's change, arbiter fees),
@@ -31,6 +34,7 @@ export class SoukWithdrawAll extends LitElement {
   @state() private version = 0
   @state() private busy = false
   @state() private message: { ok: boolean; text: string } | undefined
+  @query('souk-confirm-sheet') private sheet!: SoukConfirmSheet
 
   // balances grow by other people's actions too (a buyer confirming, an arbiter deciding, anyone finalizing):
   // escrow events name the listing, not always the person, so every market event reads the balances again
@@ -47,10 +51,13 @@ export class SoukWithdrawAll extends LitElement {
   }
 
   async #withdrawAll(): Promise<void> {
-    if (!this.chain || this.busy) return
+    const to = this.wallet?.address
+    if (!this.chain || this.busy || !to) return
     this.busy = true
     this.message = undefined
     try {
+      const owed = this.#owed.value ?? []
+      if (!(await this.sheet.ask(withdrawWords({ owed, to })))) return
       const out = await this.chain.withdrawAll()
       const total = out.map((o) => formatAmount(o.amount, o.currency)).join(' + ')
       this.message = { ok: true, text: msg(str`${total} sent to your wallet.`, { id: 'sales.withdrawn' }) }
@@ -89,6 +96,7 @@ export class SoukWithdrawAll extends LitElement {
       }
       ${this.#owed.error ? html`<p role="alert" class="error">${errorSentence(this.#owed.error)}</p>` : nothing}
       ${outcome(this.message)}
+      <souk-confirm-sheet></souk-confirm-sheet>
     `
   }
 }

@@ -238,6 +238,15 @@ export class WorkerChainService extends EventTarget implements ChainService {
   async withdrawBid(listingId: string, commitment: `0x${string}`) {
     return await (await this.#walletService()).withdrawBid(listingId, commitment)
   }
+  async buy(p: { listingId: string; contentHash?: `0x${string}` }) {
+    return await (await this.#walletService()).buy(p)
+  }
+  async cancelListing(listingId: string) {
+    return await (await this.#walletService()).cancelListing(listingId)
+  }
+  async protocolFeeBps() {
+    return await (await this.#walletService()).protocolFeeBps()
+  }
   async withdrawable(): Promise<{ currency: Currency; amount: bigint }[]> {
     // nothing is owed to no one: without a connected wallet there is no address to ask about
     return this.#loaded ? await this.#loaded.withdrawable() : []

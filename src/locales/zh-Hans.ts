@@ -12,6 +12,7 @@ import { sellTemplates } from './zh-Hans.sell.ts'
 import { shellTemplates } from './zh-Hans.shell.ts'
 import { truthTemplates } from './zh-Hans.truth.ts'
 import { msgPhotosTemplates } from './zh-Hans.msgphotos.ts'
+import { sellerTemplates } from './zh-Hans.seller.ts'
 
 export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...messagingTemplates,
@@ -21,6 +22,7 @@ export const templates: Record<string, string | ReturnType<typeof str>> = {
   ...trustTemplates,
   ...viewsTrustTemplates,
   ...sellTemplates,
+  ...sellerTemplates,
   ...buildTemplates,
   ...identityTemplates,
   ...shellTemplates,

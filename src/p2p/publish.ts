@@ -28,6 +28,8 @@ export interface ListingDraft {
   id: string
   listing: Omit<ListingDocument, 'schema' | 'images' | 'seller' | 'createdAt'>
   photos: { blob: Blob; alt?: string }[]
+  /** Photos already on IPFS (a relisted listing's), placed before `photos` and not added again. */
+  images?: ListingImage[]
   terms: Omit<CreateListingParameters, 'contentHash' | 'categoryId' | 'account'>
 }
 
@@ -104,7 +106,7 @@ export async function publishListing(
   }
 
   await stage('photos', record.images !== undefined, async () => {
-    const images: ListingImage[] = []
+    const images: ListingImage[] = [...(record.draft.images ?? [])]
     for (const { blob, alt } of record.draft.photos) {
       const p = await deps.media.addPhoto(blob, signal ? { signal } : {})
       images.push({ full: p.cid, thumb: p.thumbCid, width: p.width, height: p.height, ...(alt ? { alt } : {}) })

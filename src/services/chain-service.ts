@@ -6,6 +6,8 @@
 import { readContract, signMessage } from '@wagmi/core'
 import { getAddress, isAddress, isAddressEqual, type Address, type Hex } from 'viem'
 import { testUsdAbi } from '../chain/abi/testUsd.ts'
+import { buyListing } from '../chain/actions/buyListing.ts'
+import { cancelListing } from '../chain/actions/cancelListing.ts'
 import { claimTimeout } from '../chain/actions/claimTimeout.ts'
 import { confirmReceipt } from '../chain/actions/confirmReceipt.ts'
 import { dispute } from '../chain/actions/dispute.ts'
@@ -438,6 +440,23 @@ export class WagmiChainService extends EventTarget implements ChainService {
       vault: this.vault,
     })
     return { refund, penalty }
+  }
+
+  async buy({ listingId, contentHash }: { listingId: string; contentHash?: Hex }) {
+    const id = BigInt(listingId)
+    const { hash, price } = await buyListing(this.wagmi, {
+      listingId: id,
+      contentHash: contentHash ?? (await getListingContent(this.wagmi, { listingId: id })).contentHash,
+    })
+    return { txHash: hash, price }
+  }
+
+  async cancelListing(listingId: string) {
+    return { txHash: (await cancelListing(this.wagmi, { listingId: BigInt(listingId) })).hash }
+  }
+
+  async protocolFeeBps(): Promise<number> {
+    return await this.#protocolFee()
   }
 
   async withdrawable(): Promise<{ currency: Currency; amount: bigint }[]> {

@@ -3,6 +3,7 @@
  * the tab loses nothing. One draft per browser profile; `name` makes another store (tests).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { ListingImage } from '../core/listing.ts'
 
 export interface SellDraft {
   title: string
@@ -25,6 +26,10 @@ export interface SellDraft {
   arbiter?: string
   shippingFrom: string
   photos: Blob[]
+  /** Photos already on IPFS (a relisted or edited listing's), shown before `photos` and not uploaded again. */
+  images?: ListingImage[]
+  /** A fixed price (`reserve` is the price, `biddingSeconds` how long it is on sale) instead of an auction. */
+  buyNow?: boolean
   updatedAt: number
   /**
    * Publish was pressed while offline (or publishing stopped when the network went away): publish this draft

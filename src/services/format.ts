@@ -97,3 +97,8 @@ export function formatCatalogPrice(
   const currency = currencyOf(code, currencies)
   return currency ? formatAmount(amount, currency, locale) : `${amount} ${code}`
 }
+
+/** An amount as a person would type it back into a form (`1.5`, no grouping, no symbol). */
+export function amountInput(amount: bigint, decimals: number): string {
+  return formatUnits(amount, decimals)
+}

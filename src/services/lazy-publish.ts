@@ -18,12 +18,20 @@ export class LazyPublishService implements PublishService {
     this.#load = load
   }
 
-  publish(...args: Parameters<PublishService['publish']>): ReturnType<PublishService['publish']> {
+  #loaded(): Promise<ClosablePublishService> {
     this.#service ??= this.#load().catch((err: unknown) => {
       this.#service = undefined
       throw err
     })
-    return this.#service.then((service) => service.publish(...args))
+    return this.#service
+  }
+
+  publish(...args: Parameters<PublishService['publish']>): ReturnType<PublishService['publish']> {
+    return this.#loaded().then((service) => service.publish(...args))
+  }
+
+  update(...args: Parameters<PublishService['update']>): ReturnType<PublishService['update']> {
+    return this.#loaded().then((service) => service.update(...args))
   }
 
   close(): void {

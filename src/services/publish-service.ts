@@ -12,6 +12,9 @@
  */
 import { BaseError } from 'viem'
 import type { SoukWagmiConfig } from '../chain/config.ts'
+import { updateListing } from '../chain/actions/updateListing.ts'
+import { signerOf } from '../chain/market.ts'
+import { encodeListing, LISTING_SCHEMA, type ListingDocument, type ListingImage } from '../core/listing.ts'
 import type { PublishBackend } from '../engine/catalog-client.ts'
 import {
   idbDraftStore,
@@ -65,7 +68,8 @@ export class EnginePublishService implements PublishService {
     draft: ListingDraft,
     { onProgress, signal }: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal } = {},
   ): Promise<PublishResult> {
-    if (draft.photos.length === 0) throw new PublishDraftError('A listing needs at least one photo.')
+    if (draft.photos.length + (draft.images?.length ?? 0) === 0)
+      throw new PublishDraftError('A listing needs at least one photo.')
     const wagmi = typeof this.#wagmi === 'function' ? await this.#wagmi() : this.#wagmi
     this.#store ??= idbDraftStore(this.#storeName)
     const store = await this.#store
@@ -77,7 +81,7 @@ export class EnginePublishService implements PublishService {
       // (the photos may take minutes to pin; a retry starts them afresh)
       const terms: StoredDraft['terms'] = {
         biddingSeconds: draft.biddingSeconds,
-        revealSeconds: draft.revealSeconds,
+        ...(draft.buyNow ? { buyNow: true } : { revealSeconds: draft.revealSeconds }),
         // "no reserve" in the form is 0; the contract wants a price above 0, so the floor is one smallest unit
         price: draft.reserve > 0n ? draft.reserve : 1n,
         arbiters: [...draft.arbiters],
@@ -99,6 +103,7 @@ export class EnginePublishService implements PublishService {
               language: draft.language,
             },
             photos: draft.photos.map((blob) => ({ blob })),
+            ...(draft.images?.length ? { images: draft.images } : {}),
             terms,
           }
       await store.put(id, { ...existing, draft: stored })
@@ -147,6 +152,50 @@ export class EnginePublishService implements PublishService {
       listingId: result.listingId.toString(),
       txHash: (record?.txHash ?? '0x') as `0x${string}`,
     }
+  }
+
+  async update(
+    listingId: string,
+    draft: Parameters<PublishService['update']>[1],
+    { onProgress, signal }: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<PublishResult> {
+    if (draft.photos.length + (draft.images?.length ?? 0) === 0)
+      throw new PublishDraftError('A listing needs at least one photo.')
+    const wagmi = typeof this.#wagmi === 'function' ? await this.#wagmi() : this.#wagmi
+    const engine = this.#engine
+    const o = signal ? { signal } : {}
+    // the photos kept are on relays already; only the new ones are added and pinned
+    const images: ListingImage[] = [...(draft.images ?? [])]
+    const total = draft.photos.length
+    onProgress?.({ stage: 'photos', done: 0, total })
+    for (const blob of draft.photos) {
+      const p = await engine.addPhoto(blob, o)
+      images.push({ full: p.cid, thumb: p.thumbCid, width: p.width, height: p.height })
+      onProgress?.({ stage: 'photos', done: images.length - (draft.images?.length ?? 0), total })
+    }
+    const added = images.slice(draft.images?.length ?? 0).flatMap((i) => [i.full, i.thumb])
+    onProgress?.({ stage: 'pinning', done: 0, total: 1 })
+    if (added.length) await engine.pin(added, { minRelays: this.#minRelays, ...o })
+    onProgress?.({ stage: 'document', done: 0, total: 1 })
+    const doc: ListingDocument = {
+      schema: LISTING_SCHEMA,
+      title: draft.title,
+      description: draft.description,
+      category: draft.category,
+      condition: draft.condition,
+      shipping: { from: draft.shippingFrom },
+      language: draft.language,
+      images,
+      seller: signerOf(wagmi),
+      createdAt: Date.now(),
+    }
+    const encoded = await encodeListing(doc)
+    onProgress?.({ stage: 'transaction', done: 0, total: 1 })
+    signal?.throwIfAborted()
+    const { hash } = await updateListing(wagmi, { listingId: BigInt(listingId), contentHash: encoded.contentHash })
+    onProgress?.({ stage: 'catalog', done: 0, total: 1, txHash: hash })
+    await engine.put(listingId, encoded.bytes, o)
+    return { listingId, txHash: hash }
   }
 
   close(): void {

@@ -8,7 +8,7 @@
  * Amounts are bigints in the currency's smallest unit; listing ids are decimal strings (uint256 on chain).
  * Every long call takes an `AbortSignal`.
  */
-import type { Category, Condition, ListingDocument } from '../core/listing.ts'
+import type { Category, Condition, ListingDocument, ListingImage } from '../core/listing.ts'
 import type { SearchQuery, SearchResult, StoredListing } from '../core/search.ts'
 import type { ShippingAddress } from '../core/messaging.ts'
 import type { PhotoRef } from '../core/message-photos.ts'
@@ -62,6 +62,10 @@ export interface ListingDraft {
   condition: Condition
   /** Photos as picked or captured (resized by the publish service). */
   photos: Blob[]
+  /** Photos already on IPFS (a relisted or edited listing's), shown before `photos`; not uploaded again. */
+  images?: ListingImage[]
+  /** A fixed-price offer (`reserve` is the price, `biddingSeconds` how long it is on sale) instead of an auction. */
+  buyNow?: boolean
   /** Reserve price in the currency's smallest unit. */
   reserve: bigint
   /** 'ETH' or the configured token's address. */
@@ -102,6 +106,15 @@ export interface PublishResult {
 export interface PublishService {
   publish(
     draft: ListingDraft,
+    options: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal },
+  ): Promise<PublishResult>
+  /**
+   * The seller's edit before the first bid: a new document (the draft's item fields, `images` kept, `photos`
+   * added) pinned, `updateContentHash` sent, and the new version put into the catalog. The terms stay.
+   */
+  update(
+    listingId: string,
+    draft: Pick<ListingDraft, 'title' | 'description' | 'category' | 'condition' | 'photos' | 'images' | 'shippingFrom' | 'language'>,
     options: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal },
   ): Promise<PublishResult>
 }
@@ -295,6 +308,15 @@ export interface ChainService extends EventTarget, EscrowService {
   revealBid(commitment: `0x${string}`): Promise<{ txHash: `0x${string}` }>
   finalize(listingId: string): Promise<{ buyer: `0x${string}` | undefined; price: bigint }>
   withdrawBid(listingId: string, commitment: `0x${string}`): Promise<{ refund: bigint; penalty: bigint }>
+  /**
+   * Buys a buy-now listing at its price (approving the token first if needed). `contentHash` is the document
+   * shown; the purchase fails if the seller changed it since.
+   */
+  buy(p: { listingId: string; contentHash?: `0x${string}` }): Promise<{ txHash: `0x${string}`; price: bigint }>
+  /** The seller withdraws a listing that has no bid (or sale) yet. */
+  cancelListing(listingId: string): Promise<{ txHash: `0x${string}` }>
+  /** The market's protocol fee in basis points (to the treasury, on a completed sale or a decision). */
+  protocolFeeBps(): Promise<number>
   /** What the market owes the connected account, per currency (sale proceeds, refunds). */
   withdrawable(): Promise<{ currency: Currency; amount: bigint }[]>
   withdraw(currency: Currency['id']): Promise<{ amount: bigint }>

@@ -105,6 +105,11 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
     const button = page.locator('souk-withdraw-all [data-action="withdraw-all"]').first()
     await button.waitFor({ timeout: 60_000 }).catch(() => assert.fail(`${who} was never offered Withdraw everything`))
     await button.click()
+    // the confirm sheet says how much goes where before the wallet is asked
+    const sheet = page.locator('souk-withdraw-all [data-testid=confirm-sheet]').first()
+    await sheet.waitFor({ timeout: 10_000 }).catch(() => assert.fail(`${who}: no confirm sheet before withdrawing`))
+    assert.match((await sheet.textContent()) ?? '', /goes from the market to your wallet/)
+    await sheet.locator('[data-action="sheet-confirm"]').click()
     await s.waitText(page, /sent to your wallet/, `${who}'s withdrawal`)
   }
 
@@ -211,6 +216,11 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
     await buyer.goto(`${served.site.url}#/orders`)
     await status(buyer, listingId, 'shipped', 'the buyer’s order after shipping')
     await order(buyer, listingId).locator('[data-action="confirm"]').click()
+    const sheet = order(buyer, listingId).locator('[data-testid=confirm-sheet]')
+    await sheet.waitFor({ timeout: 10_000 }).catch(() => assert.fail('no confirm sheet before confirming receipt'))
+    // the price less the protocol fee of 0.5% goes to the seller
+    assert.match((await sheet.textContent()) ?? '', /receives 0\.2985 ETH of the 0\.3 ETH held in the escrow/)
+    await sheet.locator('[data-action="sheet-confirm"]').click()
     await status(buyer, listingId, 'released', 'after confirming receipt')
     await s.shot(buyer, 'buyer-confirmed')
 
@@ -301,7 +311,19 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
     await dispute.getByLabel('Split').check()
     await dispute.getByLabel("Buyer's share (ETH)").fill('0.4')
     await s.shot(arbiter, 'arbiter-deciding')
+    // the buyer's reason, sent with the dispute, is on the case
+    await dispute
+      .locator('[data-testid=dispute-reason]', { hasText: 'The lamp arrived with a cracked glass.' })
+      .waitFor({ timeout: 60_000 })
+      .catch(() => assert.fail('the arbiter’s case never showed the buyer’s reason'))
     await dispute.locator('[data-action="resolve"]').click()
+    const sheet = dispute.locator('[data-testid=confirm-sheet]')
+    await sheet.waitFor({ timeout: 10_000 }).catch(() => assert.fail('no confirm sheet before the decision'))
+    assert.match(
+      (await sheet.textContent()) ?? '',
+      /The buyer receives 0\.4 ETH\.[\s\S]*The seller receives 0\.54525 ETH\./,
+    )
+    await sheet.locator('[data-action="sheet-confirm"]').click()
     await s.waitText(arbiter, 'Decision recorded.', 'the arbiter’s decision')
     const record = arbiter.locator(`[data-testid=record] li[data-listing-id="${listingId}"]`, {
       hasText: 'To the buyer 0.4 ETH',

@@ -38,6 +38,8 @@ export interface AppSession {
   person(who: string, viewport?: { width: number; height: number }, locale?: string): Promise<Page>
   /** The next numbered full-page screenshot. */
   shot(page: Page, name: string): Promise<void>
+  /** The next numbered screenshot's file (for a shot of the viewport only, e.g. a modal sheet). */
+  path(name: string): Promise<string>
   rpc(method: string, params?: unknown[]): Promise<unknown>
   /** Moves the chain's clock (phases and escrow deadlines follow it) and mines a block at the new time. */
   advance(seconds: number): Promise<void>
@@ -64,6 +66,13 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
   const errors: string[] = []
   let step = 0
   let made: Promise<unknown> | undefined
+
+  const path = async (name: string): Promise<string> => {
+    step++
+    made ??= mkdir(dir, { recursive: true })
+    await made
+    return join(dir, `${String(step).padStart(2, '0')}-${name}.png`)
+  }
 
   const rpc = (method: string, params: unknown[] = []): Promise<unknown> =>
     anvilRpc(served.stack.config.chain.rpcUrls[0]!, method, params)
@@ -96,11 +105,9 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
       return page
     },
     async shot(page, name) {
-      step++
-      made ??= mkdir(dir, { recursive: true })
-      await made
-      await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true })
+      await page.screenshot({ path: await path(name), fullPage: true })
     },
+    path,
     rpc,
     async advance(seconds) {
       await rpc('evm_increaseTime', [seconds])

@@ -28,6 +28,10 @@ function fakeService(calls: string[]): ClosablePublishService {
       calls.push(`publish ${d.title}`)
       return result
     },
+    async update(id, d) {
+      calls.push(`update ${id} ${d.title}`)
+      return result
+    },
     close() {
       calls.push('close')
     },

@@ -103,13 +103,18 @@ export interface SellContext {
 /** Every field's problem, and the listing to publish when there is none. */
 export function checkSell(draft: SellDraft, ctx: SellContext): { errors: SellErrors; value?: ListingDraft } {
   const errors: SellErrors = {}
-  if (draft.photos.length === 0) errors.photos = () => msg('Add at least one photo.', { id: 'sell.needPhoto' })
+  if (draft.photos.length + (draft.images?.length ?? 0) === 0)
+    errors.photos = () => msg('Add at least one photo.', { id: 'sell.needPhoto' })
   if (!draft.title.trim()) errors.title = () => msg('Give your item a title.', { id: 'sell.needTitle' })
   const currency = currencyOf(draft.currency, ctx.currencies) ?? ctx.currencies[0]
   const reserve =
     draft.reserve.trim() === '' ? 0n : currency ? parseAmount(draft.reserve, currency.decimals) : undefined
   if (reserve === undefined || !currency)
-    errors.reserve = () => msg('Enter the reserve as a number, e.g. 0.5.', { id: 'sell.badReserve' })
+    errors.reserve = draft.buyNow
+      ? () => msg('Enter the price as a number, e.g. 0.5.', { id: 'sell.badPrice' })
+      : () => msg('Enter the reserve as a number, e.g. 0.5.', { id: 'sell.badReserve' })
+  else if (draft.buyNow && reserve === 0n)
+    errors.reserve = () => msg('Enter the price buyers pay.', { id: 'sell.needPrice' })
   if (!draft.shippingFrom.trim()) errors.from = () => msg('Say where the item ships from.', { id: 'sell.needShipping' })
   if (!Number.isSafeInteger(draft.biddingSeconds) || draft.biddingSeconds < 60 || draft.biddingSeconds > MAX_WINDOW)
     errors.length = () => msg('Choose how long bidding lasts.', { id: 'sell.err.length' })
@@ -158,6 +163,8 @@ export function checkSell(draft: SellDraft, ctx: SellContext): { errors: SellErr
       category: draft.category as Category,
       condition: draft.condition as Condition,
       photos: draft.photos,
+      ...(draft.images?.length ? { images: draft.images } : {}),
+      ...(draft.buyNow ? { buyNow: true } : {}),
       reserve,
       currency: currency.id,
       biddingSeconds: draft.biddingSeconds,

@@ -7,6 +7,7 @@ import { currencyOf } from '../../services/format.ts'
 import type { Currency } from '../../services/types.ts'
 import { categoryLabel, conditionLabel } from '../labels.ts'
 import { shared } from '../styles.ts'
+import '../souk-ipfs-image.ts'
 import type { SellErrors, SellField } from './sell-check.ts'
 
 /**
@@ -75,6 +76,8 @@ export class SoukSellItem extends LitElement {
   /** The chain's currencies (ETH first); empty while not read. */
   @property({ attribute: false }) currencies: readonly Currency[] = []
   @property({ attribute: false }) errors: SellErrors = {}
+  /** Editing a listing: its price and currency are terms of the sale and stay; they are not shown. */
+  @property({ type: Boolean }) editing = false
 
   #urls = new Map<Blob, string>()
 
@@ -107,12 +110,13 @@ export class SoukSellItem extends LitElement {
   #onPhotos(e: Event): void {
     const input = e.target as HTMLInputElement
     const files = [...(input.files ?? [])].filter((f) => f.type.startsWith('image/'))
-    this.#change({ photos: [...(this.draft?.photos ?? []), ...files].slice(0, LIMITS.images) })
+    const kept = this.draft?.images?.length ?? 0
+    this.#change({ photos: [...(this.draft?.photos ?? []), ...files].slice(0, Math.max(0, LIMITS.images - kept)) })
     input.value = ''
   }
 
   /** Attributes tying a field to its hint and error, and the error itself. */
-  #invalid(field: SellField, hint = '') {
+  invalid(field: SellField, hint = '') {
     const text = this.errors[field]
     return {
       invalid: text ? 'true' : 'false',
@@ -121,15 +125,40 @@ export class SoukSellItem extends LitElement {
     }
   }
 
+  #price(d: SellDraft, symbol: string, reserve: ReturnType<SoukSellItem['invalid']>) {
+    const input = (key: keyof SellDraft) => (e: Event) => this.#change({ [key]: (e.target as HTMLInputElement).value })
+    const currencies = this.currencies
+    return html`<div>
+        <label for="currency">${msg('Currency', { id: 'search.currency' })}</label>
+        <select id="currency" @change=${input('currency')}>
+          ${(currencies.length ? currencies : [{ id: 'ETH', symbol: 'ETH' }]).map((c) => html`<option value=${c.symbol} ?selected=${d.currency === c.symbol}>${c.symbol}</option>`)}
+        </select>
+      </div>
+      <div>
+        <label for="reserve"
+          >${d.buyNow ? msg(str`Price (${symbol})`, { id: 'sell.price' }) : msg(str`Reserve price (${symbol})`, { id: 'sell.reserve' })}</label
+        >
+        <input
+          id="reserve"
+          inputmode="decimal"
+          placeholder="0"
+          .value=${d.reserve}
+          @input=${input('reserve')}
+          aria-invalid=${reserve.invalid}
+          aria-describedby=${reserve.describedBy}
+        />
+      </div>`
+  }
+
   override render() {
     const d = this.draft
     if (!d) return nothing
     const currencies = this.currencies
     const symbol = currencyOf(d.currency, currencies)?.symbol ?? d.currency
-    const photos = this.#invalid('photos', 'photos-hint')
-    const title = this.#invalid('title')
-    const reserve = this.#invalid('reserve', 'reserve-hint')
-    const from = this.#invalid('from')
+    const photos = this.invalid('photos', 'photos-hint')
+    const title = this.invalid('title')
+    const reserve = this.invalid('reserve', 'reserve-hint')
+    const from = this.invalid('from')
     const input = (key: keyof SellDraft) => (e: Event) => this.#change({ [key]: (e.target as HTMLInputElement).value })
     return html`
       <label for="photos">${msg(str`Photos (up to ${LIMITS.images})`, { id: 'sell.photos' })}</label>
@@ -153,10 +182,27 @@ export class SoukSellItem extends LitElement {
       </p>
       ${photos.error}
       <ul class="photos" aria-label=${msg('Chosen photos', { id: 'sell.chosen' })}>
+        ${(d.images ?? []).map(
+          (img, i) =>
+            html`<li data-cid=${img.full}>
+              <souk-ipfs-image
+                .cid=${img.thumb}
+                .alt=${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}
+              ></souk-ipfs-image>
+              <button type="button" @click=${() => this.#change({ images: d.images?.filter((_, j) => j !== i) ?? [] })}>
+                ${msg('Remove', { id: 'sell.remove' })}<span class="visually-hidden">
+                  ${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}</span
+                >
+              </button>
+            </li>`,
+        )}
         ${d.photos.map(
           (p, i) =>
             html`<li>
-              <img src=${this.#url(p)} alt=${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })} />
+              <img
+                src=${this.#url(p)}
+                alt=${msg(str`Photo ${i + 1 + (d.images?.length ?? 0)}`, { id: 'sell.photo' })}
+              />
               <button type="button" @click=${() => this.#change({ photos: d.photos.filter((_, j) => j !== i) })}>
                 ${msg('Remove', { id: 'sell.remove' })}<span class="visually-hidden">
                   ${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}</span
@@ -199,28 +245,15 @@ export class SoukSellItem extends LitElement {
             ${CONDITIONS.map((c) => html`<option value=${c} ?selected=${d.condition === c}>${conditionLabel(c)}</option>`)}
           </select>
         </div>
-        <div>
-          <label for="currency">${msg('Currency', { id: 'search.currency' })}</label>
-          <select id="currency" @change=${input('currency')}>
-            ${(currencies.length ? currencies : [{ id: 'ETH', symbol: 'ETH' }]).map((c) => html`<option value=${c.symbol} ?selected=${d.currency === c.symbol}>${c.symbol}</option>`)}
-          </select>
-        </div>
-        <div>
-          <label for="reserve">${msg(str`Reserve price (${symbol})`, { id: 'sell.reserve' })}</label>
-          <input
-            id="reserve"
-            inputmode="decimal"
-            placeholder="0"
-            .value=${d.reserve}
-            @input=${input('reserve')}
-            aria-invalid=${reserve.invalid}
-            aria-describedby=${reserve.describedBy}
-          />
-        </div>
+        ${this.editing ? nothing : this.#price(d, symbol, reserve)}
       </div>
-      <p class="hint" id="reserve-hint">
-        ${msg('Nobody can win below the reserve. Leave it empty for no reserve.', { id: 'sell.reserveHint' })}
-      </p>
+      ${
+        this.editing
+          ? nothing
+          : html`<p class="hint" id="reserve-hint">
+              ${d.buyNow ? msg('Buyers pay exactly this price.', { id: 'sell.priceHint' }) : msg('Nobody can win below the reserve. Leave it empty for no reserve.', { id: 'sell.reserveHint' })}
+            </p>`
+      }
       ${reserve.error}
 
       <label for="from">${msg('Ships from', { id: 'listing.shipsFrom' })}</label>

@@ -11,6 +11,7 @@ import '../trust/souk-arbiter-picker.ts'
 import { draftTerms, type SellErrors, type SellField } from './sell-check.ts'
 
 const LENGTHS = [HOUR, DAY, 3 * DAY, 7 * DAY]
+const SALE_LENGTHS = [DAY, 3 * DAY, 7 * DAY, 14 * DAY, 30 * DAY]
 const REVEALS = [HOUR, 6 * HOUR, DAY, 2 * DAY]
 const WINDOWS = [DAY, 2 * DAY, 3 * DAY, 5 * DAY, 7 * DAY, 14 * DAY, 30 * DAY]
 
@@ -64,6 +65,25 @@ export class SoukSellTerms extends LitElement {
       }
       .error {
         margin: 0.25rem 0 0.5rem;
+      }
+      .kind {
+        margin-bottom: 0.75rem;
+      }
+      .kind legend {
+        font-weight: 600;
+      }
+      .pick {
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        min-height: 2.75rem;
+        margin: 0;
+      }
+      .pick input {
+        width: 1.4rem;
+        height: 1.4rem;
+        margin: 0;
+        flex: none;
       }
       souk-arbiter-picker {
         display: block;
@@ -152,20 +172,56 @@ export class SoukSellTerms extends LitElement {
     if (!d) return nothing
     const t = draftTerms(d, this.arbiters ?? [])
     return html`<fieldset>
+      <fieldset class="kind">
+        <legend>${msg('How it sells', { id: 'sell.kind' })}</legend>
+        <label class="pick"
+          ><input
+            type="radio"
+            name="kind"
+            value="auction"
+            .checked=${!d.buyNow}
+            @change=${() => this.#change({ buyNow: false })}
+          />${msg('Sealed-bid auction', { id: 'sell.kind.auction' })}</label
+        >
+        <label class="pick"
+          ><input
+            type="radio"
+            name="kind"
+            value="buy-now"
+            .checked=${d.buyNow === true}
+            @change=${() => this.#change({ buyNow: true })}
+          />${msg('Buy it now at a fixed price', { id: 'sell.kind.buyNow' })}</label
+        >
+        <p class="hint">
+          ${msg('Buy it now sells to the first buyer at your price; an auction sells to the highest sealed bid. A listing is one or the other.', { id: 'sell.kind.hint.v2' })}
+        </p>
+      </fieldset>
       <div class="row">
-        ${this.#select('length', msg('Bidding lasts', { id: 'sell.length' }), choices(LENGTHS, d.biddingSeconds, HOUR), d.biddingSeconds, 0, undefined, 'biddingSeconds')}
-        ${this.#select(
-          'reveal',
-          msg('Then bids are revealed for', { id: 'sell.reveal' }),
-          choices(REVEALS, d.revealSeconds, MIN_REVEAL_WINDOW),
-          d.revealSeconds,
-          MIN_REVEAL_WINDOW,
-          msg(
-            str`When bidding ends, bidders have ${duration(d.revealSeconds)} to reveal their bids; a bid not revealed in time loses 1 % of its deposit.`,
-            { id: 'sell.reveal.words' },
-          ),
-          'revealSeconds',
-        )}
+        ${
+          d.buyNow
+            ? this.#select(
+                'length',
+                msg('On sale for', { id: 'sell.onSaleFor' }),
+                choices(SALE_LENGTHS, d.biddingSeconds, HOUR),
+                d.biddingSeconds,
+                0,
+                undefined,
+                'biddingSeconds',
+              )
+            : html`${this.#select('length', msg('Bidding lasts', { id: 'sell.length' }), choices(LENGTHS, d.biddingSeconds, HOUR), d.biddingSeconds, 0, undefined, 'biddingSeconds')}
+              ${this.#select(
+                'reveal',
+                msg('Then bids are revealed for', { id: 'sell.reveal' }),
+                choices(REVEALS, d.revealSeconds, MIN_REVEAL_WINDOW),
+                d.revealSeconds,
+                MIN_REVEAL_WINDOW,
+                msg(
+                  str`When bidding ends, bidders have ${duration(d.revealSeconds)} to reveal their bids; a bid not revealed in time loses 1 % of its deposit.`,
+                  { id: 'sell.reveal.words' },
+                ),
+                'revealSeconds',
+              )}`
+        }
       </div>
       ${
         this.arbiters

@@ -3,8 +3,9 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { consume } from '@lit/context'
 import { localized, msg, str } from '@lit/localize'
 import { Task, TaskStatus } from '@lit/task'
+import { isAddressEqual } from 'viem'
 import { encodeListing } from '../../core/listing.ts'
-import { formatAmount, formatDateTime, shortAddress } from '../../services/format.ts'
+import { formatAmount, shortAddress } from '../../services/format.ts'
 import type { AuctionView, CatalogService, ChainService, MyBid, WalletView } from '../../services/types.ts'
 import { getLocale } from '../../i18n.ts'
 import { catalogContext, chainContext, startingContext } from '../context.ts'
@@ -27,6 +28,10 @@ import '../souk-bid-form.ts'
 import type { SoukListingTrust, TrustLoaded } from '../souk-listing-trust.ts'
 import '../souk-listing-trust.ts'
 import '../souk-trust-glance.ts'
+import { listingTimeline } from '../listing/listing-timeline.ts'
+import '../listing/souk-listing-buy.ts'
+import '../listing/souk-listing-seller.ts'
+import { rememberListingDoc } from '../sell/sell-from-listing.ts'
 
 /**
  * A listing: photos, title and description (as text, never HTML), seller and arbiter, terms, a timeline with
@@ -160,8 +165,22 @@ export class SoukListingView extends LitElement {
       const { contentHash } = await encodeListing(entry.doc)
       return { ...entry, contentHash }
     },
-    args: () => [this.catalog, this.listingId] as const,
+    args: () => [this.catalog, this.listingId, this.docVersion] as const,
   })
+
+  /** Bumped when the catalog changes while it did not have this listing yet: it may have it now. */
+  @state() private docVersion = 0
+  #catalogWatched: CatalogService | undefined
+  readonly #onCatalog = (): void => {
+    if (this.#doc.value === null) this.docVersion++
+  }
+
+  #watchCatalog(): void {
+    if (this.#catalogWatched === this.catalog) return
+    this.#catalogWatched?.removeEventListener('change', this.#onCatalog)
+    this.#catalogWatched = this.catalog
+    this.#catalogWatched?.addEventListener('change', this.#onCatalog)
+  }
 
   readonly #myBids = new Task(this, {
     task: async ([chain, id, address], { signal }) => {
@@ -189,16 +208,22 @@ export class SoukListingView extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('chain') || changed.has('listingId')) this.#watch()
+    if (changed.has('catalog')) this.#watchCatalog()
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
     this.#unwatch()
+    this.#catalogWatched?.removeEventListener('change', this.#onCatalog)
+    this.#catalogWatched = undefined
   }
 
   override connectedCallback(): void {
     super.connectedCallback()
-    if (this.hasUpdated) this.#watch()
+    if (this.hasUpdated) {
+      this.#watch()
+      this.#watchCatalog()
+    }
   }
 
   #unwatch(): void {
@@ -252,6 +277,9 @@ export class SoukListingView extends LitElement {
   /** Before anyone bids or buys: the seller's record and the warnings in a line, with a way to the details. */
   #glance(a: AuctionView) {
     if (a.phase !== 'bidding' && a.phase !== 'on-sale') return nothing
+    // the seller does not check itself before bidding
+    const me = this.wallet?.address
+    if (me && isAddressEqual(me, a.seller)) return nothing
     return html`<souk-trust-glance
       .summary=${this.trust?.summary}
       .warnings=${this.trust?.warnings.length}
@@ -262,29 +290,6 @@ export class SoukListingView extends LitElement {
         section?.focusHeading()
       }}
     ></souk-trust-glance>`
-  }
-
-  #timeline(a: AuctionView) {
-    const steps = [
-      { phase: 'bidding', label: msg('Bidding', { id: 'status.open' }), until: a.biddingEnd },
-      { phase: 'revealing', label: msg('Reveal window', { id: 'phase.revealing' }), until: a.revealEnd },
-      { phase: 'finalizable', label: msg('Finalize', { id: 'listing.finalize' }), until: undefined },
-    ] as const
-    const locale = getLocale()
-    return html`<ol class="timeline" aria-label=${msg('Timeline', { id: 'listing.timeline' })}>
-      ${steps.map((s) => {
-        const current = a.phase === s.phase
-        return html`<li aria-current=${current ? 'step' : nothing} data-step=${s.phase}>
-          ${s.label}
-          ${
-            s.until !== undefined
-              ? html`— ${msg('until', { id: 'listing.until' })} ${formatDateTime(s.until, locale)}
-                ${current ? html`(<souk-countdown .deadline=${s.until} .offset=${this.offset}></souk-countdown>)` : nothing}`
-              : html`— ${msg('anyone can close the auction', { id: 'listing.anyone' })}`
-          }
-        </li>`
-      })}
-    </ol>`
   }
 
   #bidRow(b: MyBid, a: AuctionView) {
@@ -354,19 +359,35 @@ export class SoukListingView extends LitElement {
           </button>
         </p>`,
       )
+    else if (isSeller) {
+      // kept for a relist after a cancel (the catalog drops a cancelled listing)
+      const doc = this.#doc.value?.doc
+      if (doc) rememberListingDoc(a.listingId, doc)
+      parts.push(
+        html`<souk-listing-seller
+          .auction=${a}
+          @souk-listing-cancelled=${() => this.bidsVersion++}
+        ></souk-listing-seller>`,
+      )
+    } else if (a.buyNow && a.phase === 'on-sale')
+      parts.push(
+        html`<souk-listing-buy
+          .auction=${a}
+          .contentHash=${this.#doc.value?.contentHash}
+          @souk-bought=${() => this.bidsVersion++}
+        ></souk-listing-buy>`,
+      )
     else if (a.phase === 'bidding' && !a.buyNow) {
       // an arbiter of the set may bid (contracts v3): as the buyer it could never choose itself to decide
-      if (isSeller) parts.push(html`<p class="muted">${msg('This is your listing.', { id: 'listing.yours' })}</p>`)
-      else
-        parts.push(
-          html`<souk-bid-form
-            .listingId=${a.listingId}
-            .contentHash=${this.#doc.value?.contentHash}
-            .currency=${a.currency}
-            .reserve=${a.price}
-            @souk-bid-placed=${() => this.bidsVersion++}
-          ></souk-bid-form>`,
-        )
+      parts.push(
+        html`<souk-bid-form
+          .listingId=${a.listingId}
+          .contentHash=${this.#doc.value?.contentHash}
+          .currency=${a.currency}
+          .reserve=${a.price}
+          @souk-bid-placed=${() => this.bidsVersion++}
+        ></souk-bid-form>`,
+      )
     }
     if (a.phase === 'finalizable')
       parts.push(
@@ -403,8 +424,17 @@ export class SoukListingView extends LitElement {
     if (a.escrow)
       return html`<p data-testid="escrow">
         <strong>${escrowLabel(a.escrow.status)}</strong> —
-        ${msg(str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`, { id: 'listing.won' })}
-        ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
+        ${
+          a.buyNow
+            ? msg(str`bought by ${shortAddress(a.escrow.buyer)} for ${formatAmount(a.escrow.amount, a.currency)}.`, {
+                id: 'listing.bought',
+              })
+            : msg(
+                str`won by ${shortAddress(a.escrow.buyer)} at ${formatAmount(a.escrow.amount, a.currency)} (the second-highest bid, or the reserve).`,
+                { id: 'listing.won' },
+              )
+        }
+        ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<strong>${a.buyNow ? msg('You bought this.', { id: 'listing.youBought' }) : msg('You won this auction.', { id: 'listing.youWon' })}</strong>` : nothing}
         ${this.wallet?.address?.toLowerCase() === a.escrow.buyer.toLowerCase() ? html`<a href=${href(`/messages/${a.seller}`, { listing: a.listingId, address: '1' })} data-testid="send-address">${msg('Send your shipping address to the seller', { id: 'listing.sendAddress' })}</a>` : nothing}
       </p>`
     if (a.phase === 'ended')
@@ -462,9 +492,7 @@ export class SoukListingView extends LitElement {
                     ${a.phase === 'bidding' || a.phase === 'revealing' ? html`· <souk-countdown .deadline=${a.phase === 'bidding' ? a.biddingEnd : a.revealEnd} .offset=${this.offset}></souk-countdown>` : nothing}
                     ${this.#stats.value ? html`· <span data-testid="bid-count">${bidCountLabel(this.#stats.value.bids)}</span>` : nothing}
                   </p>
-                  ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)}
-                  <h3>${msg('Timeline', { id: 'listing.timeline' })}</h3>
-                  ${this.#timeline(a)}
+                  ${this.#glance(a)} ${this.#outcome(a)} ${this.#actions(a)} ${listingTimeline(a, this.offset)}
                   <h3>${msg('Terms', { id: 'listing.terms' })}</h3>
                   <dl class="terms">
                     <dt>
@@ -494,7 +522,16 @@ export class SoukListingView extends LitElement {
                     </dd>
                     <dt>${msg('Payment', { id: 'listing.payment' })}</dt>
                     <dd>
-                      ${msg('The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.', { id: 'listing.paymentBody' })}
+                      ${
+                        a.buyNow
+                          ? msg('The buyer pays the price into a 2-of-3 escrow: buyer, seller and arbiter.', {
+                              id: 'listing.paymentBuyNow',
+                            })
+                          : msg(
+                              'The winner pays the second-highest bid (or the reserve) into a 2-of-3 escrow: buyer, seller and arbiter.',
+                              { id: 'listing.paymentBody' },
+                            )
+                      }
                     </dd>
                   </dl>
                 `

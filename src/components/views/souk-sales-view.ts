@@ -14,6 +14,7 @@ import { href } from '../routes.ts'
 import { shared } from '../styles.ts'
 import '../souk-order-list.ts'
 import '../souk-withdraw-all.ts'
+import '../sales/souk-seller-todo.ts'
 import { WalletController } from '../wallet-controller.ts'
 import { catalogTitles } from '../catalog-controller.ts'
 
@@ -62,6 +63,17 @@ export class SoukSalesView extends LitElement {
   protected readonly walletWatch = new WalletController(this)
   @state() private version = 0
   @state() private message: { ok: boolean; text: string } | undefined
+
+  /** A to-do's action: show that listing's escrow below and put the focus on what to do there. */
+  async #jump(listingId: string): Promise<void> {
+    const list = this.renderRoot.querySelector('souk-order-list')
+    const row = list?.shadowRoot?.querySelector<HTMLElement>(`li[data-listing-id="${listingId}"]`)
+    const order = row?.querySelector('souk-order')
+    if (!row || !order) return
+    row.scrollIntoView({ behavior: 'smooth', block: 'center' })
+    await order.updateComplete
+    order.shadowRoot?.querySelector<HTMLElement>('#tracking, .actions button')?.focus({ preventScroll: true })
+  }
 
   // bids, finalize, shipping, confirmation and decisions on its listings, whoever sends them
   protected readonly chainEvents = new ChainEventsController(this, {
@@ -122,7 +134,21 @@ export class SoukSalesView extends LitElement {
             </p>`
           : nothing
       }
-      ${!this.seller && this.wallet?.status === 'connected' ? html`<souk-withdraw-all></souk-withdraw-all>` : nothing}
+      ${
+        !this.seller && this.wallet?.status === 'connected'
+          ? html`<souk-seller-todo
+              .sales=${sales}
+              .titles=${data?.titles ?? new Map()}
+              .version=${this.version}
+              @souk-todo-jump=${(e: CustomEvent<{ listingId: string }>) => void this.#jump(e.detail.listingId)}
+              @souk-order-changed=${() => {
+                this.version++
+                this.renderRoot.querySelector('souk-order-list')?.reload()
+              }}
+              ><souk-withdraw-all></souk-withdraw-all
+            ></souk-seller-todo>`
+          : nothing
+      }
       ${outcome(this.message)}
       ${
         !this.seller && this.wallet?.status === 'connected'

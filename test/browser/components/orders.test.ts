@@ -38,6 +38,19 @@ const HOUR = 3_600
 const DAY = 24 * HOUR
 const ARBITER = 9
 
+/** Presses the confirm sheet's confirm button in `root` once the sheet is open (money moves after a second look). */
+async function agree(root: ParentNode): Promise<void> {
+  const button = await waitFor(
+    'the confirm sheet',
+    () =>
+      root
+        .querySelector('souk-confirm-sheet')
+        ?.shadowRoot?.querySelector<HTMLButtonElement>('dialog[open] [data-action=sheet-confirm]'),
+    { timeout: 20_000 },
+  )
+  button.click()
+}
+
 describe('after the sale: orders, sales, the arbiter’s desk', function () {
   this.timeout(180_000)
   const services: WagmiChainService[] = []
@@ -163,7 +176,8 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
         root.querySelector<HTMLButtonElement>(`[data-action=${c.action}]`),
       )
       button.click()
-      // a dispute goes through its dialog, which shows the refusal itself
+      // money moves after the confirm sheet; a dispute goes through its dialog, which shows the refusal itself
+      if (c.action === 'confirm' || c.action === 'refund') await agree(root)
       const where = c.action === 'dispute' ? await confirmDispute(root) : root
       const alert = await waitFor(
         `a refusal for ${c.action} by account ${c.as}`,
@@ -179,6 +193,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     const root = await mount(buyerChain, 'souk-order', { order: { ...disputed!, role: 'arbiter' } })
     root.querySelector<HTMLInputElement>('input[value=seller]')!.click()
     root.querySelector<HTMLButtonElement>('[data-action=resolve]')!.click()
+    await agree(root)
     expect(
       await waitFor(
         'a refusal for resolve by the buyer',
@@ -226,6 +241,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
 
       fake.rejectNext = true
       row.querySelector<HTMLButtonElement>('[data-action=confirm]')!.click()
+      await agree(row)
       await waitFor(
         'the rejection sentence',
         () => row.querySelector('[role=alert]')?.textContent?.includes('You rejected the request in your wallet'),
@@ -236,9 +252,11 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
 
       const before = await sentTransactions(buyer.address)
       const sends = fake.calls.filter((c) => c === 'eth_sendTransaction').length
+      // the first press opens the confirm sheet; the others while it is open do nothing
       confirm.click()
       confirm.click()
       confirm.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }))
+      await agree(row)
       await waitFor(
         'the confirmation',
         () => orderIn(view, listingId)?.querySelector('[role=status].ok')?.textContent?.includes('Receipt confirmed'),
@@ -306,6 +324,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
       await rpc<string>(stack.rpcUrl, 'eth_getBalance', [(await person(stack.config, 8)).address, 'latest']),
     )
     button.click()
+    await agree(view.querySelector('souk-withdraw-all')!.shadowRoot!)
     await waitFor(
       'the withdrawal message',
       () =>
@@ -369,6 +388,7 @@ describe('after the sale: orders, sales, the arbiter’s desk', function () {
     )
     type(dispute.querySelector<HTMLInputElement>('#share')!, '0.4')
     dispute.querySelector<HTMLButtonElement>('[data-action=resolve]')!.click()
+    await agree(dispute)
     await waitFor(
       'the decision recorded',
       () => dispute.querySelector('[role=status].ok')?.textContent?.includes('Decision recorded'),

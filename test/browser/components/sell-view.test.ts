@@ -195,6 +195,7 @@ describe('<souk-sell-view>', function () {
     // a stand-in that records what the form hands over and lets the test step the progress (the real service
     // is used below and in test/browser/engine/catalog.test.ts and test/e2e/shop-auction.test.ts)
     const publish: PublishService = {
+      update: () => Promise.reject(new Error('not edited here')),
       publish: (draft, { onProgress }) => {
         calls.push(draft)
         advance = (p) => onProgress?.(p)
@@ -326,6 +327,7 @@ describe('<souk-sell-view>', function () {
     const calls: ListingDraft[] = []
     let finish: () => void = () => undefined
     const publish: PublishService = {
+      update: () => Promise.reject(new Error('not edited here')),
       publish: (draft) => {
         calls.push(draft)
         return new Promise((resolve) => (finish = () => resolve({ listingId: '43', txHash: `0x${'2'.repeat(64)}` })))
