@@ -158,7 +158,7 @@ export class SoukWalletButton extends LitElement {
               @click=${() => this.#run(() => chain.connect(o.uid))}
               data-wallet=${o.uid}
             >
-              ${o.icon ? html`<img src=${o.icon} alt="" />` : nothing}${o.name}
+              ${o.icon ? html`<img src=${o.icon} alt="" />` : nothing}${o.isDevWallet ? msg('Dev wallet (anvil)', { id: 'wallet.devName' }) : o.name}
             </button>`,
         )}
         ${error}

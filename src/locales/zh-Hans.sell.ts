@@ -2,6 +2,8 @@
 import { str } from '@lit/localize'
 
 export const sellTemplates: Record<string, string | ReturnType<typeof str>> = {
+  'sell.cover': '封面',
+  'sell.makeCover': '设为封面',
   'sell.terms': '交易条款',
   'sell.reveal.words': str`竞价结束后，出价人有 ${0}的时间揭示出价；未按时揭示的出价将扣除押金的 1%。`,
   'sell.arbiters.loading': '正在读取已注册的仲裁人…',

@@ -367,7 +367,7 @@ describe('after the sale, in the app (issue #14)', { timeout: 600_000 }, () => {
     await s.shot(zh, 'zh-sales')
     await zh.goto(`${served.site.url}#/arbiter`)
     await s.connect(zh, ARBITER)
-    await s.waitText(zh, '我的记录(他人所见)', 'the Chinese arbiter record', 60_000)
+    await s.waitText(zh, '我的记录（他人所见）', 'the Chinese arbiter record', 60_000)
     await s.shot(zh, 'zh-arbiter')
 
     assert.deepEqual(s.errors, [])

@@ -56,6 +56,20 @@ export function emptyDraft(): SellDraft {
   }
 }
 
+/**
+ * Whether a saved draft holds something the seller wrote (words, a price, photos): only then is it worth
+ * saying "Your draft was restored". Choices the form makes by itself (currency, arbiters, windows) are not.
+ */
+export function hasContent(d: SellDraft): boolean {
+  return (
+    d.title.trim() !== '' ||
+    d.description.trim() !== '' ||
+    d.reserve.trim() !== '' ||
+    d.photos.length > 0 ||
+    (d.images?.length ?? 0) > 0
+  )
+}
+
 /** A draft saved before contracts v3 named one arbiter by address: it becomes the set's first choice. */
 export function migrate(d: SellDraft): SellDraft {
   const { arbiter, ...rest } = d

@@ -47,6 +47,19 @@ export class SoukSellItem extends LitElement {
         min-height: 2.75rem;
         padding: 0;
       }
+      .photos li {
+        position: relative;
+      }
+      .cover {
+        position: absolute;
+        top: 0.25rem;
+        inset-inline-start: 0.25rem;
+        padding: 0 0.4rem;
+        border-radius: 0.5rem;
+        background: var(--souk-accent, #0f5c4d);
+        color: var(--souk-on-accent, #fff);
+        font-size: 0.75rem;
+      }
       .camera {
         width: 100%;
       }
@@ -150,6 +163,17 @@ export class SoukSellItem extends LitElement {
       </div>`
   }
 
+  /** The first photo is the listing's cover (its card); any other can be made the cover. */
+  #cover(i: number, makeCover: () => void) {
+    return i === 0
+      ? html`<span class="cover" data-testid="cover">${msg('Cover', { id: 'sell.cover' })}</span>`
+      : html`<button type="button" data-action="cover" @click=${makeCover}>
+          ${msg('Make cover', { id: 'sell.makeCover' })}<span class="visually-hidden">
+            ${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}</span
+          >
+        </button>`
+  }
+
   override render() {
     const d = this.draft
     if (!d) return nothing
@@ -167,7 +191,6 @@ export class SoukSellItem extends LitElement {
         class="visually-hidden"
         type="file"
         accept="image/*"
-        capture="environment"
         multiple
         aria-invalid=${photos.invalid}
         aria-describedby=${photos.describedBy}
@@ -189,6 +212,7 @@ export class SoukSellItem extends LitElement {
                 .cid=${img.thumb}
                 .alt=${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}
               ></souk-ipfs-image>
+              ${this.#cover(i, () => this.#change({ images: toFront(d.images ?? [], i) }))}
               <button type="button" @click=${() => this.#change({ images: d.images?.filter((_, j) => j !== i) ?? [] })}>
                 ${msg('Remove', { id: 'sell.remove' })}<span class="visually-hidden">
                   ${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}</span
@@ -203,6 +227,10 @@ export class SoukSellItem extends LitElement {
                 src=${this.#url(p)}
                 alt=${msg(str`Photo ${i + 1 + (d.images?.length ?? 0)}`, { id: 'sell.photo' })}
               />
+              ${
+                // photos already on IPFS (an edit, a relist) come first: a new one becomes the cover only alone
+                d.images?.length ? nothing : this.#cover(i, () => this.#change({ photos: toFront(d.photos, i) }))
+              }
               <button type="button" @click=${() => this.#change({ photos: d.photos.filter((_, j) => j !== i) })}>
                 ${msg('Remove', { id: 'sell.remove' })}<span class="visually-hidden">
                   ${msg(str`Photo ${i + 1}`, { id: 'sell.photo' })}</span
@@ -274,4 +302,9 @@ declare global {
   interface HTMLElementTagNameMap {
     'souk-sell-item': SoukSellItem
   }
+}
+
+/** `list` with its `i`-th item moved to the front, the others in their order. */
+function toFront<T>(list: readonly T[], i: number): T[] {
+  return [list[i]!, ...list.filter((_, j) => j !== i)]
 }

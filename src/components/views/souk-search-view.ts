@@ -9,7 +9,7 @@ import { currencyOf, parseAmount } from '../../services/format.ts'
 import type { CatalogService, ChainService } from '../../services/types.ts'
 import { catalogContext, chainContext, startingContext } from '../context.ts'
 import { CatalogChanges } from '../catalog-controller.ts'
-import { categoryLabel, statusLabel } from '../labels.ts'
+import { categoryLabel, plural, statusLabel } from '../labels.ts'
 import { catalogUnavailable } from '../notices.ts'
 import { href, navigate } from '../routes.ts'
 import { shared } from '../styles.ts'
@@ -423,8 +423,12 @@ export class SoukSearchView extends LitElement {
               : r.total === 0
                 ? nothing
                 : r.match === 'any'
-                  ? msg(str`No listing has all your words; ${r.total} have some of them.`, { id: 'search.countAny' })
-                  : msg(str`${r.total} listings`, { id: 'search.count' })
+                  ? plural(r.total) === 'one'
+                    ? msg('No listing has all your words; 1 has some of them.', { id: 'search.countAny.one' })
+                    : msg(str`No listing has all your words; ${r.total} have some of them.`, { id: 'search.countAny' })
+                  : plural(r.total) === 'one'
+                    ? msg('1 listing', { id: 'search.count.one' })
+                    : msg(str`${r.total} listings`, { id: 'search.count' })
         }
       </p>
       ${

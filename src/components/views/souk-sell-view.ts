@@ -17,10 +17,19 @@ import { getLocale } from '../../i18n.ts'
 import { catalogContext, chainContext, publishContext, startingContext, trustDocsContext } from '../context.ts'
 import { errorSentence } from '../chain-error.ts'
 import { href, navigate, RouterController } from '../routes.ts'
+import { OnlineController } from '../online.ts'
 import { shared } from '../styles.ts'
 import { offerMessaging } from '../../services/messaging-ready.ts'
 import { WalletController } from '../wallet-controller.ts'
-import { SELL_FIELDS, checkSell, emptyDraft, migrate, type SellErrors, type SellField } from '../sell/sell-check.ts'
+import {
+  SELL_FIELDS,
+  checkSell,
+  emptyDraft,
+  hasContent,
+  migrate,
+  type SellErrors,
+  type SellField,
+} from '../sell/sell-check.ts'
 import { offlineNotice, progressList } from '../sell/sell-parts.ts'
 import type { TermsChange } from '../sell/souk-sell-terms.ts'
 import { draftFromListing } from '../sell/sell-from-listing.ts'
@@ -107,7 +116,7 @@ export class SoukSellView extends LitElement {
   @state() private busy = false
   @state() private error: string | undefined
   @state() private errors: SellErrors = {}
-  @state() private online = typeof navigator === 'undefined' ? true : navigator.onLine
+  readonly #device = new OnlineController(this)
   #store: Promise<DraftStore> | undefined
   /** `#/sell?relist=ID` fills the form from an unsold listing; `#/sell?edit=ID` edits a listing's item. */
   protected readonly router = new RouterController(this)
@@ -117,9 +126,6 @@ export class SoukSellView extends LitElement {
   #resumed = false
   /** A check found problems: every change checks again, so each error goes once fixed. */
   #checking = false
-  readonly #onOnline = (): void => {
-    this.online = navigator.onLine
-  }
   #abort: AbortController | undefined
 
   readonly #options = new Task(this, {
@@ -129,7 +135,7 @@ export class SoukSellView extends LitElement {
       return { currencies, arbiters, now: Math.floor(Date.now() / 1000) }
     },
     // read again on reconnecting: opened offline, the reads failed
-    args: () => [this.chain, this.online] as const,
+    args: () => [this.chain, this.#device.online] as const,
   })
 
   /** The listing a relist or an edit starts from: its document from the catalog, its terms from the chain. */
@@ -169,9 +175,6 @@ export class SoukSellView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback()
-    this.online = navigator.onLine
-    window.addEventListener('online', this.#onOnline)
-    window.addEventListener('offline', this.#onOnline)
     this.#store = DraftStore.open(this.draftStore)
     void this.#store
       .then((s) => s.load())
@@ -180,7 +183,7 @@ export class SoukSellView extends LitElement {
         if (d && !this.#relistId && !this.#editId) {
           this.draft = migrate({ ...emptyDraft(), ...d })
           this.initialArbiters = this.draft.arbiters
-          this.hadDraft = d.updatedAt > 0
+          this.hadDraft = d.updatedAt > 0 && hasContent(this.draft)
         }
         this.restored = true
         this.dataset.draftLoaded = ''
@@ -189,8 +192,6 @@ export class SoukSellView extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
-    window.removeEventListener('online', this.#onOnline)
-    window.removeEventListener('offline', this.#onOnline)
     this.#abort?.abort()
     void this.#store?.then((s) => s.close())
     this.#store = undefined
@@ -211,7 +212,7 @@ export class SoukSellView extends LitElement {
   override updated(): void {
     // back online (or reloaded online) with a publication queued: publish it now, once
     const ready = this.restored && this.publisher && this.#options.value
-    if (this.draft.publishWhenOnline && this.online && ready && !this.busy && !this.#resumed) {
+    if (this.draft.publishWhenOnline && this.#device.online && ready && !this.busy && !this.#resumed) {
       this.#resumed = true
       void this.#publish()
     }
@@ -275,7 +276,7 @@ export class SoukSellView extends LitElement {
 
   async #submit(e: Event): Promise<void> {
     e.preventDefault()
-    if (this.online) {
+    if (this.#device.online) {
       await this.#publish()
       return
     }
@@ -395,7 +396,7 @@ export class SoukSellView extends LitElement {
           : nothing
       }
       ${this.hadDraft ? html`<p class="hint" role="status">${msg('Your draft was restored.', { id: 'sell.restored' })}</p>` : nothing}
-      ${offlineNotice({ online: this.online, queued: d.publishWhenOnline === true, busy: this.busy }, () => this.#set({ publishWhenOnline: false }))}
+      ${offlineNotice({ online: this.#device.online, queued: d.publishWhenOnline === true, busy: this.busy }, () => this.#set({ publishWhenOnline: false }))}
       <form @submit=${this.#submit} novalidate>
         <souk-sell-item
           ?editing=${editing}
@@ -424,14 +425,14 @@ export class SoukSellView extends LitElement {
           class="primary submit"
           type="submit"
           data-action="publish"
-          ?disabled=${this.busy || (this.online ? !this.publisher || (!options && !editing) : d.publishWhenOnline === true)}
+          ?disabled=${this.busy || (this.#device.online ? !this.publisher || (!options && !editing) : d.publishWhenOnline === true)}
         >
           ${
             this.busy
               ? msg('Publishing…', { id: 'sell.publishing' })
               : editing
                 ? msg('Save changes', { id: 'sell.saveEdit' })
-                : this.online
+                : this.#device.online
                   ? msg('Publish listing', { id: 'sell.publish' })
                   : msg('Publish when back online', { id: 'sell.publishLater' })
           }

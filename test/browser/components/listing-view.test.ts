@@ -172,7 +172,9 @@ describe('<souk-listing-view> on a real chain', function () {
       arbiters: [arbiter.address],
     })
     const own = await page(seller, new LocalCatalog(), listingId)
-    await waitFor('"this is your listing"', () => own.textContent?.includes('This is your listing'), {
+    // the seller's own tools (souk-listing-seller) say it, in their shadow root
+    const sellerTools = (): string => own.querySelector('souk-listing-seller')?.shadowRoot?.textContent ?? ''
+    await waitFor('"this is your listing"', () => sellerTools().includes('This is your listing'), {
       timeout: 20_000,
     })
     expect(own.querySelector('souk-bid-form')).to.equal(null)

@@ -81,6 +81,9 @@ describe('<souk-sell-view>', function () {
   })
   afterEach(async () => {
     await useLocale('en')
+    // a published listing makes the form remember its ships-from, currency and arbiters for the account
+    // (sell-prefs.ts): each test starts from a seller who never listed
+    for (const k of Object.keys(localStorage)) if (k.startsWith('souk.sell.prefs.')) localStorage.removeItem(k)
   })
 
   async function mount(
@@ -102,12 +105,13 @@ describe('<souk-sell-view>', function () {
     return { view, root: shadow(view, 'sell view'), chain }
   }
 
-  it('offers the camera, keeps the draft (photos too) across closing the page, and says publishing is not available yet', async () => {
+  it('offers the camera and the gallery, keeps the draft (photos too) across closing the page, and says publishing is not available yet', async () => {
     const first = await mount()
     const form = parts(first.root)
     const input = form.field('photos')
     expect(input.accept).to.equal('image/*')
-    expect(input.getAttribute('capture')).to.equal('environment')
+    // no `capture`: Android then offers the camera and the gallery, not only the camera
+    expect(input.hasAttribute('capture')).to.equal(false)
     expect(input.multiple).to.equal(true)
     expect(first.root.querySelector('[data-testid=publish-unavailable]')).to.not.equal(null)
     expect(first.root.querySelector<HTMLButtonElement>('[data-action=publish]')!.disabled).to.equal(true)
@@ -115,6 +119,12 @@ describe('<souk-sell-view>', function () {
 
     pick(input, [await photo('red'), await photo('blue')])
     await waitFor('two photo previews', () => form.item().querySelectorAll('.photos img').length === 2)
+    // the first photo is the cover; "Make cover" on the second puts it first
+    const srcs = (): string[] => [...form.item().querySelectorAll<HTMLImageElement>('.photos img')].map((i) => i.src)
+    const before = srcs()
+    expect(text(form.item().querySelector('.photos li [data-testid=cover]'))).to.equal('Cover')
+    form.item().querySelector<HTMLButtonElement>('.photos li:nth-child(2) [data-action=cover]')!.click()
+    await waitFor('the second photo made the cover', () => srcs()[0] === before[1] && srcs()[1] === before[0])
     const saved = new Promise((resolve) => first.view.addEventListener('souk-draft-saved', resolve, { once: true }))
     type(form.field('title'), 'Brass lantern')
     await saved
@@ -126,6 +136,26 @@ describe('<souk-sell-view>', function () {
     expect(again.item().querySelectorAll('.photos img').length).to.equal(2)
     expect(second.root.textContent).to.contain('Your draft was restored')
     second.view.closest('souk-app')!.remove()
+  })
+
+  it('does not say "Your draft was restored" when the saved draft holds only the form\'s choices', async () => {
+    const drafts = `${store}-choices`
+    const first = await mount(undefined, drafts)
+    const form = parts(first.root)
+    const saved = new Promise((resolve) => first.view.addEventListener('souk-draft-saved', resolve, { once: true }))
+    choose(form.field<HTMLSelectElement>('length'), String(HOUR))
+    await saved
+    first.view.closest('souk-app')!.remove()
+
+    const second = await mount(undefined, drafts)
+    const again = parts(second.root)
+    await waitFor(
+      'the saved choice back in the form',
+      () => again.field<HTMLSelectElement>('length').value === String(HOUR),
+    )
+    expect(second.root.textContent).to.not.contain('Your draft was restored')
+    second.view.closest('souk-app')!.remove()
+    await deleteDB(drafts)
   })
 
   it('lists the registered arbiters, the recommended one first and chosen, the fee at its minimum and each window in words; never the seller', async () => {

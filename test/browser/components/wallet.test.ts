@@ -103,7 +103,7 @@ describe('<souk-wallet-button> and chain errors on the page', function () {
       expect(english).to.equal('You rejected the request in your wallet. Nothing was sent.')
       await useLocale('zh-Hans')
       fake.rejectNext = true
-      expect(await tryBid(english)).to.equal('你在钱包中拒绝了请求,未发送任何内容。')
+      expect(await tryBid(english)).to.equal('你在钱包中拒绝了请求，未发送任何内容。')
     } finally {
       chain.stop()
       fake.remove()
