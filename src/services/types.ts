@@ -114,7 +114,10 @@ export interface PublishService {
    */
   update(
     listingId: string,
-    draft: Pick<ListingDraft, 'title' | 'description' | 'category' | 'condition' | 'photos' | 'images' | 'shippingFrom' | 'language'>,
+    draft: Pick<
+      ListingDraft,
+      'title' | 'description' | 'category' | 'condition' | 'photos' | 'images' | 'shippingFrom' | 'language'
+    >,
     options: { onProgress?: (p: PublishProgress) => void; signal?: AbortSignal },
   ): Promise<PublishResult>
 }

@@ -69,7 +69,7 @@ describe('a message to a seller who never opened Messages', { timeout: 300_000 }
     await waitState(b.page, text, ['waiting'], 'after a reload the message is gone or changed')
     await app.language(b.page, 'zh-Hans')
     await b.page
-      .locator('souk-conversations .bubble.out .state', { hasText: '等待卖家启用消息功能 — 对方启用后自动发送' })
+      .locator('souk-conversations .bubble.out .state', { hasText: '等待卖家启用消息功能——对方启用后自动发送' })
       .waitFor({ timeout: 10_000 })
       .catch(() => assert.fail('the waiting line is not said in Chinese'))
     await app.shot(b.page, 'waiting-for-seller-zh-360')

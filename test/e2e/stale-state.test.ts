@@ -199,7 +199,7 @@ describe('views follow the chain without a reload (issue #26)', { timeout: 600_0
     const views = { loser, seller, winner, arbiter }
     for (const lang of ['en', 'zh-Hans'] as const)
       for (const [who, page] of Object.entries(views)) {
-        await page.locator('souk-app select[aria-label]').first().selectOption(lang)
+        await s.language(page, lang)
         for (const width of [360, 1280]) {
           await page.setViewportSize({ width, height: 800 })
           await s.shot(page, `${who}-${width}-${lang}`)
