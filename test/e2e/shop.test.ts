@@ -58,7 +58,7 @@ describe('the shop in the built PWA: P2P engine in a SharedWorker, deep links, t
       await phase.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the listing link did not survive a reload'))
 
       await page.locator('souk-wallet-button summary').click()
-      await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
+      await page.getByRole('button', { name: /Dev wallet \(anvil\)|开发钱包（anvil）/ }).click()
       await page.locator('souk-wallet-button details[data-status="connected"]').waitFor({ timeout: 20_000 })
       await page.locator('souk-wallet-button summary').click()
       await page.getByLabel('Your bid (ETH)').fill('0.5')

@@ -118,7 +118,7 @@ export function appSession(served: ServedApp, shots = 'e2e'): AppSession {
       const connected = button.locator('details[data-status="connected"]')
       await button.locator('summary').click()
       if ((await connected.count()) === 0) {
-        await page.getByRole('button', { name: 'Dev wallet (anvil)' }).click()
+        await page.getByRole('button', { name: /Dev wallet \(anvil\)|开发钱包（anvil）/ }).click()
         await connected.waitFor({ timeout: 30_000 }).catch(() => assert.fail('the dev wallet never connected'))
       }
       const address = devAccount(account).address
