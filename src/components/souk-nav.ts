@@ -3,7 +3,7 @@ import { customElement } from 'lit/decorators.js'
 import { localized, msg } from '@lit/localize'
 import { RouterController, type RouteName } from './routes.ts'
 import { Dismissable } from './dismissable.ts'
-import { BOTTOM_BAR, PhoneLayout } from './layout.ts'
+import { BOTTOM_BAR, bottomSheet, PhoneLayout } from './layout.ts'
 import { allLocales, getLocale, LOCALE_NAMES, useLocale, type Locale } from '../i18n.ts'
 import './souk-unread-badge.ts'
 
@@ -62,137 +62,126 @@ const MORE_ICON = icon('M5 12h.01M12 12h.01M19 12h.01')
 @customElement('souk-nav')
 @localized()
 export class SoukNav extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    a {
-      color: var(--souk-fg, #1d1b16);
-      text-decoration: none;
-    }
-    a:focus-visible,
-    button:focus-visible,
-    select:focus-visible {
-      outline: 3px solid var(--souk-focus, #1a73e8);
-      outline-offset: -3px;
-    }
-    ul {
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    .top ul {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0 0.25rem;
-      padding: 0 0.5rem;
-      background: var(--souk-surface, #fff);
-      border-bottom: 1px solid var(--souk-border, #dedad0);
-    }
-    .top a {
-      display: inline-flex;
-      align-items: center;
-      min-height: 2.75rem;
-      padding: 0 0.75rem;
-      white-space: nowrap;
-      border-bottom: 3px solid transparent;
-    }
-    .top a[aria-current='page'] {
-      border-bottom-color: var(--souk-accent, #0f5c4d);
-      font-weight: 600;
-    }
-    .bar {
-      position: fixed;
-      inset-inline: 0;
-      bottom: 0;
-      z-index: 20;
-      background: var(--souk-surface, #fff);
-      border-top: 1px solid var(--souk-border, #dedad0);
-      padding-bottom: env(safe-area-inset-bottom);
-      padding-inline: env(safe-area-inset-left) env(safe-area-inset-right);
-    }
-    .bar ul {
-      display: grid;
-      grid-template-columns: repeat(5, 1fr);
-      height: ${BOTTOM_BAR};
-    }
-    .bar a,
-    .bar button {
-      position: relative;
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      justify-content: center;
-      gap: 0.1rem;
-      width: 100%;
-      height: 100%;
-      font: inherit;
-      font-size: 0.75rem;
-      color: var(--souk-muted, #5e5a50);
-      background: none;
-      border: none;
-      padding: 0;
-      cursor: pointer;
-    }
-    .bar [aria-current='page'],
-    .bar button[data-current] {
-      color: var(--souk-accent, #0f5c4d);
-      font-weight: 600;
-    }
-    .bar souk-unread-badge {
-      position: absolute;
-      top: 0.25rem;
-      inset-inline-start: calc(50% + 0.4rem);
-    }
-    .scrim {
-      position: fixed;
-      inset: 0;
-      z-index: 18;
-      background: rgb(0 0 0 / 0.3);
-    }
-    .sheet {
-      position: fixed;
-      inset-inline: 0;
-      bottom: calc(${BOTTOM_BAR} + env(safe-area-inset-bottom));
-      z-index: 19;
-      max-height: 70dvh;
-      overflow-y: auto;
-      background: var(--souk-surface, #fff);
-      border-radius: 1rem 1rem 0 0;
-      box-shadow: 0 -6px 24px rgb(0 0 0 / 0.18);
-      padding: 0.5rem 0 0.75rem;
-    }
-    .sheet h2 {
-      font-size: 1rem;
-      margin: 0.25rem 1rem 0.25rem;
-    }
-    .sheet a {
-      display: flex;
-      align-items: center;
-      min-height: 3rem;
-      padding: 0 1rem;
-      border-inline-start: 4px solid transparent;
-    }
-    .sheet a[aria-current='page'] {
-      border-inline-start-color: var(--souk-accent, #0f5c4d);
-      font-weight: 600;
-    }
-    .sheet label {
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-      gap: 1rem;
-      padding: 0.5rem 1rem 0;
-      border-top: 1px solid var(--souk-border, #dedad0);
-      margin-top: 0.25rem;
-    }
-    select {
-      font: inherit;
-      min-height: 2.75rem;
-      border-radius: 0.5rem;
-      padding: 0 0.5rem;
-    }
-  `
+  static override styles = [
+    bottomSheet,
+    css`
+      :host {
+        display: block;
+      }
+      a {
+        color: var(--souk-fg, #1d1b16);
+        text-decoration: none;
+      }
+      a:focus-visible,
+      button:focus-visible,
+      select:focus-visible {
+        outline: 3px solid var(--souk-focus, #1a73e8);
+        outline-offset: -3px;
+      }
+      ul {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .top ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 0.25rem;
+        padding: 0 0.5rem;
+        background: var(--souk-surface, #fff);
+        border-bottom: 1px solid var(--souk-border, #dedad0);
+      }
+      .top a {
+        display: inline-flex;
+        align-items: center;
+        min-height: 2.75rem;
+        padding: 0 0.75rem;
+        white-space: nowrap;
+        border-bottom: 3px solid transparent;
+      }
+      .top a[aria-current='page'] {
+        border-bottom-color: var(--souk-accent, #0f5c4d);
+        font-weight: 600;
+      }
+      .bar {
+        position: fixed;
+        inset-inline: 0;
+        bottom: 0;
+        z-index: 20;
+        background: var(--souk-surface, #fff);
+        border-top: 1px solid var(--souk-border, #dedad0);
+        padding-bottom: env(safe-area-inset-bottom);
+        padding-inline: env(safe-area-inset-left) env(safe-area-inset-right);
+      }
+      .bar ul {
+        display: grid;
+        grid-template-columns: repeat(5, 1fr);
+        height: ${BOTTOM_BAR};
+      }
+      .bar a,
+      .bar button {
+        position: relative;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        justify-content: center;
+        gap: 0.1rem;
+        width: 100%;
+        height: 100%;
+        font: inherit;
+        font-size: 0.75rem;
+        color: var(--souk-muted, #5e5a50);
+        background: none;
+        border: none;
+        padding: 0;
+        cursor: pointer;
+      }
+      .bar [aria-current='page'],
+      .bar button[data-current] {
+        color: var(--souk-accent, #0f5c4d);
+        font-weight: 600;
+      }
+      .bar souk-unread-badge {
+        position: absolute;
+        top: 0.25rem;
+        inset-inline-start: calc(50% + 0.4rem);
+      }
+      .sheet {
+        max-height: 70dvh;
+        padding: 0.5rem 0 0.75rem;
+      }
+      .sheet h2 {
+        font-size: 1rem;
+        margin: 0.25rem 1rem 0.25rem;
+      }
+      .sheet a {
+        display: flex;
+        align-items: center;
+        min-height: 3rem;
+        padding: 0 1rem;
+        border-inline-start: 4px solid transparent;
+      }
+      .sheet a[aria-current='page'] {
+        border-inline-start-color: var(--souk-accent, #0f5c4d);
+        font-weight: 600;
+      }
+      .sheet label {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 1rem;
+        padding: 0.5rem 1rem 0;
+        border-top: 1px solid var(--souk-border, #dedad0);
+        margin-top: 0.25rem;
+      }
+      select {
+        font: inherit;
+        min-height: 2.75rem;
+        border-radius: 0.5rem;
+        padding: 0 0.5rem;
+      }
+    `,
+  ]
 
   readonly #router = new RouterController(this)
   readonly #layout = new PhoneLayout(this)

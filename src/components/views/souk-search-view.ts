@@ -14,7 +14,7 @@ import { catalogUnavailable } from '../notices.ts'
 import { href, navigate } from '../routes.ts'
 import { shared } from '../styles.ts'
 import { Dismissable } from '../dismissable.ts'
-import { BOTTOM_BAR, PhoneLayout } from '../layout.ts'
+import { bottomSheet, PhoneLayout } from '../layout.ts'
 import '../souk-listing-card.ts'
 
 const PAGE = 40
@@ -73,6 +73,7 @@ function sortLabel(s: SearchSort): string {
 @localized()
 export class SoukSearchView extends LitElement {
   static override styles = [
+    bottomSheet,
     shared,
     css`
       form {
@@ -115,24 +116,10 @@ export class SoukSearchView extends LitElement {
         font-size: 0.8rem;
         text-align: center;
       }
-      .scrim {
-        position: fixed;
-        inset: 0;
-        z-index: 18;
-        background: rgb(0 0 0 / 0.3);
-      }
       .sheet {
-        position: fixed;
-        inset-inline: 0;
-        bottom: calc(${BOTTOM_BAR} + env(safe-area-inset-bottom));
-        z-index: 19;
         max-height: 75dvh;
-        overflow-y: auto;
         box-sizing: border-box;
         padding: 0.75rem 1rem 1rem;
-        background: var(--souk-surface, #fff);
-        border-radius: 1rem 1rem 0 0;
-        box-shadow: 0 -6px 24px rgb(0 0 0 / 0.18);
       }
       .sheet h3 {
         margin-top: 0;
