@@ -134,9 +134,9 @@ test('the checks catch a missing folder, a folder that is gone, a link out of th
       'docs/p.md links ../../outside.md, which leaves the repo',
     ],
   )
-  assert.deepEqual(machinePathProblems('README.md', 'see /home/me/souk and `/work/x`, not /ipfs/<cid>'), [
+  assert.deepEqual(machinePathProblems('README.md', 'see /home/me/souk and `/Users/me/x`, not /ipfs/<cid>'), [
     'README.md names /home/me/souk, a path on some machine',
-    'README.md names /work/x, a path on some machine',
+    'README.md names /Users/me/x, a path on some machine',
   ])
 })
 
